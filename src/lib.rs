@@ -1,0 +1,20 @@
+//! Ławka: search over the questions residents ask at Kraków's "Ławka dialogu" meetings and the
+//! answers the city's departments publish.
+//!
+//! Data flows one way; a module uses only the modules listed above it:
+//!
+//! - [`corpus`]: the Markdown corpus → typed meetings, questions and answers (strict parser).
+//! - [`analysis`]: Polish text → index terms (tokenizer chains registered by name).
+//! - [`index`]: corpus + analysis → tantivy index generations, built beside the live one and
+//!   switched atomically.
+//! - [`search`]: requests → ranked hits, facet counts and snippets over an [`index::IndexHandle`].
+//! - [`server`]: the HTTP service (axum) over [`search`].
+//! - [`cli`]: the `lawka` command line (clap) over all of the above.
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod cli;
+pub mod corpus;
+pub mod index;
+pub mod search;
+pub mod server;
