@@ -1,0 +1,155 @@
+//! Polish text → index terms.
+//!
+//! Four named analyzers, registered on an index's `TokenizerManager` by [`register`] and used the
+//! same way at index and at query time:
+//!
+//! | name | chain | used for |
+//! |---|---|---|
+//! | [`PL`] | words → lowercase → stop words → Polish stem | Polish text, exact letters |
+//! | [`PL_ASCII`] | words → lowercase → ASCII folding → stop words → Polish stem | Polish text, typed without Polish letters |
+//! | [`PLAIN`] | words → lowercase | text in other languages (never Polish-stemmed) |
+//! | [`PLAIN_ASCII`] | words → lowercase → ASCII folding | the same, folded |
+//!
+//! The stemmer is the chain's last link ([`PolishStemmer`]), so a dictionary lemmatiser can
+//! replace it without changing anything else.
+//!
+//! ```
+//! use lawka::analysis::{analyze, polish_analyzer};
+//! let mut pl = polish_analyzer(false);
+//! assert_eq!(analyze(&mut pl, "Dziury na ulicach"), vec!["dziur", "ulic"]);
+//! ```
+
+mod fold;
+mod lang;
+mod stem;
+mod stopwords;
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, TokenizerManager,
+};
+
+pub use fold::fold_polish;
+pub use lang::detect_language;
+pub use stem::{stem_word, PolishStemmer};
+pub use stopwords::{folded_stop_words, is_stop_word, STOP_WORDS};
+
+/// Polish analysis with Polish letters kept.
+pub const PL: &str = "pl";
+/// Polish analysis on ASCII-folded text (`żółw`, `zółw` and `zolw` give the same terms).
+pub const PL_ASCII: &str = "pl_ascii";
+/// Lowercase words only: for text that is not Polish.
+pub const PLAIN: &str = "plain";
+/// Lowercase, ASCII-folded words: for text that is not Polish.
+pub const PLAIN_ASCII: &str = "plain_ascii";
+
+/// Tokens longer than this (in bytes) are dropped: they are never words a person searches for,
+/// and tantivy rejects terms above 65,530 bytes.
+pub const MAX_TOKEN_BYTES: usize = 60;
+
+/// The Polish chain; `fold` folds Polish letters to ASCII before stop words and stemming.
+pub fn polish_analyzer(fold: bool) -> TextAnalyzer {
+    // The stop list holds folded forms too, so both chains drop `się` and `sie` alike.
+    let stop = StopWordFilter::remove(folded_stop_words());
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser);
+    if fold {
+        base.filter(AsciiFoldingFilter).filter(stop).filter(PolishStemmer).build()
+    } else {
+        base.filter(stop).filter(PolishStemmer).build()
+    }
+}
+
+/// The language-neutral chain: lowercase words, optionally folded; no stop words, no stemming.
+pub fn plain_analyzer(fold: bool) -> TextAnalyzer {
+    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser);
+    if fold {
+        base.filter(AsciiFoldingFilter).build()
+    } else {
+        base.build()
+    }
+}
+
+/// Registers the four analyzers under their names.
+pub fn register(manager: &TokenizerManager) {
+    manager.register(PL, polish_analyzer(false));
+    manager.register(PL_ASCII, polish_analyzer(true));
+    manager.register(PLAIN, plain_analyzer(false));
+    manager.register(PLAIN_ASCII, plain_analyzer(true));
+}
+
+/// The terms `analyzer` makes of `text`, in order.
+pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        out.push(stream.token().text.clone());
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn terms(fold: bool, text: &str) -> Vec<String> {
+        analyze(&mut polish_analyzer(fold), text)
+    }
+
+    #[test]
+    fn inflected_forms_share_a_stem() {
+        for (a, b) in [
+            ("dziurami", "dziury"),
+            ("ulicach", "ulica"),
+            ("chodnikami", "chodniki"),
+            ("mieszkańców", "mieszkańcy"),
+            ("przystankach", "przystanki"),
+            ("tramwajów", "tramwaje"),
+        ] {
+            assert_eq!(terms(false, a), terms(false, b), "{a} ~ {b}");
+        }
+    }
+
+    #[test]
+    fn folded_chain_ignores_polish_letters() {
+        assert_eq!(terms(true, "żółw"), terms(true, "zolw"));
+        assert_eq!(terms(true, "zółw"), terms(true, "zolw"));
+        assert_eq!(terms(true, "łąka"), terms(true, "laka"));
+        assert_eq!(terms(true, "Podgórze Duchackie"), terms(true, "podgorze duchackie"));
+        assert_ne!(terms(false, "żółw"), terms(false, "zolw"), "the plain field keeps letters apart");
+    }
+
+    #[test]
+    fn stop_words_go_but_civic_words_stay() {
+        assert_eq!(terms(false, "Czy to się da zrobić?"), terms(false, "da zrobić"));
+        assert_eq!(terms(true, "czy to sie da zrobic"), terms(true, "da zrobić"));
+        assert_eq!(terms(false, "ul. Balicka nr 5, 100 zł"), vec!["ul", "balick", "nr", "5", "100", "zł"]);
+    }
+
+    #[test]
+    fn positions_and_offsets_survive_the_chain() {
+        let mut a = polish_analyzer(false);
+        let mut s = a.token_stream("Nowe przystanki na Kurdwanowie");
+        let mut seen = Vec::new();
+        while s.advance() {
+            let t = s.token();
+            seen.push((t.position, t.offset_from, t.offset_to));
+        }
+        // "na" is a stop word: the next token keeps its own position, so phrases stay honest.
+        assert_eq!(seen, vec![(0, 0, 4), (1, 5, 15), (3, 19, 30)]);
+    }
+
+    #[test]
+    fn plain_chain_does_not_stem() {
+        assert_eq!(analyze(&mut plain_analyzer(false), "Students Ticket"), vec!["students", "ticket"]);
+        assert_eq!(analyze(&mut plain_analyzer(true), "Łódź"), vec!["lodz"]);
+    }
+
+    #[test]
+    fn overlong_tokens_are_dropped() {
+        let long = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert_eq!(terms(false, &format!("{long} tramwaj")), terms(false, "tramwaj"));
+    }
+}
