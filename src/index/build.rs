@@ -1,0 +1,169 @@
+//! Building a complete generation from a corpus, beside the live one.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::time::Instant;
+
+use tantivy::collector::Count;
+use tantivy::query::AllQuery;
+use tantivy::Index;
+
+use super::document::{question_language, to_document, Analyzers};
+use super::error::{IndexError, Result};
+use super::generation::{self, BuildLock, GenerationMeta, MeetingSummary};
+use super::schema::build_schema;
+use crate::analysis;
+use crate::corpus::{format_date, Corpus};
+
+/// How to build.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The indexer's memory budget, in bytes (tantivy splits it across its threads).
+    pub memory_bytes: usize,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions { memory_bytes: 128 << 20 }
+    }
+}
+
+/// What a build produced.
+#[derive(Clone, Debug)]
+pub struct BuildSummary {
+    /// The new live generation.
+    pub generation: String,
+    /// Questions indexed.
+    pub questions: u64,
+    /// Meetings indexed.
+    pub meetings: usize,
+    /// Questions per language.
+    pub languages: BTreeMap<String, u64>,
+    /// Wall time of the whole build.
+    pub seconds: f64,
+    /// Old generations and crashed builds removed afterwards.
+    pub removed: Vec<String>,
+}
+
+/// Progress events of a build, for a progress bar.
+pub trait Progress {
+    /// The corpus is read: `total` questions will be indexed.
+    fn start(&self, total: u64);
+    /// One more question is indexed.
+    fn inc(&self);
+    /// The build is done.
+    fn finish(&self);
+}
+
+/// A [`Progress`] that shows nothing.
+pub struct NoProgress;
+
+impl Progress for NoProgress {
+    fn start(&self, _: u64) {}
+    fn inc(&self) {}
+    fn finish(&self) {}
+}
+
+/// Reads the corpus at `corpus_dir` and builds a new generation in `index_dir`, then makes it the
+/// live one. Any failure before the switch leaves the previous generation live and untouched.
+pub fn build(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<BuildSummary> {
+    let started = Instant::now();
+    // Read (and so validate) the corpus before touching the index directory at all.
+    let corpus = Corpus::load(corpus_dir)?;
+    std::fs::create_dir_all(index_dir).map_err(|e| IndexError::io(format!("creating {}", index_dir.display()), e))?;
+    let _lock = BuildLock::acquire(index_dir).map_err(|e| IndexError::io("locking the index directory", e))?;
+
+    let n = generation::next_generation(index_dir)
+        .map_err(|e| IndexError::io(format!("reading {}", index_dir.display()), e))?;
+    let work = generation::partial_dir(index_dir, n);
+    std::fs::create_dir(&work).map_err(|e| IndexError::io(format!("creating {}", work.display()), e))?;
+
+    let meta = write_generation(&corpus, &work, &generation::generation_name(n), options, progress)?;
+    generation::sync_tree(&work).map_err(|e| IndexError::io("syncing the new index", e))?;
+    let name = generation::publish(index_dir, n).map_err(|e| IndexError::io("switching to the new index", e))?;
+    let removed = generation::collect_garbage(index_dir).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not remove old index generations");
+        Vec::new()
+    });
+    progress.finish();
+    Ok(BuildSummary {
+        generation: name,
+        questions: meta.documents,
+        meetings: meta.meetings.len(),
+        languages: meta.languages,
+        seconds: started.elapsed().as_secs_f64(),
+        removed,
+    })
+}
+
+/// Writes the whole index of `corpus` into `work` and verifies it.
+fn write_generation(
+    corpus: &Corpus,
+    work: &Path,
+    name: &str,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<GenerationMeta> {
+    let (schema, fields) = build_schema();
+    let index = Index::create_in_dir(work, schema)?;
+    analysis::register(index.tokenizers());
+    let mut writer: tantivy::IndexWriter = index.writer(options.memory_bytes.max(15 << 20))?;
+    let mut analyzers = Analyzers::default();
+    let mut languages: BTreeMap<String, u64> = BTreeMap::new();
+    progress.start(corpus.question_count() as u64);
+    for (meeting, q) in corpus.questions() {
+        *languages.entry(question_language(q).to_string()).or_default() += 1;
+        let doc = to_document(&fields, &mut analyzers, meeting, q)
+            .map_err(|e| IndexError::Verification(format!("encoding {}: {e}", q.id)))?;
+        writer.add_document(doc)?;
+        progress.inc();
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+
+    let expected = corpus.question_count() as u64;
+    let reader = index.reader()?;
+    let found = reader.searcher().search(&AllQuery, &Count)? as u64;
+    if found != expected {
+        return Err(IndexError::Verification(format!(
+            "{found} documents in the index, {expected} questions in the corpus"
+        )));
+    }
+
+    let mut meetings: Vec<MeetingSummary> = corpus
+        .meetings
+        .iter()
+        .map(|m| MeetingSummary {
+            id: m.id.to_string(),
+            title: m.title.clone(),
+            date: format_date(m.date),
+            place: m.place.clone(),
+            district: m.district.to_string(),
+            kind: m.kind.as_str().to_string(),
+            source: m.source.as_str().to_string(),
+            questions: m.questions.len(),
+        })
+        .collect();
+    meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.id.cmp(&a.id)));
+    let built_at = time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .map_err(|e| IndexError::Verification(format!("formatting the build time: {e}")))?;
+    let meta = GenerationMeta {
+        generation: name.to_string(),
+        built_at,
+        documents: found,
+        meetings,
+        languages,
+        departments: corpus.vocabulary.departments().to_vec(),
+        topics: corpus.vocabulary.topics().to_vec(),
+    };
+    let json = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Verification(e.to_string()))?;
+    generation::atomic_write(&work.join(generation::META), &json)
+        .map_err(|e| IndexError::io("writing lawka.json", e))?;
+    Ok(meta)
+}

@@ -1,0 +1,182 @@
+//! Question → tantivy document: the only place that knows both shapes.
+
+use serde::{Deserialize, Serialize};
+use tantivy::schema::Facet;
+use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
+use tantivy::{DateTime, TantivyDocument};
+use time::Date;
+
+use super::schema::Fields;
+use crate::analysis;
+use crate::corpus::{format_date, Meeting, Question};
+
+/// The meeting a question belongs to, as shown with every hit.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingRef {
+    /// Meeting id.
+    pub id: String,
+    /// Its published title.
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Neighbourhood or venue.
+    pub place: String,
+}
+
+/// One answer as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoredAnswer {
+    /// The unit's canonical name.
+    pub department: String,
+    /// The answer's text.
+    pub text: String,
+}
+
+/// Everything needed to render a hit or the whole question, stored with each document.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// `<meeting>/<n>`.
+    pub id: String,
+    /// The question's title.
+    pub title: String,
+    /// The question's text.
+    pub question: String,
+    /// The answers in order.
+    pub answers: Vec<StoredAnswer>,
+    /// The meeting.
+    pub meeting: MeetingRef,
+    /// `kind` of the meeting.
+    pub kind: String,
+    /// The effective district.
+    pub district: String,
+    /// Answering units, each once.
+    pub departments: Vec<String>,
+    /// Topic tags.
+    pub topics: Vec<String>,
+    /// Detected language code.
+    pub lang: String,
+    /// `synthetic` or `krakow.pl`.
+    pub source: String,
+    /// The city's article, for imported meetings.
+    pub source_url: Option<String>,
+}
+
+/// The analyzers used to pre-tokenize text that is not Polish, made once per build.
+pub struct Analyzers {
+    plain: TextAnalyzer,
+    plain_ascii: TextAnalyzer,
+}
+
+impl Default for Analyzers {
+    fn default() -> Self {
+        Analyzers { plain: analysis::plain_analyzer(false), plain_ascii: analysis::plain_analyzer(true) }
+    }
+}
+
+impl Analyzers {
+    fn pre_tokenize(&mut self, text: &str, fold: bool) -> PreTokenizedString {
+        let analyzer = if fold { &mut self.plain_ascii } else { &mut self.plain };
+        let mut tokens: Vec<Token> = Vec::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            tokens.push(stream.token().clone());
+        }
+        PreTokenizedString { text: text.to_string(), tokens }
+    }
+}
+
+/// The record stored for a question.
+pub fn record(meeting: &Meeting, q: &Question, lang: &str) -> Record {
+    Record {
+        id: q.id.to_string(),
+        title: q.title.clone(),
+        question: q.text.clone(),
+        answers: q
+            .answers
+            .iter()
+            .map(|a| StoredAnswer { department: a.department.to_string(), text: a.text.clone() })
+            .collect(),
+        meeting: MeetingRef {
+            id: meeting.id.to_string(),
+            title: meeting.title.clone(),
+            date: format_date(meeting.date),
+            place: meeting.place.clone(),
+        },
+        kind: meeting.kind.as_str().to_string(),
+        district: q.district.to_string(),
+        departments: q.departments().iter().map(|d| d.to_string()).collect(),
+        topics: q.topics.iter().map(|t| t.to_string()).collect(),
+        lang: lang.to_string(),
+        source: meeting.source.as_str().to_string(),
+        source_url: meeting.url.clone(),
+    }
+}
+
+/// The language of a question, judged on its title and text (answers are always the city's Polish).
+pub fn question_language(q: &Question) -> &'static str {
+    analysis::detect_language(&format!("{}. {}", q.title, q.text))
+}
+
+/// Days since 1970-01-01, for sort keys.
+fn epoch_days(d: Date) -> u64 {
+    let days = d.to_julian_day()
+        - Date::from_calendar_date(1970, time::Month::January, 1).expect("valid date").to_julian_day();
+    days.max(0) as u64
+}
+
+/// The stored date value of a meeting day (midnight UTC).
+pub fn date_value(d: Date) -> DateTime {
+    DateTime::from_utc(d.midnight().assume_utc())
+}
+
+/// Builds the tantivy document of one question.
+pub fn to_document(
+    f: &Fields,
+    analyzers: &mut Analyzers,
+    meeting: &Meeting,
+    q: &Question,
+) -> serde_json::Result<TantivyDocument> {
+    let lang = question_language(q);
+    let rec = record(meeting, q, lang);
+    let mut doc = TantivyDocument::default();
+    doc.add_text(f.id, &rec.id);
+    doc.add_text(f.meeting, &rec.meeting.id);
+    doc.add_facet(f.district, Facet::from_path([rec.district.as_str()]));
+    for d in &rec.departments {
+        doc.add_facet(f.department, Facet::from_path([d.as_str()]));
+    }
+    for t in &rec.topics {
+        doc.add_facet(f.topic, Facet::from_path([t.as_str()]));
+    }
+    let (year, month) = (meeting.date.year().to_string(), format!("{:02}", u8::from(meeting.date.month())));
+    doc.add_facet(f.year_month, Facet::from_path([year.as_str(), month.as_str()]));
+    doc.add_text(f.lang, lang);
+    doc.add_date(f.date, date_value(meeting.date));
+    // Up to 65,535 questions per meeting; the date dominates the key.
+    let (days, n) = (epoch_days(meeting.date), u64::from(q.id.n.min(0xFFFF)));
+    doc.add_u64(f.sort_asc, (days << 16) | n);
+    doc.add_u64(f.sort_desc, (days << 16) | (0xFFFF - n));
+
+    let answers: Vec<&str> = q.answers.iter().map(|a| a.text.as_str()).collect();
+    let texts: [(_, _, Vec<&str>); 3] = [
+        (f.title, f.title_ascii, vec![q.title.as_str()]),
+        (f.question, f.question_ascii, vec![q.text.as_str()]),
+        (f.answers, f.answers_ascii, answers),
+    ];
+    for (plain, folded, values) in texts {
+        for v in values {
+            // Answers are the city's Polish whatever the question's language; only a question's
+            // own title and text in another language skip the Polish stemmer.
+            let polish = lang == "pl" || plain == f.answers;
+            if polish {
+                doc.add_text(plain, v);
+                doc.add_text(folded, v);
+            } else {
+                doc.add_pre_tokenized_text(plain, analyzers.pre_tokenize(v, false));
+                doc.add_pre_tokenized_text(folded, analyzers.pre_tokenize(v, true));
+            }
+        }
+    }
+    doc.add_text(f.record, serde_json::to_string(&rec)?);
+    Ok(doc)
+}

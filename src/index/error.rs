@@ -1,0 +1,39 @@
+//! Index errors.
+
+use std::path::PathBuf;
+
+use crate::corpus::CorpusError;
+
+/// Why an index could not be built or opened.
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    /// The corpus is unreadable or malformed; nothing was changed.
+    #[error(transparent)]
+    Corpus(#[from] CorpusError),
+    /// A file operation failed.
+    #[error("{context}: {source}")]
+    Io {
+        /// What was being done.
+        context: String,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// tantivy failed.
+    #[error("index: {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+    /// The directory has no built index.
+    #[error("no index in {0} (build one with `lawka index`)")]
+    Missing(PathBuf),
+    /// A built index failed its own checks (count or metadata mismatch).
+    #[error("the new index failed verification: {0}")]
+    Verification(String),
+}
+
+impl IndexError {
+    pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> IndexError {
+        IndexError::Io { context: context.into(), source }
+    }
+}
+
+/// The index module's result.
+pub type Result<T> = std::result::Result<T, IndexError>;

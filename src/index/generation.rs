@@ -1,0 +1,251 @@
+//! The on-disk layout of an index directory, and the atomic switch between generations.
+//!
+//! ```text
+//! index/
+//!   CURRENT            "gen-00000007": the live generation, replaced by write-temp + rename
+//!   gen-00000007/      a complete tantivy index + lawka.json (its metadata)
+//!   gen-00000006/      the previous one, kept for servers still reading it
+//!   gen-00000008.partial/  a build in progress (or one that crashed; removed by the next build)
+//!   .lock              held by the indexer while it builds
+//! ```
+//!
+//! A generation directory only gets its final name once it is complete and verified, and
+//! `CURRENT` only ever names a final one, so a crash at any point leaves the previous generation
+//! live and usable.
+
+use std::fs::{self, File};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+/// The file naming the live generation.
+pub const CURRENT: &str = "CURRENT";
+/// The metadata file inside a generation.
+pub const META: &str = "lawka.json";
+/// The lock file an indexer holds.
+pub const LOCK: &str = ".lock";
+const PREFIX: &str = "gen-";
+const PARTIAL: &str = ".partial";
+
+/// A meeting as listed by `/api/meetings`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingSummary {
+    /// Meeting id.
+    pub id: String,
+    /// Published title.
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// Neighbourhood or venue.
+    pub place: String,
+    /// District or `Cały Kraków`.
+    pub district: String,
+    /// Meeting kind.
+    pub kind: String,
+    /// `synthetic` or `krakow.pl`.
+    pub source: String,
+    /// Number of questions.
+    pub questions: usize,
+}
+
+/// What `lawka.json` records about a generation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GenerationMeta {
+    /// The directory name, `gen-NNNNNNNN`.
+    pub generation: String,
+    /// When the build finished, RFC 3339.
+    pub built_at: String,
+    /// Number of documents (questions).
+    pub documents: u64,
+    /// The meetings, newest first.
+    pub meetings: Vec<MeetingSummary>,
+    /// Questions per language code.
+    pub languages: std::collections::BTreeMap<String, u64>,
+    /// The corpus's department names (for validating filters).
+    pub departments: Vec<String>,
+    /// The corpus's topic names (for validating filters).
+    pub topics: Vec<String>,
+}
+
+/// The directory name of generation `n`.
+pub fn generation_name(n: u64) -> String {
+    format!("{PREFIX}{n:08}")
+}
+
+/// The number of a `gen-NNNNNNNN` or `gen-NNNNNNNN.partial` name.
+fn generation_number(name: &str) -> Option<u64> {
+    let digits = name.strip_prefix(PREFIX)?;
+    let digits = digits.strip_suffix(PARTIAL).unwrap_or(digits);
+    (!digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())).then(|| digits.parse().ok())?
+}
+
+/// The live generation's name, or `None` when the directory has none yet.
+pub fn read_current(dir: &Path) -> io::Result<Option<String>> {
+    match fs::read_to_string(dir.join(CURRENT)) {
+        Ok(s) => {
+            let name = s.trim();
+            match generation_number(name) {
+                Some(_) if !name.ends_with(PARTIAL) => Ok(Some(name.to_string())),
+                _ => Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!("{} names no generation: {name:?}", dir.join(CURRENT).display()),
+                )),
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// The number the next build gets: one above every generation present, partial ones included.
+pub fn next_generation(dir: &Path) -> io::Result<u64> {
+    let mut max = 0;
+    for entry in fs::read_dir(dir)? {
+        if let Some(n) = entry?.file_name().to_str().and_then(generation_number) {
+            max = max.max(n);
+        }
+    }
+    Ok(max + 1)
+}
+
+/// The working directory of a build of generation `n`.
+pub fn partial_dir(dir: &Path, n: u64) -> PathBuf {
+    dir.join(format!("{}{PARTIAL}", generation_name(n)))
+}
+
+/// Fsyncs a directory so that renames inside it are durable.
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Fsyncs every file in a directory, then the directory itself.
+pub fn sync_tree(dir: &Path) -> io::Result<()> {
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            File::open(entry.path())?.sync_all()?;
+        }
+    }
+    sync_dir(dir)
+}
+
+/// Writes `bytes` to `path` atomically: a temp file in the same directory, fsynced, then renamed.
+pub fn atomic_write(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
+    let tmp = dir.join(format!(".{name}.tmp"));
+    {
+        let mut f = File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+    }
+    fs::rename(&tmp, path)?;
+    sync_dir(dir)
+}
+
+/// Publishes a finished build: renames its partial directory to its final name, then points
+/// `CURRENT` at it.
+pub fn publish(dir: &Path, n: u64) -> io::Result<String> {
+    let name = generation_name(n);
+    fs::rename(partial_dir(dir, n), dir.join(&name))?;
+    sync_dir(dir)?;
+    atomic_write(&dir.join(CURRENT), format!("{name}\n").as_bytes())?;
+    Ok(name)
+}
+
+/// Removes leftovers of crashed builds and generations older than the live one and the one
+/// before it (a server may still be reading that). Only call while holding the build lock.
+pub fn collect_garbage(dir: &Path) -> io::Result<Vec<String>> {
+    let current = read_current(dir)?.and_then(|c| generation_number(&c));
+    let mut finals: Vec<u64> = Vec::new();
+    let mut removed = Vec::new();
+    for entry in fs::read_dir(dir)? {
+        let entry = entry?;
+        let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
+        let Some(n) = generation_number(&name) else { continue };
+        if name.ends_with(PARTIAL) {
+            fs::remove_dir_all(entry.path())?;
+            removed.push(name);
+        } else {
+            finals.push(n);
+        }
+    }
+    let Some(current) = current else { return Ok(removed) };
+    let previous = finals.iter().copied().filter(|n| *n < current).max();
+    for n in finals {
+        if n != current && Some(n) != previous && n < current {
+            let name = generation_name(n);
+            fs::remove_dir_all(dir.join(&name))?;
+            removed.push(name);
+        }
+    }
+    Ok(removed)
+}
+
+/// An exclusive lock on an index directory for one build; released when dropped.
+#[derive(Debug)]
+pub struct BuildLock {
+    _file: File,
+}
+
+impl BuildLock {
+    /// Takes the lock, or fails at once if another build holds it.
+    pub fn acquire(dir: &Path) -> io::Result<BuildLock> {
+        let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(dir.join(LOCK))?;
+        match file.try_lock() {
+            Ok(()) => Ok(BuildLock { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => Err(io::Error::new(
+                io::ErrorKind::WouldBlock,
+                format!("another `lawka index` is building in {}; wait for it to finish", dir.display()),
+            )),
+            Err(fs::TryLockError::Error(e)) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        assert_eq!(generation_name(7), "gen-00000007");
+        assert_eq!(generation_number("gen-00000007"), Some(7));
+        assert_eq!(generation_number("gen-00000008.partial"), Some(8));
+        assert_eq!(generation_number("gen-"), None);
+        assert_eq!(generation_number("gen-x1"), None);
+        assert_eq!(generation_number("CURRENT"), None);
+    }
+
+    #[test]
+    fn garbage_collection_keeps_current_and_previous() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["gen-00000001", "gen-00000002", "gen-00000003", "gen-00000004", "gen-00000005.partial"] {
+            fs::create_dir(dir.path().join(name)).unwrap();
+        }
+        atomic_write(&dir.path().join(CURRENT), b"gen-00000003\n").unwrap();
+        let mut removed = collect_garbage(dir.path()).unwrap();
+        removed.sort();
+        assert_eq!(removed, vec!["gen-00000001", "gen-00000005.partial"]);
+        // gen 4 is newer than CURRENT (never published, e.g. a build that lost a race): kept.
+        assert!(dir.path().join("gen-00000004").exists());
+        assert_eq!(next_generation(dir.path()).unwrap(), 5);
+    }
+
+    #[test]
+    fn second_lock_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let _held = BuildLock::acquire(dir.path()).unwrap();
+        let err = BuildLock::acquire(dir.path()).unwrap_err();
+        assert!(err.to_string().contains("another `lawka index`"), "{err}");
+    }
+
+    #[test]
+    fn corrupt_current_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(read_current(dir.path()).unwrap(), None);
+        fs::write(dir.path().join(CURRENT), "garbage").unwrap();
+        assert!(read_current(dir.path()).is_err());
+    }
+}

@@ -1,0 +1,100 @@
+//! The live index: an atomically swappable handle on the current generation.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
+
+use super::error::{IndexError, Result};
+use super::generation::{self, GenerationMeta};
+use super::schema::{self, Fields};
+use crate::analysis;
+
+/// One opened generation: its tantivy index, a reader, and its metadata.
+pub struct Generation {
+    /// The tantivy index.
+    pub index: Index,
+    /// Field handles.
+    pub fields: Fields,
+    /// `lawka.json`.
+    pub meta: GenerationMeta,
+    reader: IndexReader,
+}
+
+impl Generation {
+    /// Opens generation `name` of `dir`.
+    pub fn open(dir: &Path, name: &str) -> Result<Generation> {
+        let path = dir.join(name);
+        let meta_path = path.join(generation::META);
+        let meta_bytes =
+            std::fs::read(&meta_path).map_err(|e| IndexError::io(format!("reading {}", meta_path.display()), e))?;
+        let meta: GenerationMeta = serde_json::from_slice(&meta_bytes)
+            .map_err(|e| IndexError::Verification(format!("{}: {e}", meta_path.display())))?;
+        let index = Index::open_in_dir(&path)?;
+        analysis::register(index.tokenizers());
+        let fields = schema::resolve(&index.schema())?;
+        // Generations never change once published, so the reader never needs reloading.
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let docs = reader.searcher().num_docs();
+        if docs != meta.documents {
+            return Err(IndexError::Verification(format!(
+                "{name}: {docs} documents, lawka.json says {}",
+                meta.documents
+            )));
+        }
+        Ok(Generation { index, fields, meta, reader })
+    }
+
+    /// A searcher over the generation (cheap: shares the reader's segments).
+    pub fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+}
+
+/// The live generation of an index directory, swapped whole on reload; searches in flight keep
+/// the generation they started with (as tantivy's own reader does with its searcher).
+pub struct IndexHandle {
+    dir: PathBuf,
+    current: ArcSwap<Generation>,
+}
+
+impl IndexHandle {
+    /// Opens the live generation of `dir`.
+    pub fn open(dir: &Path) -> Result<IndexHandle> {
+        let generation = open_current(dir)?;
+        Ok(IndexHandle { dir: dir.to_path_buf(), current: ArcSwap::from_pointee(generation) })
+    }
+
+    /// The generation to run a request on.
+    pub fn current(&self) -> Arc<Generation> {
+        self.current.load_full()
+    }
+
+    /// Switches to the directory's live generation if it changed; returns whether it did.
+    pub fn reload(&self) -> Result<bool> {
+        let live = generation::read_current(&self.dir).map_err(|e| IndexError::io("reading CURRENT", e))?;
+        if live.as_deref() == Some(self.current.load().meta.generation.as_str()) {
+            return Ok(false);
+        }
+        self.current.store(Arc::new(open_current(&self.dir)?));
+        Ok(true)
+    }
+
+    /// The index directory.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+}
+
+fn open_current(dir: &Path) -> Result<Generation> {
+    let name = generation::read_current(dir)
+        .map_err(|e| IndexError::io(format!("reading {}", dir.display()), e))?
+        .ok_or_else(|| IndexError::Missing(dir.to_path_buf()))?;
+    Generation::open(dir, &name)
+}
+
+/// Whether `dir` has a live generation.
+pub fn exists(dir: &Path) -> bool {
+    matches!(generation::read_current(dir), Ok(Some(_)))
+}

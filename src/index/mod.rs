@@ -1,0 +1,19 @@
+//! Corpus + analysis → tantivy index generations.
+//!
+//! A build writes a complete new generation beside the live one, verifies it, and switches to it
+//! by renaming a pointer file ([`generation`]); readers hold an [`IndexHandle`] whose generation
+//! is swapped whole, so no search ever sees a half-built index.
+
+mod build;
+mod document;
+mod error;
+pub mod generation;
+mod handle;
+pub mod schema;
+
+pub use build::{build, BuildOptions, BuildSummary, NoProgress, Progress};
+pub use document::{date_value, MeetingRef, Record, StoredAnswer};
+pub use error::{IndexError, Result};
+pub use generation::{GenerationMeta, MeetingSummary};
+pub use handle::{exists, Generation, IndexHandle};
+pub use schema::Fields;
