@@ -1,0 +1,31 @@
+//! Search errors: the caller's mistakes apart from internal faults.
+
+/// Why a search or lookup failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    /// A parameter is invalid; `reason` is a Polish sentence for the user.
+    #[error("bad parameter {param}: {reason}")]
+    BadParameter {
+        /// The parameter's name.
+        param: &'static str,
+        /// What is wrong with it (Polish, shown to users).
+        reason: String,
+    },
+    /// No question has this id.
+    #[error("no question {0}")]
+    NotFound(String),
+    /// The index failed (a bug or a damaged index, never the caller's fault).
+    #[error("index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// A stored record could not be read back.
+    #[error("stored record of {id}: {reason}")]
+    Record {
+        /// The document's id, if known.
+        id: String,
+        /// What failed.
+        reason: String,
+    },
+}
+
+/// The search module's result.
+pub type Result<T> = std::result::Result<T, SearchError>;

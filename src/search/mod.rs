@@ -1,0 +1,253 @@
+//! Requests → ranked results, facet counts and snippets, over one index generation.
+//!
+//! Synchronous and free of HTTP: the server runs it on a blocking thread, the CLI calls it
+//! directly, and both get the same [`SearchResponse`].
+
+pub mod error;
+pub mod query;
+pub mod rank;
+pub mod request;
+pub mod response;
+pub mod snippet;
+
+use std::ops::Bound;
+use std::time::Instant;
+
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+
+pub use error::{Result, SearchError};
+pub use request::{Filters, RawSearchParams, SearchRequest, Sort};
+pub use response::{FacetCount, Facets, Hit, QuestionResponse, SearchResponse, SYNTHETIC_NOTICE};
+
+use crate::corpus::QuestionId;
+use crate::index::{date_value, schema, Fields, Generation, Record};
+
+/// The facet fields, each with the filter that belongs to it (left out when counting it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum FacetField {
+    District,
+    Department,
+    Topic,
+    Year,
+}
+
+const FACET_FIELDS: [FacetField; 4] =
+    [FacetField::District, FacetField::Department, FacetField::Topic, FacetField::Year];
+
+impl FacetField {
+    fn field_name(self) -> &'static str {
+        match self {
+            FacetField::District => schema::DISTRICT,
+            FacetField::Department => schema::DEPARTMENT,
+            FacetField::Topic => schema::TOPIC,
+            FacetField::Year => schema::YEAR_MONTH,
+        }
+    }
+}
+
+/// The filter clauses of a request, kept apart per facet so each facet can be counted without
+/// its own filter.
+struct FilterQueries {
+    district: Option<Box<dyn Query>>,
+    department: Option<Box<dyn Query>>,
+    topic: Option<Box<dyn Query>>,
+    date: Option<Box<dyn Query>>,
+    lang: Option<Box<dyn Query>>,
+}
+
+impl FilterQueries {
+    fn new(f: &Fields, filters: &Filters) -> FilterQueries {
+        let facet_any = |field: Field, values: Vec<&str>| -> Option<Box<dyn Query>> {
+            any_term(values.into_iter().map(|v| Term::from_facet(field, &Facet::from_path([v]))).collect())
+        };
+        let date = (filters.from.is_some() || filters.to.is_some()).then(|| {
+            let bound = |d: Option<time::Date>| match d {
+                Some(d) => Bound::Included(Term::from_field_date_for_search(f.date, date_value(d))),
+                None => Bound::Unbounded,
+            };
+            Box::new(RangeQuery::new(bound(filters.from), bound(filters.to))) as Box<dyn Query>
+        });
+        FilterQueries {
+            district: facet_any(f.district, filters.districts.iter().map(|d| d.as_str()).collect()),
+            department: facet_any(f.department, filters.departments.iter().map(String::as_str).collect()),
+            topic: facet_any(f.topic, filters.topics.iter().map(String::as_str).collect()),
+            date,
+            lang: any_term(filters.langs.iter().map(|l| Term::from_field_text(f.lang, l)).collect()),
+        }
+    }
+
+    fn own(&self, facet: FacetField) -> Option<&dyn Query> {
+        match facet {
+            FacetField::District => self.district.as_deref(),
+            FacetField::Department => self.department.as_deref(),
+            FacetField::Topic => self.topic.as_deref(),
+            FacetField::Year => self.date.as_deref(),
+        }
+    }
+
+    /// `text` AND every filter except the one of `except`.
+    fn apply(&self, text: &dyn Query, except: Option<FacetField>) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
+        let all = [
+            (Some(FacetField::District), &self.district),
+            (Some(FacetField::Department), &self.department),
+            (Some(FacetField::Topic), &self.topic),
+            (Some(FacetField::Year), &self.date),
+            (None, &self.lang),
+        ];
+        for (facet, q) in all {
+            if let Some(q) = q {
+                if facet.is_none() || facet != except {
+                    clauses.push((Occur::Must, q.box_clone()));
+                }
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+}
+
+fn any_term(terms: Vec<Term>) -> Option<Box<dyn Query>> {
+    if terms.is_empty() {
+        return None;
+    }
+    let clauses = terms
+        .into_iter()
+        .map(|t| (Occur::Should, Box::new(TermQuery::new(t, IndexRecordOption::Basic)) as Box<dyn Query>))
+        .collect();
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Runs a search on a generation.
+pub fn search(generation: &Generation, req: &SearchRequest) -> Result<SearchResponse> {
+    let started = Instant::now();
+    let searcher = generation.searcher();
+    let f = &generation.fields;
+    let ast = query::parse(&req.q);
+    let mut builder = query::QueryBuilder::new(f);
+    let filters = FilterQueries::new(f, &req.filters);
+
+    let mut text = builder.build(&ast, false);
+    let mut full = filters.apply(text.as_ref(), None);
+    let mut total = searcher.search(full.as_ref(), &Count)? as u64;
+    if total == 0 && ast.should.len() > 1 {
+        // No question has enough of the words: rather than nothing, show those with some.
+        text = builder.build(&ast, true);
+        full = filters.apply(text.as_ref(), None);
+        total = searcher.search(full.as_ref(), &Count)? as u64;
+    }
+
+    let page = top_docs(&searcher, full.as_ref(), req)?;
+    let mut facets = Facets::default();
+    for facet in FACET_FIELDS {
+        let counts = if filters.own(facet).is_some() {
+            facet_counts(&searcher, filters.apply(text.as_ref(), Some(facet)).as_ref(), facet)?
+        } else {
+            facet_counts(&searcher, full.as_ref(), facet)?
+        };
+        match facet {
+            FacetField::District => facets.district = counts,
+            FacetField::Department => facets.department = counts,
+            FacetField::Topic => facets.topic = counts,
+            FacetField::Year => facets.year = counts,
+        }
+    }
+
+    let question_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.question, f.question_ascii)?;
+    let answer_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.answers, f.answers_ascii)?;
+    let mut hits = Vec::with_capacity(page.len());
+    for (score, addr) in page {
+        let rec = load_record(&searcher, f, addr)?;
+        let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
+        hits.push(Hit {
+            score,
+            question_snippet: question_snippets.html(&rec.question),
+            answer_snippet: answer_snippets.html(&answers.join("\n\n")),
+            url: response::question_url(&rec.id),
+            date: rec.meeting.date.clone(),
+            id: rec.id,
+            title: rec.title,
+            meeting: rec.meeting,
+            district: rec.district,
+            departments: rec.departments,
+            topics: rec.topics,
+            lang: rec.lang,
+            source: rec.source,
+        });
+    }
+    let notice = hits.iter().any(|h| h.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
+    let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
+    Ok(SearchResponse { query: req.q.clone(), total, took_ms, hits, facets, notice })
+}
+
+/// The requested page, as (score, address); the score is 0 when sorting by date.
+fn top_docs(searcher: &Searcher, q: &dyn Query, req: &SearchRequest) -> Result<Vec<(f32, DocAddress)>> {
+    let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
+    Ok(match req.sort {
+        Sort::Relevance => searcher.search(q, &top.order_by_score())?,
+        Sort::DateDesc => by_key(searcher.search(q, &top.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc))?),
+        Sort::DateAsc => by_key(searcher.search(q, &top.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc))?),
+    })
+}
+
+fn by_key(docs: Vec<(Option<u64>, DocAddress)>) -> Vec<(f32, DocAddress)> {
+    docs.into_iter().map(|(_, a)| (0.0, a)).collect()
+}
+
+/// Counts of each value of `facet` among the documents matching `q`: most frequent first, except
+/// years, which come in time order.
+fn facet_counts(searcher: &Searcher, q: &dyn Query, facet: FacetField) -> Result<Vec<FacetCount>> {
+    let mut collector = FacetCollector::for_field(facet.field_name());
+    collector.add_facet(Facet::root());
+    let counts = searcher.search(q, &collector)?;
+    let mut out: Vec<FacetCount> = counts
+        .get(Facet::root())
+        .filter(|(_, count)| *count > 0)
+        .map(|(f, count)| FacetCount { value: f.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count })
+        .collect();
+    if facet == FacetField::Year {
+        out.sort_by(|a, b| a.value.cmp(&b.value));
+    } else {
+        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    }
+    Ok(out)
+}
+
+fn load_record(searcher: &Searcher, f: &Fields, addr: DocAddress) -> Result<Record> {
+    let doc: TantivyDocument = searcher.doc(addr)?;
+    let json = doc
+        .get_first(f.record)
+        .and_then(|v| v.as_str())
+        .ok_or_else(|| SearchError::Record { id: format!("{addr:?}"), reason: "no stored record".into() })?;
+    serde_json::from_str(json).map_err(|e| SearchError::Record { id: format!("{addr:?}"), reason: e.to_string() })
+}
+
+/// The whole question with this id.
+pub fn question(generation: &Generation, id: &QuestionId) -> Result<QuestionResponse> {
+    let searcher = generation.searcher();
+    let f = &generation.fields;
+    let q = TermQuery::new(Term::from_field_text(f.id, &id.to_string()), IndexRecordOption::Basic);
+    let found = searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+    let Some((_, addr)) = found.first() else {
+        return Err(SearchError::NotFound(id.to_string()));
+    };
+    let rec = load_record(&searcher, f, *addr)?;
+    let notice = (rec.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
+    Ok(QuestionResponse {
+        url: response::question_url(&rec.id),
+        id: rec.id,
+        title: rec.title,
+        question: rec.question,
+        answers: rec.answers,
+        meeting: rec.meeting,
+        district: rec.district,
+        departments: rec.departments,
+        topics: rec.topics,
+        lang: rec.lang,
+        source: rec.source,
+        source_url: rec.source_url,
+        notice,
+    })
+}

@@ -1,0 +1,290 @@
+//! User text → query AST → tantivy query.
+//!
+//! The stock `QueryParser` turns a word with several analysed terms into a phrase and needs
+//! every word in every document; residents type loosely, so we build the query ourselves:
+//! each word is an alternative of its terms across the fields (title > question > answers, exact
+//! letters > folded), `"phrases"` must match, `-words` exclude, and documents matching more of the
+//! words come first (see [`minimum_should_match`]).
+
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Term;
+
+use super::rank;
+use crate::analysis::{self, is_stop_word};
+use crate::index::Fields;
+
+/// Most words and phrases taken from one query; the rest is ignored (bounds the work per query).
+pub const MAX_CLAUSES: usize = 32;
+
+/// One part of a parsed query.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Clause {
+    /// A word (lowercase, as typed).
+    Word(String),
+    /// A quoted phrase (its raw text).
+    Phrase(String),
+}
+
+/// A parsed query: what to match, what must match, what to exclude.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct QueryAst {
+    /// Optional words: the more of them a document has, the better.
+    pub should: Vec<Clause>,
+    /// Words prefixed with `+` and quoted phrases.
+    pub must: Vec<Clause>,
+    /// Words and phrases prefixed with `-`.
+    pub must_not: Vec<Clause>,
+    /// The text had words, but only stop words: it asks for nothing searchable, which is not the
+    /// same as an empty query (that lists everything).
+    pub only_stop_words: bool,
+}
+
+impl QueryAst {
+    /// Whether the query has nothing to match positively (only exclusions, or nothing at all).
+    pub fn has_positive(&self) -> bool {
+        !self.should.is_empty() || !self.must.is_empty()
+    }
+}
+
+/// Parses query text. Never fails: unbalanced quotes close at the end, lone operators are dropped,
+/// stop words are dropped from the optional words (they would only add noise).
+pub fn parse(text: &str) -> QueryAst {
+    let mut ast = QueryAst::default();
+    let mut plain = analysis::plain_analyzer(false);
+    let mut rest = text;
+    let mut clauses = 0;
+    let mut dropped_stop_words = false;
+    while clauses < MAX_CLAUSES {
+        rest = rest.trim_start();
+        let Some(first) = rest.chars().next() else { break };
+        let (sign, body) = match first {
+            '-' | '+' => (Some(first), &rest[1..]),
+            _ => (None, rest),
+        };
+        let (clause_text, is_phrase, next) = if let Some(after) = body.strip_prefix('"') {
+            match after.find('"') {
+                Some(end) => (&after[..end], true, &after[end + 1..]),
+                None => (after, true, ""),
+            }
+        } else {
+            let end = body.find(|c: char| c.is_whitespace() || c == '"').unwrap_or(body.len());
+            // A word glued to a quote (`abc"def`) ends at the quote.
+            (&body[..end], false, &body[end..])
+        };
+        rest = next;
+        let words = analysis::analyze(&mut plain, clause_text);
+        if words.is_empty() {
+            continue;
+        }
+        let target = match sign {
+            Some('-') => &mut ast.must_not,
+            Some('+') => &mut ast.must,
+            _ if is_phrase && words.len() > 1 => &mut ast.must,
+            _ => &mut ast.should,
+        };
+        if is_phrase && words.len() > 1 {
+            target.push(Clause::Phrase(clause_text.to_string()));
+            clauses += 1;
+        } else {
+            // "P+R" or "pieszo-rowerowy" typed as one word: each part counts as a word.
+            for w in words {
+                if sign.is_none() && is_stop_word(&w) {
+                    dropped_stop_words = true;
+                    continue;
+                }
+                target.push(Clause::Word(w));
+                clauses += 1;
+            }
+        }
+    }
+    ast.only_stop_words = dropped_stop_words && !ast.has_positive();
+    ast
+}
+
+/// How many of `n` optional words a document must contain. Two words: both ("dziury Balicka");
+/// three or four: all but one; more (a whole question pasted in): two thirds. A search that finds
+/// nothing this way is retried with one word enough (see `search::run`).
+pub fn minimum_should_match(n: usize) -> usize {
+    match n {
+        0..=2 => n,
+        3..=4 => n - 1,
+        _ => (2 * n).div_ceil(3),
+    }
+}
+
+/// Builds tantivy queries from an AST, with the index's analyzers.
+pub struct QueryBuilder<'a> {
+    fields: &'a Fields,
+    pl: TextAnalyzer,
+    pl_ascii: TextAnalyzer,
+}
+
+impl<'a> QueryBuilder<'a> {
+    /// A builder for an index with these fields.
+    pub fn new(fields: &'a Fields) -> Self {
+        QueryBuilder { fields, pl: analysis::polish_analyzer(false), pl_ascii: analysis::polish_analyzer(true) }
+    }
+
+    /// The text query of `ast`; `relaxed` lets one optional word be enough. A query with no
+    /// positive part matches everything but its exclusions; one of stop words only, nothing.
+    pub fn build(&mut self, ast: &QueryAst, relaxed: bool) -> Box<dyn Query> {
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let should: Vec<Box<dyn Query>> = ast.should.iter().filter_map(|c| self.clause(c)).collect();
+        let n = should.len();
+        if n > 0 {
+            let min = if relaxed { 1 } else { minimum_should_match(n) };
+            let words = should.into_iter().map(|q| (Occur::Should, q)).collect();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(words, min))));
+        }
+        for c in &ast.must {
+            // A required word or phrase with no searchable term cannot match anything.
+            let q = self.clause(c).unwrap_or_else(|| Box::new(EmptyQuery));
+            clauses.push((Occur::Must, q));
+        }
+        if clauses.is_empty() {
+            if ast.only_stop_words {
+                return Box::new(EmptyQuery);
+            }
+            clauses.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
+        }
+        for c in &ast.must_not {
+            if let Some(q) = self.clause(c) {
+                clauses.push((Occur::MustNot, q));
+            }
+        }
+        Box::new(BooleanQuery::new(clauses))
+    }
+
+    fn clause(&mut self, c: &Clause) -> Option<Box<dyn Query>> {
+        match c {
+            Clause::Word(w) => self.word(w),
+            Clause::Phrase(p) => self.phrase(p),
+        }
+    }
+
+    /// A word: the best of its terms in each field, fields combined as a disjunction so that a
+    /// word found in the title and the question beats one found in the answers only.
+    fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        let stem = analysis::analyze(&mut self.pl, word);
+        let folded_stem = analysis::analyze(&mut self.pl_ascii, word);
+        let raw = word.to_string();
+        let folded_raw = analysis::fold_polish(word);
+        let mut per_field: Vec<Box<dyn Query>> = Vec::new();
+        for ((plain, folded), field_boost) in self.fields.text_pairs().into_iter().zip(rank::FIELD_BOOSTS) {
+            let mut alternatives: Vec<(Field, String, f32)> = Vec::new();
+            // Stems for Polish text; the raw word for text indexed without stemming (other
+            // languages), with and without Polish letters.
+            for t in stem.iter().chain(std::iter::once(&raw)) {
+                push_unique(&mut alternatives, (plain, t.clone(), 1.0));
+            }
+            for t in folded_stem.iter().chain(std::iter::once(&folded_raw)) {
+                push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT));
+            }
+            let terms: Vec<Box<dyn Query>> = alternatives
+                .into_iter()
+                .map(|(field, text, weight)| boosted(term_query(field, &text), weight))
+                .collect();
+            per_field.push(boosted(Box::new(DisjunctionMaxQuery::new(terms)), field_boost));
+        }
+        Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, rank::FIELD_TIE_BREAKER)))
+    }
+
+    /// A phrase: its terms in order, in any text field, exact letters or folded.
+    fn phrase(&mut self, text: &str) -> Option<Box<dyn Query>> {
+        let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+        for ((plain, folded), field_boost) in self.fields.text_pairs().into_iter().zip(rank::FIELD_BOOSTS) {
+            for (field, fold, weight) in [(plain, false, 1.0), (folded, true, rank::FOLDED_WEIGHT)] {
+                let analyzer = if fold { &mut self.pl_ascii } else { &mut self.pl };
+                let mut terms: Vec<(usize, Term)> = Vec::new();
+                let mut stream = analyzer.token_stream(text);
+                while stream.advance() {
+                    let t = stream.token();
+                    let term = Term::from_field_text(field, &t.text);
+                    // Of several terms at one position keep the last, the stemmer's fixed point,
+                    // which every inflected form of the word shares.
+                    match terms.last_mut() {
+                        Some(last) if last.0 == t.position => last.1 = term,
+                        _ => terms.push((t.position, term)),
+                    }
+                }
+                match terms.len() {
+                    0 => {}
+                    1 => {
+                        let term = terms.remove(0).1;
+                        let q = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                        alternatives.push(boosted(q, weight * field_boost));
+                    }
+                    _ => {
+                        alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), weight * field_boost))
+                    }
+                }
+            }
+        }
+        (!alternatives.is_empty()).then(|| {
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, rank::FIELD_TIE_BREAKER)) as Box<dyn Query>
+        })
+    }
+}
+
+fn push_unique(v: &mut Vec<(Field, String, f32)>, item: (Field, String, f32)) {
+    if !v.iter().any(|(f, t, _)| *f == item.0 && *t == item.1) {
+        v.push(item);
+    }
+}
+
+fn term_query(field: Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+}
+
+fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
+    if (boost - 1.0).abs() < f32::EPSILON {
+        q
+    } else {
+        Box::new(BoostQuery::new(q, boost))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(v: &[&str]) -> Vec<Clause> {
+        v.iter().map(|w| Clause::Word(w.to_string())).collect()
+    }
+
+    #[test]
+    fn parses_words_phrases_and_exclusions() {
+        let ast = parse(r#"Dziury na "ulicy Balickiej" -tramwaj +Bronowice"#);
+        assert_eq!(ast.should, words(&["dziury"]));
+        assert_eq!(ast.must, vec![Clause::Phrase("ulicy Balickiej".into()), Clause::Word("bronowice".into())]);
+        assert_eq!(ast.must_not, words(&["tramwaj"]));
+    }
+
+    #[test]
+    fn hostile_text_never_panics_and_stays_bounded() {
+        for text in ["\"", "\"\"", "- + -", "-\"", "\"a b", "ąę\"żó -", "🚋🚋 \u{202e}abc", "a\"b\"c", "+"] {
+            let _ = parse(text);
+        }
+        let long = "słowo ".repeat(1000);
+        assert_eq!(parse(&long).should.len(), MAX_CLAUSES);
+        assert_eq!(parse(r#"-"ulica Balicka" x"#).must_not, vec![Clause::Phrase("ulica Balicka".into())]);
+    }
+
+    #[test]
+    fn stop_words_and_punctuation_are_dropped() {
+        assert_eq!(parse("kiedy tramwaj do Mistrzejowic?").should, words(&["tramwaj", "mistrzejowic"]));
+        assert_eq!(parse("P+R").should, words(&["p", "r"]));
+        assert_eq!(parse("czy się da").should, words(&["da"]));
+        assert!(parse("czy to się").only_stop_words);
+        assert!(!parse("-- ??").has_positive());
+        assert!(!parse("-- ??").only_stop_words);
+    }
+
+    #[test]
+    fn minimum_should_match_grows_with_the_query() {
+        let got: Vec<usize> = (0..=9).map(minimum_should_match).collect();
+        assert_eq!(got, vec![0, 1, 2, 2, 3, 4, 4, 5, 6, 6]);
+    }
+}

@@ -1,0 +1,289 @@
+//! Search requests: the raw parameters as typed (HTTP query string or CLI flags), and the
+//! validated request the engine runs. Everything is checked here, once, with an error naming the
+//! parameter; the engine never sees an unchecked value.
+
+use serde::Deserialize;
+use time::Date;
+
+use super::error::SearchError;
+use crate::corpus::{parse_date, District};
+use crate::index::GenerationMeta;
+
+/// Longest accepted `q`, in characters (the contract's limit).
+pub const MAX_QUERY_CHARS: usize = 1_000;
+/// Largest page.
+pub const MAX_LIMIT: usize = 100;
+/// Default page size.
+pub const DEFAULT_LIMIT: usize = 10;
+/// Deepest offset: past it, paging is a crawl, and an export serves that better.
+pub const MAX_OFFSET: usize = 10_000;
+/// Most values per filter parameter.
+pub const MAX_FILTER_VALUES: usize = 50;
+
+/// Parameters as received; every value still a string.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSearchParams {
+    /// Query text.
+    #[serde(default)]
+    pub q: Option<String>,
+    /// District names (OR).
+    #[serde(default)]
+    pub district: Vec<String>,
+    /// Department names (OR).
+    #[serde(default)]
+    pub department: Vec<String>,
+    /// Topics (OR).
+    #[serde(default)]
+    pub topic: Vec<String>,
+    /// Language codes (OR).
+    #[serde(default)]
+    pub lang: Vec<String>,
+    /// Earliest meeting date, inclusive.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Latest meeting date, inclusive.
+    #[serde(default)]
+    pub to: Option<String>,
+    /// Page size.
+    #[serde(default)]
+    pub limit: Option<String>,
+    /// Hits to skip.
+    #[serde(default)]
+    pub offset: Option<String>,
+    /// `relevance`, `date_desc` or `date_asc`.
+    #[serde(default)]
+    pub sort: Option<String>,
+}
+
+/// Result order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Sort {
+    /// Best match first.
+    Relevance,
+    /// Newest meeting first.
+    DateDesc,
+    /// Oldest meeting first.
+    DateAsc,
+}
+
+/// Filters: OR within a field, AND across fields.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Filters {
+    /// Districts.
+    pub districts: Vec<District>,
+    /// Departments (canonical names of the index's corpus).
+    pub departments: Vec<String>,
+    /// Topics (of the index's corpus).
+    pub topics: Vec<String>,
+    /// Language codes.
+    pub langs: Vec<String>,
+    /// Earliest meeting date.
+    pub from: Option<Date>,
+    /// Latest meeting date.
+    pub to: Option<Date>,
+}
+
+/// A validated search.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SearchRequest {
+    /// The query text, trimmed; empty means "everything matching the filters".
+    pub q: String,
+    /// Filters.
+    pub filters: Filters,
+    /// Order.
+    pub sort: Sort,
+    /// Page size, 1..=100.
+    pub limit: usize,
+    /// Hits skipped, 0..=10000.
+    pub offset: usize,
+}
+
+fn bad(param: &'static str, reason: impl Into<String>) -> SearchError {
+    SearchError::BadParameter { param, reason: reason.into() }
+}
+
+impl SearchRequest {
+    /// Validates raw parameters against the vocabulary of the index they will run on.
+    pub fn parse(raw: &RawSearchParams, meta: &GenerationMeta) -> Result<SearchRequest, SearchError> {
+        let q = raw.q.as_deref().unwrap_or("").trim().to_string();
+        if q.chars().count() > MAX_QUERY_CHARS {
+            return Err(bad("q", format!("zapytanie jest dłuższe niż {MAX_QUERY_CHARS} znaków")));
+        }
+        if q.chars().any(|c| c.is_control() && !c.is_whitespace()) {
+            return Err(bad("q", "zapytanie zawiera znaki sterujące"));
+        }
+        for (param, values) in
+            [("district", &raw.district), ("department", &raw.department), ("topic", &raw.topic), ("lang", &raw.lang)]
+        {
+            if values.len() > MAX_FILTER_VALUES {
+                return Err(bad(param, format!("podano więcej niż {MAX_FILTER_VALUES} wartości")));
+            }
+        }
+        let districts = raw
+            .district
+            .iter()
+            .map(|d| d.parse::<District>().map_err(|_| bad("district", format!("nieznana dzielnica {d:?}"))))
+            .collect::<Result<Vec<_>, _>>()?;
+        let departments = known("department", &raw.department, &meta.departments, "nieznana jednostka")?;
+        let topics = known("topic", &raw.topic, &meta.topics, "nieznany temat")?;
+        let langs = raw
+            .lang
+            .iter()
+            .map(|l| {
+                let ok = (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase());
+                ok.then(|| l.clone())
+                    .ok_or_else(|| bad("lang", format!("niepoprawny kod języka {l:?} (np. pl, uk, en)")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let from = date_param("from", raw.from.as_deref())?;
+        let to = date_param("to", raw.to.as_deref())?;
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                return Err(bad("to", "data końcowa jest wcześniejsza niż początkowa"));
+            }
+        }
+        let limit = number_param("limit", raw.limit.as_deref(), DEFAULT_LIMIT, 1, MAX_LIMIT)?;
+        let offset = number_param("offset", raw.offset.as_deref(), 0, 0, MAX_OFFSET)?;
+        let sort = match raw.sort.as_deref() {
+            None | Some("") if q.is_empty() => Sort::DateDesc,
+            None | Some("") | Some("relevance") => Sort::Relevance,
+            Some("date_desc") => Sort::DateDesc,
+            Some("date_asc") => Sort::DateAsc,
+            Some(other) => {
+                return Err(bad("sort", format!("nieznany porządek {other:?} (relevance, date_desc, date_asc)")))
+            }
+        };
+        Ok(SearchRequest {
+            q,
+            filters: Filters { districts, departments, topics, langs, from, to },
+            sort,
+            limit,
+            offset,
+        })
+    }
+}
+
+fn known(
+    param: &'static str,
+    values: &[String],
+    vocabulary: &[String],
+    what: &str,
+) -> Result<Vec<String>, SearchError> {
+    values
+        .iter()
+        .map(
+            |v| {
+                if vocabulary.iter().any(|k| k == v) {
+                    Ok(v.clone())
+                } else {
+                    Err(bad(param, format!("{what} {v:?}")))
+                }
+            },
+        )
+        .collect()
+}
+
+fn date_param(param: &'static str, value: Option<&str>) -> Result<Option<Date>, SearchError> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(v) => {
+            parse_date(v).map(Some).ok_or_else(|| bad(param, format!("niepoprawna data {v:?} (oczekiwano RRRR-MM-DD)")))
+        }
+    }
+}
+
+fn number_param(
+    param: &'static str,
+    value: Option<&str>,
+    default: usize,
+    min: usize,
+    max: usize,
+) -> Result<usize, SearchError> {
+    let Some(v) = value.filter(|v| !v.is_empty()) else { return Ok(default) };
+    let n: usize =
+        v.parse().map_err(|_| bad(param, format!("{v:?} nie jest liczbą całkowitą z zakresu {min}..{max}")))?;
+    if n < min || n > max {
+        return Err(bad(param, format!("{n} jest poza zakresem {min}..{max}")));
+    }
+    Ok(n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> GenerationMeta {
+        GenerationMeta {
+            generation: "gen-00000001".into(),
+            built_at: "2026-01-01T00:00:00Z".into(),
+            documents: 0,
+            meetings: vec![],
+            languages: Default::default(),
+            departments: vec!["Zarząd Dróg Miasta Krakowa".into()],
+            topics: vec!["parkowanie".into()],
+        }
+    }
+
+    fn parse(f: impl FnOnce(&mut RawSearchParams)) -> Result<SearchRequest, SearchError> {
+        let mut raw = RawSearchParams::default();
+        f(&mut raw);
+        SearchRequest::parse(&raw, &meta())
+    }
+
+    fn param_of(r: Result<SearchRequest, SearchError>) -> &'static str {
+        match r {
+            Err(SearchError::BadParameter { param, .. }) => param,
+            other => panic!("expected a bad parameter, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn defaults_depend_on_q() {
+        let r = parse(|_| {}).unwrap();
+        assert_eq!((r.sort, r.limit, r.offset), (Sort::DateDesc, 10, 0));
+        let r = parse(|p| p.q = Some("dziury".into())).unwrap();
+        assert_eq!(r.sort, Sort::Relevance);
+    }
+
+    #[test]
+    fn each_bad_value_names_its_parameter() {
+        assert_eq!(param_of(parse(|p| p.limit = Some("0".into()))), "limit");
+        assert_eq!(param_of(parse(|p| p.limit = Some("101".into()))), "limit");
+        assert_eq!(param_of(parse(|p| p.limit = Some("-1".into()))), "limit");
+        assert_eq!(param_of(parse(|p| p.offset = Some("10001".into()))), "offset");
+        assert_eq!(param_of(parse(|p| p.sort = Some("best".into()))), "sort");
+        assert_eq!(param_of(parse(|p| p.from = Some("2024-02-30".into()))), "from");
+        assert_eq!(param_of(parse(|p| p.to = Some("yesterday".into()))), "to");
+        assert_eq!(
+            param_of(parse(|p| {
+                p.from = Some("2025-01-02".into());
+                p.to = Some("2025-01-01".into())
+            })),
+            "to"
+        );
+        assert_eq!(param_of(parse(|p| p.district = vec!["Bronowice".into()])), "district");
+        assert_eq!(param_of(parse(|p| p.department = vec!["ZDMK".into()])), "department");
+        assert_eq!(param_of(parse(|p| p.topic = vec!["drogi".into()])), "topic");
+        assert_eq!(param_of(parse(|p| p.lang = vec!["Polish".into()])), "lang");
+        assert_eq!(param_of(parse(|p| p.q = Some("a".repeat(1001)))), "q");
+        assert_eq!(param_of(parse(|p| p.q = Some("a\u{0}b".into()))), "q");
+    }
+
+    #[test]
+    fn valid_filters_pass() {
+        let r = parse(|p| {
+            p.district = vec!["Dzielnica VI Bronowice".into(), "Cały Kraków".into()];
+            p.department = vec!["Zarząd Dróg Miasta Krakowa".into()];
+            p.topic = vec!["parkowanie".into()];
+            p.from = Some("2024-01-01".into());
+            p.to = Some("2024-01-01".into());
+            p.limit = Some("100".into());
+            p.offset = Some("10000".into());
+            p.sort = Some("date_asc".into());
+        })
+        .unwrap();
+        assert_eq!(r.filters.districts.len(), 2);
+        assert_eq!((r.limit, r.offset, r.sort), (100, 10000, Sort::DateAsc));
+    }
+}

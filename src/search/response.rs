@@ -1,0 +1,119 @@
+//! Response shapes (`../shared/API.md`): one set of types for JSON, pages and `lawka search --json`.
+
+use serde::Serialize;
+
+use crate::index::{MeetingRef, StoredAnswer};
+
+/// The body of `/api/search`.
+#[derive(Clone, Debug, Serialize)]
+pub struct SearchResponse {
+    /// The query text as searched.
+    pub query: String,
+    /// Number of matching questions.
+    pub total: u64,
+    /// Time spent searching, in milliseconds.
+    pub took_ms: f64,
+    /// The requested page.
+    pub hits: Vec<Hit>,
+    /// Counts per value of each facet.
+    pub facets: Facets,
+    /// Present when some hits come from the demo corpus: says that they are not the city's
+    /// official answers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+/// One result.
+#[derive(Clone, Debug, Serialize)]
+pub struct Hit {
+    /// `<meeting>/<n>`.
+    pub id: String,
+    /// Relevance score (0 when sorted by date).
+    pub score: f32,
+    /// Question title.
+    pub title: String,
+    /// Meeting date.
+    pub date: String,
+    /// The meeting.
+    pub meeting: MeetingRef,
+    /// District.
+    pub district: String,
+    /// Answering units.
+    pub departments: Vec<String>,
+    /// Topics.
+    pub topics: Vec<String>,
+    /// Language code.
+    pub lang: String,
+    /// `synthetic` (demo text) or `krakow.pl`.
+    pub source: String,
+    /// HTML-escaped question excerpt, matched words in `<mark>`.
+    pub question_snippet: String,
+    /// HTML-escaped answer excerpt, matched words in `<mark>`.
+    pub answer_snippet: String,
+    /// The question's page.
+    pub url: String,
+}
+
+/// One facet value and its count.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct FacetCount {
+    /// The value.
+    pub value: String,
+    /// Matching questions with it.
+    pub count: u64,
+}
+
+/// All facets.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Facets {
+    /// Per district.
+    pub district: Vec<FacetCount>,
+    /// Per answering unit.
+    pub department: Vec<FacetCount>,
+    /// Per topic.
+    pub topic: Vec<FacetCount>,
+    /// Per meeting year.
+    pub year: Vec<FacetCount>,
+}
+
+/// The body of `/api/questions/{meeting}/{n}`.
+#[derive(Clone, Debug, Serialize)]
+pub struct QuestionResponse {
+    /// `<meeting>/<n>`.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// The question's text.
+    pub question: String,
+    /// Answers in order.
+    pub answers: Vec<StoredAnswer>,
+    /// The meeting.
+    pub meeting: MeetingRef,
+    /// District.
+    pub district: String,
+    /// Answering units.
+    pub departments: Vec<String>,
+    /// Topics.
+    pub topics: Vec<String>,
+    /// Language code.
+    pub lang: String,
+    /// The question's page.
+    pub url: String,
+    /// `synthetic` (demo text) or `krakow.pl`.
+    pub source: String,
+    /// The city's article, for imported questions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    /// Present for demo text: it is not the city's official answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub notice: Option<String>,
+}
+
+/// The notice shown with demo-corpus results.
+pub const SYNTHETIC_NOTICE: &str = "Dane demonstracyjne: pytania i odpowiedzi napisano na potrzeby projektu \
+(source: synthetic) na wzór spotkań „Ławka dialogu”; nie są to oficjalne odpowiedzi Urzędu Miasta Krakowa.";
+
+/// The page of a question.
+pub fn question_url(id: &str) -> String {
+    format!("/q/{id}")
+}
