@@ -1,0 +1,103 @@
+//! The `lawka` command line: one subcommand per file, each an `Args` struct and a `run`.
+
+mod check;
+mod index;
+mod search;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Ławka: search over the questions and answers of Kraków's "Ławka dialogu" meetings.
+#[derive(Debug, Parser)]
+#[command(name = "lawka", version, about, long_about = None)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the index from a corpus and switch to it atomically.
+    Index(index::Args),
+    /// Search the index from the command line.
+    Search(search::Args),
+    /// Serve the HTTP API (builds the index first if there is none).
+    Serve(serve::Args),
+    /// Validate a corpus and print every problem (exit 1 if any).
+    Check(check::Args),
+}
+
+impl Command {
+    /// The log level when RUST_LOG is not set: the server reports its requests, the rest stay quiet.
+    pub fn default_log_level(&self) -> &'static str {
+        match self {
+            Command::Serve(_) => "info",
+            _ => "warn",
+        }
+    }
+}
+
+/// The corpus directory flag, shared by the commands that read a corpus.
+#[derive(Debug, clap::Args)]
+pub struct CorpusArg {
+    /// The corpus directory (departments.txt, topics.txt, meetings/*.md).
+    #[arg(id = "corpus", long = "corpus", env = "LAWKA_CORPUS_DIR", default_value = "corpus")]
+    pub dir: PathBuf,
+}
+
+/// The index directory flag, shared by the commands that use an index.
+#[derive(Debug, clap::Args)]
+pub struct IndexArg {
+    /// The index directory (generations and the CURRENT pointer).
+    #[arg(id = "index", long = "index", env = "LAWKA_INDEX_DIR", default_value = "index")]
+    pub dir: PathBuf,
+}
+
+/// Runs a parsed command: exit 0 on success, 1 when a check or search found problems or nothing.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Index(a) => index::run(a),
+        Command::Search(a) => search::run(a),
+        Command::Serve(a) => serve::run(a),
+        Command::Check(a) => check::run(a),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn cli_is_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn repeated_filters_and_defaults_parse() {
+        let cli = Cli::try_parse_from([
+            "lawka",
+            "search",
+            "dziury",
+            "--district",
+            "Dzielnica VI Bronowice",
+            "--district",
+            "Cały Kraków",
+            "--limit",
+            "5",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Search(a) = cli.command else { panic!("not search") };
+        assert_eq!(a.district.len(), 2);
+        assert_eq!(a.limit.as_deref(), Some("5"));
+        assert!(a.json);
+        assert_eq!(a.index.dir, PathBuf::from("index"));
+    }
+}

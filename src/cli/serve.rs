@@ -1,0 +1,48 @@
+//! `lawka serve`: the HTTP service; builds the index first when there is none.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+
+use super::{CorpusArg, IndexArg};
+use crate::index::{self, BuildOptions, IndexHandle};
+use crate::server;
+
+/// Arguments of `lawka serve`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(flatten)]
+    index: IndexArg,
+    #[command(flatten)]
+    corpus: CorpusArg,
+    /// Address to listen on (loopback by default: put a reverse proxy in front to publish it).
+    #[arg(long, env = "LAWKA_ADDR", default_value = "127.0.0.1:8080")]
+    addr: SocketAddr,
+}
+
+/// Opens (or first builds) the index and serves until Ctrl-C or SIGTERM.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let handle = open_or_build(&args)?;
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime
+        .block_on(server::serve(Arc::new(handle), args.addr))
+        .with_context(|| format!("serving on {}", args.addr))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn open_or_build(args: &Args) -> anyhow::Result<IndexHandle> {
+    let dir = &args.index.dir;
+    if index::exists(dir) {
+        match IndexHandle::open(dir) {
+            Ok(h) => return Ok(h),
+            Err(e) => tracing::warn!(error = %e, "the index cannot be opened; rebuilding it from the corpus"),
+        }
+    } else {
+        tracing::info!(index = %dir.display(), corpus = %args.corpus.dir.display(), "no index yet; building it from the corpus");
+    }
+    let summary = super::index::build(&args.corpus.dir, dir, &BuildOptions::default())?;
+    tracing::info!("{}", super::index::summary_line(&summary));
+    IndexHandle::open(dir).with_context(|| format!("opening the index in {}", dir.display()))
+}

@@ -1,0 +1,136 @@
+//! The HTTP service: the contract of `shared/API.md` over [`crate::search`].
+//!
+//! Handlers only translate: they validate parameters into a [`crate::search::SearchRequest`],
+//! run the engine on a blocking thread and answer JSON. Errors are made in one place
+//! ([`error::ApiError`]). The live index generation is re-read from disk every few seconds, so an
+//! operator's `lawka index` reaches a running server without a restart.
+
+mod api;
+pub mod error;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::index::IndexHandle;
+use error::ApiError;
+
+/// How often a server looks for a newly published index generation.
+pub const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    /// The live index.
+    pub index: Arc<IndexHandle>,
+}
+
+/// The application's routes.
+pub fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(api::health))
+        .route("/api/search", get(api::search))
+        .route("/api/questions/{meeting}/{n}", get(api::question))
+        .route("/api/meetings", get(api::meetings))
+        .fallback(api::fallback)
+        .method_not_allowed_fallback(method_not_allowed)
+        .with_state(state)
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(CatchPanicLayer::custom(panic_response))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        "Ta metoda HTTP nie jest obsługiwana; usługa jest tylko do odczytu.",
+    )
+}
+
+fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
+    ApiError::internal(&"a request handler panicked").into_response()
+}
+
+/// Serves on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
+pub async fn serve(index: Arc<IndexHandle>, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    serve_on(listener, index, shutdown_signal()).await
+}
+
+/// Serves on an already bound listener until `shutdown` completes.
+pub async fn serve_on(
+    listener: tokio::net::TcpListener,
+    index: Arc<IndexHandle>,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let reloader = tokio::spawn(watch_generations(index.clone()));
+    tracing::info!(addr = %listener.local_addr()?, documents = index.current().meta.documents, "serving");
+    let result = axum::serve(listener, app(AppState { index })).with_graceful_shutdown(shutdown).await;
+    reloader.abort();
+    result
+}
+
+/// Switches to a newly published generation when `lawka index` makes one.
+async fn watch_generations(index: Arc<IndexHandle>) {
+    let mut tick = tokio::time::interval(RELOAD_INTERVAL);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let handle = index.clone();
+        match tokio::task::spawn_blocking(move || handle.reload()).await {
+            Ok(Ok(true)) => {
+                let g = index.current();
+                tracing::info!(generation = %g.meta.generation, documents = g.meta.documents, "switched to a new index generation");
+            }
+            Ok(Ok(false)) => {}
+            // A generation that cannot be opened is not switched to; the old one keeps serving.
+            Ok(Err(e)) => tracing::warn!(error = %e, "new index generation not loaded"),
+            Err(e) => tracing::warn!(error = %e, "index reload task failed"),
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::warn!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// A `SocketAddr` for the default local address.
+pub fn default_addr() -> SocketAddr {
+    SocketAddr::from(([127, 0, 0, 1], 8080))
+}
