@@ -1,0 +1,254 @@
+//! The HTTP contract of `shared/API.md`, checked against counts computed from the corpus itself.
+
+use std::collections::BTreeMap;
+
+use lawka::corpus::{format_date, Meeting, Question};
+use serde_json::Value;
+
+use crate::common::{corpus, enc, hit_ids, shared};
+
+/// Facet counts in a response as a map value → count.
+fn facet(body: &Value, name: &str) -> BTreeMap<String, u64> {
+    body["facets"][name]
+        .as_array()
+        .unwrap_or_else(|| panic!("facet {name} missing: {body}"))
+        .iter()
+        .map(|f| (f["value"].as_str().expect("value").to_string(), f["count"].as_u64().expect("count")))
+        .collect()
+}
+
+/// Counts of a per-question key over the questions passing `keep`, from the corpus.
+fn expected<K>(keep: impl Fn(&Meeting, &Question) -> bool, keys: K) -> BTreeMap<String, u64>
+where
+    K: Fn(&Meeting, &Question) -> Vec<String>,
+{
+    let mut m = BTreeMap::new();
+    for (meeting, q) in corpus().questions().filter(|(m, q)| keep(m, q)) {
+        for k in keys(meeting, q) {
+            *m.entry(k).or_default() += 1;
+        }
+    }
+    m
+}
+
+fn districts(_: &Meeting, q: &Question) -> Vec<String> {
+    vec![q.district.to_string()]
+}
+fn departments(_: &Meeting, q: &Question) -> Vec<String> {
+    q.departments().iter().map(|d| d.to_string()).collect()
+}
+fn topics(_: &Meeting, q: &Question) -> Vec<String> {
+    q.topics.iter().map(|t| t.to_string()).collect()
+}
+fn years(m: &Meeting, _: &Question) -> Vec<String> {
+    vec![m.date.year().to_string()]
+}
+
+#[test]
+fn healthz_reports_the_corpus() {
+    let body = shared().get_ok("/healthz");
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["documents"].as_u64(), Some(corpus().question_count() as u64));
+    assert_eq!(corpus().meetings.len(), 26);
+    assert!(body["generation"].as_str().is_some_and(|g| g.starts_with("gen-")));
+    assert!(body["built_at"].as_str().is_some_and(|t| t.contains('T')));
+}
+
+#[test]
+fn unfiltered_facets_match_the_corpus() {
+    let body = shared().get_ok("/api/search");
+    let all = |_: &Meeting, _: &Question| true;
+    assert_eq!(body["total"].as_u64(), Some(corpus().question_count() as u64));
+    assert_eq!(facet(&body, "district"), expected(all, districts));
+    assert_eq!(facet(&body, "department"), expected(all, departments));
+    assert_eq!(facet(&body, "topic"), expected(all, topics));
+    assert_eq!(facet(&body, "year"), expected(all, years));
+}
+
+#[test]
+fn district_filter_counts_and_other_facets_match_the_corpus() {
+    let d = "Dzielnica XVI Bieńczyce";
+    let body = shared().get_ok(&format!("/api/search?district={}&limit=100", enc(d)));
+    let in_d = |_: &Meeting, q: &Question| q.district.as_str() == d;
+    let n = corpus().questions().filter(|(m, q)| in_d(m, q)).count() as u64;
+    assert!(n > 5, "the test needs a district with questions");
+    assert_eq!(body["total"].as_u64(), Some(n));
+    assert!(body["hits"].as_array().unwrap().iter().all(|h| h["district"] == d));
+    // Other facets are counted under the district filter...
+    assert_eq!(facet(&body, "department"), expected(in_d, departments));
+    assert_eq!(facet(&body, "topic"), expected(in_d, topics));
+    assert_eq!(facet(&body, "year"), expected(in_d, years));
+    // ...the district facet itself is not, so a journalist sees what choosing another gives.
+    assert_eq!(facet(&body, "district"), expected(|_, _| true, districts));
+}
+
+#[test]
+fn department_topic_and_date_filters_combine_with_and_across_or_within() {
+    let (d1, d2) = ("Zarząd Zieleni Miejskiej", "Zarząd Dróg Miasta Krakowa");
+    let topic = "bezpieczeństwo";
+    let (from, to) = ("2025-01-01", "2025-12-31");
+    let path = format!(
+        "/api/search?department={}&department={}&topic={}&from={from}&to={to}&limit=100",
+        enc(d1),
+        enc(d2),
+        enc(topic)
+    );
+    let body = shared().get_ok(&path);
+    let in_dates = |m: &Meeting| format_date(m.date).as_str() >= from && format_date(m.date).as_str() <= to;
+    let has_dep = |q: &Question| q.departments().iter().any(|d| d.as_str() == d1 || d.as_str() == d2);
+    let has_topic = |q: &Question| q.topics.iter().any(|t| t.as_str() == topic);
+    let all = |m: &Meeting, q: &Question| in_dates(m) && has_dep(q) && has_topic(q);
+    let n = corpus().questions().filter(|(m, q)| all(m, q)).count() as u64;
+    assert!(n > 0);
+    assert_eq!(body["total"].as_u64(), Some(n), "{path}");
+    assert_eq!(facet(&body, "district"), expected(all, districts));
+    assert_eq!(facet(&body, "department"), expected(|m, q| in_dates(m) && has_topic(q), departments));
+    assert_eq!(facet(&body, "topic"), expected(|m, q| in_dates(m) && has_dep(q), topics));
+    assert_eq!(facet(&body, "year"), expected(|_, q| has_dep(q) && has_topic(q), years));
+}
+
+#[test]
+fn lang_filter_finds_the_other_languages() {
+    let uk = shared().get_ok("/api/search?lang=uk");
+    let en = shared().get_ok("/api/search?lang=en");
+    assert!(uk["total"].as_u64().unwrap() >= 2, "{uk}");
+    assert_eq!(en["total"].as_u64(), Some(1));
+    assert!(uk["hits"].as_array().unwrap().iter().all(|h| h["lang"] == "uk"));
+    let pl = shared().get_ok("/api/search?lang=pl&limit=1");
+    let total = corpus().question_count() as u64;
+    assert_eq!(pl["total"].as_u64().unwrap() + uk["total"].as_u64().unwrap() + en["total"].as_u64().unwrap(), total);
+}
+
+#[test]
+fn query_and_filter_counts_agree_with_facets() {
+    let body = shared().get_ok("/api/search?q=parkowanie");
+    let total = body["total"].as_u64().unwrap();
+    assert!(total > 3);
+    // Without filters, each question has exactly one district and one year.
+    assert_eq!(facet(&body, "district").values().sum::<u64>(), total);
+    assert_eq!(facet(&body, "year").values().sum::<u64>(), total);
+    for (district, count) in facet(&body, "district") {
+        let filtered = shared().get_ok(&format!("/api/search?q=parkowanie&district={}", enc(&district)));
+        assert_eq!(filtered["total"].as_u64(), Some(count), "{district}");
+    }
+}
+
+#[test]
+fn every_id_round_trips_through_questions() {
+    let mut seen = 0;
+    for offset in (0..corpus().question_count()).step_by(100) {
+        let body = shared().get_ok(&format!("/api/search?limit=100&offset={offset}&sort=date_asc"));
+        for hit in body["hits"].as_array().unwrap() {
+            let id = hit["id"].as_str().unwrap();
+            let q = shared().get_ok(&format!("/api/questions/{id}"));
+            assert_eq!(q["id"], hit["id"]);
+            assert_eq!(q["title"], hit["title"]);
+            assert_eq!(q["url"], format!("/q/{id}"));
+            assert_eq!(q["source"], "synthetic");
+            assert!(q["notice"].as_str().is_some_and(|n| n.contains("demonstracyjne")));
+            assert!(!q["answers"].as_array().unwrap().is_empty());
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, corpus().question_count());
+    // And the stored text is the corpus's text.
+    let (m, q) = corpus().questions().nth(7).unwrap();
+    let body = shared().get_ok(&format!("/api/questions/{}", q.id));
+    assert_eq!(body["question"], q.text);
+    assert_eq!(body["answers"][0]["text"], q.answers[0].text);
+    assert_eq!(body["meeting"]["place"], m.place);
+}
+
+#[test]
+fn pagination_and_date_sort_are_consistent() {
+    let all = hit_ids(&shared().get_ok("/api/search?q=drzewa&limit=20"));
+    let first = hit_ids(&shared().get_ok("/api/search?q=drzewa&limit=10"));
+    let second = hit_ids(&shared().get_ok("/api/search?q=drzewa&limit=10&offset=10"));
+    assert_eq!([first, second].concat(), all);
+    let newest = shared().get_ok("/api/search?limit=100");
+    let dates: Vec<&str> = newest["hits"].as_array().unwrap().iter().map(|h| h["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first without q");
+    let latest = corpus().meetings.iter().map(|m| format_date(m.date)).max().unwrap();
+    assert_eq!(dates[0], latest);
+    let oldest = shared().get_ok("/api/search?q=drzewa&sort=date_asc&limit=100");
+    let dates: Vec<&str> = oldest["hits"].as_array().unwrap().iter().map(|h| h["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]));
+}
+
+#[test]
+fn every_invalid_parameter_is_a_400_naming_it() {
+    let cases = [
+        ("limit=0", "invalid_limit"),
+        ("limit=101", "invalid_limit"),
+        ("limit=dziesięć", "invalid_limit"),
+        ("offset=-1", "invalid_offset"),
+        ("offset=10001", "invalid_offset"),
+        ("sort=newest", "invalid_sort"),
+        ("from=2025-02-30", "invalid_from"),
+        ("to=jutro", "invalid_to"),
+        ("from=2025-06-01&to=2025-01-01", "invalid_to"),
+        ("district=Bronowice", "invalid_district"),
+        ("department=ZDMK", "invalid_department"),
+        ("topic=drogi", "invalid_topic"),
+        ("lang=polski", "invalid_lang"),
+        ("districts=Dzielnica%20VI%20Bronowice", "unknown_parameter"),
+        ("q=%FF%FE", "invalid_encoding"),
+        ("q=a%00b", "invalid_q"),
+    ];
+    for (query, code) in cases {
+        let (status, body) = shared().get(&format!("/api/search?{query}"));
+        assert_eq!(status, 400, "{query}: {body}");
+        assert_eq!(body["error"]["code"], code, "{query}: {body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| m.len() > 10), "{query}: {body}");
+    }
+    let long = "a".repeat(1001);
+    let (status, body) = shared().get(&format!("/api/search?q={long}"));
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_q")));
+}
+
+#[test]
+fn unknown_ids_and_paths_are_404_json() {
+    for path in [
+        "/api/questions/2024-06-24-bronowice-wielkie/999",
+        "/api/questions/2024-06-24-bronowice-wielkie/0",
+        "/api/questions/nie-ma/1",
+        "/api/questions/2099-01-01-nigdzie/1",
+    ] {
+        let (status, body) = shared().get(path);
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["error"]["code"], "question_not_found");
+    }
+    let (status, body) = shared().get("/api/nothing");
+    assert_eq!((status, body["error"]["code"].as_str()), (404, Some("not_found")));
+}
+
+#[test]
+fn meetings_are_listed_newest_first_with_counts() {
+    let body = shared().get_ok("/api/meetings");
+    let list = body.as_array().unwrap();
+    assert_eq!(list.len(), corpus().meetings.len());
+    let dates: Vec<&str> = list.iter().map(|m| m["date"].as_str().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]));
+    for m in &corpus().meetings {
+        let listed = list.iter().find(|x| x["id"] == m.id.as_str()).expect("listed");
+        assert_eq!(listed["questions"].as_u64(), Some(m.questions.len() as u64));
+        assert_eq!(listed["place"], m.place);
+        assert_eq!(listed["kind"], m.kind.as_str());
+    }
+}
+
+#[test]
+fn hits_carry_source_notice_and_escaped_snippets() {
+    let body = shared().get_ok(&format!("/api/search?q={}", enc("dziury w jezdni")));
+    assert!(body["notice"].as_str().is_some_and(|n| n.contains("nie są to oficjalne odpowiedzi")));
+    for h in body["hits"].as_array().unwrap() {
+        assert_eq!(h["source"], "synthetic");
+        for s in [&h["question_snippet"], &h["answer_snippet"]] {
+            let s = s.as_str().unwrap();
+            let without_marks = s.replace("<mark>", "").replace("</mark>", "");
+            assert!(!without_marks.contains('<') && !without_marks.contains('>'), "{s}");
+        }
+    }
+    let marked = body["hits"][0]["question_snippet"].as_str().unwrap().to_lowercase();
+    assert!(marked.contains("<mark>dziur"), "{marked}");
+}

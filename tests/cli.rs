@@ -1,0 +1,64 @@
+//! The `lawka` binary: check, index, search.
+
+use serde_json::Value;
+
+use crate::common::{copy_dir, corpus_dir, lawka, shared};
+
+#[test]
+fn check_passes_on_the_bundled_corpus_and_lists_every_problem_of_a_bad_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = lawka(tmp.path(), &["check", "--corpus", corpus_dir().to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("26 meetings"));
+
+    let bad = tmp.path().join("corpus");
+    copy_dir(&corpus_dir(), &bad);
+    let file = bad.join("meetings/2024-06-24-bronowice-wielkie.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let text = text
+        .replacen("**Odpowiedź (Wodociągi Miasta Krakowa):**", "**Odpowiedź (Wodociągi Krakowskie):**", 1)
+        .replacen("## 5. ", "## 6. ", 1)
+        .replacen("date: 2024-06-24", "date: 24.06.2024", 1);
+    std::fs::write(&file, text).unwrap();
+    let out = lawka(tmp.path(), &["check", "--corpus", "corpus"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("2024-06-24-bronowice-wielkie.md:3: bad date \"24.06.2024\""), "{stdout}");
+    assert!(stdout.contains("unit \"Wodociągi Krakowskie\" is not in departments.txt"), "{stdout}");
+    assert!(stdout.contains("numbering gap: question 6 follows 4, expected 5"), "{stdout}");
+}
+
+#[test]
+fn search_json_is_the_api_response_body() {
+    let q = "dziury w jezdni";
+    let out = lawka(
+        std::env::temp_dir().as_path(),
+        &["search", q, "--index", shared().index_dir.to_str().unwrap(), "--limit", "5", "--json"],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut cli: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let mut api = shared().get_ok(&format!("/api/search?q={}&limit=5", crate::common::enc(q)));
+    cli["took_ms"] = Value::Null;
+    api["took_ms"] = Value::Null;
+    assert_eq!(cli, api);
+}
+
+#[test]
+fn search_text_output_and_exit_codes() {
+    let index = shared().index_dir.to_str().unwrap().to_string();
+    let out = lawka(
+        std::env::temp_dir().as_path(),
+        &["search", "tramwaj", "--index", &index, "--district", "Dzielnica XV Mistrzejowice"],
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(stdout.contains("Dzielnica XV Mistrzejowice") && stdout.contains("Dane demonstracyjne"), "{stdout}");
+    let none = lawka(std::env::temp_dir().as_path(), &["search", "xyzzyqwerty", "--index", &index]);
+    assert_eq!(none.status.code(), Some(1));
+    let bad = lawka(std::env::temp_dir().as_path(), &["search", "tramwaj", "--index", &index, "--limit", "500"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("invalid --limit"));
+    let missing = lawka(std::env::temp_dir().as_path(), &["search", "tramwaj", "--index", "/nonexistent/lawka"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no index in"));
+}

@@ -1,0 +1,113 @@
+//! Relevance floors over the whole bundled corpus, through real HTTP. (Tuning is measured by the
+//! evaluation set; these only guard what must never break.)
+
+use lawka::analysis::fold_polish;
+
+use crate::common::{corpus, enc, hit_ids, shared};
+
+fn top(q: &str, limit: usize) -> Vec<String> {
+    hit_ids(&shared().get_ok(&format!("/api/search?q={}&limit={limit}", enc(q))))
+}
+
+#[test]
+fn every_question_is_in_the_top_3_for_its_own_title() {
+    let mut misses = Vec::new();
+    for (_, q) in corpus().questions() {
+        let ids = top(&q.title, 3);
+        if !ids.contains(&q.id.to_string()) {
+            misses.push(format!("{} {:?} -> {:?}", q.id, q.title, ids));
+        }
+    }
+    assert!(misses.is_empty(), "{} of {} titles miss:\n{}", misses.len(), corpus().question_count(), misses.join("\n"));
+}
+
+#[test]
+fn queries_without_polish_letters_find_the_same_top_result() {
+    let mut differ = Vec::new();
+    let mut tested = 0;
+    for (_, q) in corpus().questions() {
+        let folded = fold_polish(&q.title);
+        if folded == q.title {
+            continue;
+        }
+        tested += 1;
+        let (a, b) = (top(&q.title, 1), top(&folded, 1));
+        if a != b {
+            differ.push(format!("{:?} -> {a:?}, {folded:?} -> {b:?}", q.title));
+        }
+    }
+    assert!(tested > 200, "only {tested} titles have Polish letters");
+    assert!(differ.is_empty(), "{} of {tested} differ:\n{}", differ.len(), differ.join("\n"));
+}
+
+/// Ids of questions whose title contains a word starting with `prefix` (any case).
+fn titled(prefix: &str) -> Vec<String> {
+    corpus()
+        .questions()
+        .filter(|(_, q)| q.title.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| w.starts_with(prefix)))
+        .map(|(_, q)| q.id.to_string())
+        .collect()
+}
+
+#[test]
+fn inflected_forms_find_the_base_form() {
+    // Each query form appears in no title; the titles use other forms of the same word.
+    for (query, stem_prefix, exact_forms) in [
+        ("dziurami", "dziur", ["dziury"].as_slice()),
+        ("tramwajów", "tramwaj", ["tramwaj", "tramwaje"].as_slice()),
+        ("chodnikami", "chodnik", ["chodnik", "chodnika"].as_slice()),
+    ] {
+        let expected = titled(stem_prefix);
+        let with_forms: Vec<String> = corpus()
+            .questions()
+            .filter(|(_, q)| {
+                q.title.to_lowercase().split(|c: char| !c.is_alphanumeric()).any(|w| exact_forms.contains(&w))
+            })
+            .map(|(_, q)| q.id.to_string())
+            .collect();
+        assert!(!with_forms.is_empty(), "no title has {exact_forms:?}");
+        let found = top(query, 100);
+        for id in &with_forms {
+            assert!(
+                found.contains(id),
+                "{query}: {id} (titled with {exact_forms:?}) not found; expected among {expected:?}"
+            );
+        }
+        // The title matches come first.
+        let first: Vec<&String> = found.iter().take(3).collect();
+        assert!(first.iter().all(|id| expected.contains(id)), "{query}: top 3 {first:?} not all titled {stem_prefix}*");
+    }
+}
+
+#[test]
+fn typed_without_letters_and_inflected_at_once() {
+    // "kiedy tramwaj do mistrzejowic", a resident's words without Polish letters.
+    let ids = top("kiedy tramwaj do mistrzejowic", 3);
+    let expected: Vec<String> = corpus()
+        .questions()
+        .filter(|(_, q)| q.title.contains("tramwaj") && q.title.contains("Mistrzejowic"))
+        .map(|(_, q)| q.id.to_string())
+        .collect();
+    assert!(!expected.is_empty());
+    assert!(expected.iter().any(|e| ids.contains(e)), "{ids:?} vs {expected:?}");
+    let a = top("Piszczące tramwaje na zakręcie", 1);
+    let b = top("piszczace tramwaje na zakrecie", 1);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn phrases_and_exclusions_narrow_results() {
+    let all = shared().get_ok(&format!("/api/search?q={}&limit=100", enc("tramwaj")));
+    let without = shared().get_ok(&format!("/api/search?q={}&limit=100", enc("tramwaj -Mistrzejowice")));
+    let (n_all, n_without) = (all["total"].as_u64().unwrap(), without["total"].as_u64().unwrap());
+    assert!(n_without < n_all, "{n_without} !< {n_all}");
+    for id in hit_ids(&without) {
+        let q = shared().get_ok(&format!("/api/questions/{id}"));
+        let text = format!("{} {} {}", q["title"], q["question"], q["answers"]).to_lowercase();
+        assert!(!text.contains("mistrzejowic"), "{id} mentions the excluded word");
+    }
+    let phrase = shared().get_ok(&format!("/api/search?q={}&limit=100", enc("\"Park&Ride\"")));
+    assert!(phrase["total"].as_u64().unwrap() > 0);
+    let only_stop_words = shared().get_ok(&format!("/api/search?q={}", enc("czy to się")));
+    assert_eq!(only_stop_words["total"].as_u64(), Some(0));
+}
