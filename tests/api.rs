@@ -250,5 +250,5 @@ fn hits_carry_source_notice_and_escaped_snippets() {
         }
     }
     let marked = body["hits"][0]["question_snippet"].as_str().unwrap().to_lowercase();
-    assert!(marked.contains("<mark>dziur"), "{marked}");
+    assert!(marked.contains("<mark>dziur") || marked.contains("<mark>jezdn"), "{marked}");
 }

@@ -5,23 +5,24 @@
 //!
 //! | name | chain | used for |
 //! |---|---|---|
-//! | [`PL`] | words → lowercase → stop words → Polish stem | Polish text, exact letters |
-//! | [`PL_ASCII`] | words → lowercase → ASCII folding → stop words → Polish stem | Polish text, typed without Polish letters |
+//! | [`PL`] | words → lowercase → stop words → Polish lemmas | Polish text, exact letters |
+//! | [`PL_ASCII`] | words → lowercase → ASCII folding → stop words → Polish lemmas (folded dictionary) | Polish text, typed without Polish letters |
 //! | [`PLAIN`] | words → lowercase | text in other languages (never Polish-stemmed) |
 //! | [`PLAIN_ASCII`] | words → lowercase → ASCII folding | the same, folded |
 //!
-//! The stemmer is the chain's last link ([`PolishStemmer`]), so a dictionary lemmatiser can
-//! replace it without changing anything else.
+//! Lemmatisation is the chain's last link ([`PolishLemmaFilter`]: SGJP dictionary lemmas, Snowball
+//! stems for unknown words), so it can be replaced without changing anything else.
 //!
 //! ```
 //! use lawka::analysis::{analyze, polish_analyzer};
 //! let mut pl = polish_analyzer(false);
-//! assert_eq!(analyze(&mut pl, "Dziury na ulicach"), vec!["dziur", "ulic"]);
+//! assert_eq!(analyze(&mut pl, "Dziury na ulicach"), vec!["dziura", "ulica"]);
 //! ```
 
 mod fold;
 mod lang;
-mod stem;
+mod lemma_filter;
+mod lemmatizer;
 mod stopwords;
 
 use tantivy::tokenizer::{
@@ -30,7 +31,8 @@ use tantivy::tokenizer::{
 
 pub use fold::fold_polish;
 pub use lang::detect_language;
-pub use stem::{stem_word, PolishStemmer};
+pub use lemma_filter::{stem_word, PolishLemmaFilter};
+pub use lemmatizer::{sgjp, DictionaryError, Lemmatizer, Rule};
 pub use stopwords::{folded_stop_words, is_stop_word, STOP_WORDS};
 
 /// Polish analysis with Polish letters kept.
@@ -54,9 +56,9 @@ pub fn polish_analyzer(fold: bool) -> TextAnalyzer {
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser);
     if fold {
-        base.filter(AsciiFoldingFilter).filter(stop).filter(PolishStemmer).build()
+        base.filter(AsciiFoldingFilter).filter(stop).filter(PolishLemmaFilter::sgjp(true)).build()
     } else {
-        base.filter(stop).filter(PolishStemmer).build()
+        base.filter(stop).filter(PolishLemmaFilter::sgjp(false)).build()
     }
 }
 
@@ -125,7 +127,10 @@ mod tests {
     fn stop_words_go_but_civic_words_stay() {
         assert_eq!(terms(false, "Czy to się da zrobić?"), terms(false, "da zrobić"));
         assert_eq!(terms(true, "czy to sie da zrobic"), terms(true, "da zrobić"));
-        assert_eq!(terms(false, "ul. Balicka nr 5, 100 zł"), vec!["ul", "balick", "nr", "5", "100", "zł"]);
+        assert_eq!(
+            terms(false, "ul. Balicka nr 5, 100 zł"),
+            vec!["ul", "ula", "ulica", "balicka", "nr", "numer", "5", "100", "złoty"]
+        );
     }
 
     #[test]
@@ -137,6 +142,8 @@ mod tests {
             let t = s.token();
             seen.push((t.position, t.offset_from, t.offset_to));
         }
+        // Several lemmas of one word share its position and offsets.
+        seen.dedup();
         // "na" is a stop word: the next token keeps its own position, so phrases stay honest.
         assert_eq!(seen, vec![(0, 0, 4), (1, 5, 15), (3, 19, 30)]);
     }
@@ -151,5 +158,62 @@ mod tests {
     fn overlong_tokens_are_dropped() {
         let long = "a".repeat(MAX_TOKEN_BYTES + 1);
         assert_eq!(terms(false, &format!("{long} tramwaj")), terms(false, "tramwaj"));
+    }
+
+    fn shares_a_term(fold: bool, a: &str, b: &str) -> bool {
+        let (x, y) = (terms(fold, a), terms(fold, b));
+        x.iter().any(|t| y.contains(t))
+    }
+
+    fn tsv(text: &str) -> Vec<Vec<&str>> {
+        text.lines().filter(|l| !l.trim().is_empty()).map(|l| l.split('\t').collect()).collect()
+    }
+
+    /// The 258 forms of `shared/notes/polish-analysis.md` (nouns, Kraków places, verbs, adjectives,
+    /// rare and new words): each must share a term with its lemma.
+    #[test]
+    fn municipal_forms_reach_their_lemma() {
+        let rows = tsv(include_str!("testdata/forms.tsv"));
+        assert_eq!(rows.len(), 258);
+        let misses: Vec<String> =
+            rows.iter().filter(|r| !shares_a_term(false, r[0], r[1])).map(|r| format!("{}→{}", r[0], r[1])).collect();
+        let rate = 1.0 - misses.len() as f64 / rows.len() as f64;
+        assert!(rate >= 0.98, "{:.1} % reach their lemma; misses: {misses:?}", rate * 100.0);
+        // Typed without Polish letters, through the folded chain.
+        let folded_misses = rows
+            .iter()
+            .filter(|r| !shares_a_term(true, &fold_polish(r[0]), r[1]))
+            .map(|r| format!("{}→{}", r[0], r[1]))
+            .collect::<Vec<_>>();
+        let rate = 1.0 - folded_misses.len() as f64 / rows.len() as f64;
+        assert!(rate >= 0.98, "{:.1} % without diacritics; misses: {folded_misses:?}", rate * 100.0);
+    }
+
+    /// The 28 must-not-merge pairs: the dictionary's known homographs (`list`/`lista`,
+    /// `Kliny`/`klin`, the gerund `mienie`/`mieć`, `drogami`/`drogie`) are the only ones allowed.
+    #[test]
+    fn distinct_words_stay_apart() {
+        let rows = tsv(include_str!("testdata/must_not_merge.tsv"));
+        assert_eq!(rows.len(), 28);
+        let merged: Vec<String> =
+            rows.iter().filter(|r| shares_a_term(false, r[0], r[1])).map(|r| format!("{}~{}", r[0], r[1])).collect();
+        let known = ["mieć~mienie", "drogami~drogie", "list~lista", "Kliny~klin"];
+        let unexpected: Vec<&String> = merged.iter().filter(|m| !known.contains(&m.as_str())).collect();
+        assert!(unexpected.is_empty(), "unexpected merges: {unexpected:?} (all: {merged:?})");
+        for must in ["park\tparka", "pies\tpiesi", "linia\tlina", "park\tparking", "szkoła\tszkolenie"] {
+            let (a, b) = must.split_once('\t').unwrap();
+            assert!(!shares_a_term(false, a, b), "{a} ~ {b}");
+        }
+    }
+
+    /// Folding merges exactly what it must (the price of the folded field) and no more.
+    #[test]
+    fn folding_merges_the_listed_pairs_only_on_the_folded_field() {
+        for r in tsv(include_str!("testdata/fold_merges.tsv")) {
+            assert!(shares_a_term(true, r[0], r[1]), "{} ~ {} on the folded field", r[0], r[1]);
+            assert!(!shares_a_term(false, r[0], r[1]), "{} ≁ {} on the exact field", r[0], r[1]);
+        }
+        assert_eq!(terms(true, "łąka"), terms(true, "laka"));
+        assert!(terms(true, "łąka").contains(&"laka".to_string()));
     }
 }

@@ -1,6 +1,7 @@
 //! The `lawka` command line: one subcommand per file, each an `Args` struct and a `run`.
 
 mod check;
+mod eval;
 mod index;
 mod search;
 mod serve;
@@ -30,6 +31,8 @@ pub enum Command {
     Serve(serve::Args),
     /// Validate a corpus and print every problem (exit 1 if any).
     Check(check::Args),
+    /// Run judged queries and print nDCG@10, recall@10 and zero-result counts per query type.
+    Eval(eval::Args),
 }
 
 impl Command {
@@ -65,6 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Search(a) => search::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Check(a) => check::run(a),
+        Command::Eval(a) => eval::run(a),
     }
 }
 

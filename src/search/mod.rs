@@ -4,8 +4,10 @@
 //! directly, and both get the same [`SearchResponse`].
 
 pub mod error;
+pub mod eval;
 pub mod query;
 pub mod rank;
+pub mod related;
 pub mod request;
 pub mod response;
 pub mod snippet;
@@ -19,6 +21,7 @@ use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 pub use error::{Result, SearchError};
+pub use related::{related_to_question, related_to_text, RelatedHit, MAX_RELATED};
 pub use request::{Filters, RawSearchParams, SearchRequest, Sort};
 pub use response::{FacetCount, Facets, Hit, QuestionResponse, SearchResponse, SYNTHETIC_NOTICE};
 

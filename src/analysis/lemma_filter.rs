@@ -1,0 +1,159 @@
+//! `PolishLemmaFilter`: each token becomes its dictionary lemma(s), or a stem when the dictionary
+//! does not know it.
+//!
+//! - Known words (SGJP, ~4.6 M forms): every lemma of an ambiguous form is emitted at the token's
+//!   position (`drodze` → `droga`), so a query word matches whichever reading a document has.
+//! - Unknown words (neologisms, rare street names: `buspas`, `woonerfu`, `Duchackiego`) go to the
+//!   Snowball Polish stemmer (frostem, already in tantivy's tree). Snowball is not idempotent
+//!   (`tramwaje → tramwaj`, `tramwaj → tramw`), so the stem of the stem is emitted too, at the same
+//!   position: the forms of a word then share that fixed point.
+//!
+//! The filter expects lowercase input (and ASCII-folded input when built for the folded field).
+
+use std::borrow::Cow;
+
+use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
+
+use super::lemmatizer::{sgjp, Lemmatizer};
+
+/// Replaces tokens by their lemmas (dictionary) or stems (fallback).
+#[derive(Clone, Copy)]
+pub struct PolishLemmaFilter {
+    dict: &'static Lemmatizer,
+}
+
+impl PolishLemmaFilter {
+    /// The filter over the embedded SGJP dictionary; `folded` for ASCII-folded tokens.
+    pub fn sgjp(folded: bool) -> PolishLemmaFilter {
+        PolishLemmaFilter { dict: sgjp(folded) }
+    }
+
+    /// The filter over another dictionary (tests, other data).
+    pub fn with_dictionary(dict: &'static Lemmatizer) -> PolishLemmaFilter {
+        PolishLemmaFilter { dict }
+    }
+}
+
+impl TokenFilter for PolishLemmaFilter {
+    type Tokenizer<T: Tokenizer> = PolishLemmaTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> PolishLemmaTokenizer<T> {
+        PolishLemmaTokenizer { dict: self.dict, inner }
+    }
+}
+
+/// The tokenizer [`PolishLemmaFilter`] wraps around its input.
+#[derive(Clone)]
+pub struct PolishLemmaTokenizer<T> {
+    dict: &'static Lemmatizer,
+    inner: T,
+}
+
+impl<T: Tokenizer> Tokenizer for PolishLemmaTokenizer<T> {
+    type TokenStream<'a> = PolishLemmaStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PolishLemmaStream {
+            dict: self.dict,
+            tail: self.inner.token_stream(text),
+            stemmer: stemmer(),
+            pending: Vec::new(),
+            buf: Vec::new(),
+        }
+    }
+}
+
+fn stemmer() -> frostem::Stemmer {
+    frostem::Stemmer::new(frostem::Algorithm::Polish)
+}
+
+/// The token stream of [`PolishLemmaTokenizer`].
+pub struct PolishLemmaStream<S> {
+    dict: &'static Lemmatizer,
+    tail: S,
+    stemmer: frostem::Stemmer,
+    /// Further terms of the last token, emitted next at the same position (popped from the end).
+    pending: Vec<String>,
+    buf: Vec<String>,
+}
+
+impl<S: TokenStream> TokenStream for PolishLemmaStream<S> {
+    fn advance(&mut self) -> bool {
+        if let Some(next) = self.pending.pop() {
+            self.tail.token_mut().text = next;
+            return true;
+        }
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        self.buf.clear();
+        if self.dict.lemmas(&token.text, &mut self.buf) {
+            self.buf.sort_unstable();
+            self.buf.dedup();
+            // Emit in sorted order: the first now, the rest from `pending` (reversed for pop).
+            if let Some(first) = (!self.buf.is_empty()).then(|| self.buf.remove(0)) {
+                token.text = first;
+            }
+            self.pending.extend(self.buf.drain(..).rev());
+        } else if let Cow::Owned(stem) = self.stemmer.stem(&token.text) {
+            // Borrowed means "unchanged": only an owned result needs storing.
+            if let Cow::Owned(second) = self.stemmer.stem(&stem) {
+                self.pending.push(second);
+            }
+            token.text = stem;
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+/// The Snowball stem of one lowercase word (a single application, without the fixed point).
+pub fn stem_word(word: &str) -> String {
+    stemmer().stem(word).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
+
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(usize, String)> {
+        let mut a = TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(LowerCaser)
+            .filter(PolishLemmaFilter::sgjp(false))
+            .build();
+        let mut s = a.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push((s.token().position, s.token().text.clone()));
+        }
+        out
+    }
+
+    #[test]
+    fn known_words_get_all_their_lemmas_at_one_position() {
+        let t = tokens("Remont na drodze");
+        assert!(t.contains(&(0, "remont".into())), "{t:?}");
+        assert!(t.contains(&(2, "droga".into())), "{t:?}");
+        assert!(t.iter().all(|(p, _)| *p != 1 || t.iter().filter(|(q, _)| *q == 1).count() >= 1));
+        assert_eq!(tokens("tramwajów"), vec![(0, "tramwaj".into())]);
+        assert_eq!(tokens("psem"), vec![(0, "pies".into())]);
+    }
+
+    #[test]
+    fn unknown_words_fall_back_to_the_stem_fixed_point() {
+        // Not in SGJP: Snowball, with the stem of the stem at the same position when it differs.
+        let t = tokens("woonerfami");
+        assert!(!t.is_empty() && t.iter().all(|(p, _)| *p == 0), "{t:?}");
+        assert_eq!(tokens("woonerfami")[0].1, stem_word("woonerfami"));
+    }
+}
