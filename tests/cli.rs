@@ -33,7 +33,17 @@ fn search_json_is_the_api_response_body() {
     let q = "dziury w jezdni";
     let out = lawka(
         std::env::temp_dir().as_path(),
-        &["search", q, "--index", shared().index_dir.to_str().unwrap(), "--limit", "5", "--json"],
+        &[
+            "search",
+            q,
+            "--index",
+            shared().index_dir.to_str().unwrap(),
+            "--corpus",
+            corpus_dir().to_str().unwrap(),
+            "--limit",
+            "5",
+            "--json",
+        ],
     );
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mut cli: Value = serde_json::from_slice(&out.stdout).expect("JSON");

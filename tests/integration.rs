@@ -4,5 +4,6 @@
 mod api;
 mod cli;
 mod common;
+mod quality;
 mod reindex;
 mod relevance;

@@ -8,6 +8,7 @@
 //! | [`PL`] | words → lowercase → stop words → Polish lemmas | Polish text, exact letters |
 //! | [`PL_ASCII`] | words → lowercase → ASCII folding → stop words → Polish lemmas (folded dictionary) | Polish text, typed without Polish letters |
 //! | [`PLAIN`] | words → lowercase | text in other languages (never Polish-stemmed) |
+//! | [`EN`] | words → lowercase → Snowball English | questions in English |
 //! | [`PLAIN_ASCII`] | words → lowercase → ASCII folding | the same, folded |
 //!
 //! Lemmatisation is the chain's last link ([`PolishLemmaFilter`]: SGJP dictionary lemmas, Snowball
@@ -26,7 +27,8 @@ mod lemmatizer;
 mod stopwords;
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
+    TokenizerManager,
 };
 
 pub use fold::fold_polish;
@@ -43,6 +45,8 @@ pub const PL_ASCII: &str = "pl_ascii";
 pub const PLAIN: &str = "plain";
 /// Lowercase, ASCII-folded words: for text that is not Polish.
 pub const PLAIN_ASCII: &str = "plain_ascii";
+/// English: lowercase words, Snowball English stems.
+pub const EN: &str = "en";
 
 /// Tokens longer than this (in bytes) are dropped: they are never words a person searches for,
 /// and tantivy rejects terms above 65,530 bytes.
@@ -74,8 +78,18 @@ pub fn plain_analyzer(fold: bool) -> TextAnalyzer {
     }
 }
 
-/// Registers the four analyzers under their names.
+/// The English chain: lowercase, Snowball English (for questions written in English).
+pub fn english_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(Stemmer::new(Language::English))
+        .build()
+}
+
+/// Registers the analyzers under their names.
 pub fn register(manager: &TokenizerManager) {
+    manager.register(EN, english_analyzer());
     manager.register(PL, polish_analyzer(false));
     manager.register(PL_ASCII, polish_analyzer(true));
     manager.register(PLAIN, plain_analyzer(false));

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::IndexArg;
+use super::{CorpusArg, IndexArg};
 use crate::index::IndexHandle;
 use crate::search::eval::{self, QueryResult};
 
@@ -20,6 +20,9 @@ pub struct Args {
     related: Option<PathBuf>,
     #[command(flatten)]
     index: IndexArg,
+    /// The corpus whose glossary.txt applies (the index itself need not come from it).
+    #[command(flatten)]
+    corpus: CorpusArg,
     /// Print each query's figures too.
     #[arg(long, short)]
     verbose: bool,
@@ -54,11 +57,14 @@ fn print_table(title: &str, metric: &str, results: &[QueryResult], verbose: bool
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let handle = IndexHandle::open(&args.index.dir)?;
     let generation = handle.current();
+    let glossary = super::load_glossary(&args.corpus.dir)?;
     let mut results = Vec::new();
     for path in &args.queries {
         let queries: Vec<eval::JudgedQuery> = read_json(path)?;
-        results
-            .extend(eval::run_queries(&generation, &queries).with_context(|| format!("running {}", path.display()))?);
+        results.extend(
+            eval::run_queries(&generation, &glossary, &queries)
+                .with_context(|| format!("running {}", path.display()))?,
+        );
     }
     print_table("queries (nDCG@10, recall@10)", "nDCG@10", &results, args.verbose);
     if let Some(path) = &args.related {

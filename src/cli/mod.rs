@@ -61,6 +61,16 @@ pub struct IndexArg {
     pub dir: PathBuf,
 }
 
+/// The glossary of the corpus at `corpus_dir` (`glossary.txt`; empty when absent).
+pub fn load_glossary(corpus_dir: &std::path::Path) -> anyhow::Result<crate::search::Glossary> {
+    crate::search::Glossary::read(&glossary_path(corpus_dir)).map_err(|e| anyhow::anyhow!("bad glossary:\n{e}"))
+}
+
+/// Where a corpus keeps its glossary.
+pub fn glossary_path(corpus_dir: &std::path::Path) -> PathBuf {
+    corpus_dir.join("glossary.txt")
+}
+
 /// Runs a parsed command: exit 0 on success, 1 when a check or search found problems or nothing.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

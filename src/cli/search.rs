@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::IndexArg;
+use super::{CorpusArg, IndexArg};
 use crate::index::IndexHandle;
 use crate::search::{self, RawSearchParams, SearchError, SearchRequest, SearchResponse};
 
@@ -14,6 +14,9 @@ pub struct Args {
     query: String,
     #[command(flatten)]
     pub(crate) index: IndexArg,
+    /// The corpus whose glossary.txt applies.
+    #[command(flatten)]
+    corpus: CorpusArg,
     /// Only this district (repeatable: any of them).
     #[arg(long)]
     pub(crate) district: Vec<String>,
@@ -67,7 +70,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Err(SearchError::BadParameter { param, reason }) => anyhow::bail!("invalid --{param}: {reason}"),
         Err(e) => return Err(e.into()),
     };
-    let resp = search::search(&generation, &req)?;
+    let glossary = super::load_glossary(&args.corpus.dir)?;
+    let resp = search::search(&generation, &glossary, &req)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&resp)?);
     } else {

@@ -25,9 +25,11 @@ pub struct Args {
 /// Opens (or first builds) the index and serves until Ctrl-C or SIGTERM.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let handle = open_or_build(&args)?;
+    let glossary = server::LiveGlossary::open(&super::glossary_path(&args.corpus.dir))
+        .map_err(|e| anyhow::anyhow!("bad glossary:\n{e}"))?;
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime
-        .block_on(server::serve(Arc::new(handle), args.addr))
+        .block_on(server::serve(Arc::new(handle), Arc::new(glossary), args.addr))
         .with_context(|| format!("serving on {}", args.addr))?;
     Ok(ExitCode::SUCCESS)
 }

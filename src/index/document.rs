@@ -65,17 +65,28 @@ pub struct Record {
 pub struct Analyzers {
     plain: TextAnalyzer,
     plain_ascii: TextAnalyzer,
+    english: TextAnalyzer,
 }
 
 impl Default for Analyzers {
     fn default() -> Self {
-        Analyzers { plain: analysis::plain_analyzer(false), plain_ascii: analysis::plain_analyzer(true) }
+        Analyzers {
+            plain: analysis::plain_analyzer(false),
+            plain_ascii: analysis::plain_analyzer(true),
+            english: analysis::english_analyzer(),
+        }
     }
 }
 
 impl Analyzers {
-    fn pre_tokenize(&mut self, text: &str, fold: bool) -> PreTokenizedString {
-        let analyzer = if fold { &mut self.plain_ascii } else { &mut self.plain };
+    /// Tokens of text in language `lang` (not Polish) for the exact or the folded field: English
+    /// is stemmed on the exact field; other languages are lowercased (and folded) words.
+    fn pre_tokenize(&mut self, text: &str, lang: &str, fold: bool) -> PreTokenizedString {
+        let analyzer = match (fold, lang) {
+            (true, _) => &mut self.plain_ascii,
+            (false, "en") => &mut self.english,
+            (false, _) => &mut self.plain,
+        };
         let mut tokens: Vec<Token> = Vec::new();
         let mut stream = analyzer.token_stream(text);
         while stream.advance() {
@@ -172,8 +183,8 @@ pub fn to_document(
                 doc.add_text(plain, v);
                 doc.add_text(folded, v);
             } else {
-                doc.add_pre_tokenized_text(plain, analyzers.pre_tokenize(v, false));
-                doc.add_pre_tokenized_text(folded, analyzers.pre_tokenize(v, true));
+                doc.add_pre_tokenized_text(plain, analyzers.pre_tokenize(v, lang, false));
+                doc.add_pre_tokenized_text(folded, analyzers.pre_tokenize(v, lang, true));
             }
         }
     }

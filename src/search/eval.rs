@@ -122,7 +122,11 @@ pub fn recall(ranked: &[String], relevant: &BTreeMap<String, u32>, k: usize) -> 
 }
 
 /// Runs judged queries; each result is scored at 10.
-pub fn run_queries(generation: &Generation, queries: &[JudgedQuery]) -> Result<Vec<QueryResult>> {
+pub fn run_queries(
+    generation: &Generation,
+    glossary: &super::Glossary,
+    queries: &[JudgedQuery],
+) -> Result<Vec<QueryResult>> {
     let mut out = Vec::with_capacity(queries.len());
     for q in queries {
         let f = q.filters.clone();
@@ -138,7 +142,7 @@ pub fn run_queries(generation: &Generation, queries: &[JudgedQuery]) -> Result<V
             ..RawSearchParams::default()
         };
         let req = SearchRequest::parse(&raw, &generation.meta)?;
-        let resp = super::search(generation, &req)?;
+        let resp = super::search(generation, glossary, &req)?;
         let ranked: Vec<String> = resp.hits.into_iter().map(|h| h.id).collect();
         out.push(QueryResult {
             qid: q.qid.clone(),

@@ -5,6 +5,8 @@
 
 pub mod error;
 pub mod eval;
+pub mod fuzzy;
+pub mod glossary;
 pub mod query;
 pub mod rank;
 pub mod related;
@@ -16,11 +18,12 @@ use std::ops::Bound;
 use std::time::Instant;
 
 use tantivy::collector::{Count, FacetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 pub use error::{Result, SearchError};
+pub use glossary::Glossary;
 pub use related::{related_to_question, related_to_text, RelatedHit, MAX_RELATED};
 pub use request::{Filters, RawSearchParams, SearchRequest, Sort};
 pub use response::{FacetCount, Facets, Hit, QuestionResponse, SearchResponse, SYNTHETIC_NOTICE};
@@ -123,23 +126,29 @@ fn any_term(terms: Vec<Term>) -> Option<Box<dyn Query>> {
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// Runs a search on a generation.
-pub fn search(generation: &Generation, req: &SearchRequest) -> Result<SearchResponse> {
+/// Runs a search on a generation, with the glossary's alternatives.
+pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
     let started = Instant::now();
     let searcher = generation.searcher();
     let f = &generation.fields;
-    let ast = query::parse(&req.q);
-    let mut builder = query::QueryBuilder::new(f);
+    let ast = query::parse(&req.q, glossary);
+    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher));
     let filters = FilterQueries::new(f, &req.filters);
 
     let mut text = builder.build(&ast, false);
     let mut full = filters.apply(text.as_ref(), None);
     let mut total = searcher.search(full.as_ref(), &Count)? as u64;
-    if total == 0 && ast.should.len() > 1 {
-        // No question has enough of the words: rather than nothing, show those with some.
-        text = builder.build(&ast, true);
+    let mut partial_match = false;
+    if total < rank::RELAX_BELOW && ast.should.len() > 1 {
+        // Too few questions have most of the words to fill a page: add those with some of them,
+        // after the ones that have most.
+        let strict = ConstScoreQuery::new(text, rank::STRICT_MATCH_BONUS);
+        let relaxed = builder.build(&ast, true);
+        text = Box::new(BooleanQuery::new(vec![(Occur::Must, relaxed), (Occur::Should, Box::new(strict))]));
         full = filters.apply(text.as_ref(), None);
-        total = searcher.search(full.as_ref(), &Count)? as u64;
+        let relaxed_total = searcher.search(full.as_ref(), &Count)? as u64;
+        partial_match = relaxed_total > total;
+        total = relaxed_total;
     }
 
     let page = top_docs(&searcher, full.as_ref(), req)?;
@@ -182,7 +191,7 @@ pub fn search(generation: &Generation, req: &SearchRequest) -> Result<SearchResp
     }
     let notice = hits.iter().any(|h| h.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
     let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
-    Ok(SearchResponse { query: req.q.clone(), total, took_ms, hits, facets, notice })
+    Ok(SearchResponse { query: req.q.clone(), total, took_ms, hits, facets, partial_match, notice })
 }
 
 /// The requested page, as (score, address); the score is 0 when sorting by date.

@@ -8,10 +8,11 @@
 
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::Term;
+use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
+use tantivy::{Searcher, Term};
 
-use super::rank;
+use super::glossary::Glossary;
+use super::{fuzzy, rank};
 use crate::analysis::{self, is_stop_word};
 use crate::index::Fields;
 
@@ -21,7 +22,7 @@ pub const MAX_CLAUSES: usize = 32;
 /// One part of a parsed query.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Clause {
-    /// A word (lowercase, as typed).
+    /// A word, as typed (case kept: `BO` the programme is not `bo` the conjunction).
     Word(String),
     /// A quoted phrase (its raw text).
     Phrase(String),
@@ -49,10 +50,14 @@ impl QueryAst {
 }
 
 /// Parses query text. Never fails: unbalanced quotes close at the end, lone operators are dropped,
-/// stop words are dropped from the optional words (they would only add noise).
-pub fn parse(text: &str) -> QueryAst {
+/// stop words are dropped from the optional words (they would only add noise) unless the glossary
+/// knows them as an abbreviation written in capitals.
+pub fn parse(text: &str, glossary: &Glossary) -> QueryAst {
     let mut ast = QueryAst::default();
-    let mut plain = analysis::plain_analyzer(false);
+    // Words as typed: the analyzers lowercase later, the glossary needs the case.
+    let mut plain = TextAnalyzer::builder(SimpleTokenizer::default())
+        .filter(RemoveLongFilter::limit(analysis::MAX_TOKEN_BYTES))
+        .build();
     let mut rest = text;
     let mut clauses = 0;
     let mut dropped_stop_words = false;
@@ -90,7 +95,7 @@ pub fn parse(text: &str) -> QueryAst {
         } else {
             // "P+R" or "pieszo-rowerowy" typed as one word: each part counts as a word.
             for w in words {
-                if sign.is_none() && is_stop_word(&w) {
+                if sign.is_none() && is_stop_word(&w.to_lowercase()) && !glossary.is_abbreviation(&w) {
                     dropped_stop_words = true;
                     continue;
                 }
@@ -107,8 +112,8 @@ pub fn parse(text: &str) -> QueryAst {
 /// three or four: all but one; more (a whole question pasted in): half, since a resident's long
 /// question has many words the answer phrases differently (on the dev set, half beat two thirds by
 /// +0.12 nDCG@10 on question-type queries; one-of-two gained only +0.003 overall and would inflate
-/// journalists' totals, so two words stay both-required). A search that finds nothing this way is
-/// retried with one word enough (see `search::search`).
+/// journalists' totals, so two words stay both-required). A search that cannot fill a page this
+/// way adds the questions with any of the words, after these (see `rank::RELAX_BELOW`).
 pub fn minimum_should_match(n: usize) -> usize {
     match n {
         0..=2 => n,
@@ -120,21 +125,32 @@ pub fn minimum_should_match(n: usize) -> usize {
 /// Builds tantivy queries from an AST, with the index's analyzers.
 pub struct QueryBuilder<'a> {
     fields: &'a Fields,
+    glossary: &'a Glossary,
+    /// For typo tolerance: the vocabulary of the index searched. Without it, no fuzzy matching.
+    searcher: Option<&'a Searcher>,
     pl: TextAnalyzer,
     pl_ascii: TextAnalyzer,
+    en: TextAnalyzer,
 }
 
 impl<'a> QueryBuilder<'a> {
     /// A builder for an index with these fields.
-    pub fn new(fields: &'a Fields) -> Self {
-        QueryBuilder { fields, pl: analysis::polish_analyzer(false), pl_ascii: analysis::polish_analyzer(true) }
+    pub fn new(fields: &'a Fields, glossary: &'a Glossary, searcher: Option<&'a Searcher>) -> Self {
+        QueryBuilder {
+            fields,
+            glossary,
+            searcher,
+            pl: analysis::polish_analyzer(false),
+            pl_ascii: analysis::polish_analyzer(true),
+            en: analysis::english_analyzer(),
+        }
     }
 
     /// The text query of `ast`; `relaxed` lets one optional word be enough. A query with no
     /// positive part matches everything but its exclusions; one of stop words only, nothing.
     pub fn build(&mut self, ast: &QueryAst, relaxed: bool) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let should: Vec<Box<dyn Query>> = ast.should.iter().filter_map(|c| self.clause(c)).collect();
+        let should = self.concepts(&ast.should);
         let n = should.len();
         if n > 0 {
             let min = if relaxed { 1 } else { minimum_should_match(n) };
@@ -160,6 +176,52 @@ impl<'a> QueryBuilder<'a> {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// The optional words as concepts: a run of words the glossary names (`Zarządu Dróg Miasta
+    /// Krakowa`, `P+R`) becomes one clause that its other names (`ZDMK`, `Park&Ride`) also
+    /// satisfy; every other word is its own clause.
+    fn concepts(&mut self, should: &[Clause]) -> Vec<Box<dyn Query>> {
+        let words: Vec<String> = should
+            .iter()
+            .map(|c| match c {
+                Clause::Word(w) | Clause::Phrase(w) => w.clone(),
+            })
+            .collect();
+        let glossary = self.glossary;
+        let matches = glossary.find(&words);
+        let mut out = Vec::new();
+        let mut i = 0;
+        let mut next = matches.iter().peekable();
+        while i < should.len() {
+            match next.peek() {
+                Some(m) if m.start == i => {
+                    // The words as typed, kept together: a phrase when the name has several words
+                    // (`P+R` must not match any text with a `p` and an `r` somewhere).
+                    let span =
+                        if m.len == 1 { self.clause(&should[i]) } else { self.phrase(&words[i..i + m.len].join(" ")) };
+                    let mut alternatives: Vec<Box<dyn Query>> = span.into_iter().collect();
+                    for (name, weight) in &m.alternatives {
+                        let q = if name.len() == 1 { self.word(&name.text) } else { self.phrase(&name.text) };
+                        if let Some(q) = q {
+                            alternatives.push(boosted(q, *weight));
+                        }
+                    }
+                    if !alternatives.is_empty() {
+                        out.push(Box::new(DisjunctionMaxQuery::new(alternatives)) as Box<dyn Query>);
+                    }
+                    i += m.len;
+                    next.next();
+                }
+                _ => {
+                    if let Some(q) = self.clause(&should[i]) {
+                        out.push(q);
+                    }
+                    i += 1;
+                }
+            }
+        }
+        out
+    }
+
     fn clause(&mut self, c: &Clause) -> Option<Box<dyn Query>> {
         match c {
             Clause::Word(w) => self.word(w),
@@ -170,20 +232,27 @@ impl<'a> QueryBuilder<'a> {
     /// A word: the best of its terms in each field, fields combined as a disjunction so that a
     /// word found in the title and the question beats one found in the answers only.
     fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
-        let stem = analysis::analyze(&mut self.pl, word);
-        let folded_stem = analysis::analyze(&mut self.pl_ascii, word);
-        let raw = word.to_string();
-        let folded_raw = analysis::fold_polish(word);
+        let word = word.to_lowercase();
+        let stem = analysis::analyze(&mut self.pl, &word);
+        // Questions in English are indexed with English stems: a query is searched in every analysis.
+        let english = analysis::analyze(&mut self.en, &word);
+        let folded_stem = analysis::analyze(&mut self.pl_ascii, &word);
+        let folded_raw = analysis::fold_polish(&word);
+        let fuzzy = self.fuzzy_terms(&word, &stem, &folded_stem, &folded_raw);
+        let raw = word;
         let mut per_field: Vec<Box<dyn Query>> = Vec::new();
         for ((plain, folded), field_boost) in self.fields.text_pairs().into_iter().zip(rank::FIELD_BOOSTS) {
             let mut alternatives: Vec<(Field, String, f32)> = Vec::new();
             // Stems for Polish text; the raw word for text indexed without stemming (other
             // languages), with and without Polish letters.
-            for t in stem.iter().chain(std::iter::once(&raw)) {
+            for t in stem.iter().chain(std::iter::once(&raw)).chain(&english) {
                 push_unique(&mut alternatives, (plain, t.clone(), 1.0));
             }
             for t in folded_stem.iter().chain(std::iter::once(&folded_raw)) {
                 push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT));
+            }
+            for (t, d) in &fuzzy {
+                push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT * rank::fuzzy_weight(*d)));
             }
             let terms: Vec<Box<dyn Query>> = alternatives
                 .into_iter()
@@ -192,6 +261,40 @@ impl<'a> QueryBuilder<'a> {
             per_field.push(boosted(Box::new(DisjunctionMaxQuery::new(terms)), field_boost));
         }
         Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, rank::FIELD_TIE_BREAKER)))
+    }
+
+    /// Index terms close to a word the index does not know at all (a typo), on the folded fields.
+    fn fuzzy_terms(&self, word: &str, stem: &[String], folded_stem: &[String], folded_raw: &str) -> Vec<(String, u32)> {
+        let Some(searcher) = self.searcher else { return Vec::new() };
+        let f = self.fields;
+        let known = |field: Field, t: &str| searcher.doc_freq(&Term::from_field_text(field, t)).is_ok_and(|n| n > 0);
+        let in_index = f.text_pairs().iter().any(|(plain, folded)| {
+            stem.iter().any(|t| known(*plain, t))
+                || known(*plain, word)
+                || folded_stem.iter().any(|t| known(*folded, t))
+                || known(*folded, folded_raw)
+        });
+        if in_index || word.chars().any(|c| c.is_ascii_digit()) {
+            return Vec::new();
+        }
+        let mut best: Vec<(String, u32)> = Vec::new();
+        let typed_len = folded_raw.chars().count();
+        for probe in folded_stem.iter().map(String::as_str).chain(std::iter::once(folded_raw)) {
+            for (_, folded) in f.text_pairs() {
+                // The bound follows the word as typed, not its (shorter) stem.
+                if let Ok(found) = fuzzy::expansions_within(searcher, folded, probe, fuzzy::max_distance(typed_len)) {
+                    for (t, d) in found {
+                        match best.iter_mut().find(|(b, _)| *b == t) {
+                            Some(e) => e.1 = e.1.min(d),
+                            None => best.push((t, d)),
+                        }
+                    }
+                }
+            }
+        }
+        best.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+        best.truncate(fuzzy::MAX_EXPANSIONS);
+        best
     }
 
     /// A phrase: its terms in order, in any text field, exact letters or folded.
@@ -253,6 +356,10 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 mod tests {
     use super::*;
 
+    fn parse(text: &str) -> QueryAst {
+        super::parse(text, &Glossary::default())
+    }
+
     fn words(v: &[&str]) -> Vec<Clause> {
         v.iter().map(|w| Clause::Word(w.to_string())).collect()
     }
@@ -260,8 +367,8 @@ mod tests {
     #[test]
     fn parses_words_phrases_and_exclusions() {
         let ast = parse(r#"Dziury na "ulicy Balickiej" -tramwaj +Bronowice"#);
-        assert_eq!(ast.should, words(&["dziury"]));
-        assert_eq!(ast.must, vec![Clause::Phrase("ulicy Balickiej".into()), Clause::Word("bronowice".into())]);
+        assert_eq!(ast.should, words(&["Dziury"]));
+        assert_eq!(ast.must, vec![Clause::Phrase("ulicy Balickiej".into()), Clause::Word("Bronowice".into())]);
         assert_eq!(ast.must_not, words(&["tramwaj"]));
     }
 
@@ -277,8 +384,8 @@ mod tests {
 
     #[test]
     fn stop_words_and_punctuation_are_dropped() {
-        assert_eq!(parse("kiedy tramwaj do Mistrzejowic?").should, words(&["tramwaj", "mistrzejowic"]));
-        assert_eq!(parse("P+R").should, words(&["p", "r"]));
+        assert_eq!(parse("kiedy tramwaj do Mistrzejowic?").should, words(&["tramwaj", "Mistrzejowic"]));
+        assert_eq!(parse("P+R").should, words(&["P", "R"]));
         assert_eq!(parse("czy się da").should, words(&["da"]));
         assert!(parse("czy to się").only_stop_words);
         assert!(!parse("-- ??").has_positive());

@@ -17,6 +17,10 @@ pub struct SearchResponse {
     pub hits: Vec<Hit>,
     /// Counts per value of each facet.
     pub facets: Facets,
+    /// True when too few questions had most of the words, so questions with only some of them
+    /// are included (after the others). Absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub partial_match: bool,
     /// Present when some hits come from the demo corpus: says that they are not the city's
     /// official answers.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -12,16 +12,17 @@ use super::error::ApiError;
 use super::AppState;
 use crate::corpus::QuestionId;
 use crate::index::{Generation, MeetingSummary};
-use crate::search::{self, QuestionResponse, RawSearchParams, SearchRequest, SearchResponse};
+use crate::search::{self, Glossary, QuestionResponse, RawSearchParams, SearchRequest, SearchResponse};
 
 /// Runs CPU-bound engine work off the async executor, on the generation live when it starts.
 async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&Generation) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&Generation, &Glossary) -> Result<T, ApiError> + Send + 'static,
 {
     let generation = state.index.current();
-    tokio::task::spawn_blocking(move || f(&generation)).await.map_err(|e| ApiError::internal(&e))?
+    let glossary = state.glossary.load_full();
+    tokio::task::spawn_blocking(move || f(&generation, &glossary)).await.map_err(|e| ApiError::internal(&e))?
 }
 
 /// Turns a query-string rejection (unknown parameter, bad encoding) into our 400.
@@ -81,9 +82,9 @@ pub async fn search(
 ) -> Result<Json<SearchResponse>, ApiError> {
     check_encoding(query.as_deref())?;
     let raw = query_params(q)?;
-    let resp = blocking(&state, move |g| {
+    let resp = blocking(&state, move |g, glossary| {
         let req = SearchRequest::parse(&raw, &g.meta)?;
-        Ok(search::search(g, &req)?)
+        Ok(search::search(g, glossary, &req)?)
     })
     .await?;
     tracing::info!(q = %resp.query, total = resp.total, took_ms = resp.took_ms, "search");
@@ -97,7 +98,7 @@ pub async fn question(
 ) -> Result<Json<QuestionResponse>, ApiError> {
     let raw = format!("{meeting}/{n}");
     let id: QuestionId = raw.parse().map_err(|_| ApiError::question_not_found(&raw))?;
-    let resp = blocking(&state, move |g| Ok(search::question(g, &id)?)).await?;
+    let resp = blocking(&state, move |g, _| Ok(search::question(g, &id)?)).await?;
     Ok(Json(resp))
 }
 

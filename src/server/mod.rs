@@ -21,6 +21,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::index::IndexHandle;
+use crate::search::Glossary;
 use error::ApiError;
 
 /// How often a server looks for a newly published index generation.
@@ -31,6 +32,60 @@ pub const RELOAD_INTERVAL: Duration = Duration::from_secs(2);
 pub struct AppState {
     /// The live index.
     pub index: Arc<IndexHandle>,
+    /// The live glossary.
+    pub glossary: Arc<LiveGlossary>,
+}
+
+/// The glossary file, re-read when it changes so that editors need no restart or reindex.
+pub struct LiveGlossary {
+    path: Option<std::path::PathBuf>,
+    current: arc_swap::ArcSwap<Glossary>,
+    modified: std::sync::Mutex<Option<std::time::SystemTime>>,
+}
+
+impl LiveGlossary {
+    /// Reads the glossary at `path` (a missing file is an empty glossary); errors name file and line.
+    pub fn open(path: &std::path::Path) -> Result<LiveGlossary, String> {
+        let glossary = Glossary::read(path)?;
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        Ok(LiveGlossary {
+            path: Some(path.to_path_buf()),
+            current: arc_swap::ArcSwap::from_pointee(glossary),
+            modified: std::sync::Mutex::new(modified),
+        })
+    }
+
+    /// A fixed glossary (tests, or none at all).
+    pub fn fixed(glossary: Glossary) -> LiveGlossary {
+        LiveGlossary {
+            path: None,
+            current: arc_swap::ArcSwap::from_pointee(glossary),
+            modified: std::sync::Mutex::new(None),
+        }
+    }
+
+    /// The glossary to use for a request.
+    pub fn load_full(&self) -> Arc<Glossary> {
+        self.current.load_full()
+    }
+
+    /// Re-reads the file if it changed; a file with errors is not used (the old glossary stays).
+    fn reload(&self) {
+        let Some(path) = &self.path else { return };
+        let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
+        let Ok(mut last) = self.modified.lock() else { return };
+        if *last == modified {
+            return;
+        }
+        *last = modified;
+        match Glossary::read(path) {
+            Ok(g) => {
+                tracing::info!(groups = g.len(), path = %path.display(), "glossary reloaded");
+                self.current.store(Arc::new(g));
+            }
+            Err(e) => tracing::warn!(error = %e, "glossary not reloaded: it has errors"),
+        }
+    }
 }
 
 /// The application's routes.
@@ -64,30 +119,33 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 /// Serves on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
-pub async fn serve(index: Arc<IndexHandle>, addr: SocketAddr) -> std::io::Result<()> {
+pub async fn serve(index: Arc<IndexHandle>, glossary: Arc<LiveGlossary>, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    serve_on(listener, index, shutdown_signal()).await
+    serve_on(listener, AppState { index, glossary }, shutdown_signal()).await
 }
 
 /// Serves on an already bound listener until `shutdown` completes.
 pub async fn serve_on(
     listener: tokio::net::TcpListener,
-    index: Arc<IndexHandle>,
+    state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let reloader = tokio::spawn(watch_generations(index.clone()));
-    tracing::info!(addr = %listener.local_addr()?, documents = index.current().meta.documents, "serving");
-    let result = axum::serve(listener, app(AppState { index })).with_graceful_shutdown(shutdown).await;
+    let reloader = tokio::spawn(watch_changes(state.clone()));
+    tracing::info!(addr = %listener.local_addr()?, documents = state.index.current().meta.documents, "serving");
+    let result = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await;
     reloader.abort();
     result
 }
 
-/// Switches to a newly published generation when `lawka index` makes one.
-async fn watch_generations(index: Arc<IndexHandle>) {
+/// Switches to a newly published generation when `lawka index` makes one, and to an edited glossary.
+async fn watch_changes(state: AppState) {
+    let index = state.index;
     let mut tick = tokio::time::interval(RELOAD_INTERVAL);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
+        let glossary = state.glossary.clone();
+        let _ = tokio::task::spawn_blocking(move || glossary.reload()).await;
         let handle = index.clone();
         match tokio::task::spawn_blocking(move || handle.reload()).await {
             Ok(Ok(true)) => {

@@ -53,7 +53,9 @@ impl TestServer {
                 tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
-                lawka::server::serve_on(listener, handle, async {
+                let glossary = lawka::server::LiveGlossary::open(&corpus_dir().join("glossary.txt")).expect("glossary");
+                let state = lawka::server::AppState { index: handle, glossary: Arc::new(glossary) };
+                lawka::server::serve_on(listener, state, async {
                     let _ = rx.await;
                 })
                 .await

@@ -1,0 +1,275 @@
+//! The city glossary (`corpus/glossary.txt`): abbreviations and equivalent names, and residents'
+//! words for the official ones, applied at query time as weighted alternatives, so the list can be
+//! edited without reindexing.
+//!
+//! A line is a group of names joined by `=` (equivalents) or `~` (related wording); `#` starts a
+//! comment. Names match query words by lemma, so any grammatical form matches.
+
+use std::collections::BTreeSet;
+
+use crate::analysis::{self, is_stop_word};
+
+/// Weight of an equivalent name (`=`) relative to the words typed: a little below 1, so that the
+/// resident's own words still rank first among equally good matches.
+pub const EQUIVALENT_WEIGHT: f32 = 0.9;
+/// Weight of related wording (`~`): it finds the official phrasing without outranking documents
+/// that use the resident's words.
+pub const RELATED_WEIGHT: f32 = 0.5;
+
+/// One name of a group.
+#[derive(Clone, Debug)]
+pub struct Name {
+    /// As written.
+    pub text: String,
+    /// The lemma sets of its words (stop words left out), in order: exact-letter and folded
+    /// lemmas together, so a name typed without Polish letters matches too.
+    words: Vec<BTreeSet<String>>,
+    /// Written in capitals as one word (`BO`, `ZDMK`): if it is also a stop word, it matches only
+    /// a query word in capitals.
+    abbreviation: bool,
+}
+
+/// A group of names that stand for one another.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// The names.
+    pub names: Vec<Name>,
+    /// [`EQUIVALENT_WEIGHT`] or [`RELATED_WEIGHT`].
+    pub weight: f32,
+}
+
+/// The parsed glossary.
+#[derive(Clone, Debug, Default)]
+pub struct Glossary {
+    groups: Vec<Group>,
+}
+
+/// A glossary line that could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GlossaryProblem {
+    /// 1-based line.
+    pub line: usize,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The lemma set of one word: its exact-letter lemmas, and its folded lemmas marked with a
+/// leading `~` (so `pływalni` and `plywalni` share `~plywalnia` without `sad` meeting `sąd` on the
+/// exact side).
+fn lemmas(word: &str) -> BTreeSet<String> {
+    thread_local! {
+        static PL: std::cell::RefCell<(tantivy::tokenizer::TextAnalyzer, tantivy::tokenizer::TextAnalyzer)> =
+            std::cell::RefCell::new((analysis::polish_analyzer(false), analysis::polish_analyzer(true)));
+    }
+    PL.with(|a| {
+        let (pl, pl_ascii) = &mut *a.borrow_mut();
+        let mut set: BTreeSet<String> = analysis::analyze(pl, word).into_iter().collect();
+        set.extend(analysis::analyze(pl_ascii, word).into_iter().map(|t| format!("~{t}")));
+        set
+    })
+}
+
+impl Name {
+    fn new(text: &str) -> Name {
+        let mut plain = analysis::plain_analyzer(false);
+        let raw = analysis::analyze(&mut plain, text);
+        let abbreviation = raw.len() == 1
+            && text.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            && !text.chars().any(char::is_lowercase);
+        let words = raw
+            .iter()
+            .filter(|w| abbreviation || !is_stop_word(w))
+            .map(|w| {
+                let l = lemmas(w);
+                // A stop word kept as an abbreviation has no lemma: match it as written.
+                if l.is_empty() {
+                    BTreeSet::from([w.clone()])
+                } else {
+                    l
+                }
+            })
+            .collect();
+        Name { text: text.to_string(), words, abbreviation }
+    }
+
+    /// How many words.
+    pub fn len(&self) -> usize {
+        self.words.len()
+    }
+
+    /// Whether it has no searchable word.
+    pub fn is_empty(&self) -> bool {
+        self.words.is_empty()
+    }
+
+    /// Whether this name matches the query words `query` (as typed, any case) from their start.
+    fn matches(&self, query: &[String]) -> bool {
+        if self.words.is_empty() || query.len() < self.words.len() {
+            return false;
+        }
+        self.words.iter().zip(query).all(|(lemma_set, typed)| {
+            let lower = typed.to_lowercase();
+            if self.abbreviation && is_stop_word(&lower) {
+                return typed.chars().all(|c| !c.is_lowercase()) && lemma_set.contains(&lower);
+            }
+            let typed_lemmas = lemmas(&lower);
+            let typed_lemmas = if typed_lemmas.is_empty() { BTreeSet::from([lower]) } else { typed_lemmas };
+            !lemma_set.is_disjoint(&typed_lemmas)
+        })
+    }
+}
+
+/// A glossary match: query words `start..start + len` name something of `group`.
+#[derive(Clone, Debug)]
+pub struct Match<'a> {
+    /// First query word.
+    pub start: usize,
+    /// Number of query words.
+    pub len: usize,
+    /// The other names of the group, with their weight.
+    pub alternatives: Vec<(&'a Name, f32)>,
+}
+
+impl Glossary {
+    /// Parses glossary text; every bad line is reported.
+    pub fn parse(text: &str) -> Result<Glossary, Vec<GlossaryProblem>> {
+        let mut groups = Vec::new();
+        let mut problems = Vec::new();
+        for (i, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let (sep, weight) = match (line.contains(" = "), line.contains(" ~ ")) {
+                (true, false) => (" = ", EQUIVALENT_WEIGHT),
+                (false, true) => (" ~ ", RELATED_WEIGHT),
+                (true, true) => {
+                    problems
+                        .push(GlossaryProblem { line: i + 1, message: "mixes `=` and `~`; use one per line".into() });
+                    continue;
+                }
+                (false, false) => {
+                    problems.push(GlossaryProblem {
+                        line: i + 1,
+                        message: "expected names joined by ` = ` or ` ~ `".into(),
+                    });
+                    continue;
+                }
+            };
+            let names: Vec<Name> = line.split(sep).map(|n| Name::new(n.trim())).collect();
+            if let Some(empty) = names.iter().find(|n| n.is_empty()) {
+                problems
+                    .push(GlossaryProblem { line: i + 1, message: format!("{:?} has no searchable word", empty.text) });
+                continue;
+            }
+            groups.push(Group { names, weight });
+        }
+        if problems.is_empty() {
+            Ok(Glossary { groups })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Reads and parses a glossary file; a missing file is an empty glossary (it is optional).
+    /// Errors name the file and line.
+    pub fn read(path: &std::path::Path) -> Result<Glossary, String> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Glossary::default()),
+            Err(e) => return Err(format!("{}: {e}", path.display())),
+        };
+        Glossary::parse(&text).map_err(|problems| {
+            let lines: Vec<String> =
+                problems.iter().map(|p| format!("{}:{}: {}", path.display(), p.line, p.message)).collect();
+            lines.join("\n")
+        })
+    }
+
+    /// Number of groups.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// Whether there are no groups.
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Whether `word` (as typed) is an abbreviation of the glossary written in capitals, so that
+    /// the query keeps it even though it is also a stop word (`BO`).
+    pub fn is_abbreviation(&self, word: &str) -> bool {
+        word.chars().count() >= 2
+            && word.chars().all(|c| !c.is_lowercase())
+            && self.groups.iter().flat_map(|g| &g.names).any(|n| n.abbreviation && n.matches(&[word.to_string()]))
+    }
+
+    /// Non-overlapping matches in `words`, longest names first, left to right.
+    pub fn find(&self, words: &[String]) -> Vec<Match<'_>> {
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut best: Option<(usize, &Group, usize)> = None;
+            for g in &self.groups {
+                for (k, n) in g.names.iter().enumerate() {
+                    if best.is_none_or(|(len, _, _)| n.len() > len) && n.matches(&words[i..]) {
+                        best = Some((n.len(), g, k));
+                    }
+                }
+            }
+            match best {
+                Some((len, g, k)) => {
+                    let alternatives =
+                        g.names.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, n)| (n, g.weight)).collect();
+                    out.push(Match { start: i, len, alternatives });
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(str::to_string).collect()
+    }
+
+    const TEXT: &str =
+        "# units\nZDMK = Zarząd Dróg Miasta Krakowa\nBO = budżet obywatelski\n\ndziura ~ ubytek w nawierzchni\n";
+
+    #[test]
+    fn parses_groups_and_reports_bad_lines() {
+        let g = Glossary::parse(TEXT).unwrap();
+        assert_eq!(g.len(), 3);
+        let err = Glossary::parse("ZDMK\nA = B ~ C\nok = dobrze\n").unwrap_err();
+        assert_eq!(err.iter().map(|p| p.line).collect::<Vec<_>>(), vec![1, 2]);
+    }
+
+    #[test]
+    fn matches_any_form_by_lemma() {
+        let g = Glossary::parse(TEXT).unwrap();
+        let m = g.find(&words("remont Zarządu Dróg Miasta Krakowa"));
+        assert_eq!((m[0].start, m[0].len), (1, 4));
+        assert_eq!(m[0].alternatives[0].0.text, "ZDMK");
+        let m = g.find(&words("dziurami na ulicy"));
+        assert_eq!((m[0].start, m[0].len, m[0].alternatives[0].1), (0, 1, RELATED_WEIGHT));
+        let m = g.find(&words("zarzad drog miasta krakowa"));
+        assert_eq!((m[0].start, m[0].len), (0, 4), "typed without Polish letters");
+        assert_eq!(g.find(&words("zdmk"))[0].alternatives[0].0.text, "Zarząd Dróg Miasta Krakowa");
+    }
+
+    #[test]
+    fn abbreviations_that_are_stop_words_need_capitals() {
+        let g = Glossary::parse(TEXT).unwrap();
+        assert!(g.find(&words("bo nie działa")).is_empty());
+        assert_eq!(g.find(&words("BO 2025")).len(), 1);
+        assert!(g.is_abbreviation("BO"));
+        assert!(!g.is_abbreviation("bo"));
+        assert!(!g.is_abbreviation("NIE"));
+    }
+}

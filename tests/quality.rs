@@ -1,0 +1,121 @@
+//! Relevance guards: the dev-set evaluation must not regress, and the analysis features (glossary,
+//! typo tolerance, other languages) work end to end over HTTP.
+
+use lawka::index::IndexHandle;
+use lawka::search::eval::{self, JudgedQuery, JudgedRelated};
+use lawka::search::Glossary;
+
+use crate::common::{corpus_dir, enc, hit_ids, shared};
+
+/// nDCG@10 over the dev set (tests/eval/queries-*.json) measured when this floor was set, minus
+/// 0.02: a change that loses more than that fails CI. Raise it when relevance improves.
+const NDCG10_FLOOR: f64 = 0.816 - 0.02;
+/// nDCG@5 of related questions (tests/eval/related.json), measured minus 0.02.
+const RELATED_NDCG5_FLOOR: f64 = 0.697 - 0.02;
+
+fn judged<T: serde::de::DeserializeOwned>(name: &str) -> T {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval").join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).expect("eval file")).expect("eval JSON")
+}
+
+#[test]
+fn dev_set_relevance_does_not_regress() {
+    let handle = IndexHandle::open(&shared().index_dir).unwrap();
+    let generation = handle.current();
+    let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
+    let mut queries: Vec<JudgedQuery> = judged("queries-residents.json");
+    queries.extend(judged::<Vec<JudgedQuery>>("queries-journalists.json"));
+    let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
+    let (_, all) = eval::summarize(&results).pop().unwrap();
+    assert_eq!(all.n, 32);
+    assert!(all.ndcg >= NDCG10_FLOOR, "dev-set nDCG@10 {:.3} fell below {NDCG10_FLOOR:.3}", all.ndcg);
+    assert_eq!(all.zero, 0, "every dev query finds something");
+
+    let related: Vec<JudgedRelated> = judged("related.json");
+    let results = eval::run_related(&generation, &related).unwrap();
+    let (_, all) = eval::summarize(&results).pop().unwrap();
+    assert!(all.ndcg >= RELATED_NDCG5_FLOOR, "related nDCG@5 {:.3} fell below {RELATED_NDCG5_FLOOR:.3}", all.ndcg);
+}
+
+fn search(q: &str) -> serde_json::Value {
+    shared().get_ok(&format!("/api/search?q={}&limit=20", enc(q)))
+}
+
+fn titles(body: &serde_json::Value) -> Vec<String> {
+    body["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_lowercase()).collect()
+}
+
+#[test]
+fn typos_find_the_intended_word() {
+    for (typo, correct) in [("skatepakr", "skatepark"), ("obywatleski", "obywatelski"), ("chodnka", "chodnika")] {
+        let wrong = hit_ids(&search(typo));
+        let right = hit_ids(&search(correct));
+        assert!(!right.is_empty());
+        assert!(!wrong.is_empty(), "{typo}: nothing found");
+        assert_eq!(wrong[0], right[0], "{typo} and {correct} lead with the same question");
+    }
+    // A correct word is never "corrected": `park` does not find `parking`-only questions.
+    let park = search("park");
+    assert!(titles(&park).iter().take(3).all(|t| t.contains("park")), "{:?}", titles(&park));
+}
+
+#[test]
+fn glossary_abbreviations_and_residents_words() {
+    // P+R finds the Park&Ride questions (written "Park&Ride" or "parking przesiadkowy").
+    let pr = search("P+R");
+    let texts: Vec<String> = hit_ids(&pr)
+        .iter()
+        .take(5)
+        .map(|id| shared().get_ok(&format!("/api/questions/{id}")).to_string().to_lowercase())
+        .collect();
+    assert!(
+        texts.iter().all(|t| t.contains("p+r") || t.contains("park&ride") || t.contains("przesiadkow")),
+        "{texts:?}"
+    );
+    // "BO" in capitals is the participatory budget; "bo" is only a conjunction.
+    let bo = search("BO");
+    assert!(bo["total"].as_u64().unwrap() > 0);
+    let first = shared().get_ok(&format!("/api/questions/{}", hit_ids(&bo)[0])).to_string().to_lowercase();
+    assert!(first.contains("budżet obywatelski") || first.contains("budżetu obywatelskiego"), "{first}");
+    assert_eq!(search("bo")["total"].as_u64(), Some(0));
+    // Residents' words reach the official wording: "dziura" finds "ubytki w nawierzchni".
+    let holes = search("dziura w asfalcie");
+    assert!(holes["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|h| h["answer_snippet"].as_str().unwrap().contains("<mark>ubytk")));
+}
+
+#[test]
+fn other_languages_are_searched_in_their_own_analysis() {
+    // English stems: "tickets" finds the English question about tickets.
+    let en = search("monthly tickets for students");
+    let first = &en["hits"][0];
+    assert_eq!(first["lang"], "en", "{en}");
+    // Ukrainian, lowercased: a word of a Ukrainian question finds it.
+    let uk = search("Харкова");
+    assert!(uk["hits"].as_array().unwrap().iter().any(|h| h["lang"] == "uk"), "{uk}");
+}
+
+#[test]
+fn partial_matches_are_flagged_and_ranked_after_full_ones() {
+    // No question has both words: every question with either is shown, and the response says so.
+    let (a, b) = (search("skatepark"), search("tramwaj"));
+    let both = shared().get_ok(&format!("/api/search?q={}&limit=100", enc("skatepark tramwaj")));
+    assert_eq!(both["partial_match"], true);
+    assert_eq!(both["total"].as_u64().unwrap(), a["total"].as_u64().unwrap() + b["total"].as_u64().unwrap());
+    // Enough questions with both words: only those, no flag.
+    let full = search("chodnik ulica");
+    assert!(full["total"].as_u64().unwrap() >= 10);
+    assert!(full.get("partial_match").is_none(), "{}", full["partial_match"]);
+    // With one word missing from some questions, those with all words come first.
+    let ranked = shared().get_ok(&format!("/api/search?q={}&limit=100", enc("skatepark Bieńczyce tramwaj")));
+    let ids = hit_ids(&ranked);
+    let has_all = |id: &String| {
+        let q = shared().get_ok(&format!("/api/questions/{id}")).to_string().to_lowercase();
+        ["skatepark", "bieńczy", "tramwaj"].iter().filter(|w| q.contains(*w)).count()
+    };
+    let counts: Vec<usize> = ids.iter().take(12).map(has_all).collect();
+    assert!(counts.windows(2).all(|w| w[0] >= 2 || w[1] < 2), "questions with two or more words first: {counts:?}");
+}
