@@ -11,26 +11,31 @@
 //! The filter expects lowercase input (and ASCII-folded input when built for the folded field).
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
 
+use super::gazetteer::Gazetteer;
 use super::lemmatizer::{sgjp, Lemmatizer};
 
 /// Replaces tokens by their lemmas (dictionary) or stems (fallback).
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 pub struct PolishLemmaFilter {
     dict: &'static Lemmatizer,
+    /// Fixed points of the gazetteer's names (empty: no gazetteer).
+    names: Arc<HashSet<String>>,
 }
 
 impl PolishLemmaFilter {
     /// The filter over the embedded SGJP dictionary; `folded` for ASCII-folded tokens.
     pub fn sgjp(folded: bool) -> PolishLemmaFilter {
-        PolishLemmaFilter { dict: sgjp(folded) }
+        PolishLemmaFilter { dict: sgjp(folded), names: Arc::default() }
     }
 
-    /// The filter over another dictionary (tests, other data).
-    pub fn with_dictionary(dict: &'static Lemmatizer) -> PolishLemmaFilter {
-        PolishLemmaFilter { dict }
+    /// The same, with a corpus's gazetteer of names the dictionary does not know.
+    pub fn with_gazetteer(folded: bool, gazetteer: &Gazetteer) -> PolishLemmaFilter {
+        PolishLemmaFilter { dict: sgjp(folded), names: gazetteer.fixed_points(folded) }
     }
 }
 
@@ -38,7 +43,7 @@ impl TokenFilter for PolishLemmaFilter {
     type Tokenizer<T: Tokenizer> = PolishLemmaTokenizer<T>;
 
     fn transform<T: Tokenizer>(self, inner: T) -> PolishLemmaTokenizer<T> {
-        PolishLemmaTokenizer { dict: self.dict, inner }
+        PolishLemmaTokenizer { dict: self.dict, names: self.names, inner }
     }
 }
 
@@ -46,15 +51,17 @@ impl TokenFilter for PolishLemmaFilter {
 #[derive(Clone)]
 pub struct PolishLemmaTokenizer<T> {
     dict: &'static Lemmatizer,
+    names: Arc<HashSet<String>>,
     inner: T,
 }
 
 impl<T: Tokenizer> Tokenizer for PolishLemmaTokenizer<T> {
-    type TokenStream<'a> = PolishLemmaStream<T::TokenStream<'a>>;
+    type TokenStream<'a> = PolishLemmaStream<'a, T::TokenStream<'a>>;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
         PolishLemmaStream {
             dict: self.dict,
+            names: &self.names,
             tail: self.inner.token_stream(text),
             stemmer: stemmer(),
             pending: Vec::new(),
@@ -68,8 +75,9 @@ fn stemmer() -> frostem::Stemmer {
 }
 
 /// The token stream of [`PolishLemmaTokenizer`].
-pub struct PolishLemmaStream<S> {
+pub struct PolishLemmaStream<'a, S> {
     dict: &'static Lemmatizer,
+    names: &'a HashSet<String>,
     tail: S,
     stemmer: frostem::Stemmer,
     /// Further terms of the last token, emitted next at the same position (popped from the end).
@@ -77,7 +85,7 @@ pub struct PolishLemmaStream<S> {
     buf: Vec<String>,
 }
 
-impl<S: TokenStream> TokenStream for PolishLemmaStream<S> {
+impl<S: TokenStream> TokenStream for PolishLemmaStream<'_, S> {
     fn advance(&mut self) -> bool {
         if let Some(next) = self.pending.pop() {
             self.tail.token_mut().text = next;
@@ -88,7 +96,17 @@ impl<S: TokenStream> TokenStream for PolishLemmaStream<S> {
         }
         let token = self.tail.token_mut();
         self.buf.clear();
+        // A name of the gazetteer: its fixed point joins whatever the dictionary says, so all its
+        // forms meet (the stem fallback below emits it anyway for unknown words).
+        let name = if self.names.is_empty() {
+            None
+        } else {
+            Some(fixed_point_with(&self.stemmer, &token.text)).filter(|fp| self.names.contains(fp))
+        };
         if self.dict.lemmas(&token.text, &mut self.buf) {
+            if let Some(fp) = name {
+                self.buf.push(fp);
+            }
             self.buf.sort_unstable();
             self.buf.dedup();
             // Emit in sorted order: the first now, the rest from `pending` (reversed for pop).
@@ -118,6 +136,16 @@ impl<S: TokenStream> TokenStream for PolishLemmaStream<S> {
 /// The Snowball stem of one lowercase word (a single application, without the fixed point).
 pub fn stem_word(word: &str) -> String {
     stemmer().stem(word).into_owned()
+}
+
+/// The Snowball stem of the stem of a lowercase word: the term all its forms share.
+pub fn fixed_point(word: &str) -> String {
+    fixed_point_with(&stemmer(), word)
+}
+
+fn fixed_point_with(stemmer: &frostem::Stemmer, word: &str) -> String {
+    let once = stemmer.stem(word);
+    stemmer.stem(&once).into_owned()
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@
 //! ```
 
 mod fold;
+mod gazetteer;
 mod lang;
 mod lemma_filter;
 mod lemmatizer;
@@ -32,8 +33,9 @@ use tantivy::tokenizer::{
 };
 
 pub use fold::fold_polish;
+pub use gazetteer::Gazetteer;
 pub use lang::detect_language;
-pub use lemma_filter::{stem_word, PolishLemmaFilter};
+pub use lemma_filter::{fixed_point, stem_word, PolishLemmaFilter};
 pub use lemmatizer::{sgjp, DictionaryError, Lemmatizer, Rule};
 pub use stopwords::{folded_stop_words, is_stop_word, STOP_WORDS};
 
@@ -54,15 +56,20 @@ pub const MAX_TOKEN_BYTES: usize = 60;
 
 /// The Polish chain; `fold` folds Polish letters to ASCII before stop words and stemming.
 pub fn polish_analyzer(fold: bool) -> TextAnalyzer {
+    polish_analyzer_with(fold, &Gazetteer::default())
+}
+
+/// The Polish chain with a corpus's gazetteer (see [`Gazetteer`]).
+pub fn polish_analyzer_with(fold: bool, gazetteer: &Gazetteer) -> TextAnalyzer {
     // The stop list holds folded forms too, so both chains drop `się` and `sie` alike.
     let stop = StopWordFilter::remove(folded_stop_words());
     let base = TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser);
     if fold {
-        base.filter(AsciiFoldingFilter).filter(stop).filter(PolishLemmaFilter::sgjp(true)).build()
+        base.filter(AsciiFoldingFilter).filter(stop).filter(PolishLemmaFilter::with_gazetteer(true, gazetteer)).build()
     } else {
-        base.filter(stop).filter(PolishLemmaFilter::sgjp(false)).build()
+        base.filter(stop).filter(PolishLemmaFilter::with_gazetteer(false, gazetteer)).build()
     }
 }
 
@@ -87,11 +94,11 @@ pub fn english_analyzer() -> TextAnalyzer {
         .build()
 }
 
-/// Registers the analyzers under their names.
-pub fn register(manager: &TokenizerManager) {
+/// Registers the analyzers under their names, the Polish ones with the index's gazetteer.
+pub fn register(manager: &TokenizerManager, gazetteer: &Gazetteer) {
     manager.register(EN, english_analyzer());
-    manager.register(PL, polish_analyzer(false));
-    manager.register(PL_ASCII, polish_analyzer(true));
+    manager.register(PL, polish_analyzer_with(false, gazetteer));
+    manager.register(PL_ASCII, polish_analyzer_with(true, gazetteer));
     manager.register(PLAIN, plain_analyzer(false));
     manager.register(PLAIN_ASCII, plain_analyzer(true));
 }

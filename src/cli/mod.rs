@@ -1,5 +1,6 @@
 //! The `lawka` command line: one subcommand per file, each an `Args` struct and a `run`.
 
+mod analyze;
 mod check;
 mod eval;
 mod index;
@@ -33,6 +34,8 @@ pub enum Command {
     Check(check::Args),
     /// Run judged queries and print nDCG@10, recall@10 and zero-result counts per query type.
     Eval(eval::Args),
+    /// Print the terms the Polish analysis makes of a text, word by word.
+    Analyze(analyze::Args),
 }
 
 impl Command {
@@ -79,6 +82,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(a) => serve::run(a),
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),
+        Command::Analyze(a) => analyze::run(a),
     }
 }
 

@@ -101,6 +101,21 @@ pub fn build(
     })
 }
 
+/// The names of the corpus the dictionary does not know: from places, districts, headings and texts.
+fn learn_names(corpus: &Corpus) -> Vec<String> {
+    let mut texts: Vec<String> = Vec::new();
+    for m in &corpus.meetings {
+        // Front-matter values are names throughout: read them as if mid-sentence.
+        texts.push(format!("w {} {} {}", m.place, m.district, m.title));
+        for q in m.questions.iter().filter(|q| question_language(q) == "pl") {
+            texts.push(format!("w {}", q.title));
+            texts.push(q.text.clone());
+            texts.extend(q.answers.iter().map(|a| a.text.clone()));
+        }
+    }
+    analysis::Gazetteer::learn(texts.iter().map(String::as_str))
+}
+
 /// Writes the whole index of `corpus` into `work` and verifies it.
 fn write_generation(
     corpus: &Corpus,
@@ -111,7 +126,8 @@ fn write_generation(
 ) -> Result<GenerationMeta> {
     let (schema, fields) = build_schema();
     let index = Index::create_in_dir(work, schema)?;
-    analysis::register(index.tokenizers());
+    let names = learn_names(corpus);
+    analysis::register(index.tokenizers(), &analysis::Gazetteer::new(&names));
     let mut writer: tantivy::IndexWriter = index.writer(options.memory_bytes.max(15 << 20))?;
     let mut analyzers = Analyzers::default();
     let mut languages: BTreeMap<String, u64> = BTreeMap::new();
@@ -161,6 +177,7 @@ fn write_generation(
         languages,
         departments: corpus.vocabulary.departments().to_vec(),
         topics: corpus.vocabulary.topics().to_vec(),
+        gazetteer: names,
     };
     let json = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Verification(e.to_string()))?;
     generation::atomic_write(&work.join(generation::META), &json)

@@ -66,6 +66,10 @@ pub struct GenerationMeta {
     pub departments: Vec<String>,
     /// The corpus's topic names (for validating filters).
     pub topics: Vec<String>,
+    /// Names the dictionary does not know, learnt from the corpus (see `analysis::Gazetteer`);
+    /// the analysis of this generation, at index and at query time, depends on them.
+    #[serde(default)]
+    pub gazetteer: Vec<String>,
 }
 
 /// The directory name of generation `n`.

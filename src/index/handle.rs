@@ -32,7 +32,7 @@ impl Generation {
         let meta: GenerationMeta = serde_json::from_slice(&meta_bytes)
             .map_err(|e| IndexError::Verification(format!("{}: {e}", meta_path.display())))?;
         let index = Index::open_in_dir(&path)?;
-        analysis::register(index.tokenizers());
+        analysis::register(index.tokenizers(), &analysis::Gazetteer::new(&meta.gazetteer));
         let fields = schema::resolve(&index.schema())?;
         // Generations never change once published, so the reader never needs reloading.
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;

@@ -134,15 +134,19 @@ pub struct QueryBuilder<'a> {
 }
 
 impl<'a> QueryBuilder<'a> {
-    /// A builder for an index with these fields.
+    /// A builder for an index with these fields; with a searcher, it analyses queries exactly as
+    /// that index was analysed (its gazetteer included) and corrects typos from its vocabulary.
     pub fn new(fields: &'a Fields, glossary: &'a Glossary, searcher: Option<&'a Searcher>) -> Self {
+        let tokenizers = searcher.map(|s| s.index().tokenizers());
+        let get =
+            |name: &str, default: fn() -> TextAnalyzer| tokenizers.and_then(|t| t.get(name)).unwrap_or_else(default);
         QueryBuilder {
             fields,
             glossary,
             searcher,
-            pl: analysis::polish_analyzer(false),
-            pl_ascii: analysis::polish_analyzer(true),
-            en: analysis::english_analyzer(),
+            pl: get(analysis::PL, || analysis::polish_analyzer(false)),
+            pl_ascii: get(analysis::PL_ASCII, || analysis::polish_analyzer(true)),
+            en: get(analysis::EN, analysis::english_analyzer),
         }
     }
 
@@ -156,6 +160,9 @@ impl<'a> QueryBuilder<'a> {
             let min = if relaxed { 1 } else { minimum_should_match(n) };
             let words = should.into_iter().map(|q| (Occur::Should, q)).collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(words, min))));
+            if let Some(near) = self.proximity(&ast.should) {
+                clauses.push((Occur::Should, near));
+            }
         }
         for c in &ast.must {
             // A required word or phrase with no searchable term cannot match anything.
@@ -261,6 +268,48 @@ impl<'a> QueryBuilder<'a> {
             per_field.push(boosted(Box::new(DisjunctionMaxQuery::new(terms)), field_boost));
         }
         Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, rank::FIELD_TIE_BREAKER)))
+    }
+
+    /// A bonus for questions where consecutive query words stand close together (within
+    /// [`rank::PROXIMITY_SLOP`] positions) in the title or the question: "dziury na Balickiej" ranks
+    /// a question about holes on Balicka above one mentioning holes and, elsewhere, Balicka.
+    fn proximity(&mut self, should: &[Clause]) -> Option<Box<dyn Query>> {
+        let searcher = self.searcher?;
+        // One term per word: its most frequent analysed term in the questions (several lemmas of
+        // one form cannot all stand at one position of a phrase query).
+        let mut primary: Vec<Option<String>> = Vec::new();
+        for c in should {
+            let Clause::Word(w) = c else {
+                primary.push(None);
+                continue;
+            };
+            let terms = analysis::analyze(&mut self.pl, &w.to_lowercase());
+            let best = terms
+                .into_iter()
+                .map(|t| {
+                    let df = searcher.doc_freq(&Term::from_field_text(self.fields.question, &t)).unwrap_or(0);
+                    (df, t)
+                })
+                .filter(|(df, _)| *df > 0)
+                .max();
+            primary.push(best.map(|(_, t)| t));
+        }
+        let mut pairs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for w in primary.windows(2) {
+            let (Some(a), Some(b)) = (&w[0], &w[1]) else { continue };
+            if a == b {
+                continue;
+            }
+            for (field, boost) in
+                [(self.fields.title, rank::FIELD_BOOSTS[0]), (self.fields.question, rank::FIELD_BOOSTS[1])]
+            {
+                let terms = vec![Term::from_field_text(field, a), Term::from_field_text(field, b)];
+                let mut phrase = PhraseQuery::new(terms);
+                phrase.set_slop(rank::PROXIMITY_SLOP);
+                pairs.push((Occur::Should, boosted(Box::new(phrase), boost * rank::PROXIMITY_WEIGHT)));
+            }
+        }
+        (!pairs.is_empty()).then(|| Box::new(BooleanQuery::new(pairs)) as Box<dyn Query>)
     }
 
     /// Index terms close to a word the index does not know at all (a typo), on the folded fields.

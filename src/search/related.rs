@@ -129,7 +129,8 @@ fn select_terms(
     let n = searcher.num_docs().max(1) as f32;
     let mut candidates = Vec::new();
     for (folded, analyzer_weight) in [(false, 1.0), (true, FOLDED_SEED_WEIGHT)] {
-        let mut analyzer = analysis::polish_analyzer(folded);
+        let name = if folded { analysis::PL_ASCII } else { analysis::PL };
+        let mut analyzer = searcher.index().tokenizers().get(name).unwrap_or_else(|| analysis::polish_analyzer(folded));
         let mut tf: HashMap<String, f32> = HashMap::new();
         for (text, w) in seed.iter().zip(SEED_WEIGHTS) {
             for t in analysis::analyze(&mut analyzer, text) {

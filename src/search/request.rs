@@ -222,6 +222,7 @@ mod tests {
             languages: Default::default(),
             departments: vec!["Zarząd Dróg Miasta Krakowa".into()],
             topics: vec!["parkowanie".into()],
+            gazetteer: vec![],
         }
     }
 
