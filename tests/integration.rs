@@ -4,6 +4,7 @@
 mod api;
 mod cli;
 mod common;
+mod pages;
 mod quality;
 mod reindex;
 mod relevance;

@@ -29,6 +29,9 @@ pub struct Args {
     /// Only this language code: pl, uk, en (repeatable).
     #[arg(long)]
     lang: Vec<String>,
+    /// Only this meeting (its id, e.g. 2024-06-24-bronowice-wielkie; repeatable).
+    #[arg(long)]
+    meeting: Vec<String>,
     /// Meetings on or after this date (YYYY-MM-DD).
     #[arg(long)]
     from: Option<String>,
@@ -59,6 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         department: args.department,
         topic: args.topic,
         lang: args.lang,
+        meeting: args.meeting,
         from: args.from,
         to: args.to,
         limit: args.limit,

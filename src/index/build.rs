@@ -12,6 +12,7 @@ use super::document::{question_language, to_document, Analyzers};
 use super::error::{IndexError, Result};
 use super::generation::{self, BuildLock, GenerationMeta, MeetingSummary};
 use super::schema::build_schema;
+use super::suggestions;
 use crate::analysis;
 use crate::corpus::{format_date, Corpus};
 
@@ -179,6 +180,13 @@ fn write_generation(
         topics: corpus.vocabulary.topics().to_vec(),
         gazetteer: names,
     };
+    let words = suggestions::count_words(
+        corpus.questions().map(|(_, q)| q.title.as_str()),
+        corpus.questions().map(|(_, q)| q.text.as_str()),
+    );
+    suggestions::Suggestions::new(words)
+        .write(&work.join(suggestions::FILE))
+        .map_err(|e| IndexError::io("writing the suggestions", e))?;
     let json = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Verification(e.to_string()))?;
     generation::atomic_write(&work.join(generation::META), &json)
         .map_err(|e| IndexError::io("writing lawka.json", e))?;

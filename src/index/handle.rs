@@ -9,6 +9,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 use super::error::{IndexError, Result};
 use super::generation::{self, GenerationMeta};
 use super::schema::{self, Fields};
+use super::suggestions::{self, Suggestions};
 use crate::analysis;
 
 /// One opened generation: its tantivy index, a reader, and its metadata.
@@ -19,6 +20,8 @@ pub struct Generation {
     pub fields: Fields,
     /// `lawka.json`.
     pub meta: GenerationMeta,
+    /// Completion words.
+    pub suggestions: Suggestions,
     reader: IndexReader,
 }
 
@@ -43,7 +46,9 @@ impl Generation {
                 meta.documents
             )));
         }
-        Ok(Generation { index, fields, meta, reader })
+        let suggestions = Suggestions::read(&path.join(suggestions::FILE))
+            .map_err(|e| IndexError::io(format!("reading {}", path.join(suggestions::FILE).display()), e))?;
+        Ok(Generation { index, fields, meta, suggestions, reader })
     }
 
     /// A searcher over the generation (cheap: shares the reader's segments).

@@ -10,6 +10,7 @@ mod error;
 pub mod generation;
 mod handle;
 pub mod schema;
+pub mod suggestions;
 
 pub use build::{build, BuildOptions, BuildSummary, NoProgress, Progress};
 pub use document::{date_value, MeetingRef, Record, StoredAnswer};
@@ -17,3 +18,4 @@ pub use error::{IndexError, Result};
 pub use generation::{GenerationMeta, MeetingSummary};
 pub use handle::{exists, Generation, IndexHandle};
 pub use schema::Fields;
+pub use suggestions::Suggestions;

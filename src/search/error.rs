@@ -11,6 +11,9 @@ pub enum SearchError {
         /// What is wrong with it (Polish, shown to users).
         reason: String,
     },
+    /// A parameter the endpoint does not take (a typo such as `districts`).
+    #[error("unknown parameter {0}")]
+    UnknownParameter(String),
     /// No question has this id.
     #[error("no question {0}")]
     NotFound(String),

@@ -5,6 +5,7 @@
 
 pub mod error;
 pub mod eval;
+pub mod export;
 pub mod fuzzy;
 pub mod glossary;
 pub mod query;
@@ -13,6 +14,7 @@ pub mod related;
 pub mod request;
 pub mod response;
 pub mod snippet;
+pub mod suggest;
 
 use std::ops::Bound;
 use std::time::Instant;
@@ -62,6 +64,7 @@ struct FilterQueries {
     topic: Option<Box<dyn Query>>,
     date: Option<Box<dyn Query>>,
     lang: Option<Box<dyn Query>>,
+    meeting: Option<Box<dyn Query>>,
 }
 
 impl FilterQueries {
@@ -82,6 +85,7 @@ impl FilterQueries {
             topic: facet_any(f.topic, filters.topics.iter().map(String::as_str).collect()),
             date,
             lang: any_term(filters.langs.iter().map(|l| Term::from_field_text(f.lang, l)).collect()),
+            meeting: any_term(filters.meetings.iter().map(|m| Term::from_field_text(f.meeting, m)).collect()),
         }
     }
 
@@ -103,6 +107,7 @@ impl FilterQueries {
             (Some(FacetField::Topic), &self.topic),
             (Some(FacetField::Year), &self.date),
             (None, &self.lang),
+            (None, &self.meeting),
         ];
         for (facet, q) in all {
             if let Some(q) = q {
@@ -126,9 +131,19 @@ fn any_term(terms: Vec<Term>) -> Option<Box<dyn Query>> {
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// Runs a search on a generation, with the glossary's alternatives.
-pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
-    let started = Instant::now();
+/// A request turned into queries: the text part, the text with all filters, and what it matches.
+pub(crate) struct Prepared {
+    searcher: Searcher,
+    filters: FilterQueries,
+    text: Box<dyn Query>,
+    full: Box<dyn Query>,
+    total: u64,
+    partial_match: bool,
+}
+
+/// Builds the queries of a request and counts its matches (relaxing a search that cannot fill a
+/// page, see [`rank::RELAX_BELOW`]).
+pub(crate) fn prepare(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<Prepared> {
     let searcher = generation.searcher();
     let f = &generation.fields;
     let ast = query::parse(&req.q, glossary);
@@ -150,6 +165,15 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
         partial_match = relaxed_total > total;
         total = relaxed_total;
     }
+    drop(builder);
+    Ok(Prepared { searcher, filters, text, full, total, partial_match })
+}
+
+/// Runs a search on a generation, with the glossary's alternatives.
+pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
+    let started = Instant::now();
+    let f = &generation.fields;
+    let Prepared { searcher, filters, text, full, total, partial_match } = prepare(generation, glossary, req)?;
 
     let page = top_docs(&searcher, full.as_ref(), req)?;
     let mut facets = Facets::default();

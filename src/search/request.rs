@@ -39,6 +39,9 @@ pub struct RawSearchParams {
     /// Language codes (OR).
     #[serde(default)]
     pub lang: Vec<String>,
+    /// Meeting ids (OR).
+    #[serde(default)]
+    pub meeting: Vec<String>,
     /// Earliest meeting date, inclusive.
     #[serde(default)]
     pub from: Option<String>,
@@ -54,6 +57,42 @@ pub struct RawSearchParams {
     /// `relevance`, `date_desc` or `date_asc`.
     #[serde(default)]
     pub sort: Option<String>,
+}
+
+impl RawSearchParams {
+    /// Reads `key=value` pairs (a decoded query string): repeated filter keys add values; a key in
+    /// `extra` is left for the caller and returned; any other key is an error naming it.
+    pub fn from_pairs(
+        pairs: Vec<(String, String)>,
+        extra: &[&str],
+    ) -> Result<(RawSearchParams, Vec<(String, String)>), SearchError> {
+        let mut raw = RawSearchParams::default();
+        let mut rest = Vec::new();
+        for (key, value) in pairs {
+            let single = |slot: &mut Option<String>, name: &'static str, value: String| {
+                if slot.replace(value).is_some() {
+                    return Err(bad(name, "podano ten parametr więcej niż raz"));
+                }
+                Ok(())
+            };
+            match key.as_str() {
+                "q" => single(&mut raw.q, "q", value)?,
+                "from" => single(&mut raw.from, "from", value)?,
+                "to" => single(&mut raw.to, "to", value)?,
+                "limit" => single(&mut raw.limit, "limit", value)?,
+                "offset" => single(&mut raw.offset, "offset", value)?,
+                "sort" => single(&mut raw.sort, "sort", value)?,
+                "district" => raw.district.push(value),
+                "department" => raw.department.push(value),
+                "topic" => raw.topic.push(value),
+                "lang" => raw.lang.push(value),
+                "meeting" => raw.meeting.push(value),
+                k if extra.contains(&k) => rest.push((key, value)),
+                _ => return Err(SearchError::UnknownParameter(key)),
+            }
+        }
+        Ok((raw, rest))
+    }
 }
 
 /// Result order.
@@ -78,6 +117,8 @@ pub struct Filters {
     pub topics: Vec<String>,
     /// Language codes.
     pub langs: Vec<String>,
+    /// Meeting ids.
+    pub meetings: Vec<String>,
     /// Earliest meeting date.
     pub from: Option<Date>,
     /// Latest meeting date.
@@ -136,6 +177,17 @@ impl SearchRequest {
                     .ok_or_else(|| bad("lang", format!("niepoprawny kod języka {l:?} (np. pl, uk, en)")))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let meetings = raw
+            .meeting
+            .iter()
+            .map(|m| {
+                if meta.meetings.iter().any(|x| &x.id == m) {
+                    Ok(m.clone())
+                } else {
+                    Err(bad("meeting", format!("nieznane spotkanie {m:?}")))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let from = date_param("from", raw.from.as_deref())?;
         let to = date_param("to", raw.to.as_deref())?;
         if let (Some(f), Some(t)) = (from, to) {
@@ -156,7 +208,7 @@ impl SearchRequest {
         };
         Ok(SearchRequest {
             q,
-            filters: Filters { districts, departments, topics, langs, from, to },
+            filters: Filters { districts, departments, topics, langs, meetings, from, to },
             sort,
             limit,
             offset,

@@ -2,20 +2,24 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, RawQuery, State};
-use axum::http::StatusCode;
+use axum::extract::{Path, State};
 use axum::Json;
-use axum_extra::extract::{Query, QueryRejection};
 use serde::Serialize;
 
 use super::error::ApiError;
+use super::params::{number, value, Pairs};
 use super::AppState;
 use crate::corpus::QuestionId;
 use crate::index::{Generation, MeetingSummary};
-use crate::search::{self, Glossary, QuestionResponse, RawSearchParams, SearchRequest, SearchResponse};
+use crate::search::export::{self, Histogram, Interval};
+use crate::search::suggest::{self, SuggestResponse, MAX_SUGGESTIONS};
+use crate::search::{self, Glossary, QuestionResponse, RelatedHit, SearchRequest, SearchResponse, MAX_RELATED};
+
+/// Longest free text accepted by `/api/related` (a resident may paste a whole question).
+pub const MAX_RELATED_TEXT_CHARS: usize = 5_000;
 
 /// Runs CPU-bound engine work off the async executor, on the generation live when it starts.
-async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
+pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
     F: FnOnce(&Generation, &Glossary) -> Result<T, ApiError> + Send + 'static,
@@ -25,65 +29,20 @@ where
     tokio::task::spawn_blocking(move || f(&generation, &glossary)).await.map_err(|e| ApiError::internal(&e))?
 }
 
-/// Turns a query-string rejection (unknown parameter, bad encoding) into our 400.
-fn query_params(q: Result<Query<RawSearchParams>, QueryRejection>) -> Result<RawSearchParams, ApiError> {
-    q.map(|Query(p)| p).map_err(|e| {
-        let detail = e.body_text();
-        let detail = detail.trim_start_matches("Failed to deserialize query string: ");
-        if detail.contains("unknown field") {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "unknown_parameter",
-                format!("Nieznany parametr zapytania ({detail})."),
-            )
-        } else {
-            ApiError::new(
-                StatusCode::BAD_REQUEST,
-                "invalid_query_string",
-                format!("Niepoprawne parametry zapytania ({detail})."),
-            )
-        }
-    })
-}
-
-/// Rejects a query string whose percent-encoded bytes are not UTF-8 (the decoder would otherwise
-/// replace them silently and search for something the user never typed).
-fn check_encoding(query: Option<&str>) -> Result<(), ApiError> {
-    let Some(query) = query else { return Ok(()) };
-    let bytes = query.as_bytes();
-    let hex = |i: usize| bytes.get(i).and_then(|b| (*b as char).to_digit(16));
-    let mut decoded = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            if let (Some(h), Some(l)) = (hex(i + 1), hex(i + 2)) {
-                decoded.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        decoded.push(bytes[i]);
-        i += 1;
-    }
-    std::str::from_utf8(&decoded).map(|_| ()).map_err(|_| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            "invalid_encoding",
-            "Parametry zapytania nie są poprawnie zakodowanym tekstem UTF-8.",
-        )
-    })
+/// Parses the search parameters (plus `extra` keys) against the live generation's vocabulary.
+pub(crate) fn search_request(
+    g: &Generation,
+    pairs: Pairs,
+    extra: &[&str],
+) -> Result<(SearchRequest, Vec<(String, String)>), ApiError> {
+    let (raw, rest) = pairs.search_params(extra)?;
+    Ok((SearchRequest::parse(&raw, &g.meta)?, rest))
 }
 
 /// `GET /api/search`.
-pub async fn search(
-    State(state): State<AppState>,
-    RawQuery(query): RawQuery,
-    q: Result<Query<RawSearchParams>, QueryRejection>,
-) -> Result<Json<SearchResponse>, ApiError> {
-    check_encoding(query.as_deref())?;
-    let raw = query_params(q)?;
+pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Result<Json<SearchResponse>, ApiError> {
     let resp = blocking(&state, move |g, glossary| {
-        let req = SearchRequest::parse(&raw, &g.meta)?;
+        let (req, _) = search_request(g, pairs, &[])?;
         Ok(search::search(g, glossary, &req)?)
     })
     .await?;
@@ -91,14 +50,89 @@ pub async fn search(
     Ok(Json(resp))
 }
 
+fn question_id(meeting: &str, n: &str) -> Result<QuestionId, ApiError> {
+    let raw = format!("{meeting}/{n}");
+    raw.parse().map_err(|_| ApiError::question_not_found(&raw))
+}
+
 /// `GET /api/questions/{meeting}/{n}`.
 pub async fn question(
     State(state): State<AppState>,
     Path((meeting, n)): Path<(String, String)>,
 ) -> Result<Json<QuestionResponse>, ApiError> {
-    let raw = format!("{meeting}/{n}");
-    let id: QuestionId = raw.parse().map_err(|_| ApiError::question_not_found(&raw))?;
+    let id = question_id(&meeting, &n)?;
     let resp = blocking(&state, move |g, _| Ok(search::question(g, &id)?)).await?;
+    Ok(Json(resp))
+}
+
+/// The body of the related-questions endpoints.
+#[derive(Serialize)]
+pub struct RelatedResponse {
+    /// The seed question (for `/api/questions/{id}/related`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
+    /// The seed text (for `/api/related`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    query: Option<String>,
+    /// Best first; never the seed itself.
+    related: Vec<RelatedHit>,
+}
+
+/// `GET /api/questions/{meeting}/{n}/related?limit=5`.
+pub async fn related_to_question(
+    State(state): State<AppState>,
+    Path((meeting, n)): Path<(String, String)>,
+    pairs: Pairs,
+) -> Result<Json<RelatedResponse>, ApiError> {
+    let id = question_id(&meeting, &n)?;
+    let pairs = pairs.only(&["limit"])?;
+    let limit = number(&pairs, "limit", 5, 1, MAX_RELATED)?;
+    let related = blocking(&state, move |g, _| Ok(search::related_to_question(g, &id, limit)?)).await?;
+    Ok(Json(RelatedResponse { id: Some(format!("{meeting}/{n}")), query: None, related }))
+}
+
+/// `GET /api/related?q=TEXT&limit=5`: "was this already asked?"
+pub async fn related_to_text(State(state): State<AppState>, pairs: Pairs) -> Result<Json<RelatedResponse>, ApiError> {
+    let pairs = pairs.only(&["q", "limit"])?;
+    let limit = number(&pairs, "limit", 5, 1, MAX_RELATED)?;
+    let text = value(&pairs, "q").unwrap_or("").trim().to_string();
+    if text.is_empty() {
+        return Err(ApiError::bad_parameter("q", "podaj treść pytania"));
+    }
+    if text.chars().count() > MAX_RELATED_TEXT_CHARS {
+        return Err(ApiError::bad_parameter("q", &format!("tekst jest dłuższy niż {MAX_RELATED_TEXT_CHARS} znaków")));
+    }
+    let seed = text.clone();
+    let related = blocking(&state, move |g, _| Ok(search::related_to_text(g, &seed, limit)?)).await?;
+    Ok(Json(RelatedResponse { id: None, query: Some(text), related }))
+}
+
+/// `GET /api/suggest?q=PREFIX&limit=8`.
+pub async fn suggest(State(state): State<AppState>, pairs: Pairs) -> Result<Json<SuggestResponse>, ApiError> {
+    let pairs = pairs.only(&["q", "limit"])?;
+    let limit = number(&pairs, "limit", 8, 1, MAX_SUGGESTIONS)?;
+    let q = value(&pairs, "q").unwrap_or("").to_string();
+    if q.chars().count() > search::request::MAX_QUERY_CHARS {
+        return Err(ApiError::bad_parameter("q", "tekst jest za długi"));
+    }
+    let resp = blocking(&state, move |g, glossary| Ok(suggest::suggest(g, glossary, &q, limit)?)).await?;
+    Ok(Json(resp))
+}
+
+/// `GET /api/histogram?interval=month|year` with the search's `q` and filters.
+pub async fn histogram(State(state): State<AppState>, pairs: Pairs) -> Result<Json<Histogram>, ApiError> {
+    let resp = blocking(&state, move |g, glossary| {
+        let (req, rest) = search_request(g, pairs, &["interval"])?;
+        let interval = match value(&rest, "interval") {
+            None | Some("month") => Interval::Month,
+            Some("year") => Interval::Year,
+            Some(other) => {
+                return Err(ApiError::bad_parameter("interval", &format!("{other:?}: dozwolone month lub year")))
+            }
+        };
+        Ok(export::histogram(g, glossary, &req, interval)?)
+    })
+    .await?;
     Ok(Json(resp))
 }
 
@@ -125,9 +159,4 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         generation: g.meta.generation.clone(),
         built_at: g.meta.built_at.clone(),
     })
-}
-
-/// Any other path.
-pub async fn fallback() -> ApiError {
-    ApiError::not_found()
 }

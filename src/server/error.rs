@@ -55,6 +55,11 @@ impl ApiError {
     pub fn status(&self) -> StatusCode {
         self.status
     }
+
+    /// The Polish message for the user.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
 }
 
 impl From<SearchError> for ApiError {
@@ -62,6 +67,10 @@ impl From<SearchError> for ApiError {
         match e {
             SearchError::BadParameter { param, reason } => ApiError::bad_parameter(param, &reason),
             SearchError::NotFound(id) => ApiError::question_not_found(&id),
+            SearchError::UnknownParameter(name) => {
+                let name: String = name.chars().take(40).collect();
+                ApiError::new(StatusCode::BAD_REQUEST, "unknown_parameter", format!("Nieznany parametr „{name}”."))
+            }
             other => ApiError::internal(&other),
         }
     }

@@ -6,7 +6,11 @@
 //! operator's `lawka index` reaches a running server without a restart.
 
 mod api;
+mod assets;
 pub mod error;
+mod export;
+mod pages;
+mod params;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -91,11 +95,23 @@ impl LiveGlossary {
 /// The application's routes.
 pub fn app(state: AppState) -> Router {
     Router::new()
+        .route("/", get(pages::search))
+        .route("/q/{meeting}/{n}", get(pages::question))
+        .route("/meetings", get(pages::meetings))
+        .route("/stats", get(pages::stats))
+        .route("/static/{name}", get(assets::asset))
         .route("/healthz", get(api::health))
         .route("/api/search", get(api::search))
         .route("/api/questions/{meeting}/{n}", get(api::question))
+        .route("/api/questions/{meeting}/{n}/related", get(api::related_to_question))
+        .route("/api/related", get(api::related_to_text))
+        .route("/api/suggest", get(api::suggest))
+        .route("/api/histogram", get(api::histogram))
+        .route("/api/export.csv", get(export::export_csv))
+        .route("/api/export.json", get(export::export_json))
+        .route("/feed.atom", get(export::feed))
         .route("/api/meetings", get(api::meetings))
-        .fallback(api::fallback)
+        .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(SetResponseHeaderLayer::if_not_present(
@@ -104,6 +120,16 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(CatchPanicLayer::custom(panic_response))
         .layer(TraceLayer::new_for_http())
+}
+
+/// 404: JSON under `/api/`, a page for people elsewhere.
+async fn fallback(uri: axum::http::Uri) -> Response {
+    let path = uri.path();
+    if path.starts_with("/api/") || path == "/api" {
+        ApiError::not_found().into_response()
+    } else {
+        pages::not_found(path)
+    }
 }
 
 async fn method_not_allowed() -> ApiError {

@@ -1,0 +1,124 @@
+//! The words offered as completions while a resident types: every word of the titles and
+//! questions, as written, with a weight (title words count more), ordered by their folded form so
+//! that a prefix typed with or without Polish letters is one binary search.
+
+use std::collections::HashMap;
+use std::io;
+use std::path::Path;
+
+use crate::analysis::{self, fold_polish, is_stop_word};
+
+/// The file in a generation.
+pub const FILE: &str = "suggest.tsv";
+
+/// Weight of a word seen in a title, against 1 in a question's text.
+const TITLE_WEIGHT: u32 = 3;
+
+/// Completion words of one generation.
+#[derive(Clone, Debug, Default)]
+pub struct Suggestions {
+    /// (folded lowercase word, word as most often written, weight), sorted by folded word.
+    words: Vec<(String, String, u32)>,
+}
+
+/// Counts the words of titles and question texts (stop words, numbers and 1–2 letter words left out).
+pub fn count_words<'a>(
+    titles: impl Iterator<Item = &'a str>,
+    texts: impl Iterator<Item = &'a str>,
+) -> HashMap<String, u32> {
+    let mut plain = analysis::plain_analyzer(false);
+    let mut counts: HashMap<String, u32> = HashMap::new();
+    for (text, weight) in titles.map(|t| (t, TITLE_WEIGHT)).chain(texts.map(|t| (t, 1))) {
+        for w in analysis::analyze(&mut plain, text) {
+            if w.chars().count() >= 3 && !w.chars().any(|c| c.is_ascii_digit()) && !is_stop_word(&w) {
+                *counts.entry(w).or_default() += weight;
+            }
+        }
+    }
+    counts
+}
+
+impl Suggestions {
+    /// From word counts.
+    pub fn new(counts: HashMap<String, u32>) -> Suggestions {
+        let mut words: Vec<(String, String, u32)> = counts.into_iter().map(|(w, n)| (fold_polish(&w), w, n)).collect();
+        words.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then_with(|| a.1.cmp(&b.1)));
+        Suggestions { words }
+    }
+
+    /// Writes `word<TAB>weight` lines.
+    pub fn write(&self, path: &Path) -> io::Result<()> {
+        let mut out = String::new();
+        for (_, w, n) in &self.words {
+            out.push_str(&format!("{w}\t{n}\n"));
+        }
+        std::fs::write(path, out)
+    }
+
+    /// Reads what [`Suggestions::write`] wrote; a missing file is an empty list.
+    pub fn read(path: &Path) -> io::Result<Suggestions> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Suggestions::default()),
+            Err(e) => return Err(e),
+        };
+        let counts = text
+            .lines()
+            .filter_map(|l| l.split_once('\t'))
+            .filter_map(|(w, n)| Some((w.to_string(), n.parse().ok()?)))
+            .collect();
+        Ok(Suggestions::new(counts))
+    }
+
+    /// Up to `n` words starting with `prefix` (any case, with or without Polish letters), most
+    /// frequent first; words typed with Polish letters only match words that have them.
+    pub fn complete(&self, prefix: &str, n: usize) -> Vec<&str> {
+        let lower = prefix.to_lowercase();
+        let folded = fold_polish(&lower);
+        if folded.is_empty() {
+            return Vec::new();
+        }
+        let start = self.words.partition_point(|(f, _, _)| f.as_str() < folded.as_str());
+        let mut found: Vec<&(String, String, u32)> = self.words[start..]
+            .iter()
+            .take_while(|(f, _, _)| f.starts_with(&folded))
+            .filter(|(_, w, _)| lower == folded || w.starts_with(&lower))
+            .collect();
+        found.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+        found.into_iter().take(n).map(|(_, w, _)| w.as_str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn s() -> Suggestions {
+        let counts = count_words(
+            ["Tramwaj do Mistrzejowic", "Tramwaje stadami", "Zieleń na Klinach"].into_iter(),
+            ["Tramwajem jeżdżę, a tramwaj się spóźnia. Zielony park, zieleń."].into_iter(),
+        );
+        Suggestions::new(counts)
+    }
+
+    #[test]
+    fn completes_by_frequency_with_or_without_polish_letters() {
+        let s = s();
+        assert_eq!(s.complete("tram", 3), vec!["tramwaj", "tramwaje", "tramwajem"]);
+        assert_eq!(s.complete("ziel", 5), vec!["zieleń", "zielony"]);
+        assert_eq!(s.complete("zielen", 5), vec!["zieleń"]);
+        assert_eq!(s.complete("zieleń", 5), vec!["zieleń"]);
+        assert_eq!(s.complete("ZIEL", 1), vec!["zieleń"]);
+        assert!(s.complete("", 5).is_empty());
+        assert!(s.complete("xyz", 5).is_empty());
+    }
+
+    #[test]
+    fn round_trips_through_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE);
+        s().write(&path).unwrap();
+        assert_eq!(Suggestions::read(&path).unwrap().complete("tram", 3), s().complete("tram", 3));
+        assert!(Suggestions::read(&dir.path().join("none")).unwrap().complete("tram", 1).is_empty());
+    }
+}

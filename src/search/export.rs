@@ -1,0 +1,133 @@
+//! Everything a search matches, not one page: counts over time (histogram) and the matching
+//! questions themselves, in order, for exports and feeds.
+
+use serde::Serialize;
+use tantivy::collector::{FacetCollector, TopDocs};
+use tantivy::schema::Facet;
+use tantivy::{DocAddress, Order, Searcher};
+
+use super::error::Result;
+use super::request::{SearchRequest, Sort};
+use super::{load_record, prepare, Glossary};
+use crate::index::{schema, Generation, Record};
+
+/// Histogram bucket width.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Interval {
+    /// `2024-06`.
+    Month,
+    /// `2024`.
+    Year,
+}
+
+impl Interval {
+    /// The API name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Interval::Month => "month",
+            Interval::Year => "year",
+        }
+    }
+}
+
+/// One bucket.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Bucket {
+    /// `YYYY` or `YYYY-MM`.
+    pub key: String,
+    /// Matching questions.
+    pub count: u64,
+}
+
+/// The body of `/api/histogram`.
+#[derive(Clone, Debug, Serialize)]
+pub struct Histogram {
+    /// `month` or `year`.
+    pub interval: &'static str,
+    /// Matches of the search (the buckets add up to it).
+    pub total: u64,
+    /// Non-empty buckets in time order.
+    pub buckets: Vec<Bucket>,
+}
+
+/// Counts of a search's matches per month or year of the meeting.
+pub fn histogram(
+    generation: &Generation,
+    glossary: &Glossary,
+    req: &SearchRequest,
+    interval: Interval,
+) -> Result<Histogram> {
+    let p = prepare(generation, glossary, req)?;
+    let mut collector = FacetCollector::for_field(schema::YEAR_MONTH);
+    collector.add_facet(Facet::root());
+    let years: Vec<(Facet, u64)> =
+        p.searcher.search(p.full.as_ref(), &collector)?.get(Facet::root()).map(|(f, n)| (f.clone(), n)).collect();
+    let mut buckets = Vec::new();
+    if interval == Interval::Year {
+        buckets.extend(years.iter().map(|(f, count)| Bucket { key: f.to_path().join("-"), count: *count }));
+    } else {
+        // Months are the children of each year facet (`/2024/06`).
+        let mut collector = FacetCollector::for_field(schema::YEAR_MONTH);
+        for (y, _) in &years {
+            collector.add_facet(y.clone());
+        }
+        let counts = p.searcher.search(p.full.as_ref(), &collector)?;
+        for (y, _) in &years {
+            for (f, count) in counts.get(y.clone()) {
+                buckets.push(Bucket { key: f.to_path().join("-"), count });
+            }
+        }
+    }
+    buckets.retain(|b| b.count > 0);
+    buckets.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(Histogram { interval: interval.as_str(), total: p.total, buckets })
+}
+
+/// Every question a search matches, in the request's order (relevance, or by date), without the
+/// page limit.
+pub struct Matches {
+    searcher: Searcher,
+    fields: crate::index::Fields,
+    docs: Vec<DocAddress>,
+}
+
+impl Matches {
+    /// Runs the search.
+    pub fn collect(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<Matches> {
+        let p = prepare(generation, glossary, req)?;
+        let all = TopDocs::with_limit(p.total.max(1) as usize);
+        let docs: Vec<DocAddress> = match req.sort {
+            Sort::Relevance => {
+                p.searcher.search(p.full.as_ref(), &all.order_by_score())?.into_iter().map(|(_, a)| a).collect()
+            }
+            Sort::DateDesc => p
+                .searcher
+                .search(p.full.as_ref(), &all.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc))?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect(),
+            Sort::DateAsc => p
+                .searcher
+                .search(p.full.as_ref(), &all.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc))?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect(),
+        };
+        Ok(Matches { searcher: p.searcher, fields: generation.fields, docs })
+    }
+
+    /// Number of matches.
+    pub fn len(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Whether nothing matched.
+    pub fn is_empty(&self) -> bool {
+        self.docs.is_empty()
+    }
+
+    /// The stored records, in order, read lazily (an export streams them).
+    pub fn records(&self) -> impl Iterator<Item = Result<Record>> + '_ {
+        self.docs.iter().map(|a| load_record(&self.searcher, &self.fields, *a))
+    }
+}

@@ -1,0 +1,532 @@
+//! Pages for people (Polish, server-rendered, working without JavaScript): `/` search with
+//! facets, `/q/{meeting}/{n}` one question, `/meetings`, `/stats`. They call the same engine
+//! functions as the JSON API; only the last step, rendering, differs.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Response};
+
+use super::api::{blocking, search_request};
+use super::error::ApiError;
+use super::params::Pairs;
+use super::AppState;
+use crate::corpus::QuestionId;
+use crate::index::MeetingSummary;
+use crate::search::export::{self, Interval};
+use crate::search::{self, FacetCount, QuestionResponse, RelatedHit, SearchRequest, SearchResponse, Sort};
+
+/// Links of the page numbers shown around the current one.
+const PAGE_WINDOW: usize = 4;
+
+/// A rendered page, or a Polish error page with the right status.
+fn render<T: Template>(status: StatusCode, page: &T) -> Response {
+    match page.render() {
+        Ok(html) => {
+            let mut resp = (status, Html(html)).into_response();
+            resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+            resp
+        }
+        Err(e) => ApiError::internal(&e).into_response(),
+    }
+}
+
+/// A query string from pairs.
+fn href(path: &str, pairs: &[(String, String)]) -> String {
+    let qs = serde_urlencoded::to_string(pairs).unwrap_or_default();
+    if qs.is_empty() {
+        path.to_string()
+    } else {
+        format!("{path}?{qs}")
+    }
+}
+
+/// The pairs without `offset` (a new filter starts from the first page) and without `key=value`
+/// (or every `key` when `value` is `None`).
+fn without(pairs: &[(String, String)], key: &str, value: Option<&str>) -> Vec<(String, String)> {
+    pairs.iter().filter(|(k, v)| k != "offset" && !(k == key && value.is_none_or(|x| x == v))).cloned().collect()
+}
+
+fn with(pairs: &[(String, String)], key: &str, value: &str) -> Vec<(String, String)> {
+    let mut out = without(pairs, key, Some(value));
+    out.push((key.to_string(), value.to_string()));
+    out
+}
+
+/// Pairs with empty values dropped (an empty date field of the form), so links stay clean.
+fn meaningful(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
+    pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect()
+}
+
+/// "pytanie", "pytania" or "pytań" for a count.
+fn questions_word(n: u64) -> &'static str {
+    let (tens, ones) = (n % 100, n % 10);
+    if n == 1 {
+        "pytanie"
+    } else if (2..=4).contains(&ones) && !(12..=14).contains(&tens) {
+        "pytania"
+    } else {
+        "pytań"
+    }
+}
+
+struct FacetLink {
+    value: String,
+    count: u64,
+    selected: bool,
+    href: String,
+}
+
+struct FacetGroup {
+    label: &'static str,
+    values: Vec<FacetLink>,
+}
+
+struct HitView {
+    url: String,
+    title: String,
+    date: String,
+    district: String,
+    meeting: String,
+    departments: String,
+    lang: String,
+    question_snippet: String,
+    answer_snippet: String,
+}
+
+#[derive(Template)]
+#[template(path = "search.html")]
+struct SearchPage {
+    q: String,
+    error: Option<String>,
+    hidden: Vec<(String, String)>,
+    from: String,
+    to: String,
+    has_dates: bool,
+    sorts: Vec<(&'static str, &'static str, bool)>,
+    active: Vec<(String, String)>,
+    facets: Vec<FacetGroup>,
+    total: u64,
+    total_word: &'static str,
+    partial_match: bool,
+    hits: Vec<HitView>,
+    first_number: usize,
+    pages: Vec<(usize, String, bool)>,
+    prev_href: Option<String>,
+    next_href: Option<String>,
+    stats_href: String,
+    csv_href: String,
+    json_href: String,
+    feed_href: String,
+}
+
+fn facet_group(label: &'static str, param: &str, counts: &[FacetCount], pairs: &[(String, String)]) -> FacetGroup {
+    let chosen: Vec<&str> = pairs.iter().filter(|(k, _)| k == param).map(|(_, v)| v.as_str()).collect();
+    let mut values: Vec<FacetLink> = counts
+        .iter()
+        .map(|c| {
+            let selected = chosen.contains(&c.value.as_str());
+            let target = if selected { without(pairs, param, Some(&c.value)) } else { with(pairs, param, &c.value) };
+            FacetLink { value: c.value.clone(), count: c.count, selected, href: href("/", &target) }
+        })
+        .collect();
+    // A chosen value without matches still needs its link, to be unchosen.
+    for v in chosen {
+        if !values.iter().any(|f| f.value == v) {
+            values.push(FacetLink {
+                value: v.to_string(),
+                count: 0,
+                selected: true,
+                href: href("/", &without(pairs, param, Some(v))),
+            });
+        }
+    }
+    FacetGroup { label, values }
+}
+
+fn year_group(counts: &[FacetCount], pairs: &[(String, String)]) -> FacetGroup {
+    let from = pairs.iter().find(|(k, _)| k == "from").map(|(_, v)| v.as_str());
+    let to = pairs.iter().find(|(k, _)| k == "to").map(|(_, v)| v.as_str());
+    let values = counts
+        .iter()
+        .map(|c| {
+            let (y_from, y_to) = (format!("{}-01-01", c.value), format!("{}-12-31", c.value));
+            let selected = from == Some(y_from.as_str()) && to == Some(y_to.as_str());
+            let mut target = without(&without(pairs, "from", None), "to", None);
+            if !selected {
+                target.push(("from".into(), y_from));
+                target.push(("to".into(), y_to));
+            }
+            FacetLink { value: c.value.clone(), count: c.count, selected, href: href("/", &target) }
+        })
+        .collect();
+    FacetGroup { label: "Rok", values }
+}
+
+const FILTER_LABELS: [(&str, &str); 7] = [
+    ("district", "Dzielnica"),
+    ("department", "Jednostka"),
+    ("topic", "Temat"),
+    ("lang", "Język"),
+    ("meeting", "Spotkanie"),
+    ("from", "Od"),
+    ("to", "Do"),
+];
+
+fn active_filters(pairs: &[(String, String)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            let label = FILTER_LABELS.iter().find(|(key, _)| key == k)?.1;
+            Some((format!("{label}: {v}"), href("/", &without(pairs, k, Some(v)))))
+        })
+        .collect()
+}
+
+fn search_page(
+    pairs: Vec<(String, String)>,
+    req: Option<&SearchRequest>,
+    resp: Result<SearchResponse, String>,
+) -> SearchPage {
+    let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let q = get("q");
+    let sort = req.map(|r| r.sort).unwrap_or(if q.is_empty() { Sort::DateDesc } else { Sort::Relevance });
+    let sorts = vec![
+        ("relevance", "najtrafniejsze", sort == Sort::Relevance),
+        ("date_desc", "najnowsze", sort == Sort::DateDesc),
+        ("date_asc", "najstarsze", sort == Sort::DateAsc),
+    ];
+    // Filters chosen by links travel with the form as hidden fields, so a new query keeps them.
+    let hidden: Vec<(String, String)> = pairs
+        .iter()
+        .filter(|(k, _)| ["district", "department", "topic", "lang", "meeting"].contains(&k.as_str()))
+        .cloned()
+        .collect();
+    let export_pairs = without(&without(&pairs, "limit", None), "sort", None);
+    let mut page = SearchPage {
+        error: None,
+        hidden,
+        from: get("from"),
+        to: get("to"),
+        has_dates: !get("from").is_empty() || !get("to").is_empty(),
+        sorts,
+        active: active_filters(&pairs),
+        facets: Vec::new(),
+        total: 0,
+        total_word: "pytań",
+        partial_match: false,
+        hits: Vec::new(),
+        first_number: 1,
+        pages: Vec::new(),
+        prev_href: None,
+        next_href: None,
+        stats_href: href("/stats", &export_pairs),
+        csv_href: href("/api/export.csv", &export_pairs),
+        json_href: href("/api/export.json", &export_pairs),
+        feed_href: href("/feed.atom", &without(&export_pairs, "sort", None)),
+        q,
+    };
+    let resp = match resp {
+        Ok(r) => r,
+        Err(message) => {
+            page.error = Some(message);
+            return page;
+        }
+    };
+    let (limit, offset) = req.map(|r| (r.limit, r.offset)).unwrap_or((10, 0));
+    page.facets = vec![
+        facet_group("Dzielnica", "district", &resp.facets.district, &pairs),
+        facet_group("Jednostka miejska", "department", &resp.facets.department, &pairs),
+        facet_group("Temat", "topic", &resp.facets.topic, &pairs),
+        year_group(&resp.facets.year, &pairs),
+    ];
+    page.total = resp.total;
+    page.total_word = questions_word(resp.total);
+    page.partial_match = resp.partial_match;
+    page.first_number = offset + 1;
+    page.hits = resp
+        .hits
+        .into_iter()
+        .map(|h| HitView {
+            url: h.url,
+            title: h.title,
+            date: h.date,
+            district: h.district,
+            meeting: h.meeting.title,
+            departments: h.departments.join(", "),
+            lang: h.lang,
+            question_snippet: h.question_snippet,
+            answer_snippet: h.answer_snippet,
+        })
+        .collect();
+    let pages_total = (resp.total as usize).min(search::request::MAX_OFFSET + limit).div_ceil(limit);
+    let current = offset / limit + 1;
+    let page_href = |n: usize| {
+        let mut p = without(&pairs, "offset", None);
+        if n > 1 {
+            p.push(("offset".into(), ((n - 1) * limit).to_string()));
+        }
+        href("/", &p)
+    };
+    if pages_total > 1 {
+        let lo = current.saturating_sub(PAGE_WINDOW).max(1);
+        let hi = (current + PAGE_WINDOW).min(pages_total);
+        page.pages = (lo..=hi).map(|n| (n, page_href(n), n == current)).collect();
+        page.prev_href = (current > 1).then(|| page_href(current - 1));
+        page.next_href = (current < pages_total).then(|| page_href(current + 1));
+    }
+    page
+}
+
+/// `GET /`: the search page.
+pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Response {
+    let raw_pairs = meaningful(pairs.0.clone());
+    let result = blocking(&state, move |g, glossary| {
+        let (req, _) = search_request(g, Pairs(meaningful(pairs.0)), &[])?;
+        let resp = search::search(g, glossary, &req)?;
+        Ok((req, resp))
+    })
+    .await;
+    match result {
+        Ok((req, resp)) => render(StatusCode::OK, &search_page(raw_pairs, Some(&req), Ok(resp))),
+        Err(e) if e.status().is_client_error() => {
+            render(e.status(), &search_page(raw_pairs, None, Err(e.message().to_string())))
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+struct AnswerView {
+    department: String,
+    paragraphs: Vec<String>,
+}
+
+#[derive(Template)]
+#[template(path = "question.html")]
+struct QuestionPage {
+    q: QuestionResponse,
+    question_paragraphs: Vec<String>,
+    answers: Vec<AnswerView>,
+    related: Vec<RelatedHit>,
+}
+
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n").map(str::to_string).collect()
+}
+
+/// `GET /q/{meeting}/{n}`: the whole question, its answers and related questions.
+pub async fn question(State(state): State<AppState>, Path((meeting, n)): Path<(String, String)>) -> Response {
+    let raw = format!("{meeting}/{n}");
+    let Ok(id) = raw.parse::<QuestionId>() else {
+        return not_found_page(&raw);
+    };
+    let result = blocking(&state, move |g, _| {
+        let q = search::question(g, &id)?;
+        let related = search::related_to_question(g, &id, 5)?;
+        Ok((q, related))
+    })
+    .await;
+    match result {
+        Ok((q, related)) => {
+            let page = QuestionPage {
+                question_paragraphs: paragraphs(&q.question),
+                answers: q
+                    .answers
+                    .iter()
+                    .map(|a| AnswerView { department: a.department.clone(), paragraphs: paragraphs(&a.text) })
+                    .collect(),
+                q,
+                related,
+            };
+            render(StatusCode::OK, &page)
+        }
+        Err(e) if e.status() == StatusCode::NOT_FOUND => not_found_page(&raw),
+        Err(e) => e.into_response(),
+    }
+}
+
+#[derive(Template)]
+#[template(
+    source = r#"{% extends "base.html" %}{% block title %}Nie znaleziono{% endblock %}{% block content %}<h1>Nie znaleziono</h1><p>{{ message }}</p><p><a href="/">Wróć do wyszukiwarki</a></p>{% endblock %}"#,
+    ext = "html"
+)]
+struct NotFoundPage {
+    message: String,
+}
+
+fn not_found_page(what: &str) -> Response {
+    render(StatusCode::NOT_FOUND, &NotFoundPage { message: format!("Nie ma pytania ani strony „{what}”.") })
+}
+
+/// A 404 page for people (paths outside `/api/`).
+pub fn not_found(path: &str) -> Response {
+    not_found_page(path)
+}
+
+#[derive(Template)]
+#[template(path = "meetings.html")]
+struct MeetingsPage {
+    meetings: Vec<MeetingSummary>,
+    questions: usize,
+}
+
+/// `GET /meetings`: every meeting with its date, place and number of questions.
+pub async fn meetings(State(state): State<AppState>) -> Response {
+    let g = state.index.current();
+    let meetings = g.meta.meetings.clone();
+    let questions = meetings.iter().map(|m| m.questions).sum();
+    render(StatusCode::OK, &MeetingsPage { meetings, questions })
+}
+
+struct BarRow {
+    value: String,
+    count: u64,
+    percent: String,
+    href: String,
+}
+
+struct Chart {
+    label: &'static str,
+    rows: Vec<BarRow>,
+}
+
+struct TimelineBar {
+    label: String,
+    short: String,
+    count: u64,
+    x: String,
+    y: String,
+    width: String,
+    height: String,
+    text_x: String,
+}
+
+#[derive(Template)]
+#[template(path = "stats.html")]
+struct StatsPage {
+    q: String,
+    error: Option<String>,
+    total: u64,
+    total_word: &'static str,
+    filters: String,
+    search_href: String,
+    charts: Vec<Chart>,
+    timeline: Vec<TimelineBar>,
+    timeline_width: usize,
+}
+
+fn chart(label: &'static str, param: &str, counts: &[FacetCount], pairs: &[(String, String)]) -> Chart {
+    let max = counts.iter().map(|c| c.count).max().unwrap_or(1).max(1);
+    let rows = counts
+        .iter()
+        .map(|c| BarRow {
+            value: c.value.clone(),
+            count: c.count,
+            percent: format!("{:.1}", c.count as f64 * 100.0 / max as f64),
+            href: href("/", &with(pairs, param, &c.value)),
+        })
+        .collect();
+    Chart { label, rows }
+}
+
+/// Width of one month's bar in the timeline, in SVG units.
+const MONTH_WIDTH: usize = 24;
+
+/// `GET /stats`: questions per district, unit, topic and month, for the current query and filters.
+pub async fn stats(State(state): State<AppState>, pairs: Pairs) -> Response {
+    let pairs_clean = meaningful(pairs.0.clone());
+    let q = pairs_clean.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone()).unwrap_or_default();
+    let result = blocking(&state, move |g, glossary| {
+        let (mut req, _) = search_request(g, Pairs(meaningful(pairs.0)), &[])?;
+        req.limit = 1;
+        req.offset = 0;
+        let resp = search::search(g, glossary, &req)?;
+        let months = export::histogram(g, glossary, &req, Interval::Month)?;
+        Ok((resp, months))
+    })
+    .await;
+    let filters: Vec<String> = active_filters(&pairs_clean).into_iter().map(|(label, _)| label).collect();
+    let mut page = StatsPage {
+        q,
+        error: None,
+        total: 0,
+        total_word: "pytań",
+        filters: filters.join(", "),
+        search_href: href("/", &pairs_clean),
+        charts: Vec::new(),
+        timeline: Vec::new(),
+        timeline_width: MONTH_WIDTH,
+    };
+    match result {
+        Ok((resp, months)) => {
+            page.total = resp.total;
+            page.total_word = questions_word(resp.total);
+            page.charts = vec![
+                chart("Dzielnice", "district", &resp.facets.district, &pairs_clean),
+                chart("Jednostki miejskie", "department", &resp.facets.department, &pairs_clean),
+                chart("Tematy", "topic", &resp.facets.topic, &pairs_clean),
+                chart("Lata", "year", &resp.facets.year, &[]),
+            ];
+            // The year rows link to a date range, not a `year` parameter.
+            if let Some(years) = page.charts.last_mut() {
+                for row in &mut years.rows {
+                    let mut p = without(&without(&pairs_clean, "from", None), "to", None);
+                    p.push(("from".into(), format!("{}-01-01", row.value)));
+                    p.push(("to".into(), format!("{}-12-31", row.value)));
+                    row.href = href("/", &p);
+                }
+            }
+            let max = months.buckets.iter().map(|b| b.count).max().unwrap_or(1).max(1);
+            page.timeline_width = (months.buckets.len() * MONTH_WIDTH).max(MONTH_WIDTH);
+            page.timeline = months
+                .buckets
+                .iter()
+                .enumerate()
+                .map(|(i, b)| {
+                    let h = b.count as f64 * 100.0 / max as f64;
+                    TimelineBar {
+                        label: b.key.clone(),
+                        short: b.key.get(2..).unwrap_or(&b.key).to_string(),
+                        count: b.count,
+                        x: (i * MONTH_WIDTH + 2).to_string(),
+                        y: format!("{:.1}", 104.0 - h),
+                        width: (MONTH_WIDTH - 4).to_string(),
+                        height: format!("{h:.1}"),
+                        text_x: (i * MONTH_WIDTH + 1).to_string(),
+                    }
+                })
+                .collect();
+            render(StatusCode::OK, &page)
+        }
+        Err(e) if e.status().is_client_error() => {
+            page.error = Some(e.message().to_string());
+            render(e.status(), &page)
+        }
+        Err(e) => e.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn polish_plural_of_questions() {
+        let got: Vec<&str> = [0, 1, 2, 4, 5, 11, 12, 22, 25, 102, 112].into_iter().map(questions_word).collect();
+        assert_eq!(
+            got,
+            [
+                "pytań", "pytanie", "pytania", "pytania", "pytań", "pytań", "pytań", "pytania", "pytań", "pytania",
+                "pytań"
+            ]
+        );
+    }
+
+    #[test]
+    fn filter_links_toggle_and_reset_the_page() {
+        let pairs = vec![("q".to_string(), "drzewa".to_string()), ("offset".to_string(), "20".to_string())];
+        assert_eq!(href("/", &with(&pairs, "district", "Cały Kraków")), "/?q=drzewa&district=Ca%C5%82y+Krak%C3%B3w");
+        let chosen = with(&pairs, "district", "Cały Kraków");
+        assert_eq!(href("/", &without(&chosen, "district", Some("Cały Kraków"))), "/?q=drzewa");
+    }
+}

@@ -1,0 +1,230 @@
+//! Residents' and journalists' features over real HTTP: related questions, suggestions, histogram,
+//! exports, the Atom feed and the pages for people.
+
+use std::str::FromStr;
+
+use serde_json::Value;
+
+use crate::common::{client, corpus, enc, hit_ids, shared};
+
+fn get_text(path: &str) -> (u16, String, String) {
+    let resp = client().get(shared().url(path)).send().unwrap();
+    let status = resp.status().as_u16();
+    let ctype = resp.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    (status, ctype, resp.text().unwrap())
+}
+
+#[test]
+fn related_never_contains_the_question_and_respects_the_limit() {
+    for (i, (_, q)) in corpus().questions().enumerate() {
+        let limit = 1 + i % 7;
+        let body = shared().get_ok(&format!("/api/questions/{}/related?limit={limit}", q.id));
+        assert_eq!(body["id"], q.id.to_string());
+        let ids: Vec<&str> = body["related"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+        assert!(!ids.contains(&q.id.to_string().as_str()), "{} relates to itself", q.id);
+        assert!(ids.len() <= limit && !ids.is_empty(), "{}: {} related for limit {limit}", q.id, ids.len());
+    }
+    for bad in ["limit=0", "limit=21", "limit=pięć", "foo=1"] {
+        let (status, _) = shared().get(&format!("/api/questions/2024-06-24-bronowice-wielkie/7/related?{bad}"));
+        assert_eq!(status, 400, "{bad}");
+    }
+    assert_eq!(shared().get("/api/questions/2024-06-24-bronowice-wielkie/999/related").0, 404);
+}
+
+/// Pairs of questions about the same concrete problem asked at different meetings, picked by
+/// reading the corpus: each is among the other's five most related, both ways.
+const SAME_PROBLEM: [(&str, &str); 14] = [
+    ("2024-09-10-grzegorzki/10", "2025-04-03-bienczyce/8"), // squealing trams
+    ("2025-07-18-bulwar-sztuki/10", "2026-03-04-seniorzy/2"), // high steps in old trams
+    ("2024-10-15-krowodrza-gorka/9", "2026-03-03-iii-lo/3"), // a skatepark
+    ("2024-10-15-krowodrza-gorka/5", "2025-02-18-podgorze-duchackie/5"), // fourth floor, no lift
+    ("2024-06-24-bronowice-wielkie/12", "2024-11-26-biezanow/4"), // Park&Ride full
+    ("2024-10-29-wzgorza-krzeslawickie/12", "2025-09-04-mistrzejowice/9"), // a swimming pool
+    ("2025-02-18-podgorze-duchackie/9", "2025-06-25-lagiewniki-borek-falecki/13"), // burning rubbish
+    ("2025-02-18-podgorze-duchackie/6", "2025-04-03-bienczyce/12"), // school pitch locked
+    ("2024-06-27-opatkowice/5", "2025-04-10-kliny/10"),     // flooded cellars
+    ("2024-11-26-biezanow/13", "2025-04-10-kliny/7"),       // A4 motorway noise
+    ("2025-10-21-pradnik-czerwony/11", "2025-11-25-bronowice/10"), // community cats
+    ("2024-09-10-grzegorzki/8", "2024-12-12-podgorze/9"),   // abandoned scooters
+    ("2025-05-22-studenci/7", "2025-10-21-pradnik-czerwony/10"), // psychological help
+    ("2024-06-24-bronowice-wielkie/3", "2025-03-18-zwierzyniec/13"), // cesspits, no sewer
+];
+
+#[test]
+fn related_finds_the_same_problem_from_other_meetings() {
+    let mut misses = Vec::new();
+    for (a, b) in SAME_PROBLEM {
+        for (seed, partner) in [(a, b), (b, a)] {
+            let body = shared().get_ok(&format!("/api/questions/{seed}/related?limit=5"));
+            let ids: Vec<&str> =
+                body["related"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+            if !ids.contains(&partner) {
+                misses.push(format!("{seed} -> {partner}: {ids:?}"));
+            }
+        }
+    }
+    assert!(misses.is_empty(), "{misses:#?}");
+}
+
+#[test]
+fn related_to_free_text_answers_was_this_asked() {
+    let body = shared()
+        .get_ok(&format!("/api/related?q={}", enc("Na naszym osiedlu ktoś pali w piecu śmieciami i śmierdzi dymem")));
+    let ids: Vec<&str> = body["related"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap()).collect();
+    assert!(
+        ids.contains(&"2025-02-18-podgorze-duchackie/9") || ids.contains(&"2025-06-25-lagiewniki-borek-falecki/13"),
+        "{ids:?}"
+    );
+    assert_eq!(shared().get("/api/related").0, 400);
+    assert_eq!(shared().get("/api/related?q=%20").0, 400);
+    assert_eq!(shared().get(&format!("/api/related?q={}", "a".repeat(5001))).0, 400);
+}
+
+#[test]
+fn suggestions_complete_prefixes_with_or_without_polish_letters() {
+    for prefix in ["tram", "tramw", "parkow", "zielen"] {
+        let body = shared().get_ok(&format!("/api/suggest?q={prefix}"));
+        let completions: Vec<&str> =
+            body["completions"].as_array().unwrap().iter().map(|c| c.as_str().unwrap()).collect();
+        assert!(!completions.is_empty(), "{prefix}: {body}");
+        assert!(completions.len() <= 8);
+        for c in &completions {
+            assert!(lawka::analysis::fold_polish(c).starts_with(prefix), "{prefix} -> {c}");
+        }
+        assert!(!body["questions"].as_array().unwrap().is_empty(), "{prefix}: {body}");
+    }
+    let zielen = shared().get_ok("/api/suggest?q=zielen");
+    assert!(zielen["completions"].as_array().unwrap().iter().any(|c| c == "zieleń"), "{zielen}");
+    let phrase = shared().get_ok(&format!("/api/suggest?q={}&limit=3", enc("dziury na bal")));
+    assert!(phrase["completions"][0].as_str().unwrap().starts_with("dziury na bal"), "{phrase}");
+    let empty = shared().get_ok("/api/suggest?q=");
+    assert_eq!(empty["completions"].as_array().unwrap().len(), 0);
+    assert_eq!(shared().get("/api/suggest?q=tram&limit=0").0, 400);
+}
+
+#[test]
+fn histogram_buckets_add_up_to_the_search_total() {
+    for query in
+        ["", "q=drzewa", "q=tramwaj&district=Dzielnica%20XV%20Mistrzejowice", "topic=parkowanie&from=2025-01-01"]
+    {
+        let total = shared().get_ok(&format!("/api/search?{query}"))["total"].as_u64().unwrap();
+        for interval in ["month", "year"] {
+            let h = shared().get_ok(&format!("/api/histogram?interval={interval}&{query}"));
+            let buckets = h["buckets"].as_array().unwrap();
+            let sum: u64 = buckets.iter().map(|b| b["count"].as_u64().unwrap()).sum();
+            assert_eq!(sum, total, "{interval} {query}");
+            let keys: Vec<&str> = buckets.iter().map(|b| b["key"].as_str().unwrap()).collect();
+            assert!(keys.windows(2).all(|w| w[0] < w[1]), "time order: {keys:?}");
+            let len = if interval == "month" { 7 } else { 4 };
+            assert!(keys.iter().all(|k| k.len() == len), "{keys:?}");
+        }
+    }
+    assert_eq!(shared().get("/api/histogram?interval=week").0, 400);
+}
+
+#[test]
+fn csv_export_has_every_match_and_parses_back() {
+    let filter =
+        format!("q=drzewa&district={}&district={}", enc("Dzielnica VI Bronowice"), enc("Dzielnica XVIII Nowa Huta"));
+    let total = shared().get_ok(&format!("/api/search?{filter}"))["total"].as_u64().unwrap();
+    let (status, ctype, text) = get_text(&format!("/api/export.csv?{filter}"));
+    assert_eq!(status, 200);
+    assert!(ctype.starts_with("text/csv"), "{ctype}");
+    let body = text.strip_prefix('\u{feff}').expect("UTF-8 BOM for spreadsheets");
+    let mut reader = csv::Reader::from_reader(body.as_bytes());
+    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    assert_eq!(
+        headers,
+        ["id", "date", "meeting", "district", "departments", "topics", "title", "url", "question", "answers"]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len() as u64, total);
+    assert!(total > 1);
+    for row in &rows {
+        let q = shared().get_ok(&format!("/api/questions/{}", &row[0]));
+        assert_eq!(&row[6], q["title"].as_str().unwrap());
+        assert_eq!(&row[8], q["question"].as_str().unwrap(), "quotes, commas and newlines survive");
+        assert!(["Dzielnica VI Bronowice", "Dzielnica XVIII Nowa Huta"].contains(&&row[3]));
+        assert_eq!(&row[7], format!("/q/{}", &row[0]));
+    }
+    // All matches, not one page.
+    let (_, _, all) = get_text("/api/export.csv");
+    assert_eq!(
+        csv::Reader::from_reader(all.trim_start_matches('\u{feff}').as_bytes()).records().count(),
+        corpus().question_count()
+    );
+}
+
+#[test]
+fn json_export_has_every_match() {
+    let total = shared().get_ok("/api/search?q=hałas")["total"].as_u64().unwrap();
+    let (status, ctype, text) = get_text(&format!("/api/export.json?q={}", enc("hałas")));
+    assert_eq!((status, ctype.as_str()), (200, "application/json"));
+    let rows: Vec<Value> = serde_json::from_str(&text).unwrap();
+    assert_eq!(rows.len() as u64, total);
+    assert!(rows.iter().all(|r| r["answers"].as_array().is_some_and(|a| !a.is_empty())));
+    assert_eq!(shared().get("/api/export.json?limit=abc").0, 400);
+}
+
+#[test]
+fn feed_is_valid_atom_newest_first() {
+    let (status, ctype, text) = get_text(&format!("/feed.atom?q={}", enc("drzewa")));
+    assert_eq!(status, 200);
+    assert!(ctype.starts_with("application/atom+xml"), "{ctype}");
+    let feed = atom_syndication::Feed::from_str(&text).expect("parses as Atom");
+    assert!(!feed.id().is_empty() && feed.title().value.contains("drzewa"));
+    assert!(feed.links().iter().any(|l| l.rel() == "self"));
+    let total = shared().get_ok("/api/search?q=drzewa")["total"].as_u64().unwrap();
+    assert_eq!(feed.entries().len() as u64, total.min(50));
+    let dates: Vec<_> = feed.entries().iter().map(|e| *e.updated()).collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    for e in feed.entries() {
+        assert!(e.id().contains("/q/") && !e.title().value.is_empty());
+        assert!(e.links().iter().any(|l| l.href().ends_with(e.id().rsplit("/q/").next().unwrap())));
+    }
+    assert!(feed.subtitle().is_some_and(|s| s.value.contains("Dane demonstracyjne")));
+}
+
+#[test]
+fn pages_render_in_polish_and_escape_what_people_type() {
+    let hostile = "<script>alert(1)</script>";
+    for path in [
+        format!("/?q={}", enc(hostile)),
+        format!("/stats?q={}", enc(hostile)),
+        format!("/q/{}", enc(hostile)),
+        format!("/?q={}&district={}", enc("tramwaj"), enc(hostile)),
+        format!("/nie-ma/{}", enc(hostile)),
+    ] {
+        let (status, ctype, html) = get_text(&path);
+        assert!(ctype.starts_with("text/html"), "{path}: {ctype}");
+        assert!([200, 400, 404].contains(&status), "{path}: {status}");
+        assert!(!html.contains(hostile), "{path} echoes the script unescaped");
+        assert!(!html.to_lowercase().contains("<script>alert"), "{path}");
+        assert!(html.contains("lang=\"pl\""));
+    }
+    let (status, _, home) = get_text("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("Czego szukasz?") && home.contains("Dane demonstracyjne") && home.contains("<label"));
+    let (status, _, results) = get_text(&format!("/?q={}", enc("dziury w jezdni")));
+    assert_eq!(status, 200);
+    assert!(results.contains("<mark>") && results.contains("Dzielnica") && results.contains("Jednostka miejska"));
+    let first = hit_ids(&shared().get_ok(&format!("/api/search?q={}", enc("dziury w jezdni"))))[0].clone();
+    assert!(results.contains(&format!("href=\"/q/{first}\"")));
+    let (status, _, page) = get_text(&format!("/q/{first}"));
+    assert_eq!(status, 200);
+    assert!(page.contains("Podobne pytania") && page.contains("Odpowiedź:"));
+    let (status, _, meetings) = get_text("/meetings");
+    assert_eq!(status, 200);
+    for m in &corpus().meetings {
+        assert!(meetings.contains(m.id.as_str()), "{} listed", m.id);
+    }
+    let (status, _, stats) = get_text(&format!("/stats?district={}", enc("Dzielnica XVI Bieńczyce")));
+    assert_eq!(status, 200);
+    assert!(stats.contains("<svg") && stats.contains("Tematy"));
+    let (status, _, bad) = get_text("/?limit=1000");
+    assert_eq!(status, 400);
+    assert!(bad.contains("role=\"alert\""));
+    assert_eq!(get_text("/q/2024-06-24-bronowice-wielkie/999").0, 404);
+    assert_eq!(get_text("/static/app.js").0, 200);
+    assert_eq!(get_text("/static/../Cargo.toml").0, 404);
+}
