@@ -4,6 +4,7 @@
 mod api;
 mod cli;
 mod common;
+mod openapi;
 mod pages;
 mod quality;
 mod reindex;

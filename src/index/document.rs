@@ -11,7 +11,7 @@ use crate::analysis;
 use crate::corpus::{format_date, Meeting, Question};
 
 /// The meeting a question belongs to, as shown with every hit.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MeetingRef {
     /// Meeting id.
     pub id: String,
@@ -24,7 +24,7 @@ pub struct MeetingRef {
 }
 
 /// One answer as stored.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct StoredAnswer {
     /// The unit's canonical name.
     pub department: String,

@@ -29,7 +29,7 @@ const PREFIX: &str = "gen-";
 const PARTIAL: &str = ".partial";
 
 /// A meeting as listed by `/api/meetings`.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct MeetingSummary {
     /// Meeting id.
     pub id: String,

@@ -31,7 +31,7 @@ impl Interval {
 }
 
 /// One bucket.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Bucket {
     /// `YYYY` or `YYYY-MM`.
     pub key: String,
@@ -40,7 +40,7 @@ pub struct Bucket {
 }
 
 /// The body of `/api/histogram`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Histogram {
     /// `month` or `year`.
     pub interval: &'static str,

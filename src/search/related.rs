@@ -33,7 +33,7 @@ const SEED_WEIGHTS: [f32; 3] = [3.0, 2.0, 0.5];
 const FOLDED_SEED_WEIGHT: f32 = 0.5;
 
 /// One related question.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct RelatedHit {
     /// `<meeting>/<n>`.
     pub id: String,

@@ -5,7 +5,7 @@ use serde::Serialize;
 use crate::index::{MeetingRef, StoredAnswer};
 
 /// The body of `/api/search`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SearchResponse {
     /// The query text as searched.
     pub query: String,
@@ -28,7 +28,7 @@ pub struct SearchResponse {
 }
 
 /// One result.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct Hit {
     /// `<meeting>/<n>`.
     pub id: String,
@@ -59,7 +59,7 @@ pub struct Hit {
 }
 
 /// One facet value and its count.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct FacetCount {
     /// The value.
     pub value: String,
@@ -68,7 +68,7 @@ pub struct FacetCount {
 }
 
 /// All facets.
-#[derive(Clone, Debug, Default, Serialize)]
+#[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Facets {
     /// Per district.
     pub district: Vec<FacetCount>,
@@ -81,7 +81,7 @@ pub struct Facets {
 }
 
 /// The body of `/api/questions/{meeting}/{n}`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct QuestionResponse {
     /// `<meeting>/<n>`.
     pub id: String,

@@ -13,7 +13,7 @@ use crate::index::Generation;
 pub const MAX_SUGGESTIONS: usize = 20;
 
 /// One suggested question.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SuggestedQuestion {
     /// `<meeting>/<n>`.
     pub id: String,
@@ -24,7 +24,7 @@ pub struct SuggestedQuestion {
 }
 
 /// The body of `/api/suggest`.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SuggestResponse {
     /// Whole queries: what was typed, its last word completed.
     pub completions: Vec<String>,

@@ -66,7 +66,7 @@ pub async fn question(
 }
 
 /// The body of the related-questions endpoints.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct RelatedResponse {
     /// The seed question (for `/api/questions/{id}/related`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -142,11 +142,15 @@ pub async fn meetings(State(state): State<AppState>) -> Json<Vec<MeetingSummary>
 }
 
 /// The body of `/healthz`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Health {
+    /// `ok` once the index is open.
     status: &'static str,
+    /// Questions in the live index.
     documents: u64,
+    /// The live generation, `gen-NNNNNNNN`.
     generation: String,
+    /// When it was built, RFC 3339.
     built_at: String,
 }
 

@@ -9,6 +9,7 @@ mod api;
 mod assets;
 pub mod error;
 mod export;
+pub mod openapi;
 mod pages;
 mod params;
 
@@ -111,6 +112,7 @@ pub fn app(state: AppState) -> Router {
         .route("/api/export.json", get(export::export_json))
         .route("/feed.atom", get(export::feed))
         .route("/api/meetings", get(api::meetings))
+        .route("/api/openapi.json", get(openapi::openapi))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
