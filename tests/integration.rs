@@ -2,6 +2,7 @@
 //! the real `lawka` binary. One test binary, so the crate links once.
 
 mod api;
+mod browser;
 mod cli;
 mod common;
 mod openapi;

@@ -102,20 +102,33 @@ impl Name {
         self.words.is_empty()
     }
 
-    /// Whether this name matches the query words `query` (as typed, any case) from their start.
-    fn matches(&self, query: &[String]) -> bool {
+    /// Whether this name matches the query words `query` from their start.
+    fn matches(&self, query: &[Typed]) -> bool {
         if self.words.is_empty() || query.len() < self.words.len() {
             return false;
         }
         self.words.iter().zip(query).all(|(lemma_set, typed)| {
-            let lower = typed.to_lowercase();
-            if self.abbreviation && is_stop_word(&lower) {
-                return typed.chars().all(|c| !c.is_lowercase()) && lemma_set.contains(&lower);
+            if self.abbreviation && is_stop_word(&typed.lower) {
+                return typed.capitals && lemma_set.contains(&typed.lower);
             }
-            let typed_lemmas = lemmas(&lower);
-            let typed_lemmas = if typed_lemmas.is_empty() { BTreeSet::from([lower]) } else { typed_lemmas };
-            !lemma_set.is_disjoint(&typed_lemmas)
+            !lemma_set.is_disjoint(&typed.lemmas)
         })
+    }
+}
+
+/// A query word as typed, analysed once for all the names it is compared with.
+struct Typed {
+    lower: String,
+    capitals: bool,
+    lemmas: BTreeSet<String>,
+}
+
+impl Typed {
+    fn new(word: &str) -> Typed {
+        let lower = word.to_lowercase();
+        let lemmas = lemmas(&lower);
+        let lemmas = if lemmas.is_empty() { BTreeSet::from([lower.clone()]) } else { lemmas };
+        Typed { capitals: word.chars().all(|c| !c.is_lowercase()), lower, lemmas }
     }
 }
 
@@ -199,13 +212,22 @@ impl Glossary {
     /// Whether `word` (as typed) is an abbreviation of the glossary written in capitals, so that
     /// the query keeps it even though it is also a stop word (`BO`).
     pub fn is_abbreviation(&self, word: &str) -> bool {
+        let typed = Typed::new(word);
         word.chars().count() >= 2
             && word.chars().all(|c| !c.is_lowercase())
-            && self.groups.iter().flat_map(|g| &g.names).any(|n| n.abbreviation && n.matches(&[word.to_string()]))
+            && self
+                .groups
+                .iter()
+                .flat_map(|g| &g.names)
+                .any(|n| n.abbreviation && n.matches(std::slice::from_ref(&typed)))
     }
 
     /// Non-overlapping matches in `words`, longest names first, left to right.
     pub fn find(&self, words: &[String]) -> Vec<Match<'_>> {
+        if self.groups.is_empty() {
+            return Vec::new();
+        }
+        let words: Vec<Typed> = words.iter().map(|w| Typed::new(w)).collect();
         let mut out = Vec::new();
         let mut i = 0;
         while i < words.len() {
