@@ -25,6 +25,9 @@ pub const CURRENT: &str = "CURRENT";
 pub const META: &str = "lawka.json";
 /// The lock file an indexer holds.
 pub const LOCK: &str = ".lock";
+/// The file inside a generation that every process reading it holds a shared lock on, so that
+/// garbage collection never removes a generation in use.
+pub const READERS: &str = "READERS";
 const PREFIX: &str = "gen-";
 const PARTIAL: &str = ".partial";
 
@@ -158,33 +161,51 @@ pub fn publish(dir: &Path, n: u64) -> io::Result<String> {
     Ok(name)
 }
 
-/// Removes leftovers of crashed builds and generations older than the live one and the one
-/// before it (a server may still be reading that). Only call while holding the build lock.
+/// Removes leftovers of crashed builds, and every generation older than the live one that no
+/// process is reading (see [`ReaderLock`]). Only call while holding the build lock.
 pub fn collect_garbage(dir: &Path) -> io::Result<Vec<String>> {
     let current = read_current(dir)?.and_then(|c| generation_number(&c));
-    let mut finals: Vec<u64> = Vec::new();
     let mut removed = Vec::new();
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let Some(name) = entry.file_name().to_str().map(str::to_string) else { continue };
         let Some(n) = generation_number(&name) else { continue };
-        if name.ends_with(PARTIAL) {
+        let old = name.ends_with(PARTIAL) || current.is_some_and(|c| n < c);
+        if old && !in_use(&entry.path())? {
             fs::remove_dir_all(entry.path())?;
-            removed.push(name);
-        } else {
-            finals.push(n);
-        }
-    }
-    let Some(current) = current else { return Ok(removed) };
-    let previous = finals.iter().copied().filter(|n| *n < current).max();
-    for n in finals {
-        if n != current && Some(n) != previous && n < current {
-            let name = generation_name(n);
-            fs::remove_dir_all(dir.join(&name))?;
             removed.push(name);
         }
     }
     Ok(removed)
+}
+
+/// Whether some process holds a [`ReaderLock`] on the generation at `path`.
+fn in_use(path: &Path) -> io::Result<bool> {
+    let file = match fs::File::open(path.join(READERS)) {
+        Ok(f) => f,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e),
+    };
+    match file.try_lock() {
+        Ok(()) => Ok(false),
+        Err(fs::TryLockError::WouldBlock) => Ok(true),
+        Err(fs::TryLockError::Error(e)) => Err(e),
+    }
+}
+
+/// A shared lock a reader holds on the generation it has open; released when dropped.
+#[derive(Debug)]
+pub struct ReaderLock {
+    _file: File,
+}
+
+impl ReaderLock {
+    /// Marks the generation at `path` as in use (creating its lock file if a build did not).
+    pub fn acquire(path: &Path) -> io::Result<ReaderLock> {
+        let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(path.join(READERS))?;
+        file.lock_shared()?;
+        Ok(ReaderLock { _file: file })
+    }
 }
 
 /// An exclusive lock on an index directory for one build; released when dropped.
@@ -223,17 +244,21 @@ mod tests {
     }
 
     #[test]
-    fn garbage_collection_keeps_current_and_previous() {
+    fn garbage_collection_spares_the_live_generation_and_those_in_use() {
         let dir = tempfile::tempdir().unwrap();
         for name in ["gen-00000001", "gen-00000002", "gen-00000003", "gen-00000004", "gen-00000005.partial"] {
             fs::create_dir(dir.path().join(name)).unwrap();
         }
         atomic_write(&dir.path().join(CURRENT), b"gen-00000003\n").unwrap();
+        let reader = ReaderLock::acquire(&dir.path().join("gen-00000002")).unwrap();
         let mut removed = collect_garbage(dir.path()).unwrap();
         removed.sort();
         assert_eq!(removed, vec!["gen-00000001", "gen-00000005.partial"]);
+        assert!(dir.path().join("gen-00000002").exists(), "a reader still has it open");
         // gen 4 is newer than CURRENT (never published, e.g. a build that lost a race): kept.
         assert!(dir.path().join("gen-00000004").exists());
+        drop(reader);
+        assert_eq!(collect_garbage(dir.path()).unwrap(), vec!["gen-00000002"]);
         assert_eq!(next_generation(dir.path()).unwrap(), 5);
     }
 

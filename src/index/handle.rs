@@ -23,12 +23,17 @@ pub struct Generation {
     /// Completion words.
     pub suggestions: Suggestions,
     reader: IndexReader,
+    /// Keeps garbage collection away from this generation while it is open.
+    _in_use: generation::ReaderLock,
 }
 
 impl Generation {
     /// Opens generation `name` of `dir`.
     pub fn open(dir: &Path, name: &str) -> Result<Generation> {
         let path = dir.join(name);
+        // Taken first: from here on no build removes it under us.
+        let in_use = generation::ReaderLock::acquire(&path)
+            .map_err(|e| IndexError::io(format!("opening {}", path.display()), e))?;
         let meta_path = path.join(generation::META);
         let meta_bytes =
             std::fs::read(&meta_path).map_err(|e| IndexError::io(format!("reading {}", meta_path.display()), e))?;
@@ -48,7 +53,7 @@ impl Generation {
         }
         let suggestions = Suggestions::read(&path.join(suggestions::FILE))
             .map_err(|e| IndexError::io(format!("reading {}", path.join(suggestions::FILE).display()), e))?;
-        Ok(Generation { index, fields, meta, suggestions, reader })
+        Ok(Generation { index, fields, meta, suggestions, reader, _in_use: in_use })
     }
 
     /// A searcher over the generation (cheap: shares the reader's segments).
@@ -93,10 +98,21 @@ impl IndexHandle {
 }
 
 fn open_current(dir: &Path) -> Result<Generation> {
-    let name = generation::read_current(dir)
-        .map_err(|e| IndexError::io(format!("reading {}", dir.display()), e))?
-        .ok_or_else(|| IndexError::Missing(dir.to_path_buf()))?;
-    Generation::open(dir, &name)
+    // A build may publish a newer generation and remove this one between reading CURRENT and
+    // locking the generation: then CURRENT has moved on, so read it again.
+    let mut attempts = 0;
+    loop {
+        let name = generation::read_current(dir)
+            .map_err(|e| IndexError::io(format!("reading {}", dir.display()), e))?
+            .ok_or_else(|| IndexError::Missing(dir.to_path_buf()))?;
+        match Generation::open(dir, &name) {
+            Err(e) if attempts < 3 && !dir.join(&name).exists() => {
+                tracing::debug!(error = %e, generation = %name, "generation removed while opening; retrying");
+                attempts += 1;
+            }
+            other => return other,
+        }
+    }
 }
 
 /// Whether `dir` has a live generation.

@@ -47,6 +47,11 @@ pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Result<Json<
     })
     .await?;
     tracing::info!(q = %resp.query, total = resp.total, took_ms = resp.took_ms, "search");
+    if resp.total == 0 {
+        // What residents look for and do not find: the query text only, never who asked.
+        state.metrics.zero_result();
+        tracing::info!(target: "lawka::zero_results", q = %resp.query, "zero-result search");
+    }
     Ok(Json(resp))
 }
 

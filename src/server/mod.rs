@@ -9,6 +9,8 @@ mod api;
 mod assets;
 pub mod error;
 mod export;
+pub mod limits;
+pub mod metrics;
 pub mod openapi;
 mod pages;
 mod params;
@@ -17,12 +19,11 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use tower_http::catch_panic::CatchPanicLayer;
-use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::index::IndexHandle;
@@ -39,6 +40,15 @@ pub struct AppState {
     pub index: Arc<IndexHandle>,
     /// The live glossary.
     pub glossary: Arc<LiveGlossary>,
+    /// Counters for `/metrics`.
+    pub metrics: Arc<metrics::Metrics>,
+}
+
+impl AppState {
+    /// State over an index and a glossary, with fresh metrics.
+    pub fn new(index: Arc<IndexHandle>, glossary: Arc<LiveGlossary>) -> AppState {
+        AppState { index, glossary, metrics: Arc::new(metrics::Metrics::new()) }
+    }
 }
 
 /// The glossary file, re-read when it changes so that editors need no restart or reindex.
@@ -95,6 +105,7 @@ impl LiveGlossary {
 
 /// The application's routes.
 pub fn app(state: AppState) -> Router {
+    let limits = limits::Limits::new(state.metrics.clone());
     Router::new()
         .route("/", get(pages::search))
         .route("/q/{meeting}/{n}", get(pages::question))
@@ -113,14 +124,14 @@ pub fn app(state: AppState) -> Router {
         .route("/feed.atom", get(export::feed))
         .route("/api/meetings", get(api::meetings))
         .route("/api/openapi.json", get(openapi::openapi))
+        .route("/metrics", get(metrics::metrics))
         .fallback(fallback)
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
-        .layer(SetResponseHeaderLayer::if_not_present(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
         .layer(CatchPanicLayer::custom(panic_response))
+        // Outside the panic catcher, so that even a panic's answer is counted and gets the
+        // safety headers.
+        .layer(axum::middleware::from_fn_with_state(limits, limits::guard))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -149,7 +160,7 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 /// Serves on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
 pub async fn serve(index: Arc<IndexHandle>, glossary: Arc<LiveGlossary>, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    serve_on(listener, AppState { index, glossary }, shutdown_signal()).await
+    serve_on(listener, AppState::new(index, glossary), shutdown_signal()).await
 }
 
 /// Serves on an already bound listener until `shutdown` completes.

@@ -54,7 +54,7 @@ impl TestServer {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
                 let glossary = lawka::server::LiveGlossary::open(&corpus_dir().join("glossary.txt")).expect("glossary");
-                let state = lawka::server::AppState { index: handle, glossary: Arc::new(glossary) };
+                let state = lawka::server::AppState::new(handle, Arc::new(glossary));
                 lawka::server::serve_on(listener, state, async {
                     let _ = rx.await;
                 })
