@@ -10,3 +10,4 @@ mod pages;
 mod quality;
 mod reindex;
 mod relevance;
+mod reliability;

@@ -237,4 +237,16 @@ mod tests {
         assert_eq!(terms(true, "łąka"), terms(true, "laka"));
         assert!(terms(true, "łąka").contains(&"laka".to_string()));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn analysis_never_panics_and_terms_stay_short(text in "(?s).{0,300}") {
+            for fold in [false, true] {
+                for t in terms(fold, &text) {
+                    proptest::prop_assert!(!t.is_empty());
+                    proptest::prop_assert!(t.len() <= 4 * MAX_TOKEN_BYTES);
+                }
+            }
+        }
+    }
 }

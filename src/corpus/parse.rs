@@ -574,4 +574,24 @@ district: Dzielnica VI Bronowice\nkind: dzielnica\nsource: synthetic\n---\n\nLea
         let p = parse_meeting(Path::new("m/2024-06-25-bronowice.md"), GOOD, &vocab()).unwrap_err();
         assert!(p[0].message.contains("differs from the front matter"), "{p:?}");
     }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_text_never_panics(text in "(?s).{0,2000}") {
+            let _ = parse(&text);
+        }
+
+        #[test]
+        fn damaged_files_give_problems_not_panics(
+            cut in 0usize..1000,
+            insert in "(\\*\\*[A-Za-zż ()]{0,20}:\\*\\*|## [0-9]{0,3}\\.? ?|---|<b>|\\x00|\\r|\\u{202e}|🚋){0,3}",
+        ) {
+            let at = GOOD.char_indices().map(|(i, _)| i).nth(cut % GOOD.chars().count()).unwrap_or(0);
+            let text = format!("{}{insert}{}", &GOOD[..at], &GOOD[at..]);
+            match parse(&text) {
+                Ok(m) => proptest::prop_assert!(!m.questions.is_empty()),
+                Err(problems) => proptest::prop_assert!(!problems.is_empty()),
+            }
+        }
+    }
 }

@@ -95,6 +95,9 @@ pub fn parse(text: &str, glossary: &Glossary) -> QueryAst {
         } else {
             // "P+R" or "pieszo-rowerowy" typed as one word: each part counts as a word.
             for w in words {
+                if clauses >= MAX_CLAUSES {
+                    break;
+                }
                 if sign.is_none() && is_stop_word(&w.to_lowercase()) && !glossary.is_abbreviation(&w) {
                     dropped_stop_words = true;
                     continue;
@@ -445,5 +448,18 @@ mod tests {
     fn minimum_should_match_grows_with_the_query() {
         let got: Vec<usize> = (0..=9).map(minimum_should_match).collect();
         assert_eq!(got, vec![0, 1, 2, 2, 3, 3, 3, 4, 4, 5]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_text_parses_within_bounds(text in ".{0,400}") {
+            let ast = parse(&text);
+            proptest::prop_assert!(ast.should.len() + ast.must.len() + ast.must_not.len() <= MAX_CLAUSES);
+        }
+
+        #[test]
+        fn operator_soup_parses(text in "[-+\" a-zżółć]{0,200}") {
+            let _ = parse(&text);
+        }
     }
 }

@@ -339,4 +339,21 @@ mod tests {
         assert_eq!(r.filters.districts.len(), 2);
         assert_eq!((r.limit, r.offset, r.sort), (100, 10000, Sort::DateAsc));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_parameter_values_are_accepted_or_named(
+            q in proptest::option::of(".{0,50}"),
+            limit in proptest::option::of(".{0,8}"),
+            from in proptest::option::of("[0-9-]{0,12}"),
+            district in proptest::collection::vec(".{0,30}", 0..3),
+        ) {
+            let raw = RawSearchParams { q, limit, from, district, ..RawSearchParams::default() };
+            match SearchRequest::parse(&raw, &meta()) {
+                Ok(r) => proptest::prop_assert!((1..=MAX_LIMIT).contains(&r.limit)),
+                Err(SearchError::BadParameter { param, .. }) => proptest::prop_assert!(["q", "limit", "from", "district"].contains(&param)),
+                Err(e) => proptest::prop_assert!(false, "unexpected error {e:?}"),
+            }
+        }
+    }
 }
