@@ -337,7 +337,8 @@ fn two_thousand_malformed_requests_get_no_server_error() {
         let params = i % 4;
         for p in 0..params {
             url.push(if p == 0 { '?' } else { '&' });
-            url.push_str(*rng.pick(&names));
+            let name: &&str = rng.pick(&names);
+            url.push_str(name);
             url.push('=');
             url.push_str(rng.pick(&values).as_str());
         }
