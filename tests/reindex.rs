@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::common::{copy_dir, corpus, corpus_dir, enc, lawka, TestServer};
+use crate::common::{corpus, enc, lawka, workspace, TestServer};
 
 fn wait_for(server: &TestServer, what: &str, ok: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -25,9 +25,8 @@ kind: dzielnica\nsource: synthetic\n---\n\n## 1. Skrypt <script>alert(1)</script
 
 #[test]
 fn reindex_switches_a_running_server_and_a_bad_corpus_changes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = workspace(false);
     let work = tmp.path();
-    copy_dir(&corpus_dir(), &work.join("corpus"));
     let out = lawka(work, &["index"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let summary = String::from_utf8_lossy(&out.stdout);
@@ -92,9 +91,8 @@ fn generations(dir: &Path) -> Vec<String> {
 
 #[test]
 fn serve_builds_a_missing_index_then_answers() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = workspace(false);
     let work = tmp.path();
-    copy_dir(&corpus_dir(), &work.join("corpus"));
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])

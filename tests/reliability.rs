@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::{client, copy_dir, corpus, corpus_dir, enc, lawka, shared, TestServer};
+use crate::common::{client, corpus, corpus_dir, enc, lawka, shared, workspace, TestServer};
 
 /// Writes `copies` more copies of every meeting of the bundled corpus into `dir/meetings`, each
 /// under a new id and date (a bigger corpus, so that a build takes long enough to be killed).
@@ -49,10 +49,8 @@ fn wait_for_documents(server: &TestServer, n: u64) -> Duration {
 
 #[test]
 fn reindexing_under_load_fails_no_request() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = workspace(true);
     let work = tmp.path();
-    copy_dir(&corpus_dir(), &work.join("corpus"));
-    assert!(lawka(work, &["index"]).status.success());
     let server = Arc::new(TestServer::start(&work.join("index")));
     let base = documents(&server);
 
@@ -121,10 +119,8 @@ fn reindexing_under_load_fails_no_request() {
 
 #[test]
 fn a_killed_indexer_leaves_the_old_index_serving_and_the_next_build_succeeds() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = workspace(true);
     let work = tmp.path();
-    copy_dir(&corpus_dir(), &work.join("corpus"));
-    assert!(lawka(work, &["index"]).status.success());
     let server = TestServer::start(&work.join("index"));
     let before = server.get_ok("/healthz");
     enlarge(&work.join("corpus"), 3);
@@ -162,9 +158,8 @@ fn a_killed_indexer_leaves_the_old_index_serving_and_the_next_build_succeeds() {
 
 #[test]
 fn a_second_indexer_is_refused_while_one_builds() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = workspace(false);
     let work = tmp.path();
-    copy_dir(&corpus_dir(), &work.join("corpus"));
     enlarge(&work.join("corpus"), 3);
     std::fs::create_dir_all(work.join("index")).unwrap();
     let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
@@ -196,10 +191,8 @@ fn a_second_indexer_is_refused_while_one_builds() {
 
 #[test]
 fn serve_rebuilds_a_corrupt_index_and_says_so() {
-    let tmp = tempfile::tempdir().unwrap();
+    let tmp = workspace(true);
     let work = tmp.path();
-    copy_dir(&corpus_dir(), &work.join("corpus"));
-    assert!(lawka(work, &["index"]).status.success());
     // Damage the live generation: its metadata and its segment files.
     let current = std::fs::read_to_string(work.join("index/CURRENT")).unwrap().trim().to_string();
     for e in std::fs::read_dir(work.join("index").join(&current)).unwrap() {

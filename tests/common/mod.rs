@@ -152,3 +152,15 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A temp dir holding a copy of the bundled corpus (`corpus/`) and, when `indexed`, its index
+/// built by the real binary (`index/`).
+pub fn workspace(indexed: bool) -> TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    copy_dir(&corpus_dir(), &tmp.path().join("corpus"));
+    if indexed {
+        let out = lawka(tmp.path(), &["index"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    tmp
+}
