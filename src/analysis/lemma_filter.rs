@@ -10,8 +10,7 @@
 //!
 //! The filter expects lowercase input (and ASCII-folded input when built for the folded field).
 
-use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
@@ -43,7 +42,23 @@ impl TokenFilter for PolishLemmaFilter {
     type Tokenizer<T: Tokenizer> = PolishLemmaTokenizer<T>;
 
     fn transform<T: Tokenizer>(self, inner: T) -> PolishLemmaTokenizer<T> {
-        PolishLemmaTokenizer { dict: self.dict, names: self.names, inner }
+        PolishLemmaTokenizer { dict: self.dict, names: self.names, inner, cache: TermCache::default() }
+    }
+}
+
+/// Most distinct words whose terms one tokenizer remembers. Word frequencies follow Zipf's law,
+/// so a small cache answers most tokens without a dictionary lookup or a stemmer run (the
+/// dictionary lookup was the largest cost of indexing after tantivy's own postings).
+const CACHE_WORDS: usize = 50_000;
+
+/// The terms of recently seen words, per tokenizer instance (tantivy gives each indexing thread
+/// its own clone); a clone starts empty.
+#[derive(Default)]
+struct TermCache(HashMap<String, Box<[String]>>);
+
+impl Clone for TermCache {
+    fn clone(&self) -> Self {
+        TermCache::default()
     }
 }
 
@@ -53,6 +68,7 @@ pub struct PolishLemmaTokenizer<T> {
     dict: &'static Lemmatizer,
     names: Arc<HashSet<String>>,
     inner: T,
+    cache: TermCache,
 }
 
 impl<T: Tokenizer> Tokenizer for PolishLemmaTokenizer<T> {
@@ -62,10 +78,10 @@ impl<T: Tokenizer> Tokenizer for PolishLemmaTokenizer<T> {
         PolishLemmaStream {
             dict: self.dict,
             names: &self.names,
+            cache: &mut self.cache.0,
             tail: self.inner.token_stream(text),
             stemmer: stemmer(),
             pending: Vec::new(),
-            buf: Vec::new(),
         }
     }
 }
@@ -78,11 +94,33 @@ fn stemmer() -> frostem::Stemmer {
 pub struct PolishLemmaStream<'a, S> {
     dict: &'static Lemmatizer,
     names: &'a HashSet<String>,
+    cache: &'a mut HashMap<String, Box<[String]>>,
     tail: S,
     stemmer: frostem::Stemmer,
     /// Further terms of the last token, emitted next at the same position (popped from the end).
     pending: Vec<String>,
-    buf: Vec<String>,
+}
+
+/// The terms of one lowercase word, in emission order.
+fn terms_of(dict: &Lemmatizer, names: &HashSet<String>, stemmer: &frostem::Stemmer, word: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    // A name of the gazetteer: its fixed point joins whatever the dictionary says, so all its
+    // forms meet (the stem fallback below emits it anyway for unknown words).
+    let name =
+        if names.is_empty() { None } else { Some(fixed_point_with(stemmer, word)).filter(|fp| names.contains(fp)) };
+    if dict.lemmas(word, &mut out) {
+        out.extend(name);
+        out.sort_unstable();
+        out.dedup();
+    } else {
+        let stem = stemmer.stem(word).into_owned();
+        let second = stemmer.stem(&stem).into_owned();
+        out.push(stem);
+        if second != out[0] {
+            out.push(second);
+        }
+    }
+    out
 }
 
 impl<S: TokenStream> TokenStream for PolishLemmaStream<'_, S> {
@@ -95,31 +133,20 @@ impl<S: TokenStream> TokenStream for PolishLemmaStream<'_, S> {
             return false;
         }
         let token = self.tail.token_mut();
-        self.buf.clear();
-        // A name of the gazetteer: its fixed point joins whatever the dictionary says, so all its
-        // forms meet (the stem fallback below emits it anyway for unknown words).
-        let name = if self.names.is_empty() {
-            None
-        } else {
-            Some(fixed_point_with(&self.stemmer, &token.text)).filter(|fp| self.names.contains(fp))
+        let terms: &[String] = match self.cache.get(&token.text) {
+            Some(t) => t,
+            None => {
+                let computed = terms_of(self.dict, self.names, &self.stemmer, &token.text).into_boxed_slice();
+                if self.cache.len() >= CACHE_WORDS {
+                    self.cache.clear();
+                }
+                self.cache.entry(token.text.clone()).or_insert(computed)
+            }
         };
-        if self.dict.lemmas(&token.text, &mut self.buf) {
-            if let Some(fp) = name {
-                self.buf.push(fp);
-            }
-            self.buf.sort_unstable();
-            self.buf.dedup();
-            // Emit in sorted order: the first now, the rest from `pending` (reversed for pop).
-            if let Some(first) = (!self.buf.is_empty()).then(|| self.buf.remove(0)) {
-                token.text = first;
-            }
-            self.pending.extend(self.buf.drain(..).rev());
-        } else if let Cow::Owned(stem) = self.stemmer.stem(&token.text) {
-            // Borrowed means "unchanged": only an owned result needs storing.
-            if let Cow::Owned(second) = self.stemmer.stem(&stem) {
-                self.pending.push(second);
-            }
-            token.text = stem;
+        // The first term replaces the token now; the others follow at its position.
+        if let Some((first, rest)) = terms.split_first() {
+            self.pending.extend(rest.iter().rev().cloned());
+            token.text.clone_from(first);
         }
         true
     }

@@ -6,6 +6,7 @@ mod eval;
 mod index;
 mod search;
 mod serve;
+mod synth;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -36,6 +37,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Print the terms the Polish analysis makes of a text, word by word.
     Analyze(analyze::Args),
+    /// Write a synthetic corpus of any size (sentences sampled from a real one), for benchmarks.
+    Synth(synth::Args),
 }
 
 impl Command {
@@ -83,6 +86,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Check(a) => check::run(a),
         Command::Eval(a) => eval::run(a),
         Command::Analyze(a) => analyze::run(a),
+        Command::Synth(a) => synth::run(a),
     }
 }
 

@@ -7,6 +7,7 @@
 mod error;
 mod model;
 mod parse;
+pub mod synth;
 mod vocab;
 
 use std::path::{Path, PathBuf};

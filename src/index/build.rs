@@ -134,8 +134,9 @@ fn write_generation(
     let mut languages: BTreeMap<String, u64> = BTreeMap::new();
     progress.start(corpus.question_count() as u64);
     for (meeting, q) in corpus.questions() {
-        *languages.entry(question_language(q).to_string()).or_default() += 1;
-        let doc = to_document(&fields, &mut analyzers, meeting, q)
+        let lang = question_language(q);
+        *languages.entry(lang.to_string()).or_default() += 1;
+        let doc = to_document(&fields, &mut analyzers, meeting, q, lang)
             .map_err(|e| IndexError::Verification(format!("encoding {}: {e}", q.id)))?;
         writer.add_document(doc)?;
         progress.inc();

@@ -140,14 +140,14 @@ pub fn date_value(d: Date) -> DateTime {
     DateTime::from_utc(d.midnight().assume_utc())
 }
 
-/// Builds the tantivy document of one question.
+/// Builds the tantivy document of one question written in `lang` (see [`question_language`]).
 pub fn to_document(
     f: &Fields,
     analyzers: &mut Analyzers,
     meeting: &Meeting,
     q: &Question,
+    lang: &str,
 ) -> serde_json::Result<TantivyDocument> {
-    let lang = question_language(q);
     let rec = record(meeting, q, lang);
     let mut doc = TantivyDocument::default();
     doc.add_text(f.id, &rec.id);
