@@ -20,7 +20,12 @@ use super::lemmatizer::sgjp;
 pub struct Gazetteer {
     plain: Arc<HashSet<String>>,
     folded: Arc<HashSet<String>>,
+    /// Unique per gazetteer made (0: the empty default), so caches of analysis results can tell
+    /// gazetteers apart even when one is freed and another takes its memory.
+    id: u64,
 }
+
+static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
 /// Shortest word taken as a name (shorter capitalised words are mostly abbreviations).
 const MIN_NAME_CHARS: usize = 4;
@@ -30,7 +35,8 @@ impl Gazetteer {
     pub fn new(words: &[String]) -> Gazetteer {
         let plain = words.iter().map(|w| fixed_point(w)).collect();
         let folded = words.iter().map(|w| fixed_point(&fold_polish(w))).collect();
-        Gazetteer { plain: Arc::new(plain), folded: Arc::new(folded) }
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Gazetteer { plain: Arc::new(plain), folded: Arc::new(folded), id }
     }
 
     /// The fixed points for the exact-letter (`false`) or folded (`true`) analysis.
@@ -40,6 +46,11 @@ impl Gazetteer {
         } else {
             self.plain.clone()
         }
+    }
+
+    /// This gazetteer's identity.
+    pub(crate) fn id(&self) -> u64 {
+        self.id
     }
 
     /// Whether it has no word.

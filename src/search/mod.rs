@@ -19,7 +19,7 @@ pub mod suggest;
 use std::ops::Bound;
 use std::time::Instant;
 
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
@@ -177,12 +177,15 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
 
     let page = top_docs(&searcher, full.as_ref(), req)?;
     let mut facets = Facets::default();
-    for facet in FACET_FIELDS {
-        let counts = if filters.own(facet).is_some() {
-            facet_counts(&searcher, filters.apply(text.as_ref(), Some(facet)).as_ref(), facet)?
-        } else {
-            facet_counts(&searcher, full.as_ref(), facet)?
-        };
+    // Facets without a filter of their own are all counted over the full query, in one pass; each
+    // of the others over the query without its own filter.
+    let (own, shared): (Vec<FacetField>, Vec<FacetField>) =
+        FACET_FIELDS.iter().partition(|f| filters.own(**f).is_some());
+    let mut counted = facet_counts(&searcher, full.as_ref(), &shared)?;
+    for facet in own {
+        counted.extend(facet_counts(&searcher, filters.apply(text.as_ref(), Some(facet)).as_ref(), &[facet])?);
+    }
+    for (facet, counts) in counted {
         match facet {
             FacetField::District => facets.district = counts,
             FacetField::Department => facets.department = counts,
@@ -232,21 +235,43 @@ fn by_key(docs: Vec<(Option<u64>, DocAddress)>) -> Vec<(f32, DocAddress)> {
     docs.into_iter().map(|(_, a)| (0.0, a)).collect()
 }
 
-/// Counts of each value of `facet` among the documents matching `q`: most frequent first, except
-/// years, which come in time order.
-fn facet_counts(searcher: &Searcher, q: &dyn Query, facet: FacetField) -> Result<Vec<FacetCount>> {
-    let mut collector = FacetCollector::for_field(facet.field_name());
-    collector.add_facet(Facet::root());
-    let counts = searcher.search(q, &collector)?;
-    let mut out: Vec<FacetCount> = counts
-        .get(Facet::root())
-        .filter(|(_, count)| *count > 0)
-        .map(|(f, count)| FacetCount { value: f.to_path().last().map(|s| s.to_string()).unwrap_or_default(), count })
+/// Counts of each value of each of `facets` among the documents matching `q`, in one pass: most
+/// frequent first, except years, which come in time order.
+fn facet_counts(
+    searcher: &Searcher,
+    q: &dyn Query,
+    facets: &[FacetField],
+) -> Result<Vec<(FacetField, Vec<FacetCount>)>> {
+    if facets.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut multi = MultiCollector::new();
+    let handles: Vec<_> = facets
+        .iter()
+        .map(|f| {
+            let mut collector = FacetCollector::for_field(f.field_name());
+            collector.add_facet(Facet::root());
+            multi.add_collector(collector)
+        })
         .collect();
-    if facet == FacetField::Year {
-        out.sort_by(|a, b| a.value.cmp(&b.value));
-    } else {
-        out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    let mut fruits = searcher.search(q, &multi)?;
+    let mut out = Vec::with_capacity(facets.len());
+    for (facet, handle) in facets.iter().zip(handles) {
+        let counts = handle.extract(&mut fruits);
+        let mut values: Vec<FacetCount> = counts
+            .get(Facet::root())
+            .filter(|(_, count)| *count > 0)
+            .map(|(f, count)| FacetCount {
+                value: f.to_path().last().map(|s| s.to_string()).unwrap_or_default(),
+                count,
+            })
+            .collect();
+        if *facet == FacetField::Year {
+            values.sort_by(|a, b| a.value.cmp(&b.value));
+        } else {
+            values.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+        }
+        out.push((*facet, values));
     }
     Ok(out)
 }

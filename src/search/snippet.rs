@@ -12,24 +12,31 @@ pub const SNIPPET_CHARS: usize = 200;
 /// Makes snippets of one text field for one query, trying the exact-letter analysis first and
 /// the folded one when the query was typed without Polish letters.
 pub struct Snippets {
-    plain: SnippetGenerator,
-    folded: SnippetGenerator,
+    /// Each generator with whether the query has any term in its field: without one, there is
+    /// nothing to highlight and tokenizing the text would be wasted.
+    plain: (SnippetGenerator, bool),
+    folded: (SnippetGenerator, bool),
 }
 
 impl Snippets {
     /// Prepares the generators (looks up the query's terms once per search, not per hit).
     pub fn new(searcher: &Searcher, query: &dyn Query, plain: Field, folded: Field) -> tantivy::Result<Snippets> {
-        let mut plain = SnippetGenerator::create(searcher, query, plain)?;
-        let mut folded = SnippetGenerator::create(searcher, query, folded)?;
-        plain.set_max_num_chars(SNIPPET_CHARS);
-        folded.set_max_num_chars(SNIPPET_CHARS);
-        Ok(Snippets { plain, folded })
+        let (mut has_plain, mut has_folded) = (false, false);
+        query.query_terms(&mut |term, _| {
+            has_plain |= term.field() == plain;
+            has_folded |= term.field() == folded;
+        });
+        let mut plain_gen = SnippetGenerator::create(searcher, query, plain)?;
+        let mut folded_gen = SnippetGenerator::create(searcher, query, folded)?;
+        plain_gen.set_max_num_chars(SNIPPET_CHARS);
+        folded_gen.set_max_num_chars(SNIPPET_CHARS);
+        Ok(Snippets { plain: (plain_gen, has_plain), folded: (folded_gen, has_folded) })
     }
 
     /// The snippet of `text` as HTML: escaped text with `<mark>` around matched words; the text's
     /// beginning when no word matched.
     pub fn html(&self, text: &str) -> String {
-        for generator in [&self.plain, &self.folded] {
+        for (generator, _) in [&self.plain, &self.folded].into_iter().filter(|(_, has_terms)| *has_terms) {
             let mut s = generator.snippet(text);
             if !s.highlighted().is_empty() {
                 s.set_snippet_prefix_postfix("<mark>", "</mark>");
