@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# HTTP load against a running `lawka serve` on a synthetic index: the judged queries of
+# tests/eval as the query mix, wrk as the load generator. Prints p50/p90/p99 and requests/s at
+# concurrency 1 and 16.
+#
+# Usage: benches/load.sh [QUESTIONS] [SECONDS]      (defaults: 100000, 20)
+# Installs wrk (Debian) when absent; builds Ławka in release mode; works in a temp dir.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+QUESTIONS=${1:-100000}
+SECONDS_PER_RUN=${2:-20}
+WORK=$(mktemp -d)
+PORT=7810
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+cargo build --release --quiet
+BIN=./target/release/lawka
+$BIN synth --questions "$QUESTIONS" --out "$WORK/corpus" --corpus corpus
+cp corpus/glossary.txt "$WORK/corpus/"
+cat "$WORK"/corpus/meetings/*.md > /dev/null   # into the page cache, as the targets assume
+/usr/bin/time -f "index: %e s wall, %M KiB peak RSS" $BIN index --corpus "$WORK/corpus" --index "$WORK/index"
+$BIN serve --corpus "$WORK/corpus" --index "$WORK/index" --addr "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
+for _ in $(seq 100); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+
+# The query mix: every judged query, URL-encoded, one per line.
+python3 - "$WORK/paths.txt" <<'PY'
+import json, sys, urllib.parse, glob
+paths = []
+for f in sorted(glob.glob('tests/eval/queries-*.json')):
+    for q in json.load(open(f, encoding='utf-8')):
+        params = [('q', q['query'])] + [(k, v) for k, vs in q.get('filters', {}).items() for v in (vs if isinstance(vs, list) else [vs])]
+        paths.append('/api/search?' + urllib.parse.urlencode(params))
+open(sys.argv[1], 'w').write('\n'.join(paths) + '\n')
+PY
+cat > "$WORK/mix.lua" <<LUA
+local paths = {}
+for line in io.lines("$WORK/paths.txt") do paths[#paths + 1] = line end
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1])
+end
+done = function(summary, latency, requests)
+  io.write(string.format("RESULT p50=%.2fms p90=%.2fms p99=%.2fms rps=%.0f errors=%d\\n",
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    summary.requests / (summary.duration / 1e6),
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout))
+end
+LUA
+for c in 1 16; do
+  threads=$(( c < 2 ? 1 : 2 ))
+  printf 'concurrency %-3s ' "$c"
+  wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/mix.lua" "http://127.0.0.1:$PORT" | grep RESULT
+done
+grep -c '"search"' "$WORK/serve.log" >/dev/null || true
