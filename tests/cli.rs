@@ -72,3 +72,29 @@ fn search_text_output_and_exit_codes() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).contains("no index in"));
 }
+
+#[test]
+fn an_index_from_another_analysis_version_is_rebuilt_not_misread() {
+    let tmp = crate::common::workspace(true);
+    let work = tmp.path();
+    let current = std::fs::read_to_string(work.join("index/CURRENT")).unwrap().trim().to_string();
+    let meta_path = work.join("index").join(&current).join("lawka.json");
+    let mut meta: Value = serde_json::from_str(&std::fs::read_to_string(&meta_path).unwrap()).unwrap();
+    meta["analysis"] = Value::from(0);
+    std::fs::write(&meta_path, serde_json::to_vec(&meta).unwrap()).unwrap();
+    let search = lawka(work, &["search", "tramwaj"]);
+    assert_eq!(search.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&search.stderr).contains("rebuild it with `lawka index`"),
+        "{}",
+        String::from_utf8_lossy(&search.stderr)
+    );
+    // Commands that can build do so from the corpus.
+    let eval = lawka(
+        work,
+        &["eval", "--queries", &format!("{}/tests/eval/queries-residents.json", env!("CARGO_MANIFEST_DIR"))],
+    );
+    assert!(eval.status.success(), "{}", String::from_utf8_lossy(&eval.stderr));
+    assert_ne!(std::fs::read_to_string(work.join("index/CURRENT")).unwrap().trim(), current);
+    assert!(lawka(work, &["search", "tramwaj"]).status.success());
+}

@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
         departments: vec!["Zarząd Dróg Miasta Krakowa".into()],
         topics: vec!["parkowanie".into()],
         gazetteer: vec![],
+        analysis: 1,
     };
     if let Ok((raw, _)) = RawSearchParams::from_pairs(pairs, &["interval"]) {
         if let Ok(req) = SearchRequest::parse(&raw, &meta) {

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::{CorpusArg, IndexArg};
-use crate::index::IndexHandle;
 use crate::search::eval::{self, QueryResult};
 
 /// Arguments of `lawka eval`.
@@ -55,7 +54,7 @@ fn print_table(title: &str, metric: &str, results: &[QueryResult], verbose: bool
 
 /// Runs and prints; exit 1 below `--min-ndcg`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let handle = IndexHandle::open(&args.index.dir)?;
+    let handle = super::open_or_build(&args.index.dir, &args.corpus.dir)?;
     let generation = handle.current();
     let glossary = super::load_glossary(&args.corpus.dir)?;
     let mut results = Vec::new();

@@ -77,6 +77,28 @@ pub fn glossary_path(corpus_dir: &std::path::Path) -> PathBuf {
     corpus_dir.join("glossary.txt")
 }
 
+/// Opens the index at `index_dir`, first building it from `corpus_dir` when there is none or it
+/// cannot be opened (damaged, or built by a Ławka with another schema or analysis), so that the
+/// commands that need an index just work on a fresh checkout.
+pub fn open_or_build(
+    index_dir: &std::path::Path,
+    corpus_dir: &std::path::Path,
+) -> anyhow::Result<crate::index::IndexHandle> {
+    use crate::index::{self, BuildOptions, IndexHandle};
+    use anyhow::Context;
+    if index::exists(index_dir) {
+        match IndexHandle::open(index_dir) {
+            Ok(h) => return Ok(h),
+            Err(e) => tracing::warn!(error = %e, "the index cannot be opened; rebuilding it from the corpus"),
+        }
+    } else {
+        tracing::info!(index = %index_dir.display(), corpus = %corpus_dir.display(), "no index yet; building it from the corpus");
+    }
+    let summary = self::index::build(corpus_dir, index_dir, &BuildOptions::default())?;
+    tracing::info!("{}", self::index::summary_line(&summary));
+    IndexHandle::open(index_dir).with_context(|| format!("opening the index in {}", index_dir.display()))
+}
+
 /// Runs a parsed command: exit 0 on success, 1 when a check or search found problems or nothing.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {

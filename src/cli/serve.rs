@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use super::{CorpusArg, IndexArg};
-use crate::index::{self, BuildOptions, IndexHandle};
+use crate::index::IndexHandle;
 use crate::server;
 
 /// Arguments of `lawka serve`.
@@ -35,16 +35,5 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 fn open_or_build(args: &Args) -> anyhow::Result<IndexHandle> {
-    let dir = &args.index.dir;
-    if index::exists(dir) {
-        match IndexHandle::open(dir) {
-            Ok(h) => return Ok(h),
-            Err(e) => tracing::warn!(error = %e, "the index cannot be opened; rebuilding it from the corpus"),
-        }
-    } else {
-        tracing::info!(index = %dir.display(), corpus = %args.corpus.dir.display(), "no index yet; building it from the corpus");
-    }
-    let summary = super::index::build(&args.corpus.dir, dir, &BuildOptions::default())?;
-    tracing::info!("{}", super::index::summary_line(&summary));
-    IndexHandle::open(dir).with_context(|| format!("opening the index in {}", dir.display()))
+    super::open_or_build(&args.index.dir, &args.corpus.dir)
 }

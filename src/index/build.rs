@@ -180,6 +180,7 @@ fn write_generation(
         departments: corpus.vocabulary.departments().to_vec(),
         topics: corpus.vocabulary.topics().to_vec(),
         gazetteer: names,
+        analysis: generation::ANALYSIS_VERSION,
     };
     let words = suggestions::count_words(
         corpus.questions().map(|(_, q)| q.title.as_str()),

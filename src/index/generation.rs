@@ -23,6 +23,11 @@ use serde::{Deserialize, Serialize};
 pub const CURRENT: &str = "CURRENT";
 /// The metadata file inside a generation.
 pub const META: &str = "lawka.json";
+/// The version of the text analysis (tokenizers, stop words, dictionary, stemming). Terms from
+/// another version do not match this version's query terms, so a generation built by another
+/// version is not served: it is rebuilt. Raise it whenever the analysis changes what it emits.
+pub const ANALYSIS_VERSION: u32 = 1;
+
 /// The lock file an indexer holds.
 pub const LOCK: &str = ".lock";
 /// The file inside a generation that every process reading it holds a shared lock on, so that
@@ -69,6 +74,9 @@ pub struct GenerationMeta {
     pub departments: Vec<String>,
     /// The corpus's topic names (for validating filters).
     pub topics: Vec<String>,
+    /// The version of the analysis the generation was built with ([`ANALYSIS_VERSION`]).
+    #[serde(default)]
+    pub analysis: u32,
     /// Names the dictionary does not know, learnt from the corpus (see `analysis::Gazetteer`);
     /// the analysis of this generation, at index and at query time, depends on them.
     #[serde(default)]

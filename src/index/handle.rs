@@ -39,6 +39,13 @@ impl Generation {
             std::fs::read(&meta_path).map_err(|e| IndexError::io(format!("reading {}", meta_path.display()), e))?;
         let meta: GenerationMeta = serde_json::from_slice(&meta_bytes)
             .map_err(|e| IndexError::Verification(format!("{}: {e}", meta_path.display())))?;
+        if meta.analysis != generation::ANALYSIS_VERSION {
+            return Err(IndexError::Verification(format!(
+                "{name} was built with analysis version {}, this Ławka uses {}; rebuild it with `lawka index`",
+                meta.analysis,
+                generation::ANALYSIS_VERSION
+            )));
+        }
         let index = Index::open_in_dir(&path)?;
         analysis::register(index.tokenizers(), &analysis::Gazetteer::new(&meta.gazetteer));
         let fields = schema::resolve(&index.schema())?;

@@ -275,6 +275,7 @@ mod tests {
             departments: vec!["Zarząd Dróg Miasta Krakowa".into()],
             topics: vec!["parkowanie".into()],
             gazetteer: vec![],
+            analysis: 1,
         }
     }
 
