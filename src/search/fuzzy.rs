@@ -56,11 +56,6 @@ pub fn distance(a: &[char], b: &[char], max: u32) -> Option<u32> {
     (prev[m] <= max).then_some(prev[m] as u32)
 }
 
-/// Index terms of `field` within the bound for `word`'s length, as (term, distance), best first.
-pub fn expansions(searcher: &Searcher, field: Field, word: &str) -> tantivy::Result<Vec<(String, u32)>> {
-    expansions_within(searcher, field, word, max_distance(word.chars().count()))
-}
-
 /// Index terms of `field` within `max` edits of `word` (lowercase), as (term, distance), best first.
 pub fn expansions_within(
     searcher: &Searcher,
