@@ -3,7 +3,7 @@
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use crate::common::{corpus, enc, lawka, workspace, TestServer};
+use crate::common::{corpus, enc, lawka, spawn_serve, workspace, TestServer};
 
 fn wait_for(server: &TestServer, what: &str, ok: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -93,23 +93,7 @@ fn generations(dir: &Path) -> Vec<String> {
 fn serve_builds_a_missing_index_then_answers() {
     let tmp = workspace(false);
     let work = tmp.path();
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .current_dir(work)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}/healthz");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let body = loop {
-        if let Ok(r) = crate::common::client().get(&url).send() {
-            break r.json::<serde_json::Value>().unwrap();
-        }
-        assert!(Instant::now() < deadline, "server did not come up");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let (mut child, body) = spawn_serve(work);
     assert_eq!(body["documents"].as_u64(), Some(corpus().question_count() as u64));
     // SIGTERM: a clean, zero exit.
     let pid = child.id().to_string();

@@ -6,7 +6,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::{client, corpus, corpus_dir, enc, lawka, shared, workspace, TestServer};
+use crate::common::{client, corpus, corpus_dir, enc, lawka, shared, spawn_index, spawn_serve, workspace, TestServer};
 
 /// Writes `copies` more copies of every meeting of the bundled corpus into `dir/meetings`, each
 /// under a new id and date (a bigger corpus, so that a build takes long enough to be killed).
@@ -126,13 +126,7 @@ fn a_killed_indexer_leaves_the_old_index_serving_and_the_next_build_succeeds() {
     enlarge(&work.join("corpus"), 3);
 
     for delay_ms in [5, 40, 150, 400, 900] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
-            .arg("index")
-            .current_dir(work)
-            .stdout(std::process::Stdio::null())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
+        let mut child = spawn_index(work);
         std::thread::sleep(Duration::from_millis(delay_ms));
         let _ = child.kill(); // SIGKILL
         let status = child.wait().unwrap();
@@ -162,13 +156,7 @@ fn a_second_indexer_is_refused_while_one_builds() {
     let work = tmp.path();
     enlarge(&work.join("corpus"), 3);
     std::fs::create_dir_all(work.join("index")).unwrap();
-    let mut first = std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
-        .arg("index")
-        .current_dir(work)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut first = spawn_index(work);
     // Wait until the first holds the lock (its partial generation appears).
     let deadline = Instant::now() + Duration::from_secs(20);
     while !std::fs::read_dir(work.join("index"))
@@ -201,23 +189,7 @@ fn serve_rebuilds_a_corrupt_index_and_says_so() {
             std::fs::write(&p, b"garbage").unwrap();
         }
     }
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .current_dir(work)
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let url = format!("http://127.0.0.1:{port}/healthz");
-    let deadline = Instant::now() + Duration::from_secs(60);
-    let body: serde_json::Value = loop {
-        if let Ok(r) = client().get(&url).send() {
-            break r.json().unwrap();
-        }
-        assert!(Instant::now() < deadline, "server did not come up");
-        std::thread::sleep(Duration::from_millis(200));
-    };
+    let (mut child, body) = spawn_serve(work);
     assert_eq!(body["documents"].as_u64(), Some(corpus().question_count() as u64));
     assert_ne!(body["generation"], current.as_str());
     let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();

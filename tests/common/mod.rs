@@ -164,3 +164,42 @@ pub fn workspace(indexed: bool) -> TempDir {
     }
     tmp
 }
+
+/// Starts `lawka index` in `dir` in the background (to be killed or waited for).
+pub fn spawn_index(dir: &Path) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_lawka"))
+        .arg("index")
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("lawka index starts")
+}
+
+/// Starts `lawka serve` in `dir` on a free port (stderr captured) and waits up to 60 s for its
+/// `/healthz`; the child and the health body.
+// The child is returned to the caller, which stops and waits for it; clippy cannot see that.
+#[allow(clippy::zombie_processes)]
+pub fn spawn_serve(dir: &Path) -> (std::process::Child, Value) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_lawka"))
+        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("lawka serve starts");
+    let url = format!("http://127.0.0.1:{port}/healthz");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Ok(r) = client().get(&url).send() {
+            return (child, r.json().expect("health JSON"));
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("server did not come up");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
