@@ -67,11 +67,14 @@ impl Gazetteer {
         for text in texts {
             let mut sentence_start = true;
             for raw in text.split(|c: char| c.is_whitespace()) {
-                let word: String = raw.chars().filter(|c| c.is_alphabetic() || *c == '-').collect();
-                let starts_upper = word.chars().next().is_some_and(char::is_uppercase);
-                let all_upper = word.chars().all(|c| !c.is_lowercase());
-                if starts_upper && !all_upper && !sentence_start {
-                    for part in word.split('-').filter(|p| p.chars().count() >= MIN_NAME_CHARS) {
+                let kept = |c: &char| c.is_alphabetic() || *c == '-';
+                // Most words are lowercase: decide on the first kept letter before building the word.
+                let starts_upper = raw.chars().find(kept).is_some_and(char::is_uppercase);
+                if starts_upper && !sentence_start {
+                    let word: String = raw.chars().filter(kept).collect();
+                    // All capitals is an abbreviation, not a name.
+                    let parts = word.split('-').filter(|p| p.chars().count() >= MIN_NAME_CHARS);
+                    for part in parts.filter(|_| word.chars().any(char::is_lowercase)) {
                         let lower = part.to_lowercase();
                         scratch.clear();
                         if !dict.lemmas(&lower, &mut scratch) {

@@ -25,11 +25,12 @@ mod gazetteer;
 mod lang;
 mod lemma_filter;
 mod lemmatizer;
+mod polish_tokenizer;
 mod stopwords;
 
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer,
-    TokenizerManager,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,
+    TextAnalyzer, TokenizerManager,
 };
 
 pub use fold::fold_polish;
@@ -37,6 +38,7 @@ pub use gazetteer::Gazetteer;
 pub use lang::detect_language;
 pub use lemma_filter::{fixed_point, stem_word, PolishLemmaFilter};
 pub use lemmatizer::{sgjp, DictionaryError, Lemmatizer, Rule};
+pub use polish_tokenizer::CachedWordTokenizer;
 pub use stopwords::{folded_stop_words, is_stop_word, STOP_WORDS};
 
 /// Polish analysis with Polish letters kept.
@@ -63,14 +65,16 @@ pub fn polish_analyzer(fold: bool) -> TextAnalyzer {
 pub fn polish_analyzer_with(fold: bool, gazetteer: &Gazetteer) -> TextAnalyzer {
     // The stop list holds folded forms too, so both chains drop `się` and `sie` alike.
     let stop = StopWordFilter::remove(folded_stop_words());
-    let base = TextAnalyzer::builder(SimpleTokenizer::default())
+    // The chain for one word; `CachedWordTokenizer` splits the text and remembers each word's terms.
+    let base = TextAnalyzer::builder(RawTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser);
-    if fold {
+    let word_chain = if fold {
         base.filter(AsciiFoldingFilter).filter(stop).filter(PolishLemmaFilter::with_gazetteer(true, gazetteer)).build()
     } else {
         base.filter(stop).filter(PolishLemmaFilter::with_gazetteer(false, gazetteer)).build()
-    }
+    };
+    TextAnalyzer::from(CachedWordTokenizer::new(word_chain, (fold, gazetteer.id())))
 }
 
 /// The language-neutral chain: lowercase words, optionally folded; no stop words, no stemming.

@@ -33,15 +33,21 @@ impl Corpus {
     /// Reads and validates every meeting of the corpus at `dir`.
     pub fn load(dir: &Path) -> Result<Corpus> {
         let vocabulary = Vocabulary::load(dir)?;
+        use rayon::prelude::*;
+        // Files parse independently; the collected order is the files' (sorted) order.
+        let parsed: Vec<std::result::Result<Meeting, Vec<Diagnostic>>> = meeting_files(dir)?
+            .par_iter()
+            .map(|path| {
+                let text = read_text(path).map_err(|d| vec![d])?;
+                parse_meeting(path, &text, &vocabulary)
+            })
+            .collect();
         let mut meetings = Vec::new();
         let mut problems = Vec::new();
-        for path in meeting_files(dir)? {
-            match read_text(&path) {
-                Ok(text) => match parse_meeting(&path, &text, &vocabulary) {
-                    Ok(m) => meetings.push(m),
-                    Err(p) => problems.extend(p),
-                },
-                Err(d) => problems.push(d),
+        for result in parsed {
+            match result {
+                Ok(m) => meetings.push(m),
+                Err(p) => problems.extend(p),
             }
         }
         if meetings.is_empty() && problems.is_empty() {

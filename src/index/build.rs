@@ -1,9 +1,10 @@
 //! Building a complete generation from a corpus, beside the live one.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
+use rayon::prelude::*;
 use tantivy::collector::Count;
 use tantivy::query::AllQuery;
 use tantivy::Index;
@@ -14,7 +15,7 @@ use super::generation::{self, BuildLock, GenerationMeta, MeetingSummary};
 use super::schema::build_schema;
 use super::suggestions;
 use crate::analysis;
-use crate::corpus::{format_date, Corpus};
+use crate::corpus::{format_date, Corpus, Meeting, Question};
 
 /// How to build.
 #[derive(Clone, Debug)]
@@ -47,7 +48,7 @@ pub struct BuildSummary {
 }
 
 /// Progress events of a build, for a progress bar.
-pub trait Progress {
+pub trait Progress: Sync {
     /// The corpus is read: `total` questions will be indexed.
     fn start(&self, total: u64);
     /// One more question is indexed.
@@ -76,6 +77,7 @@ pub fn build(
     let started = Instant::now();
     // Read (and so validate) the corpus before touching the index directory at all.
     let corpus = Corpus::load(corpus_dir)?;
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "corpus read");
     std::fs::create_dir_all(index_dir).map_err(|e| IndexError::io(format!("creating {}", index_dir.display()), e))?;
     let _lock = BuildLock::acquire(index_dir).map_err(|e| IndexError::io("locking the index directory", e))?;
 
@@ -102,19 +104,27 @@ pub fn build(
     })
 }
 
-/// The names of the corpus the dictionary does not know: from places, districts, headings and texts.
-fn learn_names(corpus: &Corpus) -> Vec<String> {
-    let mut texts: Vec<String> = Vec::new();
-    for m in &corpus.meetings {
-        // Front-matter values are names throughout: read them as if mid-sentence.
-        texts.push(format!("w {} {} {}", m.place, m.district, m.title));
-        for q in m.questions.iter().filter(|q| question_language(q) == "pl") {
-            texts.push(format!("w {}", q.title));
-            texts.push(q.text.clone());
-            texts.extend(q.answers.iter().map(|a| a.text.clone()));
-        }
-    }
-    analysis::Gazetteer::learn(texts.iter().map(String::as_str))
+/// The names of the corpus the dictionary does not know: from places, districts, headings and
+/// texts of Polish questions (`langs`: each meeting's question languages).
+fn learn_names(corpus: &Corpus, langs: &[Vec<&'static str>]) -> Vec<String> {
+    let per_meeting: Vec<Vec<String>> = corpus
+        .meetings
+        .par_iter()
+        .zip(langs)
+        .map(|(m, langs)| {
+            let polish: Vec<_> = m.questions.iter().zip(langs).filter(|(_, l)| **l == "pl").map(|(q, _)| q).collect();
+            // Front-matter values and titles are names throughout: read them as if mid-sentence.
+            let headings: Vec<String> = std::iter::once(format!("w {} {} {}", m.place, m.district, m.title))
+                .chain(polish.iter().map(|q| format!("w {}", q.title)))
+                .collect();
+            let texts = polish
+                .iter()
+                .flat_map(|q| std::iter::once(q.text.as_str()).chain(q.answers.iter().map(|a| a.text.as_str())));
+            analysis::Gazetteer::learn(headings.iter().map(String::as_str).chain(texts))
+        })
+        .collect();
+    let names: BTreeSet<String> = per_meeting.into_iter().flatten().collect();
+    names.into_iter().collect()
 }
 
 /// Writes the whole index of `corpus` into `work` and verifies it.
@@ -127,22 +137,52 @@ fn write_generation(
 ) -> Result<GenerationMeta> {
     let (schema, fields) = build_schema();
     let index = Index::create_in_dir(work, schema)?;
-    let names = learn_names(corpus);
+    let phase = Instant::now();
+    let langs: Vec<Vec<&'static str>> =
+        corpus.meetings.par_iter().map(|m| m.questions.iter().map(question_language).collect()).collect();
+    let names = learn_names(corpus, &langs);
+    tracing::debug!(seconds = phase.elapsed().as_secs_f64(), "languages detected, names learnt");
+    let phase = Instant::now();
     analysis::register(index.tokenizers(), &analysis::Gazetteer::new(&names));
-    let mut writer: tantivy::IndexWriter = index.writer(options.memory_bytes.max(15 << 20))?;
-    let mut analyzers = Analyzers::default();
-    let mut languages: BTreeMap<String, u64> = BTreeMap::new();
+    let writer: tantivy::IndexWriter = index.writer(options.memory_bytes.max(15 << 20))?;
     progress.start(corpus.question_count() as u64);
-    for (meeting, q) in corpus.questions() {
-        let lang = question_language(q);
-        *languages.entry(lang.to_string()).or_default() += 1;
-        let doc = to_document(&fields, &mut analyzers, meeting, q, lang)
+    // Documents are built on rayon's threads and analysed on tantivy's; both share the cores.
+    let questions: Vec<(&Meeting, &Question, &'static str)> = corpus
+        .meetings
+        .iter()
+        .zip(&langs)
+        .flat_map(|(m, langs)| m.questions.iter().zip(langs).map(move |(q, l)| (m, q, *l)))
+        .collect();
+    questions.par_iter().try_for_each_init(Analyzers::default, |analyzers, (meeting, q, lang)| {
+        let doc = to_document(&fields, analyzers, meeting, q, lang)
             .map_err(|e| IndexError::Verification(format!("encoding {}: {e}", q.id)))?;
         writer.add_document(doc)?;
         progress.inc();
+        Ok::<(), IndexError>(())
+    })?;
+    tracing::debug!(seconds = phase.elapsed().as_secs_f64(), "documents added");
+    let phase = Instant::now();
+    let mut languages: BTreeMap<String, u64> = BTreeMap::new();
+    for lang in langs.iter().flatten() {
+        *languages.entry(lang.to_string()).or_default() += 1;
     }
-    writer.commit()?;
-    writer.wait_merging_threads()?;
+    // The suggestions' word counts need no index: count them while tantivy commits and merges.
+    let (committed, words) = rayon::join(
+        move || -> Result<()> {
+            let mut writer = writer;
+            writer.commit()?;
+            writer.wait_merging_threads()?;
+            Ok(())
+        },
+        || {
+            suggestions::count_words(
+                corpus.questions().map(|(_, q)| q.title.as_str()),
+                corpus.questions().map(|(_, q)| q.text.as_str()),
+            )
+        },
+    );
+    committed?;
+    tracing::debug!(seconds = phase.elapsed().as_secs_f64(), "committed and merged");
 
     let expected = corpus.question_count() as u64;
     let reader = index.reader()?;
@@ -182,10 +222,6 @@ fn write_generation(
         gazetteer: names,
         analysis: generation::ANALYSIS_VERSION,
     };
-    let words = suggestions::count_words(
-        corpus.questions().map(|(_, q)| q.title.as_str()),
-        corpus.questions().map(|(_, q)| q.text.as_str()),
-    );
     suggestions::Suggestions::new(words)
         .write(&work.join(suggestions::FILE))
         .map_err(|e| IndexError::io("writing the suggestions", e))?;

@@ -26,16 +26,38 @@ pub fn count_words<'a>(
     titles: impl Iterator<Item = &'a str>,
     texts: impl Iterator<Item = &'a str>,
 ) -> HashMap<String, u32> {
-    let mut plain = analysis::plain_analyzer(false);
-    let mut counts: HashMap<String, u32> = HashMap::new();
-    for (text, weight) in titles.map(|t| (t, TITLE_WEIGHT)).chain(texts.map(|t| (t, 1))) {
-        for w in analysis::analyze(&mut plain, text) {
-            if w.chars().count() >= 3 && !w.chars().any(|c| c.is_ascii_digit()) && !is_stop_word(&w) {
-                *counts.entry(w).or_default() += weight;
+    use rayon::prelude::*;
+    let weighted: Vec<(&str, u32)> = titles.map(|t| (t, TITLE_WEIGHT)).chain(texts.map(|t| (t, 1))).collect();
+    weighted
+        .par_iter()
+        .fold(
+            || (analysis::plain_analyzer(false), HashMap::new()),
+            |(mut plain, mut counts): (_, HashMap<String, u32>), (text, weight)| {
+                let mut stream = plain.token_stream(text);
+                while stream.advance() {
+                    let w = stream.token().text.as_str();
+                    if w.chars().count() < 3 || w.chars().any(|c| c.is_ascii_digit()) || is_stop_word(w) {
+                        continue;
+                    }
+                    // Most words were seen before: look up before allocating a key.
+                    match counts.get_mut(w) {
+                        Some(n) => *n += weight,
+                        None => {
+                            counts.insert(w.to_string(), *weight);
+                        }
+                    }
+                }
+                drop(stream);
+                (plain, counts)
+            },
+        )
+        .map(|(_, counts)| counts)
+        .reduce(HashMap::new, |mut a, b| {
+            for (w, n) in b {
+                *a.entry(w).or_default() += n;
             }
-        }
-    }
-    counts
+            a
+        })
 }
 
 impl Suggestions {

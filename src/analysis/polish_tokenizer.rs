@@ -1,0 +1,156 @@
+//! The Polish chain fused into one tokenizer, with a per-thread cache keyed by the word as written.
+//!
+//! The chain of filters (words → lowercase → [fold] → stop words → lemmas) costs a dozen string
+//! copies, two hash lookups and a unicode lowercase per token. Words follow Zipf's law, so most
+//! tokens of a text were seen a moment ago: this tokenizer splits the text exactly as
+//! `SimpleTokenizer` does, looks each word up as written (no allocation), and emits the terms the
+//! chain gave it the first time. Only a word not yet cached goes through the chain itself
+//! (`RawTokenizer` + the same filters), so the terms are the chain's by construction.
+//! Positions count every word, stop words and over-long ones included, as the chain's do.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+
+/// Most distinct written words a thread remembers per analysis (see the lemma filter's cache for
+/// the why); past that the cache starts over.
+const CACHE_WORDS: usize = 100_000;
+
+/// Most analyses (dictionary, folding and gazetteer) a thread keeps caches for.
+const CACHED_ANALYSES: usize = 4;
+
+type Terms = Rc<[Box<str>]>;
+type WordCache = HashMap<Box<str>, Terms, foldhash::fast::FixedState>;
+
+thread_local! {
+    /// A few analyses at most: a list is faster to scan than a map to hash, once per token.
+    static CACHES: RefCell<Vec<((bool, u64), WordCache)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Splits like `SimpleTokenizer`; each word's terms come from `chain`, applied to the word alone.
+#[derive(Clone)]
+pub struct CachedWordTokenizer {
+    /// `RawTokenizer` followed by the per-word filters of the chain.
+    chain: TextAnalyzer,
+    /// Identifies the chain (folding, gazetteer) for the caches.
+    key: (bool, u64),
+    token: Token,
+}
+
+impl CachedWordTokenizer {
+    /// `chain` must take a single word to its terms; `key` must differ for chains that differ.
+    pub fn new(chain: TextAnalyzer, key: (bool, u64)) -> Self {
+        CachedWordTokenizer { chain, key, token: Token::default() }
+    }
+}
+
+impl Tokenizer for CachedWordTokenizer {
+    type TokenStream<'a> = CachedWordStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> CachedWordStream<'a> {
+        self.token.reset();
+        CachedWordStream {
+            text,
+            next: 0,
+            position: 0,
+            chain: &mut self.chain,
+            key: self.key,
+            token: &mut self.token,
+            terms: Rc::from(Vec::new()),
+            emitted: 0,
+        }
+    }
+}
+
+/// The token stream of [`CachedWordTokenizer`].
+pub struct CachedWordStream<'a> {
+    text: &'a str,
+    /// Byte offset where the search for the next word starts.
+    next: usize,
+    /// Position of the next word.
+    position: usize,
+    chain: &'a mut TextAnalyzer,
+    key: (bool, u64),
+    token: &'a mut Token,
+    /// Terms of the current word, and how many of them were emitted.
+    terms: Terms,
+    emitted: usize,
+}
+
+impl CachedWordStream<'_> {
+    /// The next word as `(from, to)` byte offsets: a maximal run of alphanumeric characters.
+    fn next_word(&mut self) -> Option<(usize, usize)> {
+        let rest = &self.text[self.next..];
+        let mut chars = rest.char_indices();
+        let from = loop {
+            let (i, c) = chars.next()?;
+            if c.is_alphanumeric() {
+                break i;
+            }
+        };
+        let to = chars.find(|(_, c)| !c.is_alphanumeric()).map_or(rest.len(), |(i, _)| i);
+        let (from, to) = (self.next + from, self.next + to);
+        self.next = to;
+        Some((from, to))
+    }
+
+    fn terms_of(&mut self, word: &str) -> Terms {
+        let (key, chain) = (self.key, &mut *self.chain);
+        CACHES.with_borrow_mut(|caches| {
+            let at = match caches.iter().position(|(k, _)| *k == key) {
+                Some(at) => at,
+                None => {
+                    if caches.len() >= CACHED_ANALYSES {
+                        caches.clear();
+                    }
+                    caches.push((key, WordCache::default()));
+                    caches.len() - 1
+                }
+            };
+            let cache = &mut caches[at].1;
+            if let Some(terms) = cache.get(word) {
+                return terms.clone();
+            }
+            if cache.len() >= CACHE_WORDS {
+                cache.clear();
+            }
+            let mut found: Vec<Box<str>> = Vec::new();
+            let mut stream = chain.token_stream(word);
+            while stream.advance() {
+                found.push(stream.token().text.as_str().into());
+            }
+            let terms: Terms = Rc::from(found);
+            cache.insert(word.into(), terms.clone());
+            terms
+        })
+    }
+}
+
+impl TokenStream for CachedWordStream<'_> {
+    fn advance(&mut self) -> bool {
+        while self.emitted >= self.terms.len() {
+            let Some((from, to)) = self.next_word() else { return false };
+            let text = self.text;
+            self.terms = self.terms_of(&text[from..to]);
+            self.emitted = 0;
+            self.token.offset_from = from;
+            self.token.offset_to = to;
+            self.token.position = self.position;
+            self.position += 1;
+        }
+        self.token.text.clear();
+        self.token.text.push_str(&self.terms[self.emitted]);
+        self.emitted += 1;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.token
+    }
+}
