@@ -18,7 +18,7 @@ cargo build --release --quiet
 BIN=./target/release/lawka
 $BIN synth --questions "$QUESTIONS" --out "$WORK/corpus" --corpus corpus
 cp corpus/glossary.txt "$WORK/corpus/"
-cat "$WORK"/corpus/meetings/*.md > /dev/null   # into the page cache, as the targets assume
+find "$WORK/corpus/meetings" -name "*.md" -print0 | xargs -0 cat > /dev/null   # into the page cache, as the targets assume
 /usr/bin/time -f "index: %e s wall, %M KiB peak RSS" $BIN index --corpus "$WORK/corpus" --index "$WORK/index"
 $BIN serve --corpus "$WORK/corpus" --index "$WORK/index" --addr "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
 for _ in $(seq 100); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done

@@ -134,11 +134,8 @@ fn any_term(terms: Vec<Term>) -> Option<Box<dyn Query>> {
 /// A request turned into queries: the text part, the text with all filters, and what it matches.
 pub(crate) struct Prepared {
     searcher: Searcher,
-    filters: FilterQueries,
-    text: Box<dyn Query>,
     full: Box<dyn Query>,
     total: u64,
-    partial_match: bool,
 }
 
 /// Builds the queries of a request and counts its matches (relaxing a search that cannot fill a
@@ -150,41 +147,77 @@ pub(crate) fn prepare(generation: &Generation, glossary: &Glossary, req: &Search
     let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher));
     let filters = FilterQueries::new(f, &req.filters);
 
-    let mut text = builder.build(&ast, false);
+    let text = builder.build(&ast, false);
     let mut full = filters.apply(text.as_ref(), None);
     let mut total = searcher.search(full.as_ref(), &Count)? as u64;
-    let mut partial_match = false;
-    if total < rank::RELAX_BELOW && ast.should.len() > 1 {
-        // Too few questions have most of the words to fill a page: add those with some of them,
-        // after the ones that have most.
-        let strict = ConstScoreQuery::new(text, rank::STRICT_MATCH_BONUS);
-        let relaxed = builder.build(&ast, true);
-        text = Box::new(BooleanQuery::new(vec![(Occur::Must, relaxed), (Occur::Should, Box::new(strict))]));
+    if needs_relaxing(total, &ast) {
+        let text = relaxed(text, &ast, &mut builder);
         full = filters.apply(text.as_ref(), None);
-        let relaxed_total = searcher.search(full.as_ref(), &Count)? as u64;
-        partial_match = relaxed_total > total;
-        total = relaxed_total;
+        total = searcher.search(full.as_ref(), &Count)? as u64;
     }
     drop(builder);
-    Ok(Prepared { searcher, filters, text, full, total, partial_match })
+    Ok(Prepared { searcher, full, total })
 }
 
-/// Runs a search on a generation, with the glossary's alternatives.
-pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
-    let started = Instant::now();
-    let f = &generation.fields;
-    let Prepared { searcher, filters, text, full, total, partial_match } = prepare(generation, glossary, req)?;
+/// Whether too few questions have most of the words to fill a page.
+fn needs_relaxing(total: u64, ast: &query::QueryAst) -> bool {
+    total < rank::RELAX_BELOW && ast.should.len() > 1
+}
 
-    let page = top_docs(&searcher, full.as_ref(), req)?;
-    let mut facets = Facets::default();
-    // Facets without a filter of their own are all counted over the full query, in one pass; each
-    // of the others over the query without its own filter.
-    let (own, shared): (Vec<FacetField>, Vec<FacetField>) =
-        FACET_FIELDS.iter().partition(|f| filters.own(**f).is_some());
-    let mut counted = facet_counts(&searcher, full.as_ref(), &shared)?;
+/// The relaxed form of `strict`: questions with some of the words, after those with most.
+fn relaxed(strict: Box<dyn Query>, ast: &query::QueryAst, builder: &mut query::QueryBuilder) -> Box<dyn Query> {
+    let strict = ConstScoreQuery::new(strict, rank::STRICT_MATCH_BONUS);
+    let relaxed = builder.build(ast, true);
+    Box::new(BooleanQuery::new(vec![(Occur::Must, relaxed), (Occur::Should, Box::new(strict))]))
+}
+
+/// The ranked part of a search: the text query finally used, the total, the page, the counts of
+/// the facets asked for, and whether the query was relaxed to fill the page.
+pub(crate) struct Ranked {
+    searcher: Searcher,
+    text: Box<dyn Query>,
+    total: u64,
+    page: Vec<(f32, DocAddress)>,
+    facets: Facets,
+    partial_match: bool,
+}
+
+/// Ranks `req`: the total, the page and the facets of the strict query are gathered in one pass;
+/// a second pass only when the query must be relaxed to fill a page.
+pub(crate) fn rank(
+    generation: &Generation,
+    glossary: &Glossary,
+    req: &SearchRequest,
+    with_facets: bool,
+) -> Result<Ranked> {
+    let searcher = generation.searcher();
+    let f = &generation.fields;
+    let ast = query::parse(&req.q, glossary);
+    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher));
+    let filters = FilterQueries::new(f, &req.filters);
+    // Facets without a filter of their own are counted in the same pass as the total and the
+    // page; each of the others over the query without its own filter.
+    let (own, shared): (Vec<FacetField>, Vec<FacetField>) = if with_facets {
+        FACET_FIELDS.iter().partition(|f| filters.own(**f).is_some())
+    } else {
+        (Vec::new(), Vec::new())
+    };
+
+    let mut text = builder.build(&ast, false);
+    let mut collected = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, &shared)?;
+    let mut partial_match = false;
+    if needs_relaxing(collected.total, &ast) {
+        text = relaxed(text, &ast, &mut builder);
+        let wider = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, &shared)?;
+        partial_match = wider.total > collected.total;
+        collected = wider;
+    }
+    drop(builder);
+    let Collected { total, page, facets: mut counted } = collected;
     for facet in own {
         counted.extend(facet_counts(&searcher, filters.apply(text.as_ref(), Some(facet)).as_ref(), &[facet])?);
     }
+    let mut facets = Facets::default();
     for (facet, counts) in counted {
         match facet {
             FacetField::District => facets.district = counts,
@@ -193,7 +226,14 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
             FacetField::Year => facets.year = counts,
         }
     }
+    Ok(Ranked { searcher, text, total, page, facets, partial_match })
+}
 
+/// Runs a search on a generation, with the glossary's alternatives.
+pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
+    let started = Instant::now();
+    let f = &generation.fields;
+    let Ranked { searcher, text, total, page, facets, partial_match } = rank(generation, glossary, req, true)?;
     let question_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.question, f.question_ascii)?;
     let answer_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.answers, f.answers_ascii)?;
     let mut hits = Vec::with_capacity(page.len());
@@ -221,13 +261,47 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
     Ok(SearchResponse { query: req.q.clone(), total, took_ms, hits, facets, partial_match, notice })
 }
 
-/// The requested page, as (score, address); the score is 0 when sorting by date.
-fn top_docs(searcher: &Searcher, q: &dyn Query, req: &SearchRequest) -> Result<Vec<(f32, DocAddress)>> {
+/// What one pass over the matches gathers.
+struct Collected {
+    total: u64,
+    /// The requested page, as (score, address); the score is 0 when sorting by date.
+    page: Vec<(f32, DocAddress)>,
+    facets: Vec<(FacetField, Vec<FacetCount>)>,
+}
+
+/// The total, the requested page and the counts of `facets`, in one pass over the matches of `q`.
+fn collect(searcher: &Searcher, q: &dyn Query, req: &SearchRequest, facets: &[FacetField]) -> Result<Collected> {
     let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
-    Ok(match req.sort {
-        Sort::Relevance => searcher.search(q, &top.order_by_score())?,
-        Sort::DateDesc => by_key(searcher.search(q, &top.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc))?),
-        Sort::DateAsc => by_key(searcher.search(q, &top.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc))?),
+    match req.sort {
+        Sort::Relevance => collect_with(searcher, q, top.order_by_score(), |page| page, facets),
+        Sort::DateDesc => {
+            collect_with(searcher, q, top.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc), by_key, facets)
+        }
+        Sort::DateAsc => {
+            collect_with(searcher, q, top.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc), by_key, facets)
+        }
+    }
+}
+
+fn collect_with<C>(
+    searcher: &Searcher,
+    q: &dyn Query,
+    top: C,
+    to_page: impl FnOnce(C::Fruit) -> Vec<(f32, DocAddress)>,
+    facets: &[FacetField],
+) -> Result<Collected>
+where
+    C: tantivy::collector::Collector + 'static,
+{
+    let mut multi = MultiCollector::new();
+    let count = multi.add_collector(Count);
+    let page = multi.add_collector(top);
+    let handles = add_facet_collectors(&mut multi, facets);
+    let mut fruits = searcher.search(q, &multi)?;
+    Ok(Collected {
+        total: count.extract(&mut fruits) as u64,
+        page: to_page(page.extract(&mut fruits)),
+        facets: extract_facets(&mut fruits, facets, handles),
     })
 }
 
@@ -235,8 +309,7 @@ fn by_key(docs: Vec<(Option<u64>, DocAddress)>) -> Vec<(f32, DocAddress)> {
     docs.into_iter().map(|(_, a)| (0.0, a)).collect()
 }
 
-/// Counts of each value of each of `facets` among the documents matching `q`, in one pass: most
-/// frequent first, except years, which come in time order.
+/// Counts of each value of each of `facets` among the documents matching `q`, in one pass.
 fn facet_counts(
     searcher: &Searcher,
     q: &dyn Query,
@@ -246,18 +319,33 @@ fn facet_counts(
         return Ok(Vec::new());
     }
     let mut multi = MultiCollector::new();
-    let handles: Vec<_> = facets
+    let handles = add_facet_collectors(&mut multi, facets);
+    let mut fruits = searcher.search(q, &multi)?;
+    Ok(extract_facets(&mut fruits, facets, handles))
+}
+
+type FacetHandle = tantivy::collector::FruitHandle<tantivy::collector::FacetCounts>;
+
+fn add_facet_collectors(multi: &mut MultiCollector, facets: &[FacetField]) -> Vec<FacetHandle> {
+    facets
         .iter()
         .map(|f| {
             let mut collector = FacetCollector::for_field(f.field_name());
             collector.add_facet(Facet::root());
             multi.add_collector(collector)
         })
-        .collect();
-    let mut fruits = searcher.search(q, &multi)?;
+        .collect()
+}
+
+/// The counts of each facet: most frequent first, except years, which come in time order.
+fn extract_facets(
+    fruits: &mut tantivy::collector::MultiFruit,
+    facets: &[FacetField],
+    handles: Vec<FacetHandle>,
+) -> Vec<(FacetField, Vec<FacetCount>)> {
     let mut out = Vec::with_capacity(facets.len());
     for (facet, handle) in facets.iter().zip(handles) {
-        let counts = handle.extract(&mut fruits);
+        let counts = handle.extract(fruits);
         let mut values: Vec<FacetCount> = counts
             .get(Facet::root())
             .filter(|(_, count)| *count > 0)
@@ -273,7 +361,7 @@ fn facet_counts(
         }
         out.push((*facet, values));
     }
-    Ok(out)
+    out
 }
 
 fn load_record(searcher: &Searcher, f: &Fields, addr: DocAddress) -> Result<Record> {

@@ -134,6 +134,8 @@ pub struct QueryBuilder<'a> {
     pl: TextAnalyzer,
     pl_ascii: TextAnalyzer,
     en: TextAnalyzer,
+    /// Document frequencies looked up so far (few per query: a list beats a map).
+    doc_freqs: Vec<((Field, String), u64)>,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -150,6 +152,7 @@ impl<'a> QueryBuilder<'a> {
             pl: get(analysis::PL, || analysis::polish_analyzer(false)),
             pl_ascii: get(analysis::PL_ASCII, || analysis::polish_analyzer(true)),
             en: get(analysis::EN, analysis::english_analyzer),
+            doc_freqs: Vec::new(),
         }
     }
 
@@ -258,19 +261,49 @@ impl<'a> QueryBuilder<'a> {
             for t in stem.iter().chain(std::iter::once(&raw)).chain(&english) {
                 push_unique(&mut alternatives, (plain, t.clone(), 1.0));
             }
+            // Terms no question has are left out: each would cost a scorer in every search.
+            alternatives.retain(|(field, text, _)| self.doc_freq(*field, text) != Some(0));
             for t in folded_stem.iter().chain(std::iter::once(&folded_raw)) {
-                push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT));
+                // A folded term spelt like an exact one found in the index (a word without Polish
+                // letters) matches the same questions at a lower weight: it could never win the
+                // disjunction, only cost a second pass over the same postings.
+                if !alternatives.iter().any(|(f, exact, _)| *f == plain && exact == t) {
+                    push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT));
+                }
             }
             for (t, d) in &fuzzy {
                 push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT * rank::fuzzy_weight(*d)));
             }
-            let terms: Vec<Box<dyn Query>> = alternatives
+            alternatives.retain(|(field, text, _)| self.doc_freq(*field, text) != Some(0));
+            let mut terms: Vec<Box<dyn Query>> = alternatives
                 .into_iter()
                 .map(|(field, text, weight)| boosted(term_query(field, &text), weight))
                 .collect();
-            per_field.push(boosted(Box::new(DisjunctionMaxQuery::new(terms)), field_boost));
+            let best_term = match terms.len() {
+                0 => continue,
+                1 => terms.remove(0),
+                _ => Box::new(DisjunctionMaxQuery::new(terms)),
+            };
+            per_field.push(boosted(best_term, field_boost));
         }
-        Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, rank::FIELD_TIE_BREAKER)))
+        // A word no question has still counts as a word of the query (for the minimum to match).
+        Some(match per_field.len() {
+            0 => Box::new(EmptyQuery),
+            1 => per_field.remove(0),
+            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, rank::FIELD_TIE_BREAKER)),
+        })
+    }
+
+    /// How many questions of the index have `text` in `field` (memoised for the query: the strict
+    /// and the relaxed form ask alike); `None` without an index.
+    fn doc_freq(&mut self, field: Field, text: &str) -> Option<u64> {
+        let searcher = self.searcher?;
+        if let Some((_, n)) = self.doc_freqs.iter().find(|((f, t), _)| *f == field && t == text) {
+            return Some(*n);
+        }
+        let n = searcher.doc_freq(&Term::from_field_text(field, text)).unwrap_or(0);
+        self.doc_freqs.push(((field, text.to_string()), n));
+        Some(n)
     }
 
     /// A bonus for questions where consecutive query words stand close together (within
@@ -316,10 +349,16 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// Index terms close to a word the index does not know at all (a typo), on the folded fields.
-    fn fuzzy_terms(&self, word: &str, stem: &[String], folded_stem: &[String], folded_raw: &str) -> Vec<(String, u32)> {
+    fn fuzzy_terms(
+        &mut self,
+        word: &str,
+        stem: &[String],
+        folded_stem: &[String],
+        folded_raw: &str,
+    ) -> Vec<(String, u32)> {
         let Some(searcher) = self.searcher else { return Vec::new() };
         let f = self.fields;
-        let known = |field: Field, t: &str| searcher.doc_freq(&Term::from_field_text(field, t)).is_ok_and(|n| n > 0);
+        let mut known = |field: Field, t: &str| self.doc_freq(field, t).is_some_and(|n| n > 0);
         let in_index = f.text_pairs().iter().any(|(plain, folded)| {
             stem.iter().any(|t| known(*plain, t))
                 || known(*plain, word)

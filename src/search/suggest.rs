@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::error::Result;
 use super::request::{Filters, SearchRequest, Sort};
-use super::{load_record, prepare, response, top_docs, Glossary};
+use super::{load_record, rank, response, Glossary};
 use crate::index::Generation;
 
 /// Most completions or questions asked for at once.
@@ -60,10 +60,10 @@ pub fn suggest(generation: &Generation, glossary: &Glossary, q: &str, limit: usi
     } else {
         // The ranked page only: no facets, no snippets (this runs on every keystroke).
         let req = SearchRequest { q: query, filters: Filters::default(), sort: Sort::Relevance, limit, offset: 0 };
-        let p = prepare(generation, glossary, &req)?;
+        let ranked = rank(generation, glossary, &req, false)?;
         let mut out = Vec::with_capacity(limit);
-        for (_, addr) in top_docs(&p.searcher, p.full.as_ref(), &req)? {
-            let rec = load_record(&p.searcher, &generation.fields, addr)?;
+        for (_, addr) in ranked.page {
+            let rec = load_record(&ranked.searcher, &generation.fields, addr)?;
             out.push(SuggestedQuestion { url: response::question_url(&rec.id), id: rec.id, title: rec.title });
         }
         out

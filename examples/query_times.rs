@@ -1,0 +1,48 @@
+//! Per-query latency on a built index, in process: each judged query of tests/eval run N times,
+//! the median and the worst of each printed, then the p50/p99 over all runs.
+//!
+//! `cargo run --release --example query_times -- INDEX_DIR [RUNS]`
+
+use std::time::Instant;
+
+use lawka::index::IndexHandle;
+use lawka::search::{self, Glossary, RawSearchParams, SearchRequest};
+
+fn main() -> anyhow::Result<()> {
+    let mut args = std::env::args().skip(1);
+    let dir = args.next().ok_or_else(|| anyhow::anyhow!("usage: query_times INDEX_DIR [RUNS]"))?;
+    let runs: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(20);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let handle = IndexHandle::open(std::path::Path::new(&dir))?;
+    let generation = handle.current();
+    let glossary = Glossary::read(&root.join("corpus/glossary.txt")).map_err(anyhow::Error::msg)?;
+    let mut all = Vec::new();
+    for file in ["queries-residents.json", "queries-journalists.json"] {
+        let judged: Vec<serde_json::Value> =
+            serde_json::from_str(&std::fs::read_to_string(root.join("tests/eval").join(file))?)?;
+        for q in judged {
+            let text = q["query"].as_str().unwrap_or_default().to_string();
+            let req = SearchRequest::parse(
+                &RawSearchParams { q: Some(text.clone()), ..Default::default() },
+                &generation.meta,
+            )?;
+            let mut times: Vec<f64> = (0..runs)
+                .map(|_| {
+                    let t = Instant::now();
+                    let resp = search::search(&generation, &glossary, &req);
+                    let ms = t.elapsed().as_secs_f64() * 1000.0;
+                    assert!(resp.is_ok());
+                    ms
+                })
+                .collect();
+            times.sort_by(f64::total_cmp);
+            let total = search::search(&generation, &glossary, &req)?.total;
+            println!("{:8.2} ms median {:8.2} ms worst {:>8} hits  {}", times[runs / 2], times[runs - 1], total, text);
+            all.extend(times);
+        }
+    }
+    all.sort_by(f64::total_cmp);
+    let at = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
+    println!("all: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms over {} searches", at(0.5), at(0.9), at(0.99), all.len());
+    Ok(())
+}
