@@ -176,6 +176,22 @@ fn pagination_and_date_sort_are_consistent() {
 }
 
 #[test]
+fn the_ranked_page_alone_is_the_same_page_without_facets_or_snippets() {
+    let full = shared().get_ok("/api/search?q=dziury%20w%20jezdni&limit=20");
+    let lean = shared().get_ok("/api/search?q=dziury%20w%20jezdni&limit=20&facets=false&snippets=false");
+    assert!(full["total"].as_u64().is_some_and(|n| n > 0), "{full}");
+    assert_eq!(full["total"], lean["total"]);
+    assert_eq!(hit_ids(&full), hit_ids(&lean));
+    assert!(!facet(&full, "district").is_empty());
+    for name in ["district", "department", "topic", "year"] {
+        assert!(facet(&lean, name).is_empty(), "{name}: {lean}");
+    }
+    let hits = lean["hits"].as_array().expect("hits");
+    assert!(hits.iter().all(|h| h["question_snippet"] == "" && h["answer_snippet"] == ""), "{lean}");
+    assert!(full["hits"][0]["question_snippet"].as_str().is_some_and(|s| s.contains("<mark>")), "{full}");
+}
+
+#[test]
 fn every_invalid_parameter_is_a_400_naming_it() {
     let cases = [
         ("limit=0", "invalid_limit"),
@@ -194,6 +210,9 @@ fn every_invalid_parameter_is_a_400_naming_it() {
         ("districts=Dzielnica%20VI%20Bronowice", "unknown_parameter"),
         ("q=%FF%FE", "invalid_encoding"),
         ("q=a%00b", "invalid_q"),
+        ("facets=no", "invalid_facets"),
+        ("snippets=tak", "invalid_snippets"),
+        ("facets=true&facets=false", "invalid_facets"),
     ];
     for (query, code) in cases {
         let (status, body) = shared().get(&format!("/api/search?{query}"));

@@ -2,7 +2,8 @@
 """Runs the judged queries of an eval set through Ławka and through a peer engine over HTTP and
 prints nDCG@10 / recall@10 per query type side by side, with one implementation of the metrics.
 
-Usage: relevance.py CORPUS_DIR EVAL_DIR --lawka URL [--lucene URL] [--export docs.tsv]
+Usage: relevance.py CORPUS_DIR EVAL_DIR --lawka URL [--lucene URL] [--postgres URL] [--meili URL/indexes/NAME]
+       relevance.py CORPUS_DIR EVAL_DIR --export docs.tsv
 
 Peers get the same documents (title, question, answers) but have no filters of their own: for a
 judged query with filters, the peer's top 1000 are filtered here by the corpus metadata, then cut
@@ -84,15 +85,24 @@ def lawka(base, q):
     return [h['id'] for h in get(base + '/api/search?' + urllib.parse.urlencode(params))['hits']]
 
 
-def lucene(base, docs, q):
+def peer(base, docs, q):
+    """The Lucene and PostgreSQL wrappers: GET /search?q=&k= -> {"hits": [{"id": ...}]}."""
     hits = get(base + '/search?' + urllib.parse.urlencode({'q': q['query'], 'k': 1000}))['hits']
     return [h['id'] for h in hits if passes(docs[h['id']], q.get('filters', {}))][:10]
+
+
+def meili(index_url, docs, q):
+    params = {'q': q['query'], 'limit': 1000, 'attributesToRetrieve': 'key'}
+    hits = get(index_url + '/search?' + urllib.parse.urlencode(params))['hits']
+    ids = [h['key'].replace('__', '/') for h in hits]
+    return [i for i in ids if passes(docs[i], q.get('filters', {}))][:10]
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('corpus'); ap.add_argument('eval')
-    ap.add_argument('--lawka'); ap.add_argument('--lucene'); ap.add_argument('--export')
+    ap.add_argument('--lawka'); ap.add_argument('--lucene'); ap.add_argument('--postgres')
+    ap.add_argument('--meili'); ap.add_argument('--export')
     a = ap.parse_args()
     docs = parse_corpus(a.corpus)
     if a.export:
@@ -107,7 +117,9 @@ def main():
         queries += json.load(open(f, encoding='utf-8'))
     engines = []
     if a.lawka: engines.append(('Ławka', lambda q: lawka(a.lawka, q)))
-    if a.lucene: engines.append(('Lucene+Morfologik', lambda q: lucene(a.lucene, docs, q)))
+    if a.lucene: engines.append(('Lucene+Morfologik', lambda q: peer(a.lucene, docs, q)))
+    if a.postgres: engines.append(('PostgreSQL+hunspell', lambda q: peer(a.postgres, docs, q)))
+    if a.meili: engines.append(('Meilisearch', lambda q: meili(a.meili, docs, q)))
     by_type = defaultdict(lambda: defaultdict(list))
     for q in queries:
         for name, run in engines:
@@ -115,17 +127,19 @@ def main():
             by_type[q['type']][name].append((ndcg(ranked, q['relevant']), recall(ranked, q['relevant']), not ranked))
             by_type['all'][name].append(by_type[q['type']][name][-1])
     names = [n for n, _ in engines]
-    print('| type | n | ' + ' | '.join(f'{n} nDCG@10 | {n} recall@10 | {n} zero' for n in names) + ' |')
-    print('|---|---|' + '---|---|---|' * len(names))
+    print('| type | n | ' + ' | '.join(f'{n} nDCG@10' for n in names) + ' |')
+    print('|---|---|' + '---|' * len(names))
     for t in sorted(by_type, key=lambda t: (t == 'all', t)):
         row = by_type[t]
         n = len(row[names[0]])
-        cells = []
-        for name in names:
-            rs = row[name]
-            cells += [f'{sum(r[0] for r in rs) / n:.3f}', f'{sum(r[1] for r in rs) / n:.3f}', str(sum(r[2] for r in rs))]
+        cells = [f'{sum(r[0] for r in row[name]) / n:.3f}' for name in names]
         print(f'| {t} | {n} | ' + ' | '.join(cells) + ' |')
-
+    print()
+    print('| all queries | ' + ' | '.join(names) + ' |')
+    print('|---|' + '---|' * len(names))
+    rows = by_type['all']
+    print('| recall@10 | ' + ' | '.join(f'{sum(r[1] for r in rows[n]) / len(rows[n]):.3f}' for n in names) + ' |')
+    print('| queries with no result | ' + ' | '.join(str(sum(r[2] for r in rows[n])) for n in names) + ' |')
 
 if __name__ == '__main__':
     main()

@@ -68,6 +68,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         limit: args.limit,
         offset: args.offset,
         sort: args.sort,
+        ..Default::default()
     };
     let req = match SearchRequest::parse(&raw, &generation.meta) {
         Ok(r) => r,

@@ -233,7 +233,7 @@ pub(crate) fn rank(
 pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
     let started = Instant::now();
     let f = &generation.fields;
-    let Ranked { searcher, text, total, page, facets, partial_match } = rank(generation, glossary, req, true)?;
+    let Ranked { searcher, text, total, page, facets, partial_match } = rank(generation, glossary, req, req.facets)?;
     let question_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.question, f.question_ascii)?;
     let answer_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.answers, f.answers_ascii)?;
     let mut hits = Vec::with_capacity(page.len());
@@ -242,8 +242,8 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
         let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
         hits.push(Hit {
             score,
-            question_snippet: question_snippets.html(&rec.question),
-            answer_snippet: answer_snippets.html(&answers.join("\n\n")),
+            question_snippet: if req.snippets { question_snippets.html(&rec.question) } else { String::new() },
+            answer_snippet: if req.snippets { answer_snippets.html(&answers.join("\n\n")) } else { String::new() },
             url: response::question_url(&rec.id),
             date: rec.meeting.date.clone(),
             id: rec.id,

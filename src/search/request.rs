@@ -57,6 +57,12 @@ pub struct RawSearchParams {
     /// `relevance`, `date_desc` or `date_asc`.
     #[serde(default)]
     pub sort: Option<String>,
+    /// `false`: no facet counts (an API client that wants the ranked page only).
+    #[serde(default)]
+    pub facets: Option<String>,
+    /// `false`: no snippets.
+    #[serde(default)]
+    pub snippets: Option<String>,
 }
 
 impl RawSearchParams {
@@ -82,6 +88,8 @@ impl RawSearchParams {
                 "limit" => single(&mut raw.limit, "limit", value)?,
                 "offset" => single(&mut raw.offset, "offset", value)?,
                 "sort" => single(&mut raw.sort, "sort", value)?,
+                "facets" => single(&mut raw.facets, "facets", value)?,
+                "snippets" => single(&mut raw.snippets, "snippets", value)?,
                 "district" => raw.district.push(value),
                 "department" => raw.department.push(value),
                 "topic" => raw.topic.push(value),
@@ -138,6 +146,19 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits skipped, 0..=10000.
     pub offset: usize,
+    /// Whether to count the facets.
+    pub facets: bool,
+    /// Whether to highlight snippets in the hits.
+    pub snippets: bool,
+}
+
+/// A `true`/`false` switch that is on unless turned off.
+fn flag_param(param: &'static str, value: Option<&str>) -> Result<bool, SearchError> {
+    match value {
+        None | Some("") | Some("true") | Some("1") => Ok(true),
+        Some("false") | Some("0") => Ok(false),
+        Some(other) => Err(bad(param, format!("niepoprawna wartość {other:?} (true albo false)"))),
+    }
 }
 
 fn bad(param: &'static str, reason: impl Into<String>) -> SearchError {
@@ -212,6 +233,8 @@ impl SearchRequest {
             sort,
             limit,
             offset,
+            facets: flag_param("facets", raw.facets.as_deref())?,
+            snippets: flag_param("snippets", raw.snippets.as_deref())?,
         })
     }
 }

@@ -59,7 +59,15 @@ pub fn suggest(generation: &Generation, glossary: &Glossary, q: &str, limit: usi
         Vec::new()
     } else {
         // The ranked page only: no facets, no snippets (this runs on every keystroke).
-        let req = SearchRequest { q: query, filters: Filters::default(), sort: Sort::Relevance, limit, offset: 0 };
+        let req = SearchRequest {
+            q: query,
+            filters: Filters::default(),
+            sort: Sort::Relevance,
+            limit,
+            offset: 0,
+            facets: false,
+            snippets: false,
+        };
         let ranked = rank(generation, glossary, &req, false)?;
         let mut out = Vec::with_capacity(limit);
         for (_, addr) in ranked.page {

@@ -56,6 +56,10 @@ pub struct SearchParams {
     offset: Option<u32>,
     /// `relevance` (default with q), `date_desc` (default without), `date_asc`.
     sort: Option<String>,
+    /// `false`: leave the facet counts empty (faster: for clients that want the ranked page only).
+    facets: Option<bool>,
+    /// `false`: leave the snippets empty.
+    snippets: Option<bool>,
 }
 
 /// Parameters of the related endpoints.
