@@ -192,6 +192,27 @@ fn the_ranked_page_alone_is_the_same_page_without_facets_or_snippets() {
 }
 
 #[test]
+fn pages_across_the_proximity_window_show_every_match_once_in_one_order() {
+    // Two words: the best hundred are reordered by the proximity bonus; pages of 7 cross that
+    // boundary (offset 98) and must still list every match exactly once, in the order of a
+    // single large page.
+    let q = enc("miasto ulica");
+    let first = shared().get_ok(&format!("/api/search?q={q}&limit=100"));
+    let total = first["total"].as_u64().expect("total") as usize;
+    assert!(total > 110, "the query must match more than the window: {total}");
+    let mut paged = Vec::new();
+    for offset in (0..total).step_by(7) {
+        paged.extend(hit_ids(&shared().get_ok(&format!("/api/search?q={q}&limit=7&offset={offset}"))));
+    }
+    assert_eq!(paged.len(), total);
+    let unique: std::collections::BTreeSet<&String> = paged.iter().collect();
+    assert_eq!(unique.len(), total, "a match shown twice");
+    assert_eq!(paged[..100], hit_ids(&first)[..]);
+    let second = hit_ids(&shared().get_ok(&format!("/api/search?q={q}&limit=100&offset=100")));
+    assert_eq!(paged[100..], second[..]);
+}
+
+#[test]
 fn every_invalid_parameter_is_a_400_naming_it() {
     let cases = [
         ("limit=0", "invalid_limit"),

@@ -32,7 +32,15 @@ cleanup() {
 trap cleanup EXIT
 log() { printf '== %s\n' "$*" >&2; }
 has() { [[ " $PEERS " == *" $1 "* ]]; }
-wait_http() { for _ in $(seq 600); do curl -sf "$1" >/dev/null && return 0; sleep 0.2; done; echo "no answer from $1" >&2; return 1; }
+# wait_http URL [PID]: until URL answers (engines that index at start-up take minutes), or PID dies.
+wait_http() {
+  for _ in $(seq 18000); do
+    curl -sf "$1" >/dev/null && return 0
+    if [ -n "${2:-}" ] && ! kill -0 "$2" 2>/dev/null; then echo "process $2 for $1 exited" >&2; return 1; fi
+    sleep 0.2
+  done
+  echo "no answer from $1" >&2; return 1
+}
 
 # --- install -------------------------------------------------------------------------------------
 J=/usr/share/java
@@ -82,12 +90,12 @@ start_lawka() {
   SECS=$(calc "$t1 - $t0")
   "$BIN" serve --corpus "$1" --index "$WORK/lawka-$3" --addr "127.0.0.1:${PORT[lawka]}" >/dev/null 2>"$WORK/lawka-$3.log" &
   LAWKA_PID=$!
-  wait_http "127.0.0.1:${PORT[lawka]}/healthz"
+  wait_http "127.0.0.1:${PORT[lawka]}/healthz" "$LAWKA_PID"
 }
 start_lucene() {
   java -Xmx4g -Dsun.net.httpserver.nodelay=true -cp "$CP:$WORK" LuceneHttp "$2" "$WORK/lucene-$3" "${PORT[lucene]}" >/dev/null 2>"$WORK/lucene-$3.log" &
   LUCENE_PID=$!
-  wait_http "127.0.0.1:${PORT[lucene]}/search?q=test"
+  wait_http "127.0.0.1:${PORT[lucene]}/search?q=test" "$LUCENE_PID"
   SECS=$(calc "$(ms_in "$WORK/lucene-$3.log") / 1000")
 }
 start_postgres() {
@@ -99,7 +107,7 @@ start_postgres() {
   python3 benches/peers/postgres/pg_http.py --dsn "host=$WORK/pg port=$PG_PORT user=postgres dbname=postgres" \
     --table "docs_$3" --docs "$2" --port "${PORT[postgres]}" >/dev/null 2>"$WORK/postgres-$3.log" &
   POSTGRES_PID=$!
-  wait_http "127.0.0.1:${PORT[postgres]}/search?q=test"
+  wait_http "127.0.0.1:${PORT[postgres]}/search?q=test" "$POSTGRES_PID"
   SECS=$(calc "$(ms_in "$WORK/postgres-$3.log") / 1000")
 }
 start_meili() {
@@ -107,7 +115,7 @@ start_meili() {
     "$MEILI" --db-path "$WORK/meili" --http-addr "127.0.0.1:${PORT[meili]}" --no-analytics --env development \
       >"$WORK/meili.log" 2>&1 &
     MEILI_PID=$!
-    wait_http "127.0.0.1:${PORT[meili]}/health"
+    wait_http "127.0.0.1:${PORT[meili]}/health" "$MEILI_PID"
   fi
   python3 benches/peers/meilisearch/meili_load.py "http://127.0.0.1:${PORT[meili]}" "q_$3" "$2" 2>"$WORK/meili-$3.log"
   SECS=$(calc "$(ms_in "$WORK/meili-$3.log") / 1000")
@@ -173,9 +181,11 @@ for engine in lawka $PEERS; do
   log "$engine: indexed in ${INDEX_S[$engine]} s; load at concurrency 1 and 16, ${SECONDS_PER_RUN} s each"
   RESULT1[$engine]=$(load "$engine" 1)
   RESULT16[$engine]=$(load "$engine" 16)
+  log "$engine: c1 ${RESULT1[$engine]}; c16 ${RESULT16[$engine]} (p50 p90 p99 ms, req/s, errors)"
   if [ "$engine" = lawka ]; then
     RESULT1[lawka_page]=$(load lawka_page 1)
     RESULT16[lawka_page]=$(load lawka_page 16)
+    log "lawka, ranked page only: c1 ${RESULT1[lawka_page]}; c16 ${RESULT16[lawka_page]}"
   fi
   case $engine in
     lawka) stop "$LAWKA_PID" ;; lucene) stop "$LUCENE_PID" ;; postgres) stop "$POSTGRES_PID" ;;

@@ -8,7 +8,7 @@ use tantivy::{DocAddress, Order, Searcher};
 
 use super::error::Result;
 use super::request::{SearchRequest, Sort};
-use super::{load_record, prepare, Glossary};
+use super::{load_record, prepare, rank, rerank_by_proximity, Glossary};
 use crate::index::{schema, Generation, Record};
 
 /// Histogram bucket width.
@@ -98,7 +98,13 @@ impl Matches {
         let all = TopDocs::with_limit(p.total.max(1) as usize);
         let docs: Vec<DocAddress> = match req.sort {
             Sort::Relevance => {
-                p.searcher.search(p.full.as_ref(), &all.order_by_score())?.into_iter().map(|(_, a)| a).collect()
+                // The same order as the pages of /api/search: the first window by the bonus.
+                let mut hits = p.searcher.search(p.full.as_ref(), &all.order_by_score())?;
+                if let Some(near) = &p.near {
+                    let window = hits.len().min(rank::PROXIMITY_WINDOW);
+                    rerank_by_proximity(&p.searcher, near.as_ref(), &mut hits[..window])?;
+                }
+                hits.into_iter().map(|(_, a)| a).collect()
             }
             Sort::DateDesc => p
                 .searcher

@@ -22,7 +22,7 @@ use std::time::Instant;
 use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, DocSet, Order, Searcher, TantivyDocument, Term};
 
 pub use error::{Result, SearchError};
 pub use glossary::Glossary;
@@ -136,6 +136,8 @@ pub(crate) struct Prepared {
     searcher: Searcher,
     full: Box<dyn Query>,
     total: u64,
+    /// The proximity bonus (see [`rerank_by_proximity`]).
+    near: Option<Box<dyn Query>>,
 }
 
 /// Builds the queries of a request and counts its matches (relaxing a search that cannot fill a
@@ -155,8 +157,9 @@ pub(crate) fn prepare(generation: &Generation, glossary: &Glossary, req: &Search
         full = filters.apply(text.as_ref(), None);
         total = searcher.search(full.as_ref(), &Count)? as u64;
     }
+    let near = builder.proximity(&ast.should);
     drop(builder);
-    Ok(Prepared { searcher, full, total })
+    Ok(Prepared { searcher, full, total, near })
 }
 
 /// Whether too few questions have most of the words to fill a page.
@@ -184,7 +187,7 @@ pub(crate) struct Ranked {
 
 /// Ranks `req`: the total, the page and the facets of the strict query are gathered in one pass;
 /// a second pass only when the query must be relaxed to fill a page.
-pub(crate) fn rank(
+pub(crate) fn ranked(
     generation: &Generation,
     glossary: &Glossary,
     req: &SearchRequest,
@@ -203,17 +206,28 @@ pub(crate) fn rank(
         (Vec::new(), Vec::new())
     };
 
+    // By relevance, the best PROXIMITY_WINDOW are reordered by the bonus, then the page is cut.
+    let near = match req.sort {
+        Sort::Relevance if req.offset < rank::PROXIMITY_WINDOW => builder.proximity(&ast.should),
+        _ => None,
+    };
+    let window = near.as_ref().map(|_| (req.offset + req.limit).max(rank::PROXIMITY_WINDOW));
     let mut text = builder.build(&ast, false);
-    let mut collected = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, &shared)?;
+    let mut collected = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
     let mut partial_match = false;
     if needs_relaxing(collected.total, &ast) {
         text = relaxed(text, &ast, &mut builder);
-        let wider = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, &shared)?;
+        let wider = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
         partial_match = wider.total > collected.total;
         collected = wider;
     }
     drop(builder);
-    let Collected { total, page, facets: mut counted } = collected;
+    let Collected { total, mut page, facets: mut counted } = collected;
+    if let Some(near) = &near {
+        let head = page.len().min(rank::PROXIMITY_WINDOW);
+        rerank_by_proximity(&searcher, near.as_ref(), &mut page[..head])?;
+        page = page.into_iter().skip(req.offset).take(req.limit).collect();
+    }
     for facet in own {
         counted.extend(facet_counts(&searcher, filters.apply(text.as_ref(), Some(facet)).as_ref(), &[facet])?);
     }
@@ -233,7 +247,7 @@ pub(crate) fn rank(
 pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
     let started = Instant::now();
     let f = &generation.fields;
-    let Ranked { searcher, text, total, page, facets, partial_match } = rank(generation, glossary, req, req.facets)?;
+    let Ranked { searcher, text, total, page, facets, partial_match } = ranked(generation, glossary, req, req.facets)?;
     let question_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.question, f.question_ascii)?;
     let answer_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.answers, f.answers_ascii)?;
     let mut hits = Vec::with_capacity(page.len());
@@ -269,9 +283,19 @@ struct Collected {
     facets: Vec<(FacetField, Vec<FacetCount>)>,
 }
 
-/// The total, the requested page and the counts of `facets`, in one pass over the matches of `q`.
-fn collect(searcher: &Searcher, q: &dyn Query, req: &SearchRequest, facets: &[FacetField]) -> Result<Collected> {
-    let top = TopDocs::with_limit(req.limit).and_offset(req.offset);
+/// The total, the requested page (or the first `window` hits) and the counts of `facets`, in one
+/// pass over the matches of `q`.
+fn collect(
+    searcher: &Searcher,
+    q: &dyn Query,
+    req: &SearchRequest,
+    window: Option<usize>,
+    facets: &[FacetField],
+) -> Result<Collected> {
+    let top = match window {
+        Some(n) => TopDocs::with_limit(n),
+        None => TopDocs::with_limit(req.limit).and_offset(req.offset),
+    };
     match req.sort {
         Sort::Relevance => collect_with(searcher, q, top.order_by_score(), |page| page, facets),
         Sort::DateDesc => {
@@ -303,6 +327,34 @@ where
         page: to_page(page.extract(&mut fruits)),
         facets: extract_facets(&mut fruits, facets, handles),
     })
+}
+
+/// Adds the score of `near` to each of `hits` that it matches, then puts `hits` back in score
+/// order (ties by address, as the collector orders them). `near` is scored only on these
+/// documents: one scorer per segment, sought to each in turn.
+pub(crate) fn rerank_by_proximity(searcher: &Searcher, near: &dyn Query, hits: &mut [(f32, DocAddress)]) -> Result<()> {
+    let weight = near.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
+    let mut order: Vec<usize> = (0..hits.len()).collect();
+    order.sort_by_key(|&i| hits[i].1);
+    let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+    for i in order {
+        let DocAddress { segment_ord, doc_id } = hits[i].1;
+        let current = match scorer {
+            Some((ord, ref mut s)) if ord == segment_ord => s,
+            _ => {
+                let s = weight.scorer(searcher.segment_reader(segment_ord), 1.0)?;
+                &mut scorer.insert((segment_ord, s)).1
+            }
+        };
+        if current.doc() < doc_id {
+            current.seek(doc_id);
+        }
+        if current.doc() == doc_id {
+            hits[i].0 += current.score();
+        }
+    }
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    Ok(())
 }
 
 fn by_key(docs: Vec<(Option<u64>, DocAddress)>) -> Vec<(f32, DocAddress)> {

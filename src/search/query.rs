@@ -158,6 +158,8 @@ impl<'a> QueryBuilder<'a> {
 
     /// The text query of `ast`; `relaxed` lets one optional word be enough. A query with no
     /// positive part matches everything but its exclusions; one of stop words only, nothing.
+    /// The proximity bonus is apart ([`QueryBuilder::proximity`]): it only reorders the best
+    /// matches, so it need not be computed for every match.
     pub fn build(&mut self, ast: &QueryAst, relaxed: bool) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let should = self.concepts(&ast.should);
@@ -166,9 +168,6 @@ impl<'a> QueryBuilder<'a> {
             let min = if relaxed { 1 } else { minimum_should_match(n) };
             let words = should.into_iter().map(|q| (Occur::Should, q)).collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(words, min))));
-            if let Some(near) = self.proximity(&ast.should) {
-                clauses.push((Occur::Should, near));
-            }
         }
         for c in &ast.must {
             // A required word or phrase with no searchable term cannot match anything.
@@ -309,7 +308,7 @@ impl<'a> QueryBuilder<'a> {
     /// A bonus for questions where consecutive query words stand close together (within
     /// [`rank::PROXIMITY_SLOP`] positions) in the title or the question: "dziury na Balickiej" ranks
     /// a question about holes on Balicka above one mentioning holes and, elsewhere, Balicka.
-    fn proximity(&mut self, should: &[Clause]) -> Option<Box<dyn Query>> {
+    pub fn proximity(&mut self, should: &[Clause]) -> Option<Box<dyn Query>> {
         let searcher = self.searcher?;
         // One term per word: its most frequent analysed term in the questions (several lemmas of
         // one form cannot all stand at one position of a phrase query).

@@ -44,3 +44,9 @@ pub const PROXIMITY_SLOP: u32 = 3;
 /// 32 dev queries it is neutral (0.817 against 0.818 without; 0.5 gave 0.815, 1.0 gave 0.814), the
 /// demo corpus's texts being short; it is there for the long articles of the city's real pages.
 pub const PROXIMITY_WEIGHT: f32 = 0.2;
+
+/// How many of the best matches the proximity bonus reorders. Scoring positions for every match
+/// cost a tenth of a search on a large index; the bonus is small, so only a question already
+/// near the top can gain from it. A fixed window keeps pages consistent: the first 100 hits are
+/// in bonus order, the rest in base order, whatever page is asked.
+pub const PROXIMITY_WINDOW: usize = 100;

@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::error::Result;
 use super::request::{Filters, SearchRequest, Sort};
-use super::{load_record, rank, response, Glossary};
+use super::{load_record, ranked, response, Glossary};
 use crate::index::Generation;
 
 /// Most completions or questions asked for at once.
@@ -68,7 +68,7 @@ pub fn suggest(generation: &Generation, glossary: &Glossary, q: &str, limit: usi
             facets: false,
             snippets: false,
         };
-        let ranked = rank(generation, glossary, &req, false)?;
+        let ranked = ranked(generation, glossary, &req, false)?;
         let mut out = Vec::with_capacity(limit);
         for (_, addr) in ranked.page {
             let rec = load_record(&ranked.searcher, &generation.fields, addr)?;
