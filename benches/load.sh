@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # HTTP load against a running `lawka serve` on a synthetic index: the judged queries of
 # tests/eval as the query mix, wrk as the load generator. Prints p50/p90/p99 and requests/s at
-# concurrency 1 and 16.
+# concurrency 1 and 16, for the full search (facets, snippets) and the ranked page alone
+# (facets=false&snippets=false).
 #
 # Usage: benches/load.sh [QUESTIONS] [SECONDS]      (defaults: 100000, 20)
 # Installs wrk (Debian) when absent; builds Ławka in release mode; works in a temp dir.
@@ -24,18 +25,20 @@ $BIN serve --corpus "$WORK/corpus" --index "$WORK/index" --addr "127.0.0.1:$PORT
 for _ in $(seq 100); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 
 # The query mix: every judged query, URL-encoded, one per line.
-python3 - "$WORK/paths.txt" <<'PY'
+python3 - "$WORK" <<'PY'
 import json, sys, urllib.parse, glob
 paths = []
 for f in sorted(glob.glob('tests/eval/queries-*.json')):
     for q in json.load(open(f, encoding='utf-8')):
         params = [('q', q['query'])] + [(k, v) for k, vs in q.get('filters', {}).items() for v in (vs if isinstance(vs, list) else [vs])]
         paths.append('/api/search?' + urllib.parse.urlencode(params))
-open(sys.argv[1], 'w').write('\n'.join(paths) + '\n')
+open(sys.argv[1] + '/paths-full.txt', 'w').write('\n'.join(paths) + '\n')
+open(sys.argv[1] + '/paths-page.txt', 'w').write('\n'.join(p + '&facets=false&snippets=false' for p in paths) + '\n')
 PY
-cat > "$WORK/mix.lua" <<LUA
+for mode in full page; do
+cat > "$WORK/mix-$mode.lua" <<LUA
 local paths = {}
-for line in io.lines("$WORK/paths.txt") do paths[#paths + 1] = line end
+for line in io.lines("$WORK/paths-$mode.txt") do paths[#paths + 1] = line end
 local i = 0
 request = function()
   i = i + 1
@@ -48,9 +51,10 @@ done = function(summary, latency, requests)
     summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout))
 end
 LUA
-for c in 1 16; do
-  threads=$(( c < 2 ? 1 : 2 ))
-  printf 'concurrency %-3s ' "$c"
-  wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$WORK/mix.lua" "http://127.0.0.1:$PORT" | grep RESULT
+  for c in 1 16; do
+    threads=$(( c < 2 ? 1 : 2 ))
+    wrk -t"$threads" -c"$c" -d3s --timeout 30s -s "$WORK/mix-$mode.lua" "http://127.0.0.1:$PORT" >/dev/null   # warm-up
+    printf '%-5s concurrency %-3s ' "$mode" "$c"
+    wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --timeout 30s --latency -s "$WORK/mix-$mode.lua" "http://127.0.0.1:$PORT" | grep RESULT
+  done
 done
-grep -c '"search"' "$WORK/serve.log" >/dev/null || true
