@@ -22,9 +22,35 @@ pub struct Generation {
     pub meta: GenerationMeta,
     /// Completion words.
     pub suggestions: Suggestions,
+    /// A value computed from this generation once, on first need, and kept while it is open.
+    pub derived: Derived,
     reader: IndexReader,
     /// Keeps garbage collection away from this generation while it is open.
     _in_use: generation::ReaderLock,
+}
+
+/// One slot for a value derived from a generation (the search keeps the facet counts of the
+/// whole index there: they cost a pass over every document and never change). Typed by its user,
+/// so the index need not know the search's types.
+#[derive(Default)]
+pub struct Derived(std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>);
+
+impl Derived {
+    /// The value, if it was set and is a `T`.
+    pub fn get<T: 'static>(&self) -> Option<&T> {
+        self.0.get().and_then(|v| v.downcast_ref())
+    }
+
+    /// Sets the value unless one is set already (two threads may race to compute it alike).
+    pub fn set<T: Send + Sync + 'static>(&self, value: T) {
+        let _ = self.0.set(Box::new(value));
+    }
+}
+
+impl std::fmt::Debug for Derived {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() { "Derived(set)" } else { "Derived(empty)" })
+    }
 }
 
 impl Generation {
@@ -60,7 +86,7 @@ impl Generation {
         }
         let suggestions = Suggestions::read(&path.join(suggestions::FILE))
             .map_err(|e| IndexError::io(format!("reading {}", path.join(suggestions::FILE).display()), e))?;
-        Ok(Generation { index, fields, meta, suggestions, reader, _in_use: in_use })
+        Ok(Generation { index, fields, meta, suggestions, derived: Derived::default(), reader, _in_use: in_use })
     }
 
     /// A searcher over the generation (cheap: shares the reader's segments).

@@ -200,7 +200,10 @@ pub(crate) fn ranked(
     let filters = FilterQueries::new(f, &req.filters);
     // Facets without a filter of their own are counted in the same pass as the total and the
     // page; each of the others over the query without its own filter.
-    let (own, shared): (Vec<FacetField>, Vec<FacetField>) = if with_facets {
+    // Browsing everything: the facets are those of the whole generation, counted once.
+    let everything = with_facets && req.q.is_empty() && req.filters == Filters::default();
+    let known: Option<&Facets> = if everything { generation.derived.get::<Facets>() } else { None };
+    let (own, shared): (Vec<FacetField>, Vec<FacetField>) = if with_facets && known.is_none() {
         FACET_FIELDS.iter().partition(|f| filters.own(**f).is_some())
     } else {
         (Vec::new(), Vec::new())
@@ -239,6 +242,11 @@ pub(crate) fn ranked(
             FacetField::Topic => facets.topic = counts,
             FacetField::Year => facets.year = counts,
         }
+    }
+    match known {
+        Some(known) => facets = known.clone(),
+        None if everything => generation.derived.set(facets.clone()),
+        None => {}
     }
     Ok(Ranked { searcher, text, total, page, facets, partial_match })
 }
