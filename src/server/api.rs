@@ -24,9 +24,15 @@ where
     T: Send + 'static,
     F: FnOnce(&Generation, &Glossary) -> Result<T, ApiError> + Send + 'static,
 {
+    let permit = state.engine.clone().acquire_owned().await.map_err(|e| ApiError::internal(&e))?;
     let generation = state.index.current();
     let glossary = state.glossary.load_full();
-    tokio::task::spawn_blocking(move || f(&generation, &glossary)).await.map_err(|e| ApiError::internal(&e))?
+    tokio::task::spawn_blocking(move || {
+        let _permit = permit;
+        f(&generation, &glossary)
+    })
+    .await
+    .map_err(|e| ApiError::internal(&e))?
 }
 
 /// Parses the search parameters (plus `extra` keys) against the live generation's vocabulary.
