@@ -36,25 +36,10 @@ open(sys.argv[1] + '/paths-full.txt', 'w').write('\n'.join(paths) + '\n')
 open(sys.argv[1] + '/paths-page.txt', 'w').write('\n'.join(p + '&facets=false&snippets=false' for p in paths) + '\n')
 PY
 for mode in full page; do
-cat > "$WORK/mix-$mode.lua" <<LUA
-local paths = {}
-for line in io.lines("$WORK/paths-$mode.txt") do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT p50=%.2fms p90=%.2fms p99=%.2fms rps=%.0f errors=%d\\n",
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    summary.requests / (summary.duration / 1e6),
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout))
-end
-LUA
   for c in 1 16; do
     threads=$(( c < 2 ? 1 : 2 ))
-    wrk -t"$threads" -c"$c" -d3s --timeout 30s -s "$WORK/mix-$mode.lua" "http://127.0.0.1:$PORT" >/dev/null   # warm-up
-    printf '%-5s concurrency %-3s ' "$mode" "$c"
-    wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --timeout 30s --latency -s "$WORK/mix-$mode.lua" "http://127.0.0.1:$PORT" | grep RESULT
+    wrk -t"$threads" -c"$c" -d3s --timeout 30s -s benches/mix.lua "http://127.0.0.1:$PORT" -- "$WORK/paths-$mode.txt" >/dev/null   # warm-up
+    wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --timeout 30s -s benches/mix.lua "http://127.0.0.1:$PORT" -- "$WORK/paths-$mode.txt" \
+      | awk -v m="$mode" -v c="$c" '/^RESULT/ { printf "%-5s concurrency %-3s p50=%sms p90=%sms p99=%sms rps=%.0f errors=%s\n", m, c, $2, $3, $4, $5, $6 }'
   done
 done

@@ -148,23 +148,10 @@ for engine, ps in paths.items():
 PY
 load() { # ENGINE CONCURRENCY -> "p50 p90 p99 rps errors"
   local threads=$(( $2 < 2 ? 1 : 2 ))
-  cat > "$WORK/mix-$1.lua" <<LUA
-local paths = {}
-for line in io.lines("$WORK/paths-$1.txt") do paths[#paths + 1] = line end
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1])
-end
-done = function(summary, latency, requests)
-  io.write(string.format("RESULT %.2f %.2f %.2f %.1f %d\\n",
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    summary.requests / (summary.duration / 1e6),
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.status + summary.errors.timeout))
-end
-LUA
-  wrk -t"$threads" -c"$2" -d3s --timeout 30s -s "$WORK/mix-$1.lua" "http://127.0.0.1:${PORT[$1]}" >/dev/null  # warm-up
-  wrk -t"$threads" -c"$2" -d"${SECONDS_PER_RUN}s" --timeout 30s -s "$WORK/mix-$1.lua" "http://127.0.0.1:${PORT[$1]}" | sed -n 's/^RESULT //p'
+  local url="http://127.0.0.1:${PORT[$1]}"
+  wrk -t"$threads" -c"$2" -d3s --timeout 30s -s benches/mix.lua "$url" -- "$WORK/paths-$1.txt" >/dev/null  # warm-up
+  wrk -t"$threads" -c"$2" -d"${SECONDS_PER_RUN}s" --timeout 30s -s benches/mix.lua "$url" -- "$WORK/paths-$1.txt" \
+    | sed -n 's/^RESULT //p'
 }
 
 # --- speed: the synthetic corpus ----------------------------------------------------------------
