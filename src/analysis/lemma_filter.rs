@@ -10,8 +10,7 @@
 //!
 //! The filter expects lowercase input (and ASCII-folded input when built for the folded field).
 
-use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use tantivy::tokenizer::{Token, TokenFilter, TokenStream, Tokenizer};
@@ -25,19 +24,17 @@ pub struct PolishLemmaFilter {
     dict: &'static Lemmatizer,
     /// Fixed points of the gazetteer's names (empty: no gazetteer).
     names: Arc<HashSet<String>>,
-    /// Identifies this analysis (dictionary and gazetteer) for the term caches.
-    key: (bool, u64),
 }
 
 impl PolishLemmaFilter {
     /// The filter over the embedded SGJP dictionary; `folded` for ASCII-folded tokens.
     pub fn sgjp(folded: bool) -> PolishLemmaFilter {
-        PolishLemmaFilter { dict: sgjp(folded), names: Arc::default(), key: (folded, 0) }
+        PolishLemmaFilter { dict: sgjp(folded), names: Arc::default() }
     }
 
     /// The same, with a corpus's gazetteer of names the dictionary does not know.
     pub fn with_gazetteer(folded: bool, gazetteer: &Gazetteer) -> PolishLemmaFilter {
-        PolishLemmaFilter { dict: sgjp(folded), names: gazetteer.fixed_points(folded), key: (folded, gazetteer.id()) }
+        PolishLemmaFilter { dict: sgjp(folded), names: gazetteer.fixed_points(folded) }
     }
 }
 
@@ -45,26 +42,8 @@ impl TokenFilter for PolishLemmaFilter {
     type Tokenizer<T: Tokenizer> = PolishLemmaTokenizer<T>;
 
     fn transform<T: Tokenizer>(self, inner: T) -> PolishLemmaTokenizer<T> {
-        PolishLemmaTokenizer { dict: self.dict, names: self.names, key: self.key, inner }
+        PolishLemmaTokenizer { dict: self.dict, names: self.names, inner }
     }
-}
-
-/// Most distinct words whose terms a thread remembers per analysis. Word frequencies follow
-/// Zipf's law, so a small cache answers most tokens without a dictionary lookup or a stemmer run
-/// (the lookup was the largest cost of indexing after tantivy's own postings, and of snippets).
-const CACHE_WORDS: usize = 50_000;
-
-/// Most analyses (dictionary and gazetteer pairs) a thread keeps caches for; past that (after
-/// many reindexes) the caches start over.
-const CACHED_ANALYSES: usize = 4;
-
-type TermCache = HashMap<String, Box<[String]>>;
-
-thread_local! {
-    /// Per thread, so no lock is shared; keyed by the analysis (dictionary and gazetteer), since
-    /// the terms of a word depend on both. Analyzers are cloned for every search and snippet, so
-    /// a cache inside the analyzer would start empty each time.
-    static CACHES: RefCell<HashMap<(bool, u64), TermCache>> = RefCell::new(HashMap::new());
 }
 
 /// The tokenizer [`PolishLemmaFilter`] wraps around its input.
@@ -72,7 +51,6 @@ thread_local! {
 pub struct PolishLemmaTokenizer<T> {
     dict: &'static Lemmatizer,
     names: Arc<HashSet<String>>,
-    key: (bool, u64),
     inner: T,
 }
 
@@ -83,7 +61,6 @@ impl<T: Tokenizer> Tokenizer for PolishLemmaTokenizer<T> {
         PolishLemmaStream {
             dict: self.dict,
             names: &self.names,
-            key: self.key,
             tail: self.inner.token_stream(text),
             stemmer: stemmer(),
             pending: Vec::new(),
@@ -99,8 +76,6 @@ fn stemmer() -> frostem::Stemmer {
 pub struct PolishLemmaStream<'a, S> {
     dict: &'static Lemmatizer,
     names: &'a HashSet<String>,
-    /// Which thread-local cache serves this analysis.
-    key: (bool, u64),
     tail: S,
     stemmer: frostem::Stemmer,
     /// Further terms of the last token, emitted next at the same position (popped from the end).
@@ -138,25 +113,15 @@ impl<S: TokenStream> TokenStream for PolishLemmaStream<'_, S> {
         if !self.tail.advance() {
             return false;
         }
+        // Each word reaches this filter once per thread and analysis: `CachedWordTokenizer`
+        // remembers the terms, so they are computed here without a cache of their own.
         let token = self.tail.token_mut();
-        let (dict, names, stemmer, pending) = (self.dict, self.names, &self.stemmer, &mut self.pending);
-        CACHES.with_borrow_mut(|caches| {
-            if !caches.contains_key(&self.key) && caches.len() >= CACHED_ANALYSES {
-                caches.clear();
-            }
-            let cache = caches.entry(self.key).or_default();
-            if !cache.contains_key(&token.text) {
-                if cache.len() >= CACHE_WORDS {
-                    cache.clear();
-                }
-                cache.insert(token.text.clone(), terms_of(dict, names, stemmer, &token.text).into_boxed_slice());
-            }
-            // The first term replaces the token now; the others follow at its position.
-            if let Some((first, rest)) = cache.get(&token.text).and_then(|t| t.split_first()) {
-                pending.extend(rest.iter().rev().cloned());
-                token.text.clone_from(first);
-            }
-        });
+        let mut terms = terms_of(self.dict, self.names, &self.stemmer, &token.text);
+        // The first term replaces the token now; the others follow at its position.
+        self.pending.extend(terms.drain(1..).rev());
+        if let Some(first) = terms.pop() {
+            token.text = first;
+        }
         true
     }
 
