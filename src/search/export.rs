@@ -57,7 +57,7 @@ pub fn histogram(
     req: &SearchRequest,
     interval: Interval,
 ) -> Result<Histogram> {
-    let p = prepare(generation, glossary, req)?;
+    let p = prepare(generation, glossary, req, false)?;
     let mut collector = FacetCollector::for_field(schema::YEAR_MONTH);
     collector.add_facet(Facet::root());
     let years: Vec<(Facet, u64)> =
@@ -94,7 +94,7 @@ pub struct Matches {
 impl Matches {
     /// Runs the search.
     pub fn collect(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<Matches> {
-        let p = prepare(generation, glossary, req)?;
+        let p = prepare(generation, glossary, req, req.sort == Sort::Relevance)?;
         let all = TopDocs::with_limit(p.total.max(1) as usize);
         let docs: Vec<DocAddress> = match req.sort {
             Sort::Relevance => {

@@ -131,7 +131,7 @@ fn any_term(terms: Vec<Term>) -> Option<Box<dyn Query>> {
     Some(Box::new(BooleanQuery::new(clauses)))
 }
 
-/// A request turned into queries: the text part, the text with all filters, and what it matches.
+/// A request turned into its query (text and filters, relaxed when too few match) and its count.
 pub(crate) struct Prepared {
     searcher: Searcher,
     full: Box<dyn Query>,
@@ -141,8 +141,13 @@ pub(crate) struct Prepared {
 }
 
 /// Builds the queries of a request and counts its matches (relaxing a search that cannot fill a
-/// page, see [`rank::RELAX_BELOW`]).
-pub(crate) fn prepare(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<Prepared> {
+/// page, see [`rank::RELAX_BELOW`]); with `proximity`, the bonus a relevance order needs.
+pub(crate) fn prepare(
+    generation: &Generation,
+    glossary: &Glossary,
+    req: &SearchRequest,
+    proximity: bool,
+) -> Result<Prepared> {
     let searcher = generation.searcher();
     let f = &generation.fields;
     let ast = query::parse(&req.q, glossary);
@@ -157,7 +162,7 @@ pub(crate) fn prepare(generation: &Generation, glossary: &Glossary, req: &Search
         full = filters.apply(text.as_ref(), None);
         total = searcher.search(full.as_ref(), &Count)? as u64;
     }
-    let near = builder.proximity(&ast.should);
+    let near = if proximity { builder.proximity(&ast.should) } else { None };
     drop(builder);
     Ok(Prepared { searcher, full, total, near })
 }
@@ -175,7 +180,7 @@ fn relaxed(strict: Box<dyn Query>, ast: &query::QueryAst, builder: &mut query::Q
 }
 
 /// The ranked part of a search: the text query finally used, the total, the page, the counts of
-/// the facets asked for, and whether the query was relaxed to fill the page.
+/// the facets (when the request asks for them), and whether the query was relaxed to fill the page.
 pub(crate) struct Ranked {
     searcher: Searcher,
     text: Box<dyn Query>,
@@ -187,23 +192,18 @@ pub(crate) struct Ranked {
 
 /// Ranks `req`: the total, the page and the facets of the strict query are gathered in one pass;
 /// a second pass only when the query must be relaxed to fill a page.
-pub(crate) fn ranked(
-    generation: &Generation,
-    glossary: &Glossary,
-    req: &SearchRequest,
-    with_facets: bool,
-) -> Result<Ranked> {
+pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<Ranked> {
     let searcher = generation.searcher();
     let f = &generation.fields;
     let ast = query::parse(&req.q, glossary);
     let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher));
     let filters = FilterQueries::new(f, &req.filters);
+    // Browsing everything: the facets are those of the whole generation, counted once.
+    let everything = req.facets && req.q.is_empty() && req.filters == Filters::default();
+    let known: Option<&Facets> = if everything { generation.derived.get::<Facets>() } else { None };
     // Facets without a filter of their own are counted in the same pass as the total and the
     // page; each of the others over the query without its own filter.
-    // Browsing everything: the facets are those of the whole generation, counted once.
-    let everything = with_facets && req.q.is_empty() && req.filters == Filters::default();
-    let known: Option<&Facets> = if everything { generation.derived.get::<Facets>() } else { None };
-    let (own, shared): (Vec<FacetField>, Vec<FacetField>) = if with_facets && known.is_none() {
+    let (own, shared): (Vec<FacetField>, Vec<FacetField>) = if req.facets && known.is_none() {
         FACET_FIELDS.iter().partition(|f| filters.own(**f).is_some())
     } else {
         (Vec::new(), Vec::new())
@@ -255,7 +255,7 @@ pub(crate) fn ranked(
 pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
     let started = Instant::now();
     let f = &generation.fields;
-    let Ranked { searcher, text, total, page, facets, partial_match } = ranked(generation, glossary, req, req.facets)?;
+    let Ranked { searcher, text, total, page, facets, partial_match } = ranked(generation, glossary, req)?;
     let question_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.question, f.question_ascii)?;
     let answer_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.answers, f.answers_ascii)?;
     let mut hits = Vec::with_capacity(page.len());

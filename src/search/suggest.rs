@@ -68,7 +68,7 @@ pub fn suggest(generation: &Generation, glossary: &Glossary, q: &str, limit: usi
             facets: false,
             snippets: false,
         };
-        let ranked = ranked(generation, glossary, &req, false)?;
+        let ranked = ranked(generation, glossary, &req)?;
         let mut out = Vec::with_capacity(limit);
         for (_, addr) in ranked.page {
             let rec = load_record(&ranked.searcher, &generation.fields, addr)?;
