@@ -90,11 +90,27 @@ fn an_index_from_another_analysis_version_is_rebuilt_not_misread() {
         String::from_utf8_lossy(&search.stderr)
     );
     // Commands that can build do so from the corpus.
-    let eval = lawka(
-        work,
-        &["eval", "--queries", &format!("{}/tests/eval/queries-residents.json", env!("CARGO_MANIFEST_DIR"))],
-    );
+    let eval = lawka(work, &["eval", "--set", &format!("{}/tests/eval", env!("CARGO_MANIFEST_DIR"))]);
     assert!(eval.status.success(), "{}", String::from_utf8_lossy(&eval.stderr));
     assert_ne!(std::fs::read_to_string(work.join("index/CURRENT")).unwrap().trim(), current);
     assert!(lawka(work, &["search", "tramwaj"]).status.success());
+}
+
+#[test]
+fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let index = shared().index_dir.display().to_string();
+    let out = lawka(root, &["eval", "--index", &index]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in ["tests/eval ", "tests/eval/holdout", "related questions", "other_language"] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    // The "all" row has one figure per set: 32 dev queries and 71 holdout queries.
+    let all = text.lines().find(|l| l.starts_with("all")).expect("an all row");
+    assert!(all.contains(" 32 ") && all.contains(" 71 "), "{all}");
+    // --related belongs to --queries.
+    let bad = lawka(root, &["eval", "--index", &index, "--related", "tests/eval/related.json"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--related goes with --queries"));
 }
