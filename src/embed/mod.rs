@@ -135,7 +135,8 @@ impl Embedder {
             if !meta.is_file() {
                 return Err(EmbedError::Load { path: model_path.to_path_buf() });
             }
-            let model = ffi::Model::load(model_path).ok_or_else(|| EmbedError::Load { path: model_path.to_path_buf() })?;
+            let model =
+                ffi::Model::load(model_path).ok_or_else(|| EmbedError::Load { path: model_path.to_path_buf() })?;
             if model.dim() != DIM {
                 return Err(EmbedError::Load { path: model_path.to_path_buf() });
             }

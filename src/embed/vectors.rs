@@ -25,9 +25,10 @@ const VERSION: u32 = 1;
 
 /// How many words of a question's title and text are embedded.
 ///
-/// Answers are left out and the question is cut because e5 on one CPU thread costs ~6 ms per
-/// token (a whole question with its answers runs to ~1.5 s); the title and the first ~100 words
-/// (~128 XLM-R tokens of Polish) say what the question is about, which is what a query matches.
+/// Answers are left out and the question is cut because e5's cost on one CPU thread grows with the
+/// text (~0.3 s for a 110-token question, over a second for one with its long answers); the title
+/// and the first 90 words (~128 XLM-R tokens of Polish; every demo question fits, median 111
+/// tokens, max 147) say what the question asks, which is what a query matches.
 pub const PASSAGE_WORDS: usize = 90;
 
 /// The blake3 hash of an embedded text.
@@ -214,7 +215,8 @@ impl Vectors {
         let mut row = vec![0f32; dim];
         for _ in 0..count {
             let id = r.str().ok_or_else(|| bad("bad question id"))?;
-            let hash = ContentHash(r.take(32).ok_or_else(|| bad("truncated"))?.try_into().map_err(|_| bad("truncated"))?);
+            let hash =
+                ContentHash(r.take(32).ok_or_else(|| bad("truncated"))?.try_into().map_err(|_| bad("truncated"))?);
             let raw = r.take(2 * dim).ok_or_else(|| bad("truncated"))?;
             for (slot, h) in row.iter_mut().zip(raw.chunks_exact(2)) {
                 *slot = f16::from_le_bytes([h[0], h[1]]).to_f32();
@@ -358,7 +360,10 @@ mod tests {
 
     #[test]
     fn the_passage_is_the_title_then_the_first_words_of_the_question() {
-        assert_eq!(passage_text("Dziura  w jezdni", "Na ulicy\nKrakusa jest\tdziura."), "Dziura w jezdni Na ulicy Krakusa jest dziura.");
+        assert_eq!(
+            passage_text("Dziura  w jezdni", "Na ulicy\nKrakusa jest\tdziura."),
+            "Dziura w jezdni Na ulicy Krakusa jest dziura."
+        );
         let long = "słowo ".repeat(500);
         assert_eq!(passage_text("Tytuł", &long).split(' ').count(), PASSAGE_WORDS);
     }
@@ -414,7 +419,8 @@ mod tests {
 
     #[test]
     fn a_rebuild_embeds_only_new_and_changed_questions() {
-        let first = passages(&[("m/1", "Dziura w jezdni na Krakusa"), ("m/2", "Wycinka drzew"), ("m/3", "Korki na Alejach")]);
+        let first =
+            passages(&[("m/1", "Dziura w jezdni na Krakusa"), ("m/2", "Wycinka drzew"), ("m/3", "Korki na Alejach")]);
         let mut calls = Vec::new();
         let (v1, s1) = update::<()>(None, "m", 4, &first, |p| {
             calls.push(p.id.clone());
@@ -425,7 +431,8 @@ mod tests {
         assert_eq!(calls, ["m/1", "m/2", "m/3"]);
 
         // m/2 edited, m/3 removed, m/4 new: only m/2 and m/4 are embedded again.
-        let second = passages(&[("m/1", "Dziura w jezdni na Krakusa"), ("m/2", "Wycinka starych drzew"), ("m/4", "Śmieci")]);
+        let second =
+            passages(&[("m/1", "Dziura w jezdni na Krakusa"), ("m/2", "Wycinka starych drzew"), ("m/4", "Śmieci")]);
         calls.clear();
         let (v2, s2) = update::<()>(Some(&v1), "m", 4, &second, |p| {
             calls.push(p.id.clone());
