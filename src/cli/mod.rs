@@ -2,6 +2,7 @@
 
 mod analyze;
 mod check;
+mod embed;
 mod eval;
 mod index;
 mod search;
@@ -37,6 +38,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Print the terms the Polish analysis makes of a text, word by word.
     Analyze(analyze::Args),
+    /// Compute the corpus's question vectors for dense retrieval, reusing those whose text is unchanged.
+    Embed(embed::Args),
     /// Write a synthetic corpus of any size (sentences sampled from a real one), for benchmarks.
     Synth(synth::Args),
 }
@@ -109,6 +112,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(a) => eval::run(a),
         Command::Analyze(a) => analyze::run(a),
         Command::Synth(a) => synth::run(a),
+        Command::Embed(a) => embed::run(a),
     }
 }
 
