@@ -113,7 +113,9 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
     let bad = lawka(root, &["eval", "--index", &index, "--related", "tests/eval/related.json"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--related goes with --queries"));
+}
 
+#[test]
 fn embed_reuses_the_shipped_vectors_and_embeds_only_a_changed_question() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus");
