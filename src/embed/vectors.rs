@@ -169,6 +169,26 @@ impl Vectors {
         scored
     }
 
+    /// The `k` rows closest to `query` as (row, id, cosine), highest first.
+    pub fn nearest_rows(&self, query: &[f32], k: usize) -> Vec<(usize, &str, f32)> {
+        if query.len() != self.dim || k == 0 {
+            return Vec::new();
+        }
+        let mut scored: Vec<(usize, f32)> = (0..self.ids.len()).map(|i| (i, dot(self.row(i), query))).collect();
+        let by_score = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+        if scored.len() > k {
+            scored.select_nth_unstable_by(k - 1, by_score);
+            scored.truncate(k);
+        }
+        scored.sort_unstable_by(by_score);
+        scored.into_iter().map(|(i, s)| (i, self.ids[i].as_str(), s)).collect()
+    }
+
+    /// The vector at `row` (see [`Vectors::nearest_rows`]).
+    pub fn row_at(&self, row: usize) -> &[f32] {
+        self.row(row)
+    }
+
     fn row(&self, i: usize) -> &[f32] {
         &self.data[i * self.dim..(i + 1) * self.dim]
     }

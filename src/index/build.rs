@@ -9,6 +9,7 @@ use tantivy::collector::Count;
 use tantivy::query::AllQuery;
 use tantivy::Index;
 
+use super::dense;
 use super::document::{question_language, to_document, Analyzers};
 use super::error::{IndexError, Result};
 use super::generation::{self, BuildLock, GenerationMeta, MeetingSummary};
@@ -45,6 +46,8 @@ pub struct BuildSummary {
     pub seconds: f64,
     /// Old generations and crashed builds removed afterwards.
     pub removed: Vec<String>,
+    /// Question vectors reused, embedded and missing (dense retrieval).
+    pub vectors: super::dense::VectorStats,
 }
 
 /// Progress events of a build, for a progress bar.
@@ -87,6 +90,15 @@ pub fn build(
     std::fs::create_dir(&work).map_err(|e| IndexError::io(format!("creating {}", work.display()), e))?;
 
     let meta = write_generation(&corpus, &work, &generation::generation_name(n), options, progress)?;
+    // Vectors: the corpus's cache first, then the live generation's (questions embedded by an
+    // earlier build), so a rebuild embeds only new and edited questions.
+    let live = generation::read_current(index_dir).ok().flatten().map(|name| index_dir.join(name).join(dense::FILE));
+    let corpus_cache = corpus_dir.join(dense::FILE);
+    let caches: Vec<&Path> = std::iter::once(corpus_cache.as_path()).chain(live.as_deref()).collect();
+    let (vectors, vector_stats) = dense::vectors_for(&corpus, &caches);
+    if !vectors.is_empty() {
+        vectors.write(&work.join(dense::FILE)).map_err(|e| IndexError::Verification(format!("writing the vectors: {e}")))?;
+    }
     generation::sync_tree(&work).map_err(|e| IndexError::io("syncing the new index", e))?;
     let name = generation::publish(index_dir, n).map_err(|e| IndexError::io("switching to the new index", e))?;
     let removed = generation::collect_garbage(index_dir).unwrap_or_else(|e| {
@@ -95,6 +107,7 @@ pub fn build(
     });
     progress.finish();
     Ok(BuildSummary {
+        vectors: vector_stats,
         generation: name,
         questions: meta.documents,
         meetings: meta.meetings.len(),

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 
+use super::dense::DenseIndex;
 use super::error::{IndexError, Result};
 use super::generation::{self, GenerationMeta};
 use super::schema::{self, Fields};
@@ -24,6 +25,8 @@ pub struct Generation {
     pub suggestions: Suggestions,
     /// A value computed from this generation once, on first need, and kept while it is open.
     pub derived: Derived,
+    /// The questions' vectors (dense retrieval), when the generation has them.
+    pub dense: Option<DenseIndex>,
     reader: IndexReader,
     /// Keeps garbage collection away from this generation while it is open.
     _in_use: generation::ReaderLock,
@@ -86,7 +89,8 @@ impl Generation {
         }
         let suggestions = Suggestions::read(&path.join(suggestions::FILE))
             .map_err(|e| IndexError::io(format!("reading {}", path.join(suggestions::FILE).display()), e))?;
-        Ok(Generation { index, fields, meta, suggestions, derived: Derived::default(), reader, _in_use: in_use })
+        let dense = DenseIndex::open(&path, &reader.searcher(), &fields);
+        Ok(Generation { index, fields, meta, suggestions, derived: Derived::default(), dense, reader, _in_use: in_use })
     }
 
     /// A searcher over the generation (cheap: shares the reader's segments).

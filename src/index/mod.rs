@@ -5,6 +5,7 @@
 //! is swapped whole, so no search ever sees a half-built index.
 
 mod build;
+pub mod dense;
 mod document;
 mod error;
 pub mod generation;
@@ -12,6 +13,7 @@ mod handle;
 pub mod schema;
 pub mod suggestions;
 
+pub use dense::{DenseIndex, VectorStats};
 pub use build::{build, BuildOptions, BuildSummary, NoProgress, Progress};
 pub use document::{date_value, MeetingRef, Record, StoredAnswer};
 pub use error::{IndexError, Result};

@@ -3,6 +3,7 @@
 //! Synchronous and free of HTTP: the server runs it on a blocking thread, the CLI calls it
 //! directly, and both get the same [`SearchResponse`].
 
+pub mod dense;
 pub mod error;
 pub mod eval;
 pub mod export;
@@ -214,7 +215,14 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         Sort::Relevance if req.offset < rank::PROXIMITY_WINDOW => builder.proximity(&ast.should),
         _ => None,
     };
-    let window = near.as_ref().map(|_| (req.offset + req.limit).max(rank::PROXIMITY_WINDOW));
+    // And by meaning, where the model is installed (see `dense`).
+    let dense = match req.sort {
+        Sort::Relevance if req.offset < rank::PROXIMITY_WINDOW && ast.has_positive() => {
+            dense::QueryDense::of(generation, &req.q)
+        }
+        _ => None,
+    };
+    let window = (near.is_some() || dense.is_some()).then(|| (req.offset + req.limit).max(rank::PROXIMITY_WINDOW));
     let mut text = builder.build(&ast, false);
     let mut collected = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
     let mut partial_match = false;
@@ -225,10 +233,37 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         collected = wider;
     }
     drop(builder);
+    // Questions near in meaning join the matches where the words cannot serve the query.
+    let mut joined: Vec<DocAddress> = Vec::new();
+    if let Some(d) = dense.as_ref().filter(|d| d.foreign || collected.total < rank::RELAX_BELOW) {
+        if let Some(ids) = any_term(d.additions().map(|id| Term::from_field_text(f.id, id)).collect()) {
+            let ids: Box<dyn Query> = Box::new(ConstScoreQuery::new(ids, 0.0));
+            let in_filters = searcher.search(filters.apply(ids.as_ref(), None).as_ref(), &TopDocs::with_limit(rank::DENSE_ADDED).order_by_score())?;
+            joined = in_filters.into_iter().map(|(_, a)| a).collect();
+            text = Box::new(BooleanQuery::new(vec![(Occur::Should, text), (Occur::Should, ids)]));
+            let wider = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
+            partial_match |= wider.total > collected.total;
+            collected = wider;
+        }
+    }
     let Collected { total, mut page, facets: mut counted } = collected;
     if let Some(near) = &near {
         let head = page.len().min(rank::PROXIMITY_WINDOW);
         rerank_by_proximity(&searcher, near.as_ref(), &mut page[..head])?;
+    }
+    if let Some(d) = &dense {
+        let mut head: Vec<(f32, DocAddress)> = page.iter().take(rank::PROXIMITY_WINDOW).copied().collect();
+        for a in joined {
+            if !head.iter().any(|(_, h)| *h == a) {
+                head.push((0.0, a));
+            }
+        }
+        d.fuse(&mut head);
+        let rest: Vec<(f32, DocAddress)> =
+            page.iter().skip(rank::PROXIMITY_WINDOW).filter(|(_, a)| !head.iter().any(|(_, h)| h == a)).copied().collect();
+        page = head.into_iter().chain(rest).collect();
+    }
+    if window.is_some() {
         page = page.into_iter().skip(req.offset).take(req.limit).collect();
     }
     for facet in own {

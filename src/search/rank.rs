@@ -50,3 +50,20 @@ pub const PROXIMITY_WEIGHT: f32 = 0.2;
 /// near the top can gain from it. A fixed window keeps pages consistent: the first 100 hits are
 /// in bonus order, the rest in base order, whatever page is asked.
 pub const PROXIMITY_WINDOW: usize = 100;
+
+/// Dense retrieval (see `search::dense`): how many nearest questions are ranked by meaning.
+pub const DENSE_CANDIDATES: usize = 100;
+
+/// How many of the nearest questions join the matches when the words cannot fill a page or the
+/// query is in another language.
+pub const DENSE_ADDED: usize = 10;
+
+/// The `k` of reciprocal-rank fusion (Cormack et al.'s 60): ranks far down either list still count
+/// a little, and neither list's first place dominates.
+pub const RRF_K: f32 = 60.0;
+
+/// Weight of the rank by meaning against the rank by words (1.0) for a Polish query.
+pub const DENSE_WEIGHT: f32 = 1.0;
+
+/// The same for a query in another language, whose words rarely match Polish text.
+pub const DENSE_WEIGHT_FOREIGN: f32 = 3.0;

@@ -1,0 +1,134 @@
+//! Dense retrieval beside BM25: the query embedded with the multilingual e5 model and compared
+//! with every question's vector (stored with the generation, see [`crate::index::dense`]).
+//!
+//! What it adds, and where:
+//! - **Order.** The best BM25 matches are reordered by reciprocal-rank fusion of their BM25 rank
+//!   and their rank by meaning, so a question that says the same thing in other words moves up.
+//! - **Recall where words fail.** When the words cannot fill a page (fewer than
+//!   [`rank::RELAX_BELOW`] matches even relaxed) or the query is not in Polish (Ukrainian and
+//!   English queries share few or no words with Polish answers), the questions nearest in meaning
+//!   join the matches, so totals, facets and exports count them like any match.
+//!
+//! Without the model (not installed, or `LAWKA_DENSE=off`) or without vectors in the generation,
+//! searches are BM25 only, exactly as before.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use tantivy::DocAddress;
+
+use super::rank;
+use crate::analysis;
+use crate::embed::Embedder;
+use crate::index::Generation;
+
+/// Environment switch: `off` serves BM25 only even where the model is installed.
+pub const ENV_SWITCH: &str = "LAWKA_DENSE";
+
+/// The process's model, loaded on first use; `None` when absent or switched off.
+pub fn embedder() -> Option<&'static Embedder> {
+    static EMBEDDER: OnceLock<Option<Embedder>> = OnceLock::new();
+    EMBEDDER
+        .get_or_init(|| {
+            if std::env::var(ENV_SWITCH).is_ok_and(|v| v.eq_ignore_ascii_case("off")) {
+                tracing::info!("dense retrieval switched off ({ENV_SWITCH}=off)");
+                return None;
+            }
+            match Embedder::open_default() {
+                Ok(e) => Some(e),
+                Err(e) => {
+                    tracing::info!(reason = %e, "dense retrieval off: searching with BM25 only");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+/// Whether searches on `generation` use dense retrieval.
+pub fn enabled(generation: &Generation) -> bool {
+    generation.dense.as_ref().is_some_and(|d| !d.is_empty()) && embedder().is_some()
+}
+
+/// A query's dense side: its nearest questions, best first, and whether it is in another language.
+pub(crate) struct QueryDense {
+    /// (address, id, cosine) of the nearest [`rank::DENSE_CANDIDATES`].
+    pub near: Vec<(DocAddress, String, f32)>,
+    /// Dense rank (0-based) of each of `near`.
+    pub rank: HashMap<DocAddress, usize>,
+    /// The query is not Polish: meaning weighs more than words.
+    pub foreign: bool,
+}
+
+impl QueryDense {
+    /// The dense side of `text`, or `None` where dense retrieval is off.
+    pub fn of(generation: &Generation, text: &str) -> Option<QueryDense> {
+        let dense = generation.dense.as_ref().filter(|d| !d.is_empty())?;
+        let embedder = embedder()?;
+        let vector = embedder.embed_query(text).ok()?;
+        let near: Vec<(DocAddress, String, f32)> = dense
+            .nearest(&vector, rank::DENSE_CANDIDATES)
+            .into_iter()
+            .map(|(addr, id, cos)| (addr, id.to_string(), cos))
+            .collect();
+        let rank = near.iter().enumerate().map(|(i, (addr, _, _))| (*addr, i)).collect();
+        Some(QueryDense { near, rank, foreign: is_foreign(text) })
+    }
+
+    /// The ids that join the matches when words alone cannot serve the query.
+    pub fn additions(&self) -> impl Iterator<Item = &str> {
+        self.near.iter().take(rank::DENSE_ADDED).map(|(_, id, _)| id.as_str())
+    }
+
+    /// Reorders `hits` (in BM25 order) by reciprocal-rank fusion with the dense ranks.
+    pub fn fuse(&self, hits: &mut [(f32, DocAddress)]) {
+        let dense_weight = if self.foreign { rank::DENSE_WEIGHT_FOREIGN } else { rank::DENSE_WEIGHT };
+        let mut fused: Vec<(f32, usize)> = hits
+            .iter()
+            .enumerate()
+            .map(|(i, (score, addr))| {
+                // A question that joined by meaning alone has no rank by words.
+                let words = if *score > 0.0 { rrf(i) } else { 0.0 };
+                let meaning = self.rank.get(addr).map_or(0.0, |&r| dense_weight * rrf(r));
+                (words + meaning, i)
+            })
+            .collect();
+        fused.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let reordered: Vec<(f32, DocAddress)> = fused.iter().map(|&(s, i)| (s, hits[i].1)).collect();
+        hits.copy_from_slice(&reordered);
+    }
+}
+
+/// Reciprocal-rank contribution of a 0-based rank.
+fn rrf(rank: usize) -> f32 {
+    1.0 / (rank::RRF_K + rank as f32 + 1.0)
+}
+
+/// Whether a query is written in another language than Polish: Cyrillic script, or a language
+/// the detector names with confidence (only for a few words or more: short queries are taken as
+/// Polish, like short documents).
+pub fn is_foreign(text: &str) -> bool {
+    if text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}')) {
+        return true;
+    }
+    text.split_whitespace().count() >= 3 && analysis::detect_language(text) != "pl"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn foreign_queries_are_told_from_polish_ones() {
+        assert!(is_foreign("де вивчити польську мову"));
+        assert!(is_foreign("how can I get a parking permit for residents"));
+        assert!(!is_foreign("wycinka drzew w parku"));
+        assert!(!is_foreign("swiatlo na przejsciu dla pieszych"));
+        assert!(!is_foreign("park"), "one word is too little to tell");
+    }
+
+    #[test]
+    fn reciprocal_ranks_decrease() {
+        assert!(rrf(0) > rrf(1) && rrf(1) > rrf(50));
+    }
+}
