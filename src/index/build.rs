@@ -97,7 +97,9 @@ pub fn build(
     let caches: Vec<&Path> = std::iter::once(corpus_cache.as_path()).chain(live.as_deref()).collect();
     let (vectors, vector_stats) = dense::vectors_for(&corpus, &caches);
     if !vectors.is_empty() {
-        vectors.write(&work.join(dense::FILE)).map_err(|e| IndexError::Verification(format!("writing the vectors: {e}")))?;
+        vectors
+            .write(&work.join(dense::FILE))
+            .map_err(|e| IndexError::Verification(format!("writing the vectors: {e}")))?;
     }
     generation::sync_tree(&work).map_err(|e| IndexError::io("syncing the new index", e))?;
     let name = generation::publish(index_dir, n).map_err(|e| IndexError::io("switching to the new index", e))?;

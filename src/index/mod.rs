@@ -13,8 +13,8 @@ mod handle;
 pub mod schema;
 pub mod suggestions;
 
-pub use dense::{DenseIndex, VectorStats};
 pub use build::{build, BuildOptions, BuildSummary, NoProgress, Progress};
+pub use dense::{DenseIndex, VectorStats};
 pub use document::{date_value, MeetingRef, Record, StoredAnswer};
 pub use error::{IndexError, Result};
 pub use generation::{GenerationMeta, MeetingSummary};

@@ -104,14 +104,28 @@ fn rrf(rank: usize) -> f32 {
     1.0 / (rank::RRF_K + rank as f32 + 1.0)
 }
 
-/// Whether a query is written in another language than Polish: Cyrillic script, or a language
-/// the detector names with confidence (only for a few words or more: short queries are taken as
-/// Polish, like short documents).
+/// Whether a query is written in another language than Polish: Cyrillic script, or mostly words
+/// that no form of Polish has (SGJP's folded dictionary knows every Polish form typed with or
+/// without Polish letters; a language detector cannot tell three words apart reliably).
 pub fn is_foreign(text: &str) -> bool {
     if text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}')) {
         return true;
     }
-    text.split_whitespace().count() >= 3 && analysis::detect_language(text) != "pl"
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphabetic())
+        // Short words are shared between languages ("to", "do", "is" is a Polish form too).
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| analysis::fold_polish(&w.to_lowercase()))
+        .collect();
+    if words.len() < 2 {
+        return false;
+    }
+    let dictionary = analysis::sgjp(true);
+    let mut lemmas = Vec::new();
+    let polish = words.iter().filter(|w| dictionary.lemmas(w, &mut lemmas)).count();
+    // Half the words unknown happens in Polish too (names, typos): then the detector decides.
+    polish * 2 < words.len()
+        || (polish * 2 == words.len() && whatlang::detect(text).is_some_and(|i| i.lang() != whatlang::Lang::Pol))
 }
 
 #[cfg(test)]
@@ -124,7 +138,12 @@ mod tests {
         assert!(is_foreign("how can I get a parking permit for residents"));
         assert!(!is_foreign("wycinka drzew w parku"));
         assert!(!is_foreign("swiatlo na przejsciu dla pieszych"));
+        assert!(is_foreign("wheelchair accessible trams"));
+        assert!(is_foreign("is the tap water in Krakow safe to drink"));
+        assert!(!is_foreign("krotkie swiatlo na przejsciu"));
+        assert!(!is_foreign("skatepakr dla mlodziezy"), "a typo among Polish words");
         assert!(!is_foreign("park"), "one word is too little to tell");
+        assert!(!is_foreign("Kocmyrzowska hałas"), "a street the dictionary lacks");
     }
 
     #[test]

@@ -238,7 +238,10 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     if let Some(d) = dense.as_ref().filter(|d| d.foreign || collected.total < rank::RELAX_BELOW) {
         if let Some(ids) = any_term(d.additions().map(|id| Term::from_field_text(f.id, id)).collect()) {
             let ids: Box<dyn Query> = Box::new(ConstScoreQuery::new(ids, 0.0));
-            let in_filters = searcher.search(filters.apply(ids.as_ref(), None).as_ref(), &TopDocs::with_limit(rank::DENSE_ADDED).order_by_score())?;
+            let in_filters = searcher.search(
+                filters.apply(ids.as_ref(), None).as_ref(),
+                &TopDocs::with_limit(rank::DENSE_ADDED).order_by_score(),
+            )?;
             joined = in_filters.into_iter().map(|(_, a)| a).collect();
             text = Box::new(BooleanQuery::new(vec![(Occur::Should, text), (Occur::Should, ids)]));
             let wider = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
@@ -259,8 +262,12 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
             }
         }
         d.fuse(&mut head);
-        let rest: Vec<(f32, DocAddress)> =
-            page.iter().skip(rank::PROXIMITY_WINDOW).filter(|(_, a)| !head.iter().any(|(_, h)| h == a)).copied().collect();
+        let rest: Vec<(f32, DocAddress)> = page
+            .iter()
+            .skip(rank::PROXIMITY_WINDOW)
+            .filter(|(_, a)| !head.iter().any(|(_, h)| h == a))
+            .copied()
+            .collect();
         page = head.into_iter().chain(rest).collect();
     }
     if window.is_some() {

@@ -20,7 +20,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{Searcher, Term};
+use tantivy::{DocAddress, Searcher, Term};
 
 use super::error::{Result, SearchError};
 use super::{load_record, response};
@@ -49,6 +49,9 @@ const RERANK_WINDOW: usize = 30;
 /// a question is about; the words decide, these break near-ties.
 const TOPIC_WEIGHT: f32 = 0.3;
 const UNIT_WEIGHT: f32 = 0.3;
+/// Weight of closeness in meaning (dense retrieval, scaled 0..1 over the candidates) against the
+/// normalised text score (1 for the best): equal, as for search.
+const MEANING_WEIGHT: f32 = 1.0;
 
 /// One related question.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -72,6 +75,8 @@ pub struct RelatedHit {
 struct SeedMeta {
     topics: Vec<String>,
     departments: Vec<String>,
+    /// The seed's meaning (dense retrieval), where the model and the vectors are there.
+    vector: Option<Vec<f32>>,
 }
 
 /// Questions related to question `id`, best first.
@@ -84,7 +89,11 @@ pub fn related_to_question(generation: &Generation, id: &QuestionId, limit: usiz
     let rec = load_record(&searcher, f, *addr)?;
     let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
     let answers = answers.join("\n\n");
-    let meta = SeedMeta { topics: rec.topics.clone(), departments: rec.departments.clone() };
+    let vector = super::dense::embedder()
+        .and(generation.dense.as_ref())
+        .and_then(|d| d.vector_of_id(&rec.id))
+        .map(<[f32]>::to_vec);
+    let meta = SeedMeta { topics: rec.topics.clone(), departments: rec.departments.clone(), vector };
     run(
         generation,
         &searcher,
@@ -98,7 +107,10 @@ pub fn related_to_question(generation: &Generation, id: &QuestionId, limit: usiz
 /// Questions related to a free text (treated as a question's text).
 pub fn related_to_text(generation: &Generation, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
     let searcher = generation.searcher();
-    run(generation, &searcher, ["", text, ""], &SeedMeta::default(), None, limit)
+    let vector =
+        super::dense::enabled(generation).then(super::dense::embedder).flatten().and_then(|e| e.embed_query(text).ok());
+    let meta = SeedMeta { vector, ..SeedMeta::default() };
+    run(generation, &searcher, ["", text, ""], &meta, None, limit)
 }
 
 fn run(
@@ -111,9 +123,15 @@ fn run(
 ) -> Result<Vec<RelatedHit>> {
     let f = &generation.fields;
     let terms = select_terms(searcher, generation, seed, exclude.is_some())?;
-    if terms.is_empty() {
+    // The questions nearest in meaning are candidates too, whatever their words.
+    let near: Vec<(DocAddress, f32)> = match (&meta.vector, &generation.dense) {
+        (Some(v), Some(d)) => d.nearest(v, RERANK_WINDOW + 1).into_iter().map(|(a, _, cos)| (a, cos)).collect(),
+        _ => Vec::new(),
+    };
+    if terms.is_empty() && near.is_empty() {
         return Ok(Vec::new());
     }
+    let has_terms = !terms.is_empty();
     let field_boosts = super::rank::FIELD_BOOSTS;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (folded, text, weight) in terms {
@@ -134,12 +152,29 @@ fn run(
     }
     let query = BooleanQuery::new(clauses);
     let window = RERANK_WINDOW.max(limit.clamp(1, MAX_RELATED));
-    let top = searcher.search(&query, &TopDocs::with_limit(window).order_by_score())?;
+    let mut top =
+        if has_terms { searcher.search(&query, &TopDocs::with_limit(window).order_by_score())? } else { Vec::new() };
     let best = top.first().map(|(s, _)| *s).unwrap_or(1.0).max(f32::EPSILON);
+    // Cosines spread between the nearest and the farthest candidate by meaning, as 1..0.
+    let (cos_hi, cos_lo) = (near.first().map_or(1.0, |n| n.1), near.last().map_or(0.0, |n| n.1));
+    let spread = (cos_hi - cos_lo).max(f32::EPSILON);
+    for (addr, _) in &near {
+        if !top.iter().any(|(_, a)| a == addr) {
+            top.push((0.0, *addr));
+        }
+    }
     let mut scored: Vec<(f32, Record)> = Vec::with_capacity(top.len());
     for (score, addr) in top {
         let rec = load_record(searcher, f, addr)?;
+        if exclude == Some(rec.id.as_str()) {
+            continue;
+        }
+        let meaning = match (&meta.vector, &generation.dense) {
+            (Some(v), Some(d)) => d.cosine(v, addr).map_or(0.0, |cos| ((cos - cos_lo) / spread).clamp(0.0, 1.0)),
+            _ => 0.0,
+        };
         let s = score / best
+            + MEANING_WEIGHT * meaning
             + TOPIC_WEIGHT * overlap(&meta.topics, &rec.topics)
             + UNIT_WEIGHT * overlap(&meta.departments, &rec.departments);
         scored.push((s, rec));

@@ -163,6 +163,11 @@ pub struct Health {
     generation: String,
     /// When it was built, RFC 3339.
     built_at: String,
+    /// `hybrid` (BM25 fused with the multilingual embedding model) or `bm25` (the model is not
+    /// installed, is switched off with `LAWKA_DENSE=off`, or the generation has no vectors).
+    retrieval: &'static str,
+    /// Questions of the live index with a vector (dense retrieval covers these).
+    vectors: usize,
 }
 
 /// `GET /healthz`.
@@ -173,5 +178,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         documents: g.meta.documents,
         generation: g.meta.generation.clone(),
         built_at: g.meta.built_at.clone(),
+        retrieval: if search::dense::enabled(&g) { "hybrid" } else { "bm25" },
+        vectors: g.dense.as_ref().map_or(0, |d| d.len()),
     })
 }
