@@ -1,0 +1,324 @@
+//! Reading krakow.pl's pages (`../shared/notes/krakow-pages.md`) with an HTML parser: the listing
+//! of meetings and one meeting's article.
+//!
+//! The pages' exact markup is not known to the project, only their rendered text and its order,
+//! so the article is read as the browser shows it: a sequence of text blocks (paragraphs, list
+//! items, headings, accordion buttons) in document order, with menus, headers, footers and
+//! scripts left out. Items are heading-like blocks (a heading, an accordion button, a `<summary>`,
+//! a `<dt>` or a wholly bold paragraph) numbered `N. `; answers are the paragraphs led by a unit
+//! abbreviation and a colon, and unprefixed paragraphs belong to the unit before them.
+
+use scraper::{ElementRef, Html, Node, Selector};
+use time::{Date, Month};
+use url::Url;
+
+/// One link of the listing: a meeting's article.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ListingLink {
+    /// The link text without the date: `Spotkanie w Bronowicach Wielkich`.
+    pub title: String,
+    /// What follows `Spotkanie`: `w Bronowicach Wielkich`, `online`, `z uczniami ...`.
+    pub place: String,
+    /// The date in the link text.
+    pub date: Date,
+    /// The article, resolved against the listing's address.
+    pub url: Url,
+}
+
+/// One article as read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Article {
+    /// The heading.
+    pub heading: String,
+    /// The lead sentence (the first paragraph that gives a date), if any.
+    pub lead: Option<String>,
+    /// The date in the lead.
+    pub date: Option<Date>,
+    /// The "stan na <date>" stamp.
+    pub updated: Option<Date>,
+    /// The numbered items, in page order.
+    pub items: Vec<Item>,
+}
+
+/// One numbered item: the resident's question and the answers under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Item {
+    /// The number as written.
+    pub number: u32,
+    /// The question's paragraphs.
+    pub question: Vec<String>,
+    /// The answers in order, each led by its unit abbreviation.
+    pub answers: Vec<RawAnswer>,
+}
+
+/// An answer as read: the abbreviation as written and its paragraphs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RawAnswer {
+    /// `ZDMK`, `TŁ`, ...
+    pub abbreviation: String,
+    /// The paragraphs, the first without its prefix.
+    pub paragraphs: Vec<String>,
+}
+
+const MONTHS: [&str; 12] = [
+    "stycznia",
+    "lutego",
+    "marca",
+    "kwietnia",
+    "maja",
+    "czerwca",
+    "lipca",
+    "sierpnia",
+    "września",
+    "października",
+    "listopada",
+    "grudnia",
+];
+
+/// The first `<day> <month in the genitive> <year>` in a text.
+pub fn polish_date(text: &str) -> Option<Date> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || c == '(' || c == ')' || c == ',' || c == ':')
+        .filter(|w| !w.is_empty())
+        .collect();
+    words.windows(3).find_map(|w| {
+        let day: u8 = w[0].trim_end_matches('.').parse().ok()?;
+        let month = MONTHS.iter().position(|m| w[1].eq_ignore_ascii_case(m))?;
+        let year = w[2].trim_end_matches(['.', 'r']);
+        if year.len() != 4 {
+            return None;
+        }
+        let year: i32 = year.parse().ok()?;
+        Date::from_calendar_date(year, Month::try_from(month as u8 + 1).ok()?, day).ok()
+    })
+}
+
+fn selector(s: &str) -> Selector {
+    Selector::parse(s).expect("a constant selector parses")
+}
+
+/// Whitespace-collapsed text of an element, with `<br>` read as a space.
+fn text_of(el: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    for node in el.descendants() {
+        match node.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) if e.name() == "br" => out.push(' '),
+            _ => {}
+        }
+    }
+    out.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Elements whose contents are never page text.
+const HIDDEN: [&str; 9] = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"];
+/// Elements read as one block of text each.
+const BLOCKS: [&str; 14] = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "button", "summary", "dt", "dd", "td", "th"];
+/// Of those, the ones that can open an item.
+const HEADING_LIKE: [&str; 9] = ["h1", "h2", "h3", "h4", "h5", "h6", "button", "summary", "dt"];
+
+fn is_hidden(el: ElementRef<'_>) -> bool {
+    el.ancestors().any(|n| n.value().as_element().is_some_and(|e| HIDDEN.contains(&e.name())))
+}
+
+/// Reads the listing: every link worded `Spotkanie <where> (<date> r.)`, in page order, each
+/// resolved against `base`.
+pub fn listing(html: &str, base: &Url) -> Vec<ListingLink> {
+    let doc = Html::parse_document(html);
+    let mut out = Vec::new();
+    for a in doc.select(&selector("a[href]")) {
+        if is_hidden(a) {
+            continue;
+        }
+        let text = text_of(a);
+        let Some(rest) = text.strip_prefix("Spotkanie ") else { continue };
+        let Some((place, tail)) = rest.rsplit_once('(') else { continue };
+        let Some(date) = polish_date(tail) else { continue };
+        let Some(href) = a.value().attr("href") else { continue };
+        let Ok(url) = base.join(href.trim()) else { continue };
+        let place = place.trim().to_string();
+        out.push(ListingLink { title: format!("Spotkanie {place}"), place, date, url });
+    }
+    out
+}
+
+/// A block of the article's text.
+struct Block {
+    text: String,
+    heading_like: bool,
+}
+
+fn blocks(doc: &Html) -> Vec<Block> {
+    let all = selector(&BLOCKS.join(", "));
+    let mut out = Vec::new();
+    for el in doc.select(&all) {
+        if is_hidden(el) {
+            continue;
+        }
+        // A block holding other blocks is read through them, so no text is read twice.
+        let holds_blocks =
+            el.descendants().skip(1).any(|n| n.value().as_element().is_some_and(|e| BLOCKS.contains(&e.name())));
+        if holds_blocks {
+            continue;
+        }
+        let text = text_of(el);
+        if text.is_empty() {
+            continue;
+        }
+        let name = el.value().name();
+        let wholly_bold = name == "p" && {
+            let children: Vec<ElementRef<'_>> = el.children().filter_map(ElementRef::wrap).collect();
+            children.len() == 1 && matches!(children[0].value().name(), "strong" | "b") && text_of(children[0]) == text
+        };
+        // A list item stays one, so an answer's list reads as a list in the corpus.
+        let text = if name == "li" { format!("- {text}") } else { text };
+        out.push(Block { text, heading_like: HEADING_LIKE.contains(&name) || wholly_bold });
+    }
+    out
+}
+
+/// `N. text` → (N, text).
+fn numbered(text: &str) -> Option<(u32, &str)> {
+    let (n, rest) = text.split_once('.')?;
+    if n.is_empty() || n.len() > 4 || !n.bytes().all(|b| b.is_ascii_digit()) || !rest.starts_with(' ') {
+        return None;
+    }
+    let rest = rest.trim();
+    (!rest.is_empty()).then(|| (n.parse().ok(), rest)).and_then(|(n, r)| Some((n?, r)))
+}
+
+/// `ZDMK: text` → (`ZDMK`, text): an abbreviation is 2 to 8 capital letters (Polish ones too).
+pub fn unit_prefix(text: &str) -> Option<(&str, &str)> {
+    let (abbr, rest) = text.split_once(':')?;
+    let abbr = abbr.trim_end();
+    let n = abbr.chars().count();
+    let shaped = (2..=8).contains(&n) && abbr.chars().all(|c| c.is_uppercase() && c.is_alphabetic());
+    shaped.then(|| (abbr, rest.trim()))
+}
+
+/// Whether a block heads the questions ("Pytania i odpowiedzi", "Pytania, poruszone tematy i
+/// odpowiedzi").
+fn is_questions_heading(text: &str) -> bool {
+    let t = text.to_lowercase();
+    t.starts_with("pytania i odpowiedzi") || t.starts_with("pytania, poruszone tematy i odpowiedzi")
+}
+
+/// Reads an article.
+pub fn article(html: &str) -> Article {
+    let doc = Html::parse_document(html);
+    let heading = doc.select(&selector("h1")).find(|h| !is_hidden(*h)).map(text_of).unwrap_or_default();
+    let mut lead = None;
+    let mut date = None;
+    let mut updated = None;
+    let mut in_questions = false;
+    let mut items: Vec<Item> = Vec::new();
+    for block in blocks(&doc) {
+        let text = block.text;
+        if items.is_empty() {
+            if let Some(i) = text.find("stan na ") {
+                updated = updated.or_else(|| polish_date(&text[i..]));
+            }
+        }
+        if !in_questions {
+            if is_questions_heading(&text) {
+                in_questions = true;
+            } else if lead.is_none() && !block.heading_like {
+                if let Some(d) = polish_date(&text) {
+                    lead = Some(text);
+                    date = Some(d);
+                }
+            }
+            continue;
+        }
+        if block.heading_like {
+            if let Some((number, question)) = numbered(&text) {
+                items.push(Item { number, question: vec![question.to_string()], answers: Vec::new() });
+                continue;
+            }
+        }
+        let Some(item) = items.last_mut() else { continue };
+        match unit_prefix(&text) {
+            Some((abbr, rest)) => item.answers.push(RawAnswer {
+                abbreviation: abbr.to_string(),
+                paragraphs: if rest.is_empty() { Vec::new() } else { vec![rest.to_string()] },
+            }),
+            None => match item.answers.last_mut() {
+                Some(a) => a.paragraphs.push(text),
+                None => item.question.push(text),
+            },
+        }
+    }
+    Article { heading, lead, date, updated, items }
+}
+
+/// The city's document number in any of an article's URL forms: `/start/<id>,artykul,<slug>.html`,
+/// `/dzielnice/<id>,artykul,<slug>.html`, `get_html.php?dok_id=<id>`, `getHtml/?dok_id=<id>`.
+pub fn dok_id(url: &Url) -> Option<u64> {
+    if let Some((_, v)) = url.query_pairs().find(|(k, _)| k == "dok_id") {
+        return v.parse().ok();
+    }
+    let last = url.path_segments()?.next_back()?;
+    let (id, rest) = last.split_once(',')?;
+    rest.starts_with("artykul,").then(|| id.parse().ok()).flatten()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_in_polish() {
+        let d = polish_date("Spotkanie w Bronowicach (24 czerwca 2024 r.)").unwrap();
+        assert_eq!(d, Date::from_calendar_date(2024, Month::June, 24).unwrap());
+        let d = polish_date("aktualizacja: stan na 12 sierpnia 2025 r.):").unwrap();
+        assert_eq!(d, Date::from_calendar_date(2025, Month::August, 12).unwrap());
+        assert!(polish_date("31 lutego 2025 r.").is_none());
+        assert!(polish_date("24 czerwiec 2024").is_none());
+    }
+
+    #[test]
+    fn every_url_form_gives_the_document_number() {
+        for u in [
+            "https://www.krakow.pl/start/290478,artykul,biezanow.html",
+            "https://www.krakow.pl/dzielnice/290478,artykul,biezanow.html",
+            "https://www.krakow.pl/get_html.php?dok_id=290478",
+            "https://www.krakow.pl/getHtml/?dok_id=290478",
+        ] {
+            assert_eq!(dok_id(&Url::parse(u).unwrap()), Some(290478), "{u}");
+        }
+        assert_eq!(dok_id(&Url::parse("https://www.krakow.pl/start/aktualnosci.html").unwrap()), None);
+    }
+
+    #[test]
+    fn unit_prefixes_are_capital_abbreviations() {
+        assert_eq!(unit_prefix("TŁ: Spółka informuje"), Some(("TŁ", "Spółka informuje")));
+        assert_eq!(unit_prefix("ZDMK : tak"), Some(("ZDMK", "tak")));
+        assert_eq!(unit_prefix("Uwaga: to nie jednostka"), None);
+        assert_eq!(unit_prefix("Linia 50: co 10 minut"), None);
+        assert_eq!(unit_prefix("A: za krótkie"), None);
+    }
+
+    #[test]
+    fn items_answers_and_continuations() {
+        let html = "<html><body><nav><ul><li><button>1. Menu</button></li></ul></nav><main>\
+            <h1>„Ławka dialogu” w Bieżanowie – pytania i odpowiedzi</h1>\
+            <p>29 listopada 2024 r. odbyło się spotkanie z mieszkańcami Bieżanowa.</p>\
+            <p>Pytania i odpowiedzi (aktualizacja: stan na 12 sierpnia 2025 r.):</p>\
+            <p>(Odpowiedź pojawi się po kliknięciu na wybrane pytanie)</p>\
+            <div><h3><button>1. Czy powstanie chodnik? Dzieci chodzą poboczem.</button></h3>\
+            <div><p>ZDMK: Chodnik jest w planach.</p><ul><li>etap 1: 2026</li></ul><p>ZTP: Autobus<br>pojedzie.</p></div></div>\
+            <div><h3><button>2. Drugie</button></h3><div><p>GS: Tak.</p></div></div>\
+            </main><footer><p>Kontakt: UMK</p></footer></body></html>";
+        let a = article(html);
+        assert_eq!(a.heading, "„Ławka dialogu” w Bieżanowie – pytania i odpowiedzi");
+        assert_eq!(a.date, Date::from_calendar_date(2024, Month::November, 29).ok());
+        assert_eq!(a.updated, Date::from_calendar_date(2025, Month::August, 12).ok());
+        assert_eq!(a.items.len(), 2);
+        assert_eq!(a.items[0].question, vec!["Czy powstanie chodnik? Dzieci chodzą poboczem."]);
+        assert_eq!(a.items[0].answers.len(), 2);
+        assert_eq!(a.items[0].answers[0].paragraphs, vec!["Chodnik jest w planach.", "- etap 1: 2026"]);
+        assert_eq!(a.items[0].answers[1].paragraphs, vec!["Autobus pojedzie."]);
+        assert_eq!(a.items[1].answers[0].abbreviation, "GS");
+        assert_eq!(a.items[1].answers[0].paragraphs, vec!["Tak."]);
+    }
+}
