@@ -147,3 +147,71 @@ fn revision(entry: &RevisionEntry, vocab: &Vocabulary) -> Result<Revision, Strin
         .collect::<Result<Vec<_>, String>>()?;
     Ok(Revision { as_of, replaced, answers })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::{check, Corpus};
+
+    const MEETING: &str = "---\ntitle: Spotkanie w Bieżanowie\ndate: 2024-11-26\nplace: w Bieżanowie\n\
+district: Dzielnica XII Bieżanów-Prokocim\nkind: dzielnica\nsource: krakow.pl\nurl: https://www.krakow.pl/start/290478,artykul,a.html\n\
+dok_id: 290478\nupdated: 2025-08-12\n---\n\n## 1. Chodnik\n\n**Pytanie:** Czy powstanie chodnik?\n\n\
+**Odpowiedź (Zarząd Dróg Miasta Krakowa):** Tak, za 1,8 mln zł.\n";
+
+    fn corpus_with(revisions: &str, units: &str) -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let d = tmp.path();
+        std::fs::create_dir_all(d.join("meetings")).unwrap();
+        std::fs::create_dir_all(d.join(REVISIONS_DIR)).unwrap();
+        std::fs::write(d.join("departments.txt"), "Zarząd Dróg Miasta Krakowa\n").unwrap();
+        std::fs::write(d.join("topics.txt"), "drogi i chodniki\n").unwrap();
+        std::fs::write(d.join("units.txt"), units).unwrap();
+        std::fs::write(d.join("meetings/2024-11-26-biezanowie.md"), MEETING).unwrap();
+        std::fs::write(path(d, "2024-11-26-biezanowie"), revisions).unwrap();
+        tmp
+    }
+
+    #[test]
+    fn revisions_attach_to_their_question() {
+        let tmp = corpus_with(
+            r#"{"meeting": "2024-11-26-biezanowie", "revisions": [{"question": 1, "as_of": "2025-01-15",
+            "replaced": "2025-08-12", "answers": [{"unit": "Zarząd Dróg Miasta Krakowa", "text": "Tak, za 1,2 mln zł."}]}]}"#,
+            "ZDMK Zarząd Dróg Miasta Krakowa\n",
+        );
+        let c = Corpus::load(tmp.path()).unwrap();
+        let m = &c.meetings[0];
+        assert_eq!(m.dok_id, Some(290478));
+        let r = &m.questions[0].revisions;
+        assert_eq!(r.len(), 1);
+        assert_eq!(r[0].as_of.map(format_date).as_deref(), Some("2025-01-15"));
+        assert_eq!(r[0].answers[0].text, "Tak, za 1,2 mln zł.");
+        assert_eq!(c.vocabulary.unit("ZDMK").map(|d| d.to_string()).as_deref(), Some("Zarząd Dróg Miasta Krakowa"));
+        assert!(c.vocabulary.unit("ZTP").is_none());
+    }
+
+    #[test]
+    fn check_reports_bad_revisions_and_unit_tables() {
+        let tmp = corpus_with(
+            r#"{"meeting": "2024-11-26-biezanowie", "revisions": [
+            {"question": 2, "as_of": null, "replaced": "2025-08-12", "answers": [{"unit": "Zarząd Dróg Miasta Krakowa", "text": "x"}]},
+            {"question": 1, "as_of": "2025-13-01", "replaced": "2025-08-12", "answers": [{"unit": "Zarząd Dróg Miasta Krakowa", "text": "x"}]},
+            {"question": 1, "as_of": null, "replaced": "2025-08-12", "answers": [{"unit": "Zarząd Tramwajów", "text": "x"}]}]}"#,
+            "ZDMK Zarząd Dróg Miasta Krakowa\n",
+        );
+        let problems: Vec<String> = check(tmp.path()).iter().map(|d| d.to_string()).collect();
+        assert_eq!(problems.len(), 3, "{problems:?}");
+        assert!(problems[0].ends_with("2024-11-26-biezanowie.json: question 2 is not in meeting 2024-11-26-biezanowie"));
+        assert!(problems[1].ends_with("question 1: bad as_of date \"2025-13-01\": expected YYYY-MM-DD"));
+        assert!(problems[2].ends_with("question 1: unit \"Zarząd Tramwajów\" is not in departments.txt"));
+
+        let tmp = corpus_with(r#"{"meeting": "2024-11-26-biezanowie", "revisions": []}"#, "ZDMK Zarząd Dróg\nZTP\n");
+        let problems: Vec<String> = check(tmp.path()).iter().map(|d| d.to_string()).collect();
+        assert!(problems[0].ends_with("units.txt:2: expected `<key> <name>`, found \"ZTP\""), "{problems:?}");
+        let tmp = corpus_with(r#"{"meeting": "2024-11-26-biezanowie", "revisions": []}"#, "ZDMK Zarząd Dróg\n");
+        let problems: Vec<String> = check(tmp.path()).iter().map(|d| d.to_string()).collect();
+        assert!(
+            problems[0].ends_with("units.txt:1: unit \"Zarząd Dróg\" (for ZDMK) is not in departments.txt"),
+            "{problems:?}"
+        );
+    }
+}

@@ -85,6 +85,16 @@ pub enum ImportError {
         /// What is wrong.
         reason: String,
     },
+    /// Two articles give the same meeting id (same date and place).
+    #[error("{url} and {other} both give the meeting id {id}")]
+    DuplicateMeeting {
+        /// The second article.
+        url: String,
+        /// The first.
+        other: String,
+        /// The id.
+        id: String,
+    },
     /// A meeting's district cannot be told from its place.
     #[error("{url}: cannot tell the district of {title:?}; add `{slug} <Dzielnica ...>` to places.txt")]
     District {

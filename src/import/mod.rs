@@ -156,11 +156,11 @@ pub fn import(opts: &ImportOptions, progress: &dyn Progress) -> Result<Summary> 
                 crate::corpus::format_date(d)
             ));
         }
-        if imported.contains_key(&meeting.id) {
-            return Err(ImportError::Item {
+        if let Some(first) = imported.get(&meeting.id) {
+            return Err(ImportError::DuplicateMeeting {
                 url: link.url.to_string(),
-                item: 0,
-                reason: format!("a second article gives the meeting id {}", meeting.id),
+                other: first.url.clone().unwrap_or_default(),
+                id: meeting.id.to_string(),
             });
         }
         imported.insert(meeting.id.clone(), meeting);
@@ -260,9 +260,10 @@ fn meeting(link: &ListingLink, article: &Article, vocab: &Vocabulary) -> Result<
     }
     let kind = kind_of(&link.place);
     let slug = slug(&link.place);
+    // The slug is lowercase ASCII words by construction, so the id always parses.
     let id: MeetingId = format!("{}-{slug}", crate::corpus::format_date(link.date))
         .parse()
-        .map_err(|e: String| ImportError::Item { url: url.clone(), item: 0, reason: e })?;
+        .map_err(|_| ImportError::BadSource(url.clone()))?;
     let district = match vocab.place_district(&slug) {
         Some(d) => d,
         None if kind != MeetingKind::Dzielnica => "Cały Kraków".parse().expect("a district"),
