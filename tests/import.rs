@@ -254,6 +254,10 @@ fn import_reads_the_listing_and_its_articles_into_a_checked_searchable_corpus() 
             && s.contains("**Odpowiedź (Wydział Mieszkalnictwa):**")
     );
     assert!(!s.contains("YouTube") && !s.contains("fotogaleri"), "{s}");
+    // A joint answer credits each unit.
+    for unit in ["Zarząd Transportu Publicznego", "Zarząd Dróg Miasta Krakowa"] {
+        assert!(s.contains(&format!("**Odpowiedź ({unit}):** Od czerwca 2025 r. linie nocne")), "{unit}: {s}");
+    }
 
     let out = lawka(tmp.path(), &["check", "--corpus", "corpus"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stdout));
@@ -387,7 +391,7 @@ fn bad_input_stops_the_import_and_leaves_the_live_corpus_untouched() {
         let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
             .unwrap()
             .map(|e| e.unwrap().file_name())
-            .filter(|n| n.to_string_lossy().starts_with(".corpus"))
+            .filter(|n| [".corpus.import", ".corpus.old"].contains(&n.to_string_lossy().as_ref()))
             .collect();
         assert!(leftovers.is_empty(), "{from} left {leftovers:?}");
     }

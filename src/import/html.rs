@@ -51,11 +51,11 @@ pub struct Item {
     pub answers: Vec<RawAnswer>,
 }
 
-/// An answer as read: the abbreviation as written and its paragraphs.
+/// An answer as read: the abbreviations that lead it and its paragraphs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RawAnswer {
-    /// `ZDMK`, `TŁ`, ...
-    pub abbreviation: String,
+    /// `ZDMK`, `TŁ`, ...: one, or several for a joint answer (`ZDMK i ZTP: ...`).
+    pub abbreviations: Vec<String>,
     /// The paragraphs, the first without its prefix.
     pub paragraphs: Vec<String>,
 }
@@ -187,13 +187,17 @@ fn numbered(text: &str) -> Option<(u32, &str)> {
     (!rest.is_empty()).then(|| (n.parse().ok(), rest)).and_then(|(n, r)| Some((n?, r)))
 }
 
-/// `ZDMK: text` → (`ZDMK`, text): an abbreviation is 2 to 8 capital letters (Polish ones too).
-pub fn unit_prefix(text: &str) -> Option<(&str, &str)> {
-    let (abbr, rest) = text.split_once(':')?;
-    let abbr = abbr.trim_end();
-    let n = abbr.chars().count();
-    let shaped = (2..=8).contains(&n) && abbr.chars().all(|c| c.is_uppercase() && c.is_alphabetic());
-    shaped.then(|| (abbr, rest.trim()))
+/// `ZDMK: text` → ([`ZDMK`], text); a joint answer `ZDMK i ZTP: text` or `ZDMK, ZTP: text` gives
+/// both. An abbreviation is 2 to 8 capital letters (Polish ones too).
+pub fn unit_prefix(text: &str) -> Option<(Vec<&str>, &str)> {
+    let (lead, rest) = text.split_once(':')?;
+    let shaped = |a: &str| {
+        let n = a.chars().count();
+        (2..=8).contains(&n) && a.chars().all(|c| c.is_uppercase() && c.is_alphabetic())
+    };
+    let abbrs: Vec<&str> =
+        lead.split([',', '/']).flat_map(|p| p.split(" i ")).map(str::trim).filter(|a| !a.is_empty()).collect();
+    (!abbrs.is_empty() && abbrs.len() <= 4 && abbrs.iter().all(|a| shaped(a))).then(|| (abbrs, rest.trim()))
 }
 
 /// Whether a block heads the questions ("Pytania i odpowiedzi", "Pytania, poruszone tematy i
@@ -238,8 +242,8 @@ pub fn article(html: &str) -> Article {
         }
         let Some(item) = items.last_mut() else { continue };
         match unit_prefix(&text) {
-            Some((abbr, rest)) => item.answers.push(RawAnswer {
-                abbreviation: abbr.to_string(),
+            Some((abbrs, rest)) => item.answers.push(RawAnswer {
+                abbreviations: abbrs.into_iter().map(str::to_string).collect(),
                 paragraphs: if rest.is_empty() { Vec::new() } else { vec![rest.to_string()] },
             }),
             None => match item.answers.last_mut() {
@@ -291,8 +295,11 @@ mod tests {
 
     #[test]
     fn unit_prefixes_are_capital_abbreviations() {
-        assert_eq!(unit_prefix("TŁ: Spółka informuje"), Some(("TŁ", "Spółka informuje")));
-        assert_eq!(unit_prefix("ZDMK : tak"), Some(("ZDMK", "tak")));
+        assert_eq!(unit_prefix("TŁ: Spółka informuje"), Some((vec!["TŁ"], "Spółka informuje")));
+        assert_eq!(unit_prefix("ZDMK : tak"), Some((vec!["ZDMK"], "tak")));
+        assert_eq!(unit_prefix("ZDMK i ZTP: wspólnie"), Some((vec!["ZDMK", "ZTP"], "wspólnie")));
+        assert_eq!(unit_prefix("ZDMK, ZTP/ZZM: razem"), Some((vec!["ZDMK", "ZTP", "ZZM"], "razem")));
+        assert_eq!(unit_prefix("ZDMK i Wydział: nie"), None);
         assert_eq!(unit_prefix("Uwaga: to nie jednostka"), None);
         assert_eq!(unit_prefix("Linia 50: co 10 minut"), None);
         assert_eq!(unit_prefix("A: za krótkie"), None);
@@ -318,7 +325,7 @@ mod tests {
         assert_eq!(a.items[0].answers.len(), 2);
         assert_eq!(a.items[0].answers[0].paragraphs, vec!["Chodnik jest w planach.", "- etap 1: 2026"]);
         assert_eq!(a.items[0].answers[1].paragraphs, vec!["Autobus pojedzie."]);
-        assert_eq!(a.items[1].answers[0].abbreviation, "GS");
+        assert_eq!(a.items[1].answers[0].abbreviations, vec!["GS"]);
         assert_eq!(a.items[1].answers[0].paragraphs, vec!["Tak."]);
     }
 }

@@ -108,6 +108,7 @@ pub struct Summary {
 
 /// Imports the listings' articles into the corpus at `opts.corpus` (see the module docs).
 pub fn import(opts: &ImportOptions, progress: &dyn Progress) -> Result<Summary> {
+    let _lock = write::ImportLock::acquire(&opts.corpus)?;
     let vocab = Vocabulary::load(&opts.corpus)?;
     let live = live_meetings(&opts.corpus)?;
     let mut fetcher = Fetcher::new(opts.fetch.clone(), Cache::load(&opts.corpus))?;
@@ -285,15 +286,18 @@ fn meeting(link: &ListingLink, article: &Article, vocab: &Vocabulary) -> Result<
         }
         let mut answers = Vec::with_capacity(item.answers.len());
         for a in &item.answers {
-            let department = vocab.unit(&a.abbreviation).ok_or_else(|| ImportError::UnknownUnit {
-                url: url.clone(),
-                item: n,
-                abbreviation: a.abbreviation.clone(),
-            })?;
             if a.paragraphs.is_empty() {
-                return Err(item_err(format!("the answer of {} has no text", a.abbreviation)));
+                return Err(item_err(format!("the answer of {} has no text", a.abbreviations.join(", "))));
             }
-            answers.push(Answer { department, text: a.paragraphs.join("\n\n") });
+            // A joint answer is each unit's answer: every unit is credited in the facets.
+            for abbreviation in &a.abbreviations {
+                let department = vocab.unit(abbreviation).ok_or_else(|| ImportError::UnknownUnit {
+                    url: url.clone(),
+                    item: n,
+                    abbreviation: abbreviation.clone(),
+                })?;
+                answers.push(Answer { department, text: a.paragraphs.join("\n\n") });
+            }
         }
         let text = item.question.join("\n\n");
         questions.push(Question {

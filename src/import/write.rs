@@ -6,6 +6,36 @@ use super::error::{ImportError, Result};
 use crate::corpus::revisions::{self, RevisionEntry, RevisionFile};
 use crate::corpus::{format_date, Corpus, Meeting, MeetingId};
 
+/// An exclusive lock on imports into one corpus, held from reading the live corpus to the swap;
+/// released when dropped.
+pub struct ImportLock {
+    _file: std::fs::File,
+}
+
+impl ImportLock {
+    /// Takes the lock, or fails at once if another import into `live` holds it.
+    pub fn acquire(live: &Path) -> Result<ImportLock> {
+        let path = sibling(live, "import.lock");
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| ImportError::io(&path, e))?;
+        match file.try_lock() {
+            Ok(()) => Ok(ImportLock { _file: file }),
+            Err(std::fs::TryLockError::WouldBlock) => Err(ImportError::io(
+                &path,
+                std::io::Error::new(
+                    std::io::ErrorKind::WouldBlock,
+                    "another `lawka import` into this corpus is running",
+                ),
+            )),
+            Err(std::fs::TryLockError::Error(e)) => Err(ImportError::io(&path, e)),
+        }
+    }
+}
+
 /// Copies the live corpus beside itself, lets `fill` write into the copy, validates the copy as
 /// `lawka check` does, and swaps it in. On any failure the copy is removed and the live corpus
 /// is untouched.
@@ -128,4 +158,35 @@ pub fn add_revisions(dir: &Path, meeting: &MeetingId, entries: &[RevisionEntry])
     let mut json = serde_json::to_string_pretty(&file).map_err(|e| ImportError::io(&path, e.into()))?;
     json.push('\n');
     std::fs::write(&path, json).map_err(|e| ImportError::io(&path, e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_import_at_a_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let live = tmp.path().join("corpus");
+        let first = ImportLock::acquire(&live).unwrap();
+        let second = ImportLock::acquire(&live).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(second.contains("another `lawka import` into this corpus is running"), "{second}");
+        drop(first);
+        assert!(ImportLock::acquire(&live).is_ok());
+    }
+
+    #[test]
+    fn a_failed_fill_leaves_the_live_corpus_and_no_copy() {
+        let tmp = tempfile::tempdir().unwrap();
+        let live = tmp.path().join("corpus");
+        std::fs::create_dir_all(live.join("meetings")).unwrap();
+        std::fs::write(live.join("departments.txt"), "Zarząd Dróg Miasta Krakowa\n").unwrap();
+        let err = replace_corpus(&live, |dir| {
+            std::fs::write(dir.join("departments.txt"), "zmienione\n").map_err(|e| ImportError::io(dir, e))?;
+            Err(ImportError::NoItems { url: "http://127.0.0.1/x".into() })
+        });
+        assert!(matches!(err, Err(ImportError::NoItems { .. })));
+        assert_eq!(std::fs::read_to_string(live.join("departments.txt")).unwrap(), "Zarząd Dróg Miasta Krakowa\n");
+        assert!(!tmp.path().join(".corpus.import").exists());
+    }
 }
