@@ -88,10 +88,12 @@ fn html(body: String) -> Response {
 
 /// A listing linking the good Bieżanów article, then the failure case's article.
 fn bad_listing(case: &str) -> String {
+    // A district meeting at a place no district's name matches, and no `places.txt` line for it.
+    let place = if case == "place" { "w Opatkowicach" } else { "w Czyżynach" };
     format!(
         "<html><body><main><h1>Spotkania z prezydentem Aleksandrem Miszalskim na ławce dialogu</h1><ul>\
          <li><a href=\"/start/290478,artykul,lawka_dialogu_w_biezanowie.html\">Spotkanie w Bieżanowie (26 listopada 2024 r.)</a></li>\
-         <li><a href=\"/case/{case}/293000,artykul,lawka_dialogu_w_czyzynach.html\">Spotkanie w Czyżynach (4 lutego 2025 r.)</a></li>\
+         <li><a href=\"/case/{case}/293000,artykul,lawka_dialogu_w_czyzynach.html\">Spotkanie {place} (4 lutego 2025 r.)</a></li>\
          </ul></main></body></html>"
     )
 }
@@ -122,6 +124,7 @@ async fn page(State(s): State<SiteState>, uri: Uri, headers: HeaderMap) -> Respo
             }
             "empty" => html(fixture("no-items.html")),
             "unknown" => html(fixture("unknown-unit.html")),
+            "place" => html(fixture("291000.html")),
             "redirect" => {
                 let port = s.port.load(Ordering::SeqCst);
                 let to = format!("http://localhost:{port}/start/292000,artykul,x.html");
@@ -378,6 +381,11 @@ fn bad_input_stops_the_import_and_leaves_the_live_corpus_untouched() {
             "293000,artykul,lawka_dialogu_w_czyzynach.html, item 2: unit abbreviation \"ZGKR\" is not in units.txt"
                 .into(),
         ),
+        (
+            "/bad/place.html".into(),
+            "cannot tell the district of \"Spotkanie w Opatkowicach\"; add `opatkowicach <Dzielnica ...>` to places.txt"
+                .into(),
+        ),
         ("ftp://127.0.0.1/lista.html".into(), "\"ftp://127.0.0.1/lista.html\" is neither an http(s) URL".into()),
     ] {
         let url = if from.starts_with('/') { site.url(&from) } else { from.clone() };
@@ -395,4 +403,9 @@ fn bad_input_stops_the_import_and_leaves_the_live_corpus_untouched() {
             .collect();
         assert!(leftovers.is_empty(), "{from} left {leftovers:?}");
     }
+    // The operator places the place, and the same listing imports.
+    std::fs::write(corpus.join("places.txt"), "opatkowicach Dzielnica X Swoszowice\n").unwrap();
+    let (code, stdout, stderr) = import(tmp.path(), &site.url("/bad/place.html"));
+    assert_eq!(code, Some(0), "{stdout}{stderr}");
+    assert!(meeting_file(tmp.path(), "2025-02-04-opatkowicach").contains("district: Dzielnica X Swoszowice"));
 }
