@@ -157,7 +157,8 @@ impl Fetcher {
                     }
                     current = next;
                 }
-                Attempt::Retry(_) => unreachable!("with_retries turns a last retry into an error"),
+                // `with_retries` turns a last retry into an error; this arm only satisfies the type.
+                Attempt::Retry(reason) => return Err(ImportError::Fetch { url: asked, reason }),
             }
         }
         Err(ImportError::Redirect { url: asked, host: host.to_string(), reason: "too many redirects".into() })

@@ -176,6 +176,14 @@ pub fn import(opts: &ImportOptions, progress: &dyn Progress) -> Result<Summary> 
             summary.questions_added += m.questions.len();
             continue;
         };
+        // The demo texts are not the city's earlier answers: never overwrite them as revisions.
+        if old.source != TextSource::KrakowPl {
+            return Err(ImportError::DuplicateMeeting {
+                url: m.url.clone().unwrap_or_default(),
+                other: format!("the {} meeting in the corpus", old.source.as_str()),
+                id: m.id.to_string(),
+            });
+        }
         let mut changed = old.title != m.title || old.updated != m.updated || old.lead != m.lead;
         for q in &mut m.questions {
             let Some(oq) = old.questions.iter().find(|o| o.id.n == q.id.n) else {

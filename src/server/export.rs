@@ -245,28 +245,31 @@ pub async fn feed(State(state): State<AppState>, headers: HeaderMap, pairs: Pair
         Ok((records, revised, req.q, self_query))
     })
     .await?;
-    let mut entries: Vec<Entry> = revised.iter().flat_map(|r| revision_entries(&base, r)).collect();
-    entries.extend(records.iter().map(|r| {
-        let answers: Vec<String> = r.answers.iter().map(|a| format!("{}: {}", a.department, a.text)).collect();
-        Entry {
-            title: Text::plain(format!("{} ({}, {})", r.title, r.district, r.meeting.date)),
-            id: format!("{base}{}", response::question_url(&r.id)),
-            updated: date_time(&r.meeting.date),
-            published: Some(date_time(&r.meeting.date)),
-            links: vec![Link {
-                href: format!("{base}{}", response::question_url(&r.id)),
-                rel: "alternate".into(),
-                ..Link::default()
-            }],
-            summary: Some(Text::plain(r.question.clone())),
-            content: Some(Content {
-                value: Some(answers.join("\n\n")),
-                content_type: Some("text".into()),
-                ..Content::default()
-            }),
-            ..Entry::default()
-        }
-    }));
+    let mut entries: Vec<Entry> = records
+        .iter()
+        .map(|r| {
+            let answers: Vec<String> = r.answers.iter().map(|a| format!("{}: {}", a.department, a.text)).collect();
+            Entry {
+                title: Text::plain(format!("{} ({}, {})", r.title, r.district, r.meeting.date)),
+                id: format!("{base}{}", response::question_url(&r.id)),
+                updated: date_time(&r.meeting.date),
+                published: Some(date_time(&r.meeting.date)),
+                links: vec![Link {
+                    href: format!("{base}{}", response::question_url(&r.id)),
+                    rel: "alternate".into(),
+                    ..Link::default()
+                }],
+                summary: Some(Text::plain(r.question.clone())),
+                content: Some(Content {
+                    value: Some(answers.join("\n\n")),
+                    content_type: Some("text".into()),
+                    ..Content::default()
+                }),
+                ..Entry::default()
+            }
+        })
+        .collect();
+    entries.extend(revised.iter().flat_map(|r| revision_entries(&base, r)));
     entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
     let updated = entries.first().map(|e| e.updated).unwrap_or_default();
     let title = if q.is_empty() { "Ławka: nowe pytania".to_string() } else { format!("Ławka: {q}") };
