@@ -5,8 +5,11 @@
 //! so the article is read as the browser shows it: a sequence of text blocks (paragraphs, list
 //! items, headings, accordion buttons) in document order, with menus, headers, footers and
 //! scripts left out. Items are heading-like blocks (a heading, an accordion button, a `<summary>`,
-//! a `<dt>` or a wholly bold paragraph) numbered `N. `; answers are the paragraphs led by a unit
-//! abbreviation and a colon, and unprefixed paragraphs belong to the unit before them.
+//! a `<dt>`, a wholly bold paragraph, or an element classed or roled as an accordion trigger)
+//! numbered `N. `; when a page has none, plain blocks numbered 1, 2, 3, ... in turn. Answers are
+//! the paragraphs led by a unit abbreviation and a colon, and unprefixed paragraphs belong to the
+//! unit before them. An unnumbered heading after the last item ends the questions. A `div` that
+//! holds other blocks is read through them, so text written directly in it beside them is not read.
 
 use scraper::{ElementRef, Html, Node, Selector};
 use time::{Date, Month};
@@ -112,8 +115,11 @@ fn text_of(el: ElementRef<'_>) -> String {
 
 /// Elements whose contents are never page text.
 const HIDDEN: [&str; 9] = ["script", "style", "noscript", "template", "nav", "header", "footer", "aside", "form"];
-/// Elements read as one block of text each.
-const BLOCKS: [&str; 14] = ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "button", "summary", "dt", "dd", "td", "th"];
+/// Elements read as one block of text each (a `div` only when it holds no other block).
+const BLOCKS: [&str; 15] =
+    ["h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "button", "summary", "dt", "dd", "td", "th", "div"];
+/// Class-name parts of accordion triggers in common CMS markup (`accordion-header`, `toggle`, ...).
+const TRIGGER_CLASSES: [&str; 6] = ["head", "title", "toggle", "trigger", "question", "pytani"];
 /// Of those, the ones that can open an item.
 const HEADING_LIKE: [&str; 9] = ["h1", "h2", "h3", "h4", "h5", "h6", "button", "summary", "dt"];
 
@@ -146,6 +152,18 @@ pub fn listing(html: &str, base: &Url) -> Vec<ListingLink> {
 struct Block {
     text: String,
     heading_like: bool,
+    /// A real heading (`h2`..`h6`), which ends the questions when it is not numbered.
+    heading: bool,
+}
+
+/// Whether an element or one of its two nearest ancestors looks like an accordion trigger.
+fn looks_like_trigger(el: ElementRef<'_>) -> bool {
+    std::iter::once(el).chain(el.ancestors().filter_map(ElementRef::wrap)).take(3).any(|e| {
+        let v = e.value();
+        let role = v.attr("role").is_some_and(|r| matches!(r, "button" | "heading" | "tab"));
+        let class = v.attr("class").unwrap_or("").to_ascii_lowercase();
+        role || TRIGGER_CLASSES.iter().any(|c| class.contains(c))
+    })
 }
 
 fn blocks(doc: &Html) -> Vec<Block> {
@@ -172,7 +190,8 @@ fn blocks(doc: &Html) -> Vec<Block> {
         };
         // A list item stays one, so an answer's list reads as a list in the corpus.
         let text = if name == "li" { format!("- {text}") } else { text };
-        out.push(Block { text, heading_like: HEADING_LIKE.contains(&name) || wholly_bold });
+        let heading_like = HEADING_LIKE.contains(&name) || wholly_bold || looks_like_trigger(el);
+        out.push(Block { text, heading_like, heading: matches!(name, "h2" | "h3" | "h4" | "h5" | "h6") });
     }
     out
 }
@@ -211,48 +230,78 @@ fn is_questions_heading(text: &str) -> bool {
 pub fn article(html: &str) -> Article {
     let doc = Html::parse_document(html);
     let heading = doc.select(&selector("h1")).find(|h| !is_hidden(*h)).map(text_of).unwrap_or_default();
+    let blocks = blocks(&doc);
     let mut lead = None;
     let mut date = None;
     let mut updated = None;
-    let mut in_questions = false;
-    let mut items: Vec<Item> = Vec::new();
-    for block in blocks(&doc) {
-        let text = block.text;
-        if items.is_empty() {
-            if let Some(i) = text.find("stan na ") {
-                updated = updated.or_else(|| polish_date(&text[i..]));
+    let mut start = None;
+    for (i, block) in blocks.iter().enumerate() {
+        if let Some(at) = block.text.find("stan na ") {
+            updated = updated.or_else(|| polish_date(&block.text[at..]));
+        }
+        if is_questions_heading(&block.text) {
+            start = Some(i + 1);
+            break;
+        }
+        if lead.is_none() && !block.heading_like {
+            if let Some(d) = polish_date(&block.text) {
+                lead = Some(block.text.clone());
+                date = Some(d);
             }
         }
-        if !in_questions {
-            if is_questions_heading(&text) {
-                in_questions = true;
-            } else if lead.is_none() && !block.heading_like {
-                if let Some(d) = polish_date(&text) {
-                    lead = Some(text);
-                    date = Some(d);
-                }
-            }
+    }
+    let questions = start.map_or(&blocks[..0], |s| &blocks[s..]);
+    let mut items = read_items(questions, true);
+    if items.is_empty() {
+        // The markup gives no trigger element: take plain blocks numbered 1, 2, 3, ... in turn.
+        items = read_items(questions, false);
+    }
+    Article { heading, lead, date, updated, items }
+}
+
+/// The numbered items of the blocks after the questions heading. Strict: only heading-like
+/// blocks open an item; otherwise any block numbered with the next number does.
+fn read_items(blocks: &[Block], strict: bool) -> Vec<Item> {
+    let opens = |block: &Block, opened: usize| -> Option<(u32, String)> {
+        if strict && !block.heading_like {
+            return None;
+        }
+        let (number, question) = numbered(&block.text)?;
+        (strict || number as usize == opened + 1).then(|| (number, question.to_string()))
+    };
+    // An unnumbered heading after the last item ("Zobacz także") ends the questions; one before
+    // it is part of an answer.
+    let mut opened = 0;
+    let mut last_open = 0;
+    for (i, block) in blocks.iter().enumerate() {
+        if opens(block, opened).is_some() {
+            opened += 1;
+            last_open = i;
+        }
+    }
+    let mut items: Vec<Item> = Vec::new();
+    for (i, block) in blocks.iter().enumerate() {
+        let text = &block.text;
+        if let Some((number, question)) = opens(block, items.len()) {
+            items.push(Item { number, question: vec![question], answers: Vec::new() });
             continue;
         }
-        if block.heading_like {
-            if let Some((number, question)) = numbered(&text) {
-                items.push(Item { number, question: vec![question.to_string()], answers: Vec::new() });
-                continue;
-            }
+        if block.heading && i > last_open {
+            break;
         }
         let Some(item) = items.last_mut() else { continue };
-        match unit_prefix(&text) {
+        match unit_prefix(text) {
             Some((abbrs, rest)) => item.answers.push(RawAnswer {
                 abbreviations: abbrs.into_iter().map(str::to_string).collect(),
                 paragraphs: if rest.is_empty() { Vec::new() } else { vec![rest.to_string()] },
             }),
             None => match item.answers.last_mut() {
-                Some(a) => a.paragraphs.push(text),
-                None => item.question.push(text),
+                Some(a) => a.paragraphs.push(text.clone()),
+                None => item.question.push(text.clone()),
             },
         }
     }
-    Article { heading, lead, date, updated, items }
+    items
 }
 
 /// The city's document number in any of an article's URL forms: `/start/<id>,artykul,<slug>.html`,
@@ -327,5 +376,24 @@ mod tests {
         assert_eq!(a.items[0].answers[1].paragraphs, vec!["Autobus pojedzie."]);
         assert_eq!(a.items[1].answers[0].abbreviations, vec!["GS"]);
         assert_eq!(a.items[1].answers[0].paragraphs, vec!["Tak."]);
+    }
+
+    #[test]
+    fn div_accordions_numbered_paragraphs_and_the_end_of_the_questions() {
+        let html = "<main><p>Pytania i odpowiedzi (aktualizacja: stan na 1 marca 2025 r.):</p>\
+            <div class=\"acc\"><div class=\"acc-title\"><a href=\"#\">1. Pierwsze pytanie?</a></div>\
+            <div class=\"acc-content\"><p>ZTP: Odpowiedź pierwsza.</p><h4>Stan prac</h4><p>Trwa projektowanie.</p></div></div>\
+            <div class=\"acc\"><div class=\"acc-title\">2. Drugie pytanie?</div><div class=\"acc-content\"><p>GS: Druga.</p><p>2. etap w 2026 r.</p></div></div>\
+            <h2>Zobacz także</h2><p>Inne spotkania</p></main>";
+        let a = article(html);
+        assert_eq!(a.items.len(), 2);
+        assert_eq!(a.items[0].answers[0].paragraphs, vec!["Odpowiedź pierwsza.", "Stan prac", "Trwa projektowanie."]);
+        assert_eq!(a.items[1].answers[0].paragraphs, vec!["Druga.", "2. etap w 2026 r."]);
+
+        let plain = "<main><p>Pytania i odpowiedzi:</p><p>1. Czy będzie park?</p><p>ZZM: Tak.</p>\
+            <p>2. Czy będzie ławka?</p><p>ZZM: Tak, dwie.</p><p>1. etap: projekt.</p></main>";
+        let a = article(plain);
+        assert_eq!(a.items.len(), 2);
+        assert_eq!(a.items[1].answers[0].paragraphs, vec!["Tak, dwie.", "1. etap: projekt."]);
     }
 }
