@@ -46,7 +46,8 @@ impl Vocabulary {
         Vocabulary { departments, topics, ..Vocabulary::default() }
     }
 
-    /// Reads `departments.txt` and `topics.txt` from a corpus directory.
+    /// Reads `departments.txt` and `topics.txt` from a corpus directory, and the optional import
+    /// tables `units.txt` and `places.txt` (every unit named must be in `departments.txt`).
     pub fn load(dir: &Path) -> Result<Vocabulary, CorpusError> {
         let departments = read_list(&dir.join("departments.txt"))?;
         let topics = read_list(&dir.join("topics.txt"))?;
