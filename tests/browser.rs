@@ -75,7 +75,12 @@ fn a_resident_searches_filters_opens_and_follows_a_related_question() {
         q.send_keys("tramw").await.unwrap();
         let suggestion = wait().for_element(Locator::Css("#suggested li a")).await.expect("suggested questions appear");
         assert!(!suggestion.text().await.unwrap().is_empty());
-        // ...and the form works as a plain form.
+        // The "already asked?" box shows questions on the same problem while a sentence is typed.
+        let ask = c.find(Locator::Id("tresc")).await.unwrap();
+        ask.send_keys("Sąsiad pali w piecu śmieciami i dym idzie nam do okien").await.unwrap();
+        let asked = wait().for_element(Locator::Css("#asked li a")).await.expect("matches appear while typing");
+        assert!(asked.attr("href").await.unwrap().unwrap_or_default().starts_with("/q/"));
+        // ...and the search form works as a plain form.
         q.clear().await.unwrap();
         q.send_keys("tramwaj").await.unwrap();
         c.find(Locator::Css("form.search button[type=submit]")).await.unwrap().click().await.unwrap();

@@ -90,11 +90,75 @@ fn an_index_from_another_analysis_version_is_rebuilt_not_misread() {
         String::from_utf8_lossy(&search.stderr)
     );
     // Commands that can build do so from the corpus.
-    let eval = lawka(
-        work,
-        &["eval", "--queries", &format!("{}/tests/eval/queries-residents.json", env!("CARGO_MANIFEST_DIR"))],
-    );
+    let eval = lawka(work, &["eval", "--set", &format!("{}/tests/eval", env!("CARGO_MANIFEST_DIR"))]);
     assert!(eval.status.success(), "{}", String::from_utf8_lossy(&eval.stderr));
     assert_ne!(std::fs::read_to_string(work.join("index/CURRENT")).unwrap().trim(), current);
     assert!(lawka(work, &["search", "tramwaj"]).status.success());
+}
+
+#[test]
+fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let index = shared().index_dir.display().to_string();
+    let out = lawka(root, &["eval", "--index", &index]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for needle in ["tests/eval ", "tests/eval/holdout", "related questions", "other_language"] {
+        assert!(text.contains(needle), "{needle} missing from:\n{text}");
+    }
+    // The "all" row has one figure per set: 32 dev queries and 71 holdout queries.
+    let all = text.lines().find(|l| l.starts_with("all")).expect("an all row");
+    assert!(all.contains(" 32 ") && all.contains(" 71 "), "{all}");
+    // --related belongs to --queries.
+    let bad = lawka(root, &["eval", "--index", &index, "--related", "tests/eval/related.json"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--related goes with --queries"));
+}
+
+#[test]
+fn embed_reuses_the_shipped_vectors_and_embeds_only_a_changed_question() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(&corpus_dir(), &corpus);
+    let n = crate::common::corpus().question_count();
+
+    // The shipped file is current: nothing to embed, so no model is needed.
+    let out = lawka(tmp.path(), &["embed", "--corpus", "corpus"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        stdout.contains(&format!("{n} vectors in corpus/vectors.e5: 0 embedded, {n} reused, 0 dropped")),
+        "{stdout}"
+    );
+    let vectors = lawka::embed::Vectors::read(&corpus.join("vectors.e5")).unwrap();
+    assert_eq!(vectors.len(), n);
+    assert_eq!(vectors.model(), lawka::embed::MODEL_ID);
+    assert!(std::fs::metadata(corpus.join("vectors.e5")).unwrap().len() < 1 << 20, "the committed file stays small");
+
+    // One question retitled, one meeting gone.
+    let file = corpus.join("meetings/2024-06-24-bronowice-wielkie.md");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("## 1. Korki na ulicy Balickiej", "## 1. Zatory na ulicy Balickiej", 1))
+        .unwrap();
+    let gone = crate::common::corpus().meetings.iter().find(|m| m.id.to_string() == "2024-06-27-opatkowice").unwrap();
+    std::fs::remove_file(corpus.join("meetings/2024-06-27-opatkowice.md")).unwrap();
+    let left = n - gone.questions.len();
+    let out = lawka(tmp.path(), &["embed", "--corpus", "corpus", "--out", "corpus/vectors.e5"]);
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    if lawka::embed::available() {
+        assert!(out.status.success(), "{stdout}{stderr}");
+        let expected = format!(
+            "{left} vectors in corpus/vectors.e5: 1 embedded, {} reused, {} dropped",
+            left - 1,
+            gone.questions.len()
+        );
+        assert!(stdout.contains(&expected), "{stdout}");
+        let after = lawka::embed::Vectors::read(&corpus.join("vectors.e5")).unwrap();
+        let id = "2024-06-24-bronowice-wielkie/1";
+        assert_ne!(after.get(id), vectors.get(id));
+        assert_eq!(after.get("2024-06-24-bronowice-wielkie/2"), vectors.get("2024-06-24-bronowice-wielkie/2"));
+    } else {
+        assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
+        assert!(stderr.contains("not compiled in"), "{stderr}");
+    }
 }

@@ -228,3 +228,42 @@ fn pages_render_in_polish_and_escape_what_people_type() {
     assert_eq!(get_text("/static/app.js").0, 200);
     assert_eq!(get_text("/static/../Cargo.toml").0, 404);
 }
+
+#[test]
+fn already_asked_page_lists_questions_on_the_same_problem() {
+    // The home page offers the box; a sentence typed into it (no JavaScript) lands on /zapytaj.
+    let (status, _, home) = get_text("/");
+    assert_eq!(status, 200);
+    assert!(home.contains("Czy ktoś już o to pytał?") && home.contains(r#"action="/zapytaj""#), "{home}");
+    // After a search the box gives way to the results.
+    assert!(!get_text("/?q=tramwaj").2.contains(r#"action="/zapytaj""#));
+
+    let sentence = "Na osiedlu sąsiad pali w piecu śmieciami i cały dym idzie nam do okien";
+    let (status, ctype, page) = get_text(&format!("/zapytaj?tresc={}", enc(sentence)));
+    assert_eq!(status, 200);
+    assert!(ctype.starts_with("text/html"));
+    assert!(page.contains(">Na osiedlu sąsiad pali w piecu"), "the text stays in the box");
+    let listed = |id: &str| page.contains(&format!(r#"href="/q/{id}""#));
+    assert!(
+        listed("2025-02-18-podgorze-duchackie/9") || listed("2025-06-25-lagiewniki-borek-falecki/13"),
+        "a question on burning rubbish is listed: {page}"
+    );
+    // The page lists exactly what /api/related answers for the same text, in the same order.
+    let api = shared().get_ok(&format!("/api/related?q={}&limit=8", enc(sentence)));
+    let positions: Vec<usize> = api["related"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| page.find(&format!(r#"href="{}""#, r["url"].as_str().unwrap())).expect("listed on the page"))
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+
+    // Hostile and oversized text: escaped, and a clear 400 page.
+    let (status, _, page) = get_text(&format!("/zapytaj?tresc={}", enc("<script>alert(1)</script> śmieci")));
+    assert_eq!(status, 200);
+    assert!(!page.to_lowercase().contains("<script>alert"), "the text is escaped");
+    assert!(page.contains("alert(1)"), "and still shown");
+    let (status, _, page) = get_text(&format!("/zapytaj?tresc={}", "a".repeat(5001)));
+    assert_eq!(status, 400);
+    assert!(page.contains("dłuższy niż"), "{page}");
+}

@@ -7,34 +7,42 @@ use lawka::search::Glossary;
 
 use crate::common::{corpus_dir, enc, hit_ids, shared};
 
-/// nDCG@10 over the dev set (tests/eval/queries-*.json) measured when this floor was set, minus
-/// 0.02: a change that loses more than that fails CI. Raise it when relevance improves.
-const NDCG10_FLOOR: f64 = 0.817 - 0.02;
-/// nDCG@5 of related questions (tests/eval/related.json), measured minus 0.02.
-const RELATED_NDCG5_FLOOR: f64 = 0.697 - 0.02;
+/// Floors of every judged set: (directory under tests/eval, queries, nDCG@10 floor, related nDCG@5
+/// floor, most queries allowed to find nothing). Each floor is the figure measured when it was set minus 0.02: a change that loses more
+/// than that on either set fails CI. Raise them when relevance improves. The holdout set
+/// (tests/eval/holdout) was written and judged apart from the tuning; constants are chosen on one
+/// set and kept only if the other does not lose.
+const FLOORS: [(&str, usize, f64, f64, usize); 2] =
+    [("", 32, 0.817 - 0.02, 0.736 - 0.02, 0), ("holdout", 71, 0.718 - 0.02, 0.717 - 0.02, 2)];
 
-fn judged<T: serde::de::DeserializeOwned>(name: &str) -> T {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval").join(name);
+fn judged<T: serde::de::DeserializeOwned>(set: &str, name: &str) -> T {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval").join(set).join(name);
     serde_json::from_str(&std::fs::read_to_string(path).expect("eval file")).expect("eval JSON")
 }
 
 #[test]
-fn dev_set_relevance_does_not_regress() {
+fn relevance_does_not_regress_on_either_judged_set() {
     let handle = IndexHandle::open(&shared().index_dir).unwrap();
     let generation = handle.current();
     let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
-    let mut queries: Vec<JudgedQuery> = judged("queries-residents.json");
-    queries.extend(judged::<Vec<JudgedQuery>>("queries-journalists.json"));
-    let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
-    let (_, all) = eval::summarize(&results).pop().unwrap();
-    assert_eq!(all.n, 32);
-    assert!(all.ndcg >= NDCG10_FLOOR, "dev-set nDCG@10 {:.3} fell below {NDCG10_FLOOR:.3}", all.ndcg);
-    assert_eq!(all.zero, 0, "every dev query finds something");
+    for (set, n, ndcg_floor, related_floor, max_zero) in FLOORS {
+        let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
+        queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
+        let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
+        let (_, all) = eval::summarize(&results).pop().unwrap();
+        assert_eq!(all.n, n);
+        assert!(all.ndcg >= ndcg_floor, "tests/eval/{set}: nDCG@10 {:.3} fell below {ndcg_floor:.3}", all.ndcg);
+        assert!(all.zero <= max_zero, "tests/eval/{set}: {} queries find nothing", all.zero);
 
-    let related: Vec<JudgedRelated> = judged("related.json");
-    let results = eval::run_related(&generation, &related).unwrap();
-    let (_, all) = eval::summarize(&results).pop().unwrap();
-    assert!(all.ndcg >= RELATED_NDCG5_FLOOR, "related nDCG@5 {:.3} fell below {RELATED_NDCG5_FLOOR:.3}", all.ndcg);
+        let related: Vec<JudgedRelated> = judged(set, "related.json");
+        let results = eval::run_related(&generation, &related).unwrap();
+        let (_, all) = eval::summarize(&results).pop().unwrap();
+        assert!(
+            all.ndcg >= related_floor,
+            "tests/eval/{set}: related nDCG@5 {:.3} fell below {related_floor:.3}",
+            all.ndcg
+        );
+    }
 }
 
 /// Every Kraków place of the analysis notes' test list reaches its base form with the index's own

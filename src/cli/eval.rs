@@ -1,4 +1,8 @@
 //! `lawka eval`: relevance on judged queries, through the same search code as the API.
+//!
+//! By default every judged set of the repository side by side: the development set `tests/eval`
+//! and the holdout `tests/eval/holdout`. A ranking change is kept only if it does not lose on the
+//! set it was not chosen on, so both are always printed together.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -6,15 +10,22 @@ use std::process::ExitCode;
 use anyhow::Context;
 
 use super::{CorpusArg, IndexArg};
-use crate::search::eval::{self, QueryResult};
+use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary};
+
+/// The judged sets `lawka eval` runs when given none.
+const DEFAULT_SETS: [&str; 2] = ["tests/eval", "tests/eval/holdout"];
 
 /// Arguments of `lawka eval`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// Judged queries (JSON, the format of shared/eval/queries-*.json); repeatable.
-    #[arg(long, required = true)]
+    /// A judged set: a directory with `queries-*.json` and optionally `related.json` (the format
+    /// of shared/eval/); repeatable. Default: tests/eval and tests/eval/holdout, where present.
+    #[arg(long, conflicts_with_all = ["queries", "related"])]
+    set: Vec<PathBuf>,
+    /// Judged queries (JSON, the format of shared/eval/queries-*.json) as one set; repeatable.
+    #[arg(long)]
     queries: Vec<PathBuf>,
-    /// Judged related questions (JSON, the format of shared/eval/related.json).
+    /// Judged related questions (JSON, the format of shared/eval/related.json), with --queries.
     #[arg(long)]
     related: Option<PathBuf>,
     #[command(flatten)]
@@ -25,9 +36,16 @@ pub struct Args {
     /// Print each query's figures too.
     #[arg(long, short)]
     verbose: bool,
-    /// Exit 1 when the mean nDCG@10 over all queries is below this.
+    /// Exit 1 when the mean nDCG@10 over all queries of any set is below this.
     #[arg(long)]
     min_ndcg: Option<f64>,
+}
+
+/// One judged set: its name, its queries and its related seeds.
+struct JudgedSet {
+    name: String,
+    queries: Vec<JudgedQuery>,
+    related: Vec<JudgedRelated>,
 }
 
 fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
@@ -35,49 +53,128 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> anyhow::Result<T> {
     serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
-fn print_table(title: &str, metric: &str, results: &[QueryResult], verbose: bool) {
-    if verbose {
-        for r in results {
-            println!(
-                "{:<8} {:<15} {metric} {:.3}  recall {:.2}  total {:>3}  {}",
-                r.qid, r.kind, r.ndcg, r.recall, r.total, r.query
-            );
+/// Reads a set directory: every `queries-*.json` (sorted) and `related.json` when present.
+fn read_set(dir: &Path) -> anyhow::Result<JudgedSet> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("reading {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            name.starts_with("queries-") && name.ends_with(".json")
+        })
+        .collect();
+    files.sort();
+    anyhow::ensure!(!files.is_empty(), "{}: no queries-*.json in it", dir.display());
+    let mut queries = Vec::new();
+    for f in &files {
+        queries.extend(read_json::<Vec<JudgedQuery>>(f)?);
+    }
+    let related_path = dir.join("related.json");
+    let related = if related_path.exists() { read_json(&related_path)? } else { Vec::new() };
+    Ok(JudgedSet { name: dir.display().to_string(), queries, related })
+}
+
+fn sets(args: &Args) -> anyhow::Result<Vec<JudgedSet>> {
+    if !args.queries.is_empty() {
+        let mut queries = Vec::new();
+        for path in &args.queries {
+            queries.extend(read_json::<Vec<JudgedQuery>>(path)?);
+        }
+        let related = match &args.related {
+            Some(p) => read_json(p)?,
+            None => Vec::new(),
+        };
+        return Ok(vec![JudgedSet { name: "queries".into(), queries, related }]);
+    }
+    anyhow::ensure!(args.related.is_none(), "--related goes with --queries; or give --set DIR");
+    if !args.set.is_empty() {
+        return args.set.iter().map(|d| read_set(d)).collect();
+    }
+    let found: Vec<&str> =
+        DEFAULT_SETS.iter().copied().filter(|d| Path::new(d).join("queries-residents.json").exists()).collect();
+    anyhow::ensure!(!found.is_empty(), "no judged set here (tests/eval); give --set DIR or --queries FILE");
+    found.into_iter().map(|d| read_set(Path::new(d))).collect()
+}
+
+fn print_each(set: &str, metric: &str, results: &[QueryResult]) {
+    for r in results {
+        println!(
+            "{set:<20} {:<10} {:<15} {metric} {:.3}  recall {:.2}  total {:>3}  {}",
+            r.qid, r.kind, r.ndcg, r.recall, r.total, r.query
+        );
+    }
+    println!();
+}
+
+/// A table with one row per type and, per set, the metric, recall and zero-result count.
+fn print_table(title: &str, names: &[String], summaries: &[Vec<(String, Summary)>]) {
+    println!("{title}");
+    let mut kinds: Vec<String> = Vec::new();
+    for s in summaries {
+        for (k, _) in s {
+            if k != "all" && !kinds.contains(k) {
+                kinds.push(k.clone());
+            }
+        }
+    }
+    kinds.sort();
+    kinds.push("all".into());
+    print!("{:<16}", "");
+    for name in names {
+        print!(" | {name:<24}");
+    }
+    println!();
+    print!("{:<16}", "type");
+    for _ in names {
+        print!(" | {:>3} {:>6} {:>6} {:>5}", "n", "nDCG", "recall", "zero");
+    }
+    println!();
+    for kind in &kinds {
+        print!("{kind:<16}");
+        for s in summaries {
+            match s.iter().find(|(k, _)| k == kind) {
+                Some((_, v)) => print!(" | {:>3} {:>6.3} {:>6.3} {:>5}", v.n, v.ndcg, v.recall, v.zero),
+                None => print!(" | {:>3} {:>6} {:>6} {:>5}", "-", "-", "-", "-"),
+            }
         }
         println!();
-    }
-    println!("{title}");
-    println!("{:<16} {:>3}  {:>8}  {:>9}  {:>4}", "type", "n", metric, "recall", "zero");
-    for (kind, s) in eval::summarize(results) {
-        println!("{kind:<16} {:>3}  {:>8.3}  {:>9.3}  {:>4}", s.n, s.ndcg, s.recall, s.zero);
     }
 }
 
 /// Runs and prints; exit 1 below `--min-ndcg`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let sets = sets(&args)?;
     let handle = super::open_or_build(&args.index.dir, &args.corpus.dir)?;
     let generation = handle.current();
     let glossary = super::load_glossary(&args.corpus.dir)?;
-    let mut results = Vec::new();
-    for path in &args.queries {
-        let queries: Vec<eval::JudgedQuery> = read_json(path)?;
-        results.extend(
-            eval::run_queries(&generation, &glossary, &queries)
-                .with_context(|| format!("running {}", path.display()))?,
-        );
-    }
-    print_table("queries (nDCG@10, recall@10)", "nDCG@10", &results, args.verbose);
-    if let Some(path) = &args.related {
-        let seeds: Vec<eval::JudgedRelated> = read_json(path)?;
-        let related = eval::run_related(&generation, &seeds)?;
-        println!();
-        print_table("related questions (nDCG@5, recall@5)", "nDCG@5", &related, args.verbose);
-    }
-    let all = eval::summarize(&results).pop().map(|(_, s)| s.ndcg).unwrap_or(0.0);
-    match args.min_ndcg {
-        Some(min) if all < min => {
-            println!("nDCG@10 {all:.3} is below the floor {min:.3}");
-            Ok(ExitCode::from(1))
+    let names: Vec<String> = sets.iter().map(|s| s.name.clone()).collect();
+    let mut query_summaries = Vec::new();
+    let mut related_summaries = Vec::new();
+    for set in &sets {
+        let results = eval::run_queries(&generation, &glossary, &set.queries)
+            .with_context(|| format!("running the queries of {}", set.name))?;
+        let related = eval::run_related(&generation, &set.related)?;
+        if args.verbose {
+            print_each(&set.name, "nDCG@10", &results);
+            print_each(&set.name, "nDCG@5", &related);
         }
-        _ => Ok(ExitCode::SUCCESS),
+        query_summaries.push(eval::summarize(&results));
+        related_summaries.push(eval::summarize(&related));
     }
+    print_table("queries (nDCG@10, recall@10)", &names, &query_summaries);
+    if sets.iter().any(|s| !s.related.is_empty()) {
+        println!();
+        print_table("related questions (nDCG@5, recall@5)", &names, &related_summaries);
+    }
+    let mut below = false;
+    if let Some(min) = args.min_ndcg {
+        for (name, s) in names.iter().zip(&query_summaries) {
+            let all = s.last().map(|(_, v)| v.ndcg).unwrap_or(0.0);
+            if all < min {
+                println!("{name}: nDCG@10 {all:.3} is below the floor {min:.3}");
+                below = true;
+            }
+        }
+    }
+    Ok(if below { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

@@ -2,6 +2,7 @@
 
 mod analyze;
 mod check;
+mod embed;
 mod eval;
 mod import;
 mod index;
@@ -40,6 +41,8 @@ pub enum Command {
     Analyze(analyze::Args),
     /// Import the city's Ławka dialogu articles (krakow.pl) into a corpus, keeping revised answers.
     Import(import::Args),
+    /// Compute the corpus's question vectors for dense retrieval, reusing those whose text is unchanged.
+    Embed(embed::Args),
     /// Write a synthetic corpus of any size (sentences sampled from a real one), for benchmarks.
     Synth(synth::Args),
 }
@@ -113,6 +116,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Analyze(a) => analyze::run(a),
         Command::Synth(a) => synth::run(a),
         Command::Import(a) => import::run(a),
+        Command::Embed(a) => embed::run(a),
     }
 }
 

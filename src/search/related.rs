@@ -1,11 +1,17 @@
 //! Related questions: the questions most like a given one (or like a free text a resident is
 //! about to ask), best first, never the question itself.
 //!
-//! The seed's most telling terms are chosen by weighted tf-idf over the same Polish analysis as
-//! search: a term counts more in the title than in the question, more in the question than in the
-//! answers, and terms found in a large share of questions ("ulica", "mieszkańcy", "miasto") are
-//! skipped, so a question about parking on one estate brings parking questions from other estates
-//! rather than unrelated questions of the same meeting.
+//! Two stages, as more-like-this engines do, with what a resident means by "the same problem":
+//! 1. **Candidates by BM25 over the seed's own words.** The seed's title and question are analysed
+//!    with the same Polish analysis as search; every content word becomes an optional term,
+//!    weighted by where it stands (a title names the problem) and by how often the seed repeats
+//!    it, but not again by its rarity: BM25 already counts rarity once, and counting it twice let
+//!    an incidental rare word ("siódma", a school's name) outweigh the problem itself. Proper
+//!    names (places, streets, estates) count little: the same problem elsewhere is what a
+//!    resident wants ("whoever asked, wherever"). Answers count little: they are long and
+//!    official and mention side topics the resident did not ask about.
+//! 2. **Reordering the best candidates** by what the corpus says about each question beyond its
+//!    words: shared topic tags and shared answering units raise a candidate a little.
 
 use std::collections::HashMap;
 
@@ -13,24 +19,36 @@ use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Searcher, Term};
 
 use super::error::{Result, SearchError};
 use super::{load_record, response};
 use crate::analysis;
 use crate::corpus::QuestionId;
-use crate::index::Generation;
+use crate::index::{Generation, Record};
 
 /// Most related questions asked for at once.
 pub const MAX_RELATED: usize = 20;
-/// Terms kept from the seed.
-const MAX_TERMS: usize = 24;
+/// Terms kept from the seed (a long question has many; the weakest add little but noise).
+const MAX_TERMS: usize = 80;
 /// A term in more than this share of questions says nothing about the problem.
-const MAX_DOC_SHARE: f32 = 0.15;
-/// Weight of a seed term by where it occurs: title, question, answers.
-const SEED_WEIGHTS: [f32; 3] = [3.0, 2.0, 0.5];
+const MAX_DOC_SHARE: f32 = 0.3;
+/// Weight of a seed term by where it occurs: title, question, answers. The answers are long and
+/// official and name side topics; a little of them still helps (the unit's own vocabulary).
+const SEED_WEIGHTS: [f32; 3] = [2.0, 1.0, 0.3];
+/// Weight of a word written as a proper name (a place, a street, an estate) relative to others:
+/// the same problem elsewhere is what a resident wants.
+const NAME_WEIGHT: f32 = 0.3;
 /// Weight of the folded analysis's terms (for seeds typed without Polish letters).
 const FOLDED_SEED_WEIGHT: f32 = 0.5;
+/// Candidates reordered by the second stage.
+const RERANK_WINDOW: usize = 30;
+/// Added to a candidate's normalised text score per unit of shared topic tags and of shared
+/// answering units (Jaccard overlap, 0..1). Tags and units are the corpus's own judgement of what
+/// a question is about; the words decide, these break near-ties.
+const TOPIC_WEIGHT: f32 = 0.3;
+const UNIT_WEIGHT: f32 = 0.3;
 
 /// One related question.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -49,6 +67,13 @@ pub struct RelatedHit {
     pub url: String,
 }
 
+/// What a seed says about itself besides its words (absent for a free text).
+#[derive(Default)]
+struct SeedMeta {
+    topics: Vec<String>,
+    departments: Vec<String>,
+}
+
 /// Questions related to question `id`, best first.
 pub fn related_to_question(generation: &Generation, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>> {
     let searcher = generation.searcher();
@@ -59,19 +84,28 @@ pub fn related_to_question(generation: &Generation, id: &QuestionId, limit: usiz
     let rec = load_record(&searcher, f, *addr)?;
     let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
     let answers = answers.join("\n\n");
-    run(generation, &searcher, [rec.title.as_str(), rec.question.as_str(), answers.as_str()], Some(&rec.id), limit)
+    let meta = SeedMeta { topics: rec.topics.clone(), departments: rec.departments.clone() };
+    run(
+        generation,
+        &searcher,
+        [rec.title.as_str(), rec.question.as_str(), answers.as_str()],
+        &meta,
+        Some(&rec.id),
+        limit,
+    )
 }
 
 /// Questions related to a free text (treated as a question's text).
 pub fn related_to_text(generation: &Generation, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
     let searcher = generation.searcher();
-    run(generation, &searcher, ["", text, ""], None, limit)
+    run(generation, &searcher, ["", text, ""], &SeedMeta::default(), None, limit)
 }
 
 fn run(
     generation: &Generation,
     searcher: &Searcher,
     seed: [&str; 3],
+    meta: &SeedMeta,
     exclude: Option<&str>,
     limit: usize,
 ) -> Result<Vec<RelatedHit>> {
@@ -80,12 +114,13 @@ fn run(
     if terms.is_empty() {
         return Ok(Vec::new());
     }
+    let field_boosts = super::rank::FIELD_BOOSTS;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (folded, text, weight) in terms {
         let per_field: Vec<Box<dyn Query>> = f
             .text_pairs()
             .into_iter()
-            .zip(super::rank::FIELD_BOOSTS)
+            .zip(field_boosts)
             .map(|((plain, folded_field), boost)| {
                 let field = if folded { folded_field } else { plain };
                 Box::new(BoostQuery::new(term(field, &text), boost)) as Box<dyn Query>
@@ -98,27 +133,82 @@ fn run(
         clauses.push((Occur::MustNot, term(f.id, id)));
     }
     let query = BooleanQuery::new(clauses);
-    let top = searcher.search(&query, &TopDocs::with_limit(limit.clamp(1, MAX_RELATED)).order_by_score())?;
-    let mut out = Vec::with_capacity(top.len());
+    let window = RERANK_WINDOW.max(limit.clamp(1, MAX_RELATED));
+    let top = searcher.search(&query, &TopDocs::with_limit(window).order_by_score())?;
+    let best = top.first().map(|(s, _)| *s).unwrap_or(1.0).max(f32::EPSILON);
+    let mut scored: Vec<(f32, Record)> = Vec::with_capacity(top.len());
     for (score, addr) in top {
         let rec = load_record(searcher, f, addr)?;
-        out.push(RelatedHit {
+        let s = score / best
+            + TOPIC_WEIGHT * overlap(&meta.topics, &rec.topics)
+            + UNIT_WEIGHT * overlap(&meta.departments, &rec.departments);
+        scored.push((s, rec));
+    }
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.truncate(limit.clamp(1, MAX_RELATED));
+    Ok(scored
+        .into_iter()
+        .map(|(score, rec)| RelatedHit {
             url: response::question_url(&rec.id),
             id: rec.id,
             title: rec.title,
             score,
             date: rec.meeting.date,
             district: rec.district,
-        });
+        })
+        .collect())
+}
+
+/// Share of `a`'s and `b`'s values they have in common (Jaccard); 0 when either has none.
+fn overlap(a: &[String], b: &[String]) -> f32 {
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
     }
-    Ok(out)
+    let common = a.iter().filter(|x| b.contains(x)).count();
+    common as f32 / (a.len() + b.len() - common) as f32
 }
 
 fn term(field: Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
 }
 
-/// The seed's most telling terms as (folded?, term, weight), best first.
+/// Whether the word at byte `at` of `text` is written as a proper name: capitalised and not the
+/// first word of a sentence.
+fn is_name_at(text: &str, at: usize) -> bool {
+    let (Some(before), Some(word)) = (text.get(..at), text.get(at..)) else { return false };
+    if !word.chars().next().is_some_and(char::is_uppercase) {
+        return false;
+    }
+    let before = before.trim_end_matches(|c: char| c.is_whitespace() || c == '"' || c == '„' || c == '(');
+    !(before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n']))
+}
+
+/// The weighted terms of one analysis of the seed: term → weight.
+fn seed_weights(analyzer: &mut TextAnalyzer, seed: [&str; 3]) -> HashMap<String, f32> {
+    let mut out: HashMap<String, f32> = HashMap::new();
+    for (text, part) in seed.iter().zip(SEED_WEIGHTS) {
+        // Occurrences, and how many of them are written as a name.
+        let mut tf: HashMap<String, (u32, u32)> = HashMap::new();
+        let mut stream = analyzer.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            if t.text.chars().count() < 3 || t.text.bytes().all(|b| b.is_ascii_digit()) {
+                continue;
+            }
+            let e = tf.entry(t.text.clone()).or_default();
+            e.0 += 1;
+            e.1 += u32::from(is_name_at(text, t.offset_from));
+        }
+        // Repeating a word says it matters, with diminishing returns.
+        for (t, (n, names)) in tf {
+            let kind = if names * 2 > n { NAME_WEIGHT } else { 1.0 };
+            *out.entry(t).or_default() += part * (n as f32).sqrt() * kind;
+        }
+    }
+    out
+}
+
+/// The seed's terms as (folded?, term, weight), the most telling first.
 fn select_terms(
     searcher: &Searcher,
     generation: &Generation,
@@ -131,17 +221,10 @@ fn select_terms(
     for (folded, analyzer_weight) in [(false, 1.0), (true, FOLDED_SEED_WEIGHT)] {
         let name = if folded { analysis::PL_ASCII } else { analysis::PL };
         let mut analyzer = searcher.index().tokenizers().get(name).unwrap_or_else(|| analysis::polish_analyzer(folded));
-        let mut tf: HashMap<String, f32> = HashMap::new();
-        for (text, w) in seed.iter().zip(SEED_WEIGHTS) {
-            for t in analysis::analyze(&mut analyzer, text) {
-                if t.chars().count() >= 3 && !t.bytes().all(|b| b.is_ascii_digit()) {
-                    *tf.entry(t).or_default() += w;
-                }
-            }
-        }
+        let weights = seed_weights(&mut analyzer, seed);
         let (title, question, answers) =
             if folded { (f.title_ascii, f.question_ascii, f.answers_ascii) } else { (f.title, f.question, f.answers) };
-        for (t, weight) in tf {
+        for (t, weight) in weights {
             let df = [title, question, answers]
                 .into_iter()
                 .map(|field| searcher.doc_freq(&Term::from_field_text(field, &t)))
@@ -155,10 +238,42 @@ fn select_terms(
                 continue;
             }
             let idf = (1.0 + n / df as f32).ln();
-            candidates.push((folded, t, weight.sqrt() * idf * analyzer_weight));
+            candidates.push((folded, t, weight * analyzer_weight, weight * idf));
         }
     }
-    candidates.sort_by(|a, b| b.2.total_cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+    candidates.sort_by(|a, b| b.3.total_cmp(&a.3).then_with(|| a.1.cmp(&b.1)));
     candidates.truncate(MAX_TERMS);
-    Ok(candidates)
+    Ok(candidates.into_iter().map(|(folded, t, weight, _)| (folded, t, weight)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_capitalised_words_inside_a_sentence() {
+        let text = "Tramwaje z Nowego Bieżanowa są pełne. Rano stoimy. „Wielicka” stoi";
+        let at = |w: &str| text.find(w).unwrap();
+        assert!(is_name_at(text, at("Nowego")));
+        assert!(is_name_at(text, at("Bieżanowa")));
+        assert!(!is_name_at(text, at("Tramwaje")), "the first word of the text");
+        assert!(!is_name_at(text, at("Rano")), "the first word of a sentence");
+        assert!(!is_name_at(text, at("pełne")));
+        assert!(!is_name_at(text, at("Wielicka") - 1), "not a char boundary: no panic, no name");
+    }
+
+    #[test]
+    fn proper_names_weigh_less_than_the_problem() {
+        let mut pl = analysis::polish_analyzer(false);
+        let w = seed_weights(&mut pl, ["Zatłoczone tramwaje z Bieżanowa", "Rano tramwaje z Bieżanowa są pełne.", ""]);
+        assert!(w["tramwaj"] > 2.0 * w["bieżanów"], "{w:?}");
+    }
+
+    #[test]
+    fn overlap_is_jaccard() {
+        let v = |s: &[&str]| s.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        assert_eq!(overlap(&v(&["a", "b"]), &v(&["b", "c"])), 1.0 / 3.0);
+        assert_eq!(overlap(&v(&["a"]), &v(&[])), 0.0);
+        assert_eq!(overlap(&v(&["a"]), &v(&["a"])), 1.0);
+    }
 }

@@ -120,6 +120,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .route("/", get(pages::search))
         .route("/q/{meeting}/{n}", get(pages::question))
+        .route("/zapytaj", get(pages::ask))
         .route("/meetings", get(pages::meetings))
         .route("/stats", get(pages::stats))
         .route("/static/{name}", get(assets::asset))

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
 
-use super::api::{blocking, search_request};
+use super::api::{blocking, search_request, MAX_RELATED_TEXT_CHARS};
 use super::error::ApiError;
 use super::params::Pairs;
 use super::AppState;
@@ -118,6 +118,11 @@ struct SearchPage {
     csv_href: String,
     json_href: String,
     feed_href: String,
+    /// The "already asked?" box (the home page, before any search): its text, matches, bound.
+    ask_box: bool,
+    text: String,
+    asked: Vec<RelatedHit>,
+    max_chars: usize,
 }
 
 fn facet_group(label: &'static str, param: &str, counts: &[FacetCount], pairs: &[(String, String)]) -> FacetGroup {
@@ -224,6 +229,10 @@ fn search_page(
         csv_href: href("/api/export.csv", &export_pairs),
         json_href: href("/api/export.json", &export_pairs),
         feed_href: href("/feed.atom", &without(&export_pairs, "sort", None)),
+        ask_box: pairs.is_empty(),
+        text: String::new(),
+        asked: Vec::new(),
+        max_chars: MAX_RELATED_TEXT_CHARS,
         q,
     };
     let resp = match resp {
@@ -362,6 +371,39 @@ pub async fn question(State(state): State<AppState>, Path((meeting, n)): Path<(S
         Err(e) if e.status() == StatusCode::NOT_FOUND => not_found_page(&raw),
         Err(e) => e.into_response(),
     }
+}
+
+/// Questions shown for a text on the "already asked?" page.
+const ASKED_LIMIT: usize = 8;
+
+#[derive(Template)]
+#[template(path = "ask.html")]
+struct AskPage {
+    text: String,
+    asked: Vec<RelatedHit>,
+    error: Option<String>,
+    max_chars: usize,
+}
+
+/// `GET /zapytaj?tresc=TEXT`: "was my problem already asked?" A resident describes the problem in
+/// a sentence; the page lists the questions on the same problem (the related-questions engine,
+/// as `/api/related`). Without JavaScript this page is the answer; with it, the home page's box
+/// shows the same list while the resident types.
+pub async fn ask(State(state): State<AppState>, pairs: Pairs) -> Response {
+    let text = pairs.0.iter().find(|(k, _)| k == "tresc").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
+    let mut page = AskPage { text, asked: Vec::new(), error: None, max_chars: MAX_RELATED_TEXT_CHARS };
+    if page.text.chars().count() > MAX_RELATED_TEXT_CHARS {
+        page.error = Some(format!("Opis jest dłuższy niż {MAX_RELATED_TEXT_CHARS} znaków – skróć go."));
+        return render(StatusCode::BAD_REQUEST, &page);
+    }
+    if !page.text.is_empty() {
+        let seed = page.text.clone();
+        match blocking(&state, move |g, _| Ok(search::related_to_text(g, &seed, ASKED_LIMIT)?)).await {
+            Ok(asked) => page.asked = asked,
+            Err(e) => return e.into_response(),
+        }
+    }
+    render(StatusCode::OK, &page)
 }
 
 #[derive(Template)]

@@ -32,3 +32,36 @@
     }, 120);
   });
 })();
+
+// "Already asked?": while a resident describes a problem in a sentence, the questions on the same
+// problem appear under the box (the same engine as /zapytaj and /api/related).
+(function () {
+  "use strict";
+  var box = document.getElementById("tresc");
+  var list = document.getElementById("asked");
+  if (!box || !list || !window.fetch) return;
+  var timer = null, last = "";
+  function clear(node) { while (node.firstChild) node.removeChild(node.firstChild); }
+  function show(data) {
+    clear(list);
+    (data.related || []).forEach(function (r) {
+      var li = document.createElement("li"), a = document.createElement("a"), meta = document.createElement("span");
+      a.href = r.url; a.textContent = r.title; meta.className = "meta"; meta.textContent = " " + r.date + " · " + r.district;
+      li.appendChild(a); li.appendChild(meta); list.appendChild(li);
+    });
+  }
+  box.addEventListener("input", function () {
+    var value = box.value.trim();
+    if (timer) clearTimeout(timer);
+    timer = setTimeout(function () {
+      if (value === last) return;
+      last = value;
+      // A few words describe a problem; fewer would match too loosely to help.
+      if (value.split(/\s+/).length < 3) { clear(list); return; }
+      fetch("/api/related?limit=5&q=" + encodeURIComponent(value))
+        .then(function (r) { return r.ok ? r.json() : { related: [] }; })
+        .then(function (data) { if (box.value.trim() === value) show(data); })
+        .catch(function () {});
+    }, 300);
+  });
+})();

@@ -1,0 +1,454 @@
+//! The vector file: one embedding per question, keyed by question id and by the hash of the text
+//! that was embedded, so a rebuild embeds only what changed.
+//!
+//! Layout (little-endian), version 1:
+//!
+//! ```text
+//! "LAWKAVEC"  u32 version  u32 dim  u32 count  u16 len + model id (UTF-8)
+//! count × { u16 len + question id (UTF-8), 32-byte blake3 of the passage text, dim × f16 }
+//! 32-byte blake3 of everything above
+//! ```
+//!
+//! Half floats halve the file (~270 KB for the 320 demo questions) and move cosines by ~1e-3,
+//! far below the gaps that order a ranking. The trailing hash turns a damaged file into an error
+//! rather than wrong neighbours.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use half::f16;
+
+use super::{EmbedError, Result};
+
+const MAGIC: &[u8; 8] = b"LAWKAVEC";
+const VERSION: u32 = 1;
+
+/// How many words of a question's title and text are embedded.
+///
+/// Answers are left out and the question is cut because e5's cost on one CPU thread grows with the
+/// text (~0.3 s for a 110-token question, over a second for one with its long answers); the title
+/// and the first 90 words (~128 XLM-R tokens of Polish; every demo question fits, median 111
+/// tokens, max 147) say what the question asks, which is what a query matches.
+pub const PASSAGE_WORDS: usize = 90;
+
+/// The blake3 hash of an embedded text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct ContentHash([u8; 32]);
+
+impl ContentHash {
+    /// The hash of `text`.
+    pub fn of(text: &str) -> ContentHash {
+        ContentHash(*blake3::hash(text.as_bytes()).as_bytes())
+    }
+}
+
+/// The text embedded for a question: its title, then the first words of its text, up to
+/// [`PASSAGE_WORDS`] words in all.
+pub fn passage_text(title: &str, text: &str) -> String {
+    let words: Vec<&str> = title.split_whitespace().chain(text.split_whitespace()).take(PASSAGE_WORDS).collect();
+    words.join(" ")
+}
+
+/// A question to embed.
+#[derive(Clone, Debug)]
+pub struct Passage {
+    /// The question id (`<meeting>/<n>`).
+    pub id: String,
+    /// The text to embed ([`passage_text`]).
+    pub text: String,
+}
+
+/// The vectors of one model, in question order.
+#[derive(Clone, Debug)]
+pub struct Vectors {
+    model: String,
+    dim: usize,
+    ids: Vec<String>,
+    hashes: Vec<ContentHash>,
+    /// `ids.len() × dim`, row-major, each row L2-normalised.
+    data: Vec<f32>,
+    by_id: HashMap<String, usize>,
+}
+
+impl Vectors {
+    /// An empty set for `model`, of vectors `dim` long.
+    pub fn new(model: &str, dim: usize) -> Vectors {
+        Vectors {
+            model: model.to_string(),
+            dim,
+            ids: Vec::new(),
+            hashes: Vec::new(),
+            data: Vec::new(),
+            by_id: HashMap::new(),
+        }
+    }
+
+    /// The model the vectors come from.
+    pub fn model(&self) -> &str {
+        &self.model
+    }
+
+    /// The length of each vector.
+    pub fn dim(&self) -> usize {
+        self.dim
+    }
+
+    /// How many vectors.
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// The question ids, in order.
+    pub fn ids(&self) -> impl Iterator<Item = &str> {
+        self.ids.iter().map(String::as_str)
+    }
+
+    /// The vector of question `id`.
+    pub fn get(&self, id: &str) -> Option<&[f32]> {
+        self.by_id.get(id).map(|&i| self.row(i))
+    }
+
+    /// The vector of `id` if it was computed from a text with hash `hash`.
+    pub fn get_fresh(&self, id: &str, hash: ContentHash) -> Option<&[f32]> {
+        self.by_id.get(id).filter(|&&i| self.hashes[i] == hash).map(|&i| self.row(i))
+    }
+
+    /// Adds (or replaces) the vector of `id`; it is normalised here, so cosines are dot products.
+    ///
+    /// # Panics
+    /// If `vector` is not [`Vectors::dim`] long: a caller mixing models is a bug.
+    pub fn insert(&mut self, id: &str, hash: ContentHash, vector: &[f32]) {
+        assert_eq!(vector.len(), self.dim, "vector length");
+        let norm = vector.iter().map(|x| x * x).sum::<f32>().sqrt();
+        let scale = if norm > 0.0 { 1.0 / norm } else { 0.0 };
+        let row = vector.iter().map(|x| x * scale);
+        match self.by_id.get(id) {
+            Some(&i) => {
+                self.hashes[i] = hash;
+                for (slot, x) in self.data[i * self.dim..(i + 1) * self.dim].iter_mut().zip(row) {
+                    *slot = x;
+                }
+            }
+            None => {
+                self.by_id.insert(id.to_string(), self.ids.len());
+                self.ids.push(id.to_string());
+                self.hashes.push(hash);
+                self.data.extend(row);
+            }
+        }
+    }
+
+    /// The `k` questions closest to `query` (cosine, highest first; ties by id) among those
+    /// `filter` accepts. A query of another length than [`Vectors::dim`] matches nothing.
+    ///
+    /// Brute force: one dot product per question is ~0.1 ms for the demo corpus and a few ms at
+    /// 10^4 questions. At 10^7 (the distributed engine) this becomes an ANN index (HNSW or IVF-PQ)
+    /// per shard.
+    pub fn nearest(&self, query: &[f32], k: usize, filter: impl Fn(&str) -> bool) -> Vec<(&str, f32)> {
+        if query.len() != self.dim || k == 0 {
+            return Vec::new();
+        }
+        let mut scored: Vec<(&str, f32)> = self
+            .ids
+            .iter()
+            .enumerate()
+            .filter(|(_, id)| filter(id))
+            .map(|(i, id)| (id.as_str(), dot(self.row(i), query)))
+            .collect();
+        let by_score = |a: &(&str, f32), b: &(&str, f32)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(b.0));
+        if scored.len() > k {
+            scored.select_nth_unstable_by(k - 1, by_score);
+            scored.truncate(k);
+        }
+        scored.sort_unstable_by(by_score);
+        scored
+    }
+
+    fn row(&self, i: usize) -> &[f32] {
+        &self.data[i * self.dim..(i + 1) * self.dim]
+    }
+
+    /// The file's bytes.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(64 + self.ids.len() * (40 + 2 * self.dim));
+        out.extend_from_slice(MAGIC);
+        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&u32::try_from(self.dim).unwrap_or(u32::MAX).to_le_bytes());
+        out.extend_from_slice(&u32::try_from(self.ids.len()).unwrap_or(u32::MAX).to_le_bytes());
+        put_str(&mut out, &self.model);
+        for (i, id) in self.ids.iter().enumerate() {
+            put_str(&mut out, id);
+            out.extend_from_slice(&self.hashes[i].0);
+            for x in self.row(i) {
+                out.extend_from_slice(&f16::from_f32(*x).to_le_bytes());
+            }
+        }
+        let sum = blake3::hash(&out);
+        out.extend_from_slice(sum.as_bytes());
+        out
+    }
+
+    /// Parses a file's bytes; `path` only names it in errors.
+    pub fn from_bytes(bytes: &[u8], path: &Path) -> Result<Vectors> {
+        let bad = |reason: &str| EmbedError::BadVectors { path: path.to_path_buf(), reason: reason.to_string() };
+        let (body, sum) = bytes.split_at_checked(bytes.len().saturating_sub(32)).ok_or_else(|| bad("truncated"))?;
+        if body.len() < MAGIC.len() || &body[..MAGIC.len()] != MAGIC {
+            return Err(bad("not a Ławka vector file"));
+        }
+        if blake3::hash(body).as_bytes() != sum {
+            return Err(bad("checksum mismatch (damaged or truncated)"));
+        }
+        let mut r = Reader { rest: &body[MAGIC.len()..] };
+        let version = r.u32().ok_or_else(|| bad("truncated"))?;
+        if version != VERSION {
+            return Err(bad(&format!("version {version}, this Ławka reads {VERSION}")));
+        }
+        let dim = r.u32().ok_or_else(|| bad("truncated"))? as usize;
+        let count = r.u32().ok_or_else(|| bad("truncated"))? as usize;
+        let model = r.str().ok_or_else(|| bad("bad model id"))?;
+        let mut v = Vectors::new(&model, dim);
+        let mut row = vec![0f32; dim];
+        for _ in 0..count {
+            let id = r.str().ok_or_else(|| bad("bad question id"))?;
+            let hash =
+                ContentHash(r.take(32).ok_or_else(|| bad("truncated"))?.try_into().map_err(|_| bad("truncated"))?);
+            let raw = r.take(2 * dim).ok_or_else(|| bad("truncated"))?;
+            for (slot, h) in row.iter_mut().zip(raw.chunks_exact(2)) {
+                *slot = f16::from_le_bytes([h[0], h[1]]).to_f32();
+            }
+            if v.by_id.contains_key(&id) {
+                return Err(bad(&format!("question {id} twice")));
+            }
+            v.insert(&id, hash, &row);
+        }
+        if !r.rest.is_empty() {
+            return Err(bad("trailing bytes"));
+        }
+        Ok(v)
+    }
+
+    /// Reads the vector file at `path`.
+    pub fn read(path: &Path) -> Result<Vectors> {
+        let bytes = std::fs::read(path).map_err(|source| EmbedError::Io { path: path.to_path_buf(), source })?;
+        Vectors::from_bytes(&bytes, path)
+    }
+
+    /// Writes the file atomically: a temp file in the same directory, synced, then renamed over
+    /// `path`, so a reader sees the old file or the new one, never half of one.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        use std::io::Write;
+        let io = |source| EmbedError::Io { path: path.to_path_buf(), source };
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let written = (|| {
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&self.to_bytes())?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, path)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        written.map_err(io)?;
+        Ok(())
+    }
+}
+
+fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn put_str(out: &mut Vec<u8>, s: &str) {
+    // Ids and model names are short; a longer one is cut at a char boundary rather than
+    // written with a wrong length.
+    let mut end = s.len().min(usize::from(u16::MAX));
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    out.extend_from_slice(&(end as u16).to_le_bytes());
+    out.extend_from_slice(&s.as_bytes()[..end]);
+}
+
+struct Reader<'a> {
+    rest: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (head, rest) = self.rest.split_at_checked(n)?;
+        self.rest = rest;
+        Some(head)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
+    }
+
+    fn str(&mut self) -> Option<String> {
+        let len = u16::from_le_bytes(self.take(2)?.try_into().ok()?);
+        String::from_utf8(self.take(usize::from(len))?.to_vec()).ok()
+    }
+}
+
+/// What [`update`] did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct UpdateStats {
+    /// Vectors taken over from the old file (same id, same text, same model).
+    pub reused: usize,
+    /// Vectors computed now.
+    pub embedded: usize,
+    /// Old vectors dropped because their question is gone.
+    pub dropped: usize,
+}
+
+/// The vectors of `passages`, in their order: each one reused from `old` when its id, text hash
+/// and model match, else computed by `embed` (called only for those). Questions of `old` that are
+/// no longer among `passages` are dropped.
+pub fn update<E>(
+    old: Option<&Vectors>,
+    model: &str,
+    dim: usize,
+    passages: &[Passage],
+    mut embed: impl FnMut(&Passage) -> std::result::Result<Vec<f32>, E>,
+) -> std::result::Result<(Vectors, UpdateStats), E> {
+    let old = old.filter(|o| o.model == model && o.dim == dim);
+    let mut out = Vectors::new(model, dim);
+    let mut stats = UpdateStats::default();
+    for p in passages {
+        let hash = ContentHash::of(&p.text);
+        match old.and_then(|o| o.get_fresh(&p.id, hash)) {
+            Some(v) => {
+                out.insert(&p.id, hash, v);
+                stats.reused += 1;
+            }
+            None => {
+                let v = embed(p)?;
+                out.insert(&p.id, hash, &v);
+                stats.embedded += 1;
+            }
+        }
+    }
+    stats.dropped = old.map_or(0, |o| o.ids().filter(|id| !out.by_id.contains_key(*id)).count());
+    Ok((out, stats))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A deterministic stand-in for the model: the text's bytes folded into a 4-dim vector.
+    fn fake(text: &str) -> Vec<f32> {
+        let mut v = vec![0.1f32; 4];
+        for (i, b) in text.bytes().enumerate() {
+            v[i % 4] += f32::from(b) / 255.0;
+        }
+        v
+    }
+
+    fn passages(texts: &[(&str, &str)]) -> Vec<Passage> {
+        texts.iter().map(|(id, t)| Passage { id: id.to_string(), text: t.to_string() }).collect()
+    }
+
+    #[test]
+    fn the_passage_is_the_title_then_the_first_words_of_the_question() {
+        assert_eq!(
+            passage_text("Dziura  w jezdni", "Na ulicy\nKrakusa jest\tdziura."),
+            "Dziura w jezdni Na ulicy Krakusa jest dziura."
+        );
+        let long = "słowo ".repeat(500);
+        assert_eq!(passage_text("Tytuł", &long).split(' ').count(), PASSAGE_WORDS);
+    }
+
+    #[test]
+    fn a_file_round_trips_and_rejects_damage() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("v.e5");
+        let mut v = Vectors::new("m", 4);
+        v.insert("2024-06-24-bronowice-wielkie/7", ContentHash::of("wycinka"), &[3.0, 4.0, 0.0, 0.0]);
+        v.insert("2025-04-03-bienczyce/3", ContentHash::of("dziura"), &[0.0, 0.0, 1.0, 1.0]);
+        v.write(&path).unwrap();
+        let back = Vectors::read(&path).unwrap();
+        assert_eq!(back.model(), "m");
+        assert_eq!(back.len(), 2);
+        assert_eq!(back.ids().collect::<Vec<_>>(), vec!["2024-06-24-bronowice-wielkie/7", "2025-04-03-bienczyce/3"]);
+        // Normalised on insert, and f16 keeps three decimals.
+        let got = back.get("2024-06-24-bronowice-wielkie/7").unwrap();
+        assert!((got[0] - 0.6).abs() < 1e-3 && (got[1] - 0.8).abs() < 1e-3, "{got:?}");
+        assert!(back.get_fresh("2025-04-03-bienczyce/3", ContentHash::of("dziura")).is_some());
+        assert!(back.get_fresh("2025-04-03-bienczyce/3", ContentHash::of("dziury")).is_none());
+        assert!(back.get("2025-04-03-bienczyce/4").is_none());
+
+        let mut bytes = std::fs::read(&path).unwrap();
+        let reason = |bytes: &[u8]| match Vectors::from_bytes(bytes, &path) {
+            Err(EmbedError::BadVectors { reason, .. }) => reason,
+            other => panic!("expected BadVectors, got {other:?}"),
+        };
+        assert!(reason(&bytes[..bytes.len() - 1]).contains("checksum"));
+        assert!(reason(b"short").contains("truncated") || reason(b"short").contains("not a"));
+        assert!(reason(b"{\"json\": true, \"padding\": \"................\"}").contains("not a Ławka"));
+        bytes[40] ^= 1;
+        assert!(reason(&bytes).contains("checksum"));
+        assert!(matches!(Vectors::read(&tmp.path().join("none")), Err(EmbedError::Io { .. })));
+    }
+
+    #[test]
+    fn nearest_ranks_by_cosine_breaks_ties_by_id_and_applies_the_filter() {
+        let mut v = Vectors::new("m", 2);
+        v.insert("c", ContentHash::of("c"), &[1.0, 0.0]);
+        v.insert("a", ContentHash::of("a"), &[0.0, 1.0]);
+        v.insert("b", ContentHash::of("b"), &[1.0, 0.0]);
+        v.insert("d", ContentHash::of("d"), &[1.0, 1.0]);
+        let ids = |hits: Vec<(&str, f32)>| hits.into_iter().map(|(id, _)| id.to_string()).collect::<Vec<_>>();
+        assert_eq!(ids(v.nearest(&[1.0, 0.0], 3, |_| true)), ["b", "c", "d"]);
+        assert_eq!(ids(v.nearest(&[1.0, 0.0], 10, |id| id != "b")), ["c", "d", "a"]);
+        let top = v.nearest(&[0.0, 1.0], 1, |_| true);
+        assert_eq!(top[0].0, "a");
+        assert!((top[0].1 - 1.0).abs() < 1e-6);
+        assert!(v.nearest(&[1.0, 0.0, 0.0], 3, |_| true).is_empty(), "a vector of another model");
+        assert!(v.nearest(&[1.0, 0.0], 0, |_| true).is_empty());
+    }
+
+    #[test]
+    fn a_rebuild_embeds_only_new_and_changed_questions() {
+        let first =
+            passages(&[("m/1", "Dziura w jezdni na Krakusa"), ("m/2", "Wycinka drzew"), ("m/3", "Korki na Alejach")]);
+        let mut calls = Vec::new();
+        let (v1, s1) = update::<()>(None, "m", 4, &first, |p| {
+            calls.push(p.id.clone());
+            Ok(fake(&p.text))
+        })
+        .unwrap();
+        assert_eq!(s1, UpdateStats { reused: 0, embedded: 3, dropped: 0 });
+        assert_eq!(calls, ["m/1", "m/2", "m/3"]);
+
+        // m/2 edited, m/3 removed, m/4 new: only m/2 and m/4 are embedded again.
+        let second =
+            passages(&[("m/1", "Dziura w jezdni na Krakusa"), ("m/2", "Wycinka starych drzew"), ("m/4", "Śmieci")]);
+        calls.clear();
+        let (v2, s2) = update::<()>(Some(&v1), "m", 4, &second, |p| {
+            calls.push(p.id.clone());
+            Ok(fake(&p.text))
+        })
+        .unwrap();
+        assert_eq!(s2, UpdateStats { reused: 1, embedded: 2, dropped: 1 });
+        assert_eq!(calls, ["m/2", "m/4"]);
+        assert_eq!(v2.ids().collect::<Vec<_>>(), ["m/1", "m/2", "m/4"]);
+        assert_eq!(v2.get("m/1"), v1.get("m/1"));
+        assert_ne!(v2.get("m/2"), v1.get("m/2"));
+
+        // Another model's vectors are never reused.
+        let (_, s3) = update::<()>(Some(&v2), "other", 4, &second, |p| Ok(fake(&p.text))).unwrap();
+        assert_eq!(s3.embedded, 3);
+        // A failure of the model stops the update.
+        assert_eq!(update(Some(&v2), "other", 4, &second, |_| Err("no model")).unwrap_err(), "no model");
+    }
+}
