@@ -4,6 +4,7 @@
 //! Data flows one way; a module uses only the modules listed above it:
 //!
 //! - [`corpus`]: the Markdown corpus → typed meetings, questions and answers (strict parser).
+//! - [`import`]: the city's published articles (HTTP or saved pages) → meetings in the corpus.
 //! - [`analysis`]: Polish text → index terms (tokenizer chains registered by name).
 //! - [`embed`]: text → multilingual sentence vectors (optional e5 model) and the per-question
 //!   vector file with its content-hash cache.
@@ -18,6 +19,7 @@ pub mod analysis;
 pub mod cli;
 pub mod corpus;
 pub mod embed;
+pub mod import;
 pub mod index;
 pub mod search;
 pub mod server;

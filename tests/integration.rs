@@ -5,6 +5,7 @@ mod api;
 mod browser;
 mod cli;
 mod common;
+mod import;
 mod openapi;
 mod pages;
 mod quality;

@@ -4,6 +4,7 @@ mod analyze;
 mod check;
 mod embed;
 mod eval;
+mod import;
 mod index;
 mod search;
 mod serve;
@@ -38,6 +39,8 @@ pub enum Command {
     Eval(eval::Args),
     /// Print the terms the Polish analysis makes of a text, word by word.
     Analyze(analyze::Args),
+    /// Import the city's Ławka dialogu articles (krakow.pl) into a corpus, keeping revised answers.
+    Import(import::Args),
     /// Compute the corpus's question vectors for dense retrieval, reusing those whose text is unchanged.
     Embed(embed::Args),
     /// Write a synthetic corpus of any size (sentences sampled from a real one), for benchmarks.
@@ -112,6 +115,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Eval(a) => eval::run(a),
         Command::Analyze(a) => analyze::run(a),
         Command::Synth(a) => synth::run(a),
+        Command::Import(a) => import::run(a),
         Command::Embed(a) => embed::run(a),
     }
 }

@@ -7,6 +7,7 @@
 mod error;
 mod model;
 mod parse;
+pub mod revisions;
 pub mod synth;
 mod vocab;
 
@@ -15,10 +16,10 @@ use std::path::{Path, PathBuf};
 pub use error::{CorpusError, Diagnostic, Result};
 pub use model::{
     format_date, parse_date, Answer, Department, District, Meeting, MeetingId, MeetingKind, Question, QuestionId,
-    Source, Topic,
+    Revision, Source, Topic,
 };
 pub use parse::parse_meeting;
-pub use vocab::{Vocabulary, DISTRICTS};
+pub use vocab::{Vocabulary, DISTRICTS, PLACES_FILE, UNITS_FILE};
 
 /// A whole corpus, validated.
 #[derive(Clone, Debug)]
@@ -50,6 +51,7 @@ impl Corpus {
                 Err(p) => problems.extend(p),
             }
         }
+        revisions::attach(dir, &vocabulary, &mut meetings, &mut problems);
         if meetings.is_empty() && problems.is_empty() {
             problems.push(Diagnostic::new(&dir.join("meetings"), 0, "no meeting files (*.md)"));
         }

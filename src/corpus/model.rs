@@ -262,6 +262,8 @@ pub struct Meeting {
     pub source: Source,
     /// The published article, for imported meetings.
     pub url: Option<String>,
+    /// The city's document number (`dok_id`): one article under all its URL forms.
+    pub dok_id: Option<u64>,
     /// When the article was last revised.
     pub updated: Option<Date>,
     /// The optional lead paragraph.
@@ -285,6 +287,19 @@ pub struct Question {
     pub district: District,
     /// Topic tags, in the order written.
     pub topics: Vec<Topic>,
+    /// Earlier versions of the answers, oldest first (from `revisions/<meeting>.json`).
+    pub revisions: Vec<Revision>,
+}
+
+/// An earlier version of a question's answers, kept when a re-import found them changed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Revision {
+    /// The "stan na" date the article carried while these answers were current, if it had one.
+    pub as_of: Option<Date>,
+    /// The "stan na" date of the article that replaced them (or the import day when it had none).
+    pub replaced: Date,
+    /// The answers as they were.
+    pub answers: Vec<Answer>,
 }
 
 impl Question {
@@ -301,7 +316,7 @@ impl Question {
 }
 
 /// One unit's answer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
     /// The unit that answered.
     pub department: Department,

@@ -46,6 +46,7 @@ struct FrontMatter {
     kind: Option<MeetingKind>,
     source: Option<Source>,
     url: Option<String>,
+    dok_id: Option<u64>,
     updated: Option<Date>,
 }
 
@@ -126,6 +127,7 @@ impl Parser<'_> {
             kind: fm.kind?,
             source: fm.source?,
             url: fm.url,
+            dok_id: fm.dok_id,
             updated: fm.updated,
             lead,
             questions,
@@ -177,6 +179,12 @@ impl Parser<'_> {
                     fm.url = Some(value.to_string());
                     Ok(())
                 }
+                "dok_id" => value
+                    .parse::<u64>()
+                    .ok()
+                    .filter(|n| *n > 0 && !value.starts_with('0'))
+                    .map(|n| fm.dok_id = Some(n))
+                    .ok_or_else(|| format!("bad dok_id {value:?}: expected the article's number, e.g. 290478")),
                 "date" => parse_date(value)
                     .map(|d| fm.date = Some(d))
                     .ok_or_else(|| format!("bad date {value:?}: expected YYYY-MM-DD")),
@@ -187,7 +195,7 @@ impl Parser<'_> {
                 "kind" => value.parse().map(|k| fm.kind = Some(k)),
                 "source" => value.parse().map(|s| fm.source = Some(s)),
                 _ => Err(format!(
-                    "unknown front matter key `{key}` (expected title, date, place, district, kind, source, url or updated)"
+                    "unknown front matter key `{key}` (expected title, date, place, district, kind, source, url, dok_id or updated)"
                 )),
             };
             if let Err(e) = result {
@@ -362,6 +370,7 @@ impl Parser<'_> {
             answers,
             district,
             topics: section.topics,
+            revisions: Vec::new(),
         })
     }
 }

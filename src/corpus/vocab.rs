@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::error::{CorpusError, Diagnostic};
-use super::model::{Department, Topic};
+use super::model::{Department, District, Topic};
 
 /// The 18 official districts of Kraków, then the value for meetings tied to none.
 pub const DISTRICTS: [&str; 19] = [
@@ -34,19 +34,59 @@ pub const DISTRICTS: [&str; 19] = [
 pub struct Vocabulary {
     departments: Vec<String>,
     topics: Vec<String>,
+    /// `units.txt`: the abbreviations that lead answers on the city's pages, with their unit.
+    units: Vec<(String, Department)>,
+    /// `places.txt`: a meeting slug's district, where the importer cannot tell it from the name.
+    places: Vec<(String, District)>,
 }
 
 impl Vocabulary {
     /// Builds a vocabulary from lists of names (blank lines and `#` comments already removed).
     pub fn new(departments: Vec<String>, topics: Vec<String>) -> Vocabulary {
-        Vocabulary { departments, topics }
+        Vocabulary { departments, topics, ..Vocabulary::default() }
     }
 
-    /// Reads `departments.txt` and `topics.txt` from a corpus directory.
+    /// Reads `departments.txt` and `topics.txt` from a corpus directory, and the optional import
+    /// tables `units.txt` and `places.txt` (every unit named must be in `departments.txt`).
     pub fn load(dir: &Path) -> Result<Vocabulary, CorpusError> {
         let departments = read_list(&dir.join("departments.txt"))?;
         let topics = read_list(&dir.join("topics.txt"))?;
-        Ok(Vocabulary { departments, topics })
+        let mut vocab = Vocabulary { departments, topics, ..Vocabulary::default() };
+        let mut problems = Vec::new();
+        let units_path = dir.join(UNITS_FILE);
+        for (line, abbr, name) in read_table(&units_path)? {
+            match vocab.department(&name) {
+                Some(d) if vocab.units.iter().all(|(a, _)| *a != abbr) => vocab.units.push((abbr, d)),
+                Some(_) => problems.push(Diagnostic::new(&units_path, line, format!("{abbr:?} is listed twice"))),
+                None => problems.push(Diagnostic::new(
+                    &units_path,
+                    line,
+                    format!("unit {name:?} (for {abbr}) is not in departments.txt"),
+                )),
+            }
+        }
+        let places_path = dir.join(PLACES_FILE);
+        for (line, slug, district) in read_table(&places_path)? {
+            match district.parse::<District>() {
+                Ok(d) => vocab.places.push((slug, d)),
+                Err(e) => problems.push(Diagnostic::new(&places_path, line, e)),
+            }
+        }
+        if problems.is_empty() {
+            Ok(vocab)
+        } else {
+            Err(CorpusError::Invalid(problems))
+        }
+    }
+
+    /// The unit an abbreviation on the city's pages stands for (`units.txt`).
+    pub fn unit(&self, abbreviation: &str) -> Option<Department> {
+        self.units.iter().find(|(a, _)| a == abbreviation).map(|(_, d)| d.clone())
+    }
+
+    /// The district written for a meeting slug in `places.txt`.
+    pub fn place_district(&self, slug: &str) -> Option<District> {
+        self.places.iter().find(|(s, _)| s == slug).map(|(_, d)| d.clone())
     }
 
     /// The canonical department of that exact name.
@@ -67,6 +107,40 @@ impl Vocabulary {
     /// All topic names, in file order.
     pub fn topics(&self) -> &[String] {
         &self.topics
+    }
+}
+
+/// The table of unit abbreviations: `ABBR Full name` per line.
+pub const UNITS_FILE: &str = "units.txt";
+/// The table of places: `slug Dzielnica ...` per line.
+pub const PLACES_FILE: &str = "places.txt";
+
+/// An optional two-column table: the first word, then the rest of the line; blank lines and `#`
+/// comments skipped. A missing file is an empty table (only imports need these).
+fn read_table(path: &Path) -> Result<Vec<(usize, String, String)>, CorpusError> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(CorpusError::io(path, e)),
+    };
+    let mut rows = Vec::new();
+    let mut problems = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        match line.split_once(char::is_whitespace) {
+            Some((key, value)) if !value.trim().is_empty() => {
+                rows.push((i + 1, key.to_string(), value.trim().to_string()))
+            }
+            _ => problems.push(Diagnostic::new(path, i + 1, format!("expected `<key> <name>`, found {line:?}"))),
+        }
+    }
+    if problems.is_empty() {
+        Ok(rows)
+    } else {
+        Err(CorpusError::Invalid(problems))
     }
 }
 

@@ -223,6 +223,15 @@ fn write_generation(
         })
         .collect();
     meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.id.cmp(&a.id)));
+    let mut revised: Vec<generation::RevisedQuestion> = corpus
+        .questions()
+        .flat_map(|(_, q)| {
+            q.revisions
+                .iter()
+                .map(|r| generation::RevisedQuestion { id: q.id.to_string(), replaced: format_date(r.replaced) })
+        })
+        .collect();
+    revised.sort_by(|a, b| b.replaced.cmp(&a.replaced).then_with(|| a.id.cmp(&b.id)));
     let built_at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
         .map_err(|e| IndexError::Verification(format!("formatting the build time: {e}")))?;
@@ -236,6 +245,7 @@ fn write_generation(
         topics: corpus.vocabulary.topics().to_vec(),
         gazetteer: names,
         analysis: generation::ANALYSIS_VERSION,
+        revised,
     };
     suggestions::Suggestions::new(words)
         .write(&work.join(suggestions::FILE))

@@ -32,6 +32,17 @@ pub struct StoredAnswer {
     pub text: String,
 }
 
+/// An earlier version of a question's answers, replaced when the city revised them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+pub struct StoredRevision {
+    /// `YYYY-MM-DD`: the article's "stan na" date while these answers were current, if it had one.
+    pub as_of: Option<String>,
+    /// `YYYY-MM-DD`: when newer answers replaced them.
+    pub replaced: String,
+    /// The answers as they were.
+    pub answers: Vec<StoredAnswer>,
+}
+
 /// Everything needed to render a hit or the whole question, stored with each document.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
@@ -59,6 +70,16 @@ pub struct Record {
     pub source: String,
     /// The city's article, for imported meetings.
     pub source_url: Option<String>,
+    /// `YYYY-MM-DD`: the article's "stan na" date, for imported meetings.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// Earlier versions of the answers, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<StoredRevision>,
+}
+
+fn stored_answers(answers: &[crate::corpus::Answer]) -> Vec<StoredAnswer> {
+    answers.iter().map(|a| StoredAnswer { department: a.department.to_string(), text: a.text.clone() }).collect()
 }
 
 /// The analyzers used to pre-tokenize text that is not Polish, made once per build.
@@ -102,11 +123,7 @@ pub fn record(meeting: &Meeting, q: &Question, lang: &str) -> Record {
         id: q.id.to_string(),
         title: q.title.clone(),
         question: q.text.clone(),
-        answers: q
-            .answers
-            .iter()
-            .map(|a| StoredAnswer { department: a.department.to_string(), text: a.text.clone() })
-            .collect(),
+        answers: stored_answers(&q.answers),
         meeting: MeetingRef {
             id: meeting.id.to_string(),
             title: meeting.title.clone(),
@@ -120,6 +137,16 @@ pub fn record(meeting: &Meeting, q: &Question, lang: &str) -> Record {
         lang: lang.to_string(),
         source: meeting.source.as_str().to_string(),
         source_url: meeting.url.clone(),
+        updated: meeting.updated.map(format_date),
+        revisions: q
+            .revisions
+            .iter()
+            .map(|r| StoredRevision {
+                as_of: r.as_of.map(format_date),
+                replaced: format_date(r.replaced),
+                answers: stored_answers(&r.answers),
+            })
+            .collect(),
     }
 }
 

@@ -81,6 +81,18 @@ pub struct GenerationMeta {
     /// the analysis of this generation, at index and at query time, depends on them.
     #[serde(default)]
     pub gazetteer: Vec<String>,
+    /// Every revision of an answer, newest first: what the Atom feed announces.
+    #[serde(default)]
+    pub revised: Vec<RevisedQuestion>,
+}
+
+/// A question whose answers were revised, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevisedQuestion {
+    /// `<meeting>/<n>`.
+    pub id: String,
+    /// `YYYY-MM-DD`.
+    pub replaced: String,
 }
 
 /// The directory name of generation `n`.

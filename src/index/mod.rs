@@ -15,9 +15,9 @@ pub mod suggestions;
 
 pub use build::{build, BuildOptions, BuildSummary, NoProgress, Progress};
 pub use dense::{DenseIndex, VectorStats};
-pub use document::{date_value, MeetingRef, Record, StoredAnswer};
+pub use document::{date_value, MeetingRef, Record, StoredAnswer, StoredRevision};
 pub use error::{IndexError, Result};
-pub use generation::{GenerationMeta, MeetingSummary};
+pub use generation::{GenerationMeta, MeetingSummary, RevisedQuestion};
 pub use handle::{exists, Generation, IndexHandle};
 pub use schema::Fields;
 pub use suggestions::Suggestions;

@@ -132,6 +132,23 @@ impl Matches {
         self.docs.is_empty()
     }
 
+    /// The records of the questions with these ids that are among the matches, in the ids' order.
+    pub fn records_of<'a>(&self, ids: impl IntoIterator<Item = &'a str>) -> Result<Vec<Record>> {
+        use tantivy::query::TermQuery;
+        use tantivy::schema::IndexRecordOption;
+        use tantivy::Term;
+        let matched: std::collections::HashSet<DocAddress> = self.docs.iter().copied().collect();
+        let mut out = Vec::new();
+        for id in ids {
+            let q = TermQuery::new(Term::from_field_text(self.fields.id, id), IndexRecordOption::Basic);
+            let found = self.searcher.search(&q, &TopDocs::with_limit(1).order_by_score())?;
+            if let Some((_, addr)) = found.first().filter(|(_, a)| matched.contains(a)) {
+                out.push(load_record(&self.searcher, &self.fields, *addr)?);
+            }
+        }
+        Ok(out)
+    }
+
     /// The stored records, in order, read lazily (an export streams them).
     pub fn records(&self) -> impl Iterator<Item = Result<Record>> + '_ {
         self.docs.iter().map(|a| load_record(&self.searcher, &self.fields, *a))

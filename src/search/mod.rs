@@ -499,6 +499,9 @@ pub fn question(generation: &Generation, id: &QuestionId) -> Result<QuestionResp
         lang: rec.lang,
         source: rec.source,
         source_url: rec.source_url,
+        updated: rec.updated,
+        revised: rec.revisions.last().map(|r| r.replaced.clone()),
+        revisions: rec.revisions,
         notice,
     })
 }

@@ -299,6 +299,7 @@ mod tests {
             topics: vec!["parkowanie".into()],
             gazetteer: vec![],
             analysis: 1,
+            revised: vec![],
         }
     }
 

@@ -108,6 +108,15 @@ pub struct QuestionResponse {
     /// The city's article, for imported questions.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source_url: Option<String>,
+    /// `YYYY-MM-DD`: the article's "stan na" date, for imported questions.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated: Option<String>,
+    /// `YYYY-MM-DD`: when the answers were last revised ("zaktualizowano"); absent if never.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revised: Option<String>,
+    /// Earlier versions of the answers, oldest first; absent if never revised.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub revisions: Vec<crate::index::StoredRevision>,
     /// Present for demo text: it is not the city's official answer.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub notice: Option<String>,

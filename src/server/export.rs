@@ -190,19 +190,62 @@ fn date_time(date: &str) -> FixedDateTime {
     format!("{date}T00:00:00+00:00").parse().unwrap_or_default()
 }
 
+fn answers_text(answers: &[StoredAnswer]) -> String {
+    answers.iter().map(|a| format!("{}: {}", a.department, a.text)).collect::<Vec<_>>().join("\n\n")
+}
+
+/// One entry per revision of a question's answers: its date is the revision's, its content the
+/// answers that replaced the earlier ones, its summary the earlier ones.
+fn revision_entries(base: &str, r: &Record) -> Vec<Entry> {
+    let url = format!("{base}{}", response::question_url(&r.id));
+    let mut newer = answers_text(&r.answers);
+    let mut out = Vec::with_capacity(r.revisions.len());
+    for (k, rev) in r.revisions.iter().enumerate().rev() {
+        let earlier = match &rev.as_of {
+            Some(d) => format!("Poprzednia wersja (stan na {d}):"),
+            None => "Poprzednia wersja:".to_string(),
+        };
+        out.push(Entry {
+            title: Text::plain(format!("Zaktualizowano odpowiedź: {} ({}, {})", r.title, r.district, r.meeting.date)),
+            id: format!("{url}#zmiana-{}", k + 1),
+            updated: date_time(&rev.replaced),
+            published: Some(date_time(&rev.replaced)),
+            links: vec![Link { href: url.clone(), rel: "alternate".into(), ..Link::default() }],
+            summary: Some(Text::plain(format!("{earlier}\n\n{}", answers_text(&rev.answers)))),
+            content: Some(Content {
+                value: Some(newer.clone()),
+                content_type: Some("text".into()),
+                ..Content::default()
+            }),
+            ..Entry::default()
+        });
+        newer = answers_text(&rev.answers);
+    }
+    out
+}
+
 /// `GET /feed.atom` with the search's `q` and filters: the newest matches.
 pub async fn feed(State(state): State<AppState>, headers: HeaderMap, pairs: Pairs) -> Result<Response, ApiError> {
     let base = base_url(&headers);
-    let (records, q, self_query) = blocking(&state, move |g, glossary| {
+    let (records, revised, q, self_query) = blocking(&state, move |g, glossary| {
         let self_query = serde_urlencoded::to_string(&pairs.0).unwrap_or_default();
         let (mut req, _) = search_request(g, pairs, &[])?;
         req.sort = Sort::DateDesc;
         let matches = Matches::collect(g, glossary, &req)?;
         let records: Vec<Record> = matches.records().take(FEED_ENTRIES).collect::<Result<_, _>>()?;
-        Ok((records, req.q, self_query))
+        // Journalists follow revisions: every revised answer among the matches is an entry of its
+        // own, however old its meeting.
+        let mut ids: Vec<&str> = Vec::new();
+        for r in &g.meta.revised {
+            if !ids.contains(&r.id.as_str()) && ids.len() < FEED_ENTRIES {
+                ids.push(&r.id);
+            }
+        }
+        let revised = matches.records_of(ids)?;
+        Ok((records, revised, req.q, self_query))
     })
     .await?;
-    let entries: Vec<Entry> = records
+    let mut entries: Vec<Entry> = records
         .iter()
         .map(|r| {
             let answers: Vec<String> = r.answers.iter().map(|a| format!("{}: {}", a.department, a.text)).collect();
@@ -226,7 +269,9 @@ pub async fn feed(State(state): State<AppState>, headers: HeaderMap, pairs: Pair
             }
         })
         .collect();
-    let updated = records.first().map(|r| date_time(&r.meeting.date)).unwrap_or_default();
+    entries.extend(revised.iter().flat_map(|r| revision_entries(&base, r)));
+    entries.sort_by_key(|e| std::cmp::Reverse(e.updated));
+    let updated = entries.first().map(|e| e.updated).unwrap_or_default();
     let title = if q.is_empty() { "Ławka: nowe pytania".to_string() } else { format!("Ławka: {q}") };
     let self_href =
         if self_query.is_empty() { format!("{base}/feed.atom") } else { format!("{base}/feed.atom?{self_query}") };

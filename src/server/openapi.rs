@@ -7,7 +7,7 @@ use serde::Serialize;
 use utoipa::{IntoParams, OpenApi, ToSchema};
 
 use super::api::{Health, RelatedResponse};
-use crate::index::{MeetingRef, MeetingSummary, StoredAnswer};
+use crate::index::{MeetingRef, MeetingSummary, StoredAnswer, StoredRevision};
 use crate::search::export::{Bucket, Histogram};
 use crate::search::suggest::{SuggestResponse, SuggestedQuestion};
 use crate::search::{FacetCount, Facets, Hit, QuestionResponse, RelatedHit, SearchResponse};
@@ -196,6 +196,7 @@ fn health() {}
         FacetCount,
         MeetingRef,
         StoredAnswer,
+        StoredRevision,
         QuestionResponse,
         RelatedHit,
         RelatedResponse,

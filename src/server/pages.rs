@@ -316,7 +316,20 @@ struct QuestionPage {
     q: QuestionResponse,
     question_paragraphs: Vec<String>,
     answers: Vec<AnswerView>,
+    /// Earlier versions, newest first: a reader wants to see what just changed.
+    revisions: Vec<RevisionView>,
     related: Vec<RelatedHit>,
+}
+
+/// An earlier version of the answers, as shown.
+struct RevisionView {
+    as_of: Option<String>,
+    replaced: String,
+    answers: Vec<AnswerView>,
+}
+
+fn answer_views(answers: &[crate::index::StoredAnswer]) -> Vec<AnswerView> {
+    answers.iter().map(|a| AnswerView { department: a.department.clone(), paragraphs: paragraphs(&a.text) }).collect()
 }
 
 fn paragraphs(text: &str) -> Vec<String> {
@@ -339,10 +352,16 @@ pub async fn question(State(state): State<AppState>, Path((meeting, n)): Path<(S
         Ok((q, related)) => {
             let page = QuestionPage {
                 question_paragraphs: paragraphs(&q.question),
-                answers: q
-                    .answers
+                answers: answer_views(&q.answers),
+                revisions: q
+                    .revisions
                     .iter()
-                    .map(|a| AnswerView { department: a.department.clone(), paragraphs: paragraphs(&a.text) })
+                    .rev()
+                    .map(|r| RevisionView {
+                        as_of: r.as_of.clone(),
+                        replaced: r.replaced.clone(),
+                        answers: answer_views(&r.answers),
+                    })
                     .collect(),
                 q,
                 related,
