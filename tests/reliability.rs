@@ -373,10 +373,8 @@ fn limits_headers_and_metrics_for_operators() {
 /// A server over the shared index with this rate limit, telling clients apart by peer address or
 /// by `header`.
 fn limited_server(per_second: u32, burst: u32, header: Option<&str>) -> TestServer {
-    let rate_limit = Some(RateLimit {
-        per_second: NonZeroU32::new(per_second).unwrap(),
-        burst: NonZeroU32::new(burst).unwrap(),
-    });
+    let rate_limit =
+        Some(RateLimit { per_second: NonZeroU32::new(per_second).unwrap(), burst: NonZeroU32::new(burst).unwrap() });
     let client_header = header.map(|h| h.parse().unwrap());
     TestServer::start_protected(&shared().index_dir, Protection { rate_limit, client_header })
 }

@@ -184,7 +184,11 @@ pub async fn overloaded(error: BoxError) -> ApiError {
         tracing::warn!("request timed out");
         ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "timeout", "Przekroczono czas odpowiedzi. Spróbuj ponownie.")
     } else if error.is::<tower::load_shed::error::Overloaded>() {
-        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "overloaded", "Serwer jest przeciążony. Spróbuj ponownie za chwilę.")
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "overloaded",
+            "Serwer jest przeciążony. Spróbuj ponownie za chwilę.",
+        )
     } else {
         ApiError::internal(&error)
     }
@@ -211,7 +215,11 @@ pub async fn guard(State(metrics): State<Arc<Metrics>>, request: Request, next: 
 fn check_size(request: &Request) -> Option<Response> {
     let uri_len = request.uri().path().len() + request.uri().query().map_or(0, |q| q.len() + 1);
     if uri_len > MAX_URI_BYTES {
-        return Some(reject(StatusCode::URI_TOO_LONG, "uri_too_long", "Adres zapytania jest za długi (najwyżej 8 KiB)."));
+        return Some(reject(
+            StatusCode::URI_TOO_LONG,
+            "uri_too_long",
+            "Adres zapytania jest za długi (najwyżej 8 KiB).",
+        ));
     }
     let header_bytes: usize = request.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
     if header_bytes > MAX_HEADER_BYTES {
@@ -224,7 +232,11 @@ fn check_size(request: &Request) -> Option<Response> {
     let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
     let chunked = request.headers().contains_key(header::TRANSFER_ENCODING);
     if declared.is_some_and(|n| n > MAX_BODY_BYTES) || chunked {
-        return Some(reject(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "Usługa nie przyjmuje treści zapytań."));
+        return Some(reject(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "payload_too_large",
+            "Usługa nie przyjmuje treści zapytań.",
+        ));
     }
     None
 }
@@ -261,8 +273,10 @@ mod tests {
         assert_eq!(key(Some("x-forwarded-for"), &xff, "192.0.2.1:5000"), "10.1.2.3".parse::<IpAddr>().unwrap());
         // A request that did not come through the proxy is its peer.
         assert_eq!(key(Some("x-forwarded-for"), &[], "192.0.2.1:5000"), "192.0.2.1".parse::<IpAddr>().unwrap());
-        assert_eq!(key(Some("x-forwarded-for"), &[("x-forwarded-for", "nonsense")], "192.0.2.1:5000"),
-            "192.0.2.1".parse::<IpAddr>().unwrap());
+        assert_eq!(
+            key(Some("x-forwarded-for"), &[("x-forwarded-for", "nonsense")], "192.0.2.1:5000"),
+            "192.0.2.1".parse::<IpAddr>().unwrap()
+        );
         // One IPv6 /64 is one client; an IPv4-mapped address is its IPv4 address.
         assert_eq!(key(None, &[], "[2001:db8:1:2:aaaa::1]:5000"), key(None, &[], "[2001:db8:1:2:bbbb::9]:80"));
         assert_ne!(key(None, &[], "[2001:db8:1:2::1]:5000"), key(None, &[], "[2001:db8:1:3::1]:5000"));

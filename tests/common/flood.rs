@@ -65,7 +65,10 @@ fn client(from: IpAddr) -> reqwest::Client {
 }
 
 fn search_url(server: SocketAddr, q: &str) -> String {
-    let q: String = q.bytes().map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") }).collect();
+    let q: String = q
+        .bytes()
+        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .collect();
     format!("http://{server}/api/search?q={q}")
 }
 
