@@ -277,9 +277,12 @@ impl SearchRequest {
     }
 }
 
-/// Whether `l` has the shape of a language code: 2 or 3 lowercase ASCII letters.
+/// Shortest and longest language code, in lowercase ASCII letters (`pl`, `uk`, `szl`).
+pub const LANG_CODE_LEN: (usize, usize) = (2, 3);
+
+/// Whether `l` has the shape of a language code.
 pub fn valid_lang(l: &str) -> bool {
-    (2..=3).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase())
+    (LANG_CODE_LEN.0..=LANG_CODE_LEN.1).contains(&l.len()) && l.bytes().all(|b| b.is_ascii_lowercase())
 }
 
 fn known(

@@ -134,7 +134,7 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
-    /// A limiter for `limit`, telling clients apart as `protection` says.
+    /// A limiter for `limit`, telling clients apart by peer address or by `client_header`.
     pub fn new(limit: RateLimit, client_header: Option<HeaderName>) -> RateLimiter {
         let period = Duration::from_secs(1) / limit.per_second.get();
         let config = GovernorConfigBuilder::default()

@@ -23,7 +23,8 @@ use crate::corpus::DISTRICTS;
 use crate::index::{GenerationMeta, MeetingRef, MeetingSummary, StoredAnswer};
 use crate::search::export::{Bucket, Histogram, Interval};
 use crate::search::request::{
-    forbidden_in_query, DEFAULT_LIMIT, FLAG_OFF, FLAG_ON, MAX_FILTER_VALUES, MAX_LIMIT, MAX_OFFSET, MAX_QUERY_CHARS,
+    forbidden_in_query, DEFAULT_LIMIT, FLAG_OFF, FLAG_ON, LANG_CODE_LEN, MAX_FILTER_VALUES, MAX_LIMIT, MAX_OFFSET,
+    MAX_QUERY_CHARS,
 };
 use crate::search::suggest::{SuggestResponse, SuggestedQuestion, MAX_SUGGESTIONS};
 use crate::search::{FacetCount, Facets, Hit, QuestionResponse, RelatedHit, SearchResponse, Sort, MAX_RELATED};
@@ -220,7 +221,8 @@ fn search_params(meta: &GenerationMeta) -> Vec<Parameter> {
     };
     let flag = FLAG_ON.into_iter().chain(FLAG_OFF);
     let sorts = std::iter::once("").chain(Sort::ALL.iter().map(|s| s.as_str()));
-    let lang = ObjectBuilder::new().schema_type(Type::String).pattern(Some("^[a-z]{2,3}$"));
+    let (shortest, longest) = LANG_CODE_LEN;
+    let lang = ObjectBuilder::new().schema_type(Type::String).pattern(Some(format!("^[a-z]{{{shortest},{longest}}}$")));
     let q =
         ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX_QUERY_CHARS)).pattern(Some(query_pattern()));
     vec![
@@ -250,7 +252,7 @@ fn search_params(meta: &GenerationMeta) -> Vec<Parameter> {
         ),
         query(
             "lang",
-            "Language code of the question, 2 or 3 lowercase letters (`pl`, `uk`, `en`); repeatable.",
+            "Language code of the question, lowercase letters (`pl`, `uk`, `en`); repeatable. A code no question has matches nothing.",
             repeated(lang.into()),
             Some(json!(["pl"])),
         ),
