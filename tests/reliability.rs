@@ -1,12 +1,18 @@
 //! Serving through reindexing, killed indexers, hostile input, and what operators see.
 
 use std::io::{Read, Write};
+use std::net::IpAddr;
+use std::num::NonZeroU32;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use crate::common::{client, corpus, corpus_dir, enc, lawka, shared, spawn_index, spawn_serve, workspace, TestServer};
+use lawka::server::limits::{Protection, RateLimit};
+
+use crate::common::{
+    client, corpus, corpus_dir, enc, flood, lawka, shared, spawn_index, spawn_serve, workspace, TestServer,
+};
 
 /// Writes `copies` more copies of every meeting of the bundled corpus into `dir/meetings`, each
 /// under a new id and date (a bigger corpus, so that a build takes long enough to be killed).
@@ -362,4 +368,79 @@ fn limits_headers_and_metrics_for_operators() {
         .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         .unwrap();
     assert!(zero >= 1.0);
+}
+
+/// A server over the shared index with this rate limit, telling clients apart by peer address or
+/// by `header`.
+fn limited_server(per_second: u32, burst: u32, header: Option<&str>) -> TestServer {
+    let rate_limit =
+        Some(RateLimit { per_second: NonZeroU32::new(per_second).unwrap(), burst: NonZeroU32::new(burst).unwrap() });
+    let client_header = header.map(|h| h.parse().unwrap());
+    TestServer::start_protected(&shared().index_dir, Protection { rate_limit, client_header })
+}
+
+fn get_from(from: &str, url: &str, header: Option<(&str, &str)>) -> reqwest::blocking::Response {
+    let client = reqwest::blocking::Client::builder().local_address(from.parse::<IpAddr>().unwrap()).build().unwrap();
+    let mut req = client.get(url);
+    if let Some((k, v)) = header {
+        req = req.header(k, v);
+    }
+    req.send().unwrap()
+}
+
+#[test]
+fn a_client_over_its_rate_gets_429_with_retry_after_and_others_do_not() {
+    let server = limited_server(1, 2, None);
+    let url = server.url(&format!("/api/search?q={}", enc("dziury w jezdni")));
+    let statuses: Vec<u16> = (0..3).map(|_| get_from("127.0.0.4", &url, None).status().as_u16()).collect();
+    assert_eq!(statuses, [200, 200, 429]);
+    let r = get_from("127.0.0.4", &url, None);
+    assert_eq!(r.status().as_u16(), 429);
+    let retry: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "Retry-After {retry}");
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    let body: serde_json::Value = r.json().unwrap();
+    assert_eq!(body["error"]["code"], "rate_limited");
+    assert!(body["error"]["message"].as_str().unwrap().contains("Spróbuj ponownie"), "{body}");
+    // Another address is another client, with its own allowance.
+    assert_eq!(get_from("127.0.0.5", &url, None).status().as_u16(), 200);
+    // After Retry-After, the first client is served again.
+    std::thread::sleep(Duration::from_secs(retry));
+    assert_eq!(get_from("127.0.0.4", &url, None).status().as_u16(), 200);
+}
+
+#[test]
+fn behind_a_trusted_proxy_the_forwarded_address_is_the_client() {
+    let server = limited_server(1, 1, Some("x-forwarded-for"));
+    let url = server.url("/api/meetings");
+    let via = |client: &str| get_from("127.0.0.6", &url, Some(("x-forwarded-for", client))).status().as_u16();
+    assert_eq!(via("203.0.113.1"), 200);
+    assert_eq!(via("203.0.113.1"), 429);
+    // The same proxy, another resident: not limited by the first one's requests.
+    assert_eq!(via("203.0.113.2"), 200);
+    // Only the address the proxy appended counts, not what the client wrote before it.
+    assert_eq!(via("198.51.100.9, 203.0.113.1"), 429);
+}
+
+#[test]
+fn a_flooding_client_gets_429s_and_a_polite_one_is_served() {
+    // The default protection, as `lawka serve` starts with it.
+    let server = TestServer::start_protected(&shared().index_dir, Protection::default());
+    let report = flood::run(server.addr, 64, Duration::from_millis(100), Duration::from_secs(10));
+    eprintln!(
+        "polite: {} searches, p50 {:?}, p99 {:?}; flooder: {:?}, {} without answer",
+        report.polite_latencies.len(),
+        report.polite_quantile(0.5),
+        report.polite_quantile(0.99),
+        report.flood_statuses,
+        report.flood_failures
+    );
+    assert!(report.polite_errors.is_empty(), "the polite client failed: {:?}", report.polite_errors);
+    // Every search was answered (latency is measured in release by benches/fairness.sh, not here:
+    // a debug build on a shared machine says little about it).
+    assert!(report.polite_latencies.len() >= 20, "only {} polite searches in 10 s", report.polite_latencies.len());
+    assert!(report.flood(429) > 0, "the flooder was never limited: {:?}", report.flood_statuses);
+    assert!(report.flood(200) > 0, "the flooder got nothing at all: {:?}", report.flood_statuses);
+    assert_eq!(report.flood_server_errors(), 0, "the flooder got server errors: {:?}", report.flood_statuses);
+    assert_eq!(report.flood_failures, 0, "flooder requests went unanswered");
 }

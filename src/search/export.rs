@@ -21,6 +21,9 @@ pub enum Interval {
 }
 
 impl Interval {
+    /// Every width, as the API accepts them.
+    pub const ALL: [Interval; 2] = [Interval::Month, Interval::Year];
+
     /// The API name.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -17,6 +17,10 @@ use crate::search::{self, Glossary, QuestionResponse, RelatedHit, SearchRequest,
 
 /// Longest free text accepted by `/api/related` (a resident may paste a whole question).
 pub const MAX_RELATED_TEXT_CHARS: usize = 5_000;
+/// Related questions returned when `limit` is not given.
+pub const DEFAULT_RELATED: usize = 5;
+/// Suggestions returned when `limit` is not given.
+pub const DEFAULT_SUGGESTIONS: usize = 8;
 
 /// Runs CPU-bound engine work off the async executor, on the generation live when it starts.
 pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
@@ -97,7 +101,7 @@ pub async fn related_to_question(
 ) -> Result<Json<RelatedResponse>, ApiError> {
     let id = question_id(&meeting, &n)?;
     let pairs = pairs.only(&["limit"])?;
-    let limit = number(&pairs, "limit", 5, 1, MAX_RELATED)?;
+    let limit = number(&pairs, "limit", DEFAULT_RELATED, 1, MAX_RELATED)?;
     let related = blocking(&state, move |g, _| Ok(search::related_to_question(g, &id, limit)?)).await?;
     Ok(Json(RelatedResponse { id: Some(format!("{meeting}/{n}")), query: None, related }))
 }
@@ -105,13 +109,15 @@ pub async fn related_to_question(
 /// `GET /api/related?q=TEXT&limit=5`: "was this already asked?"
 pub async fn related_to_text(State(state): State<AppState>, pairs: Pairs) -> Result<Json<RelatedResponse>, ApiError> {
     let pairs = pairs.only(&["q", "limit"])?;
-    let limit = number(&pairs, "limit", 5, 1, MAX_RELATED)?;
-    let text = value(&pairs, "q").unwrap_or("").trim().to_string();
+    let limit = number(&pairs, "limit", DEFAULT_RELATED, 1, MAX_RELATED)?;
+    let sent = value(&pairs, "q").unwrap_or("");
+    // The limit counts what was sent, spaces included, as the API description says.
+    if sent.chars().count() > MAX_RELATED_TEXT_CHARS {
+        return Err(ApiError::bad_parameter("q", &format!("tekst jest dłuższy niż {MAX_RELATED_TEXT_CHARS} znaków")));
+    }
+    let text = sent.trim().to_string();
     if text.is_empty() {
         return Err(ApiError::bad_parameter("q", "podaj treść pytania"));
-    }
-    if text.chars().count() > MAX_RELATED_TEXT_CHARS {
-        return Err(ApiError::bad_parameter("q", &format!("tekst jest dłuższy niż {MAX_RELATED_TEXT_CHARS} znaków")));
     }
     let seed = text.clone();
     let related = blocking(&state, move |g, _| Ok(search::related_to_text(g, &seed, limit)?)).await?;
@@ -121,7 +127,7 @@ pub async fn related_to_text(State(state): State<AppState>, pairs: Pairs) -> Res
 /// `GET /api/suggest?q=PREFIX&limit=8`.
 pub async fn suggest(State(state): State<AppState>, pairs: Pairs) -> Result<Json<SuggestResponse>, ApiError> {
     let pairs = pairs.only(&["q", "limit"])?;
-    let limit = number(&pairs, "limit", 8, 1, MAX_SUGGESTIONS)?;
+    let limit = number(&pairs, "limit", DEFAULT_SUGGESTIONS, 1, MAX_SUGGESTIONS)?;
     let q = value(&pairs, "q").unwrap_or("").to_string();
     if q.chars().count() > search::request::MAX_QUERY_CHARS {
         return Err(ApiError::bad_parameter("q", "tekst jest za długi"));
@@ -134,12 +140,13 @@ pub async fn suggest(State(state): State<AppState>, pairs: Pairs) -> Result<Json
 pub async fn histogram(State(state): State<AppState>, pairs: Pairs) -> Result<Json<Histogram>, ApiError> {
     let resp = blocking(&state, move |g, glossary| {
         let (req, rest) = search_request(g, pairs, &["interval"])?;
+        // Empty, like every other single-valued parameter, means the default.
         let interval = match value(&rest, "interval") {
-            None | Some("month") => Interval::Month,
-            Some("year") => Interval::Year,
-            Some(other) => {
-                return Err(ApiError::bad_parameter("interval", &format!("{other:?}: dozwolone month lub year")))
-            }
+            None | Some("") => Interval::Month,
+            Some(v) => Interval::ALL
+                .into_iter()
+                .find(|i| i.as_str() == v)
+                .ok_or_else(|| ApiError::bad_parameter("interval", &format!("{v:?}: dozwolone month lub year")))?,
         };
         Ok(export::histogram(g, glossary, &req, interval)?)
     })

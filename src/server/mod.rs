@@ -19,10 +19,13 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
+use axum::error_handling::HandleErrorLayer;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::TraceLayer;
 
@@ -47,10 +50,12 @@ pub struct AppState {
     /// doubled (92 against 42 ms, 100k questions); one per core left a core idle between one
     /// search and the next (-20 % requests/s). Waiting for a permit counts towards the timeout.
     pub engine: Arc<tokio::sync::Semaphore>,
+    /// The per-client rate limiter, shared by every route; `None` when turned off.
+    pub rate_limiter: Option<limits::RateLimiter>,
 }
 
 impl AppState {
-    /// State over an index and a glossary, with fresh metrics.
+    /// State over an index and a glossary, with fresh metrics and the default [`limits::Protection`].
     pub fn new(index: Arc<IndexHandle>, glossary: Arc<LiveGlossary>) -> AppState {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
         AppState {
@@ -58,7 +63,16 @@ impl AppState {
             glossary,
             metrics: Arc::new(metrics::Metrics::new()),
             engine: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
+            rate_limiter: None,
         }
+        .with_protection(&limits::Protection::default())
+    }
+
+    /// The same state with this protection (a fresh rate limiter).
+    pub fn with_protection(mut self, protection: &limits::Protection) -> AppState {
+        self.rate_limiter =
+            protection.rate_limit.map(|limit| limits::RateLimiter::new(limit, protection.client_header.clone()));
+        self
     }
 }
 
@@ -116,8 +130,9 @@ impl LiveGlossary {
 
 /// The application's routes.
 pub fn app(state: AppState) -> Router {
-    let limits = limits::Limits::new(state.metrics.clone());
-    Router::new()
+    let metrics = state.metrics.clone();
+    let rate_limiter = state.rate_limiter.clone();
+    let router = Router::new()
         .route("/", get(pages::search))
         .route("/q/{meeting}/{n}", get(pages::question))
         .route("/zapytaj", get(pages::ask))
@@ -141,9 +156,24 @@ pub fn app(state: AppState) -> Router {
         .method_not_allowed_fallback(method_not_allowed)
         .with_state(state)
         .layer(CatchPanicLayer::custom(panic_response))
-        // Outside the panic catcher, so that even a panic's answer is counted and gets the
-        // safety headers.
-        .layer(axum::middleware::from_fn_with_state(limits, limits::guard))
+        // One pool of slots for all routes (a per-route limit would allow 64 per route), taken
+        // without waiting: a full server answers 503 at once instead of queueing without bound.
+        .layer(
+            ServiceBuilder::new()
+                .layer(HandleErrorLayer::new(limits::overloaded))
+                .load_shed()
+                .layer(GlobalConcurrencyLimitLayer::new(limits::MAX_IN_FLIGHT))
+                .timeout(limits::REQUEST_TIMEOUT),
+        );
+    // Outside the slots: a client over its rate is refused before it can take one.
+    let router = match rate_limiter {
+        Some(limiter) => router.layer(limiter.layer()),
+        None => router,
+    };
+    router
+        // Outside everything else, so that every answer (a panic's, a 429, a 503) is counted and
+        // gets the safety headers.
+        .layer(axum::middleware::from_fn_with_state(metrics, limits::guard))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -170,9 +200,14 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 /// Serves on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
-pub async fn serve(index: Arc<IndexHandle>, glossary: Arc<LiveGlossary>, addr: SocketAddr) -> std::io::Result<()> {
+pub async fn serve(
+    index: Arc<IndexHandle>,
+    glossary: Arc<LiveGlossary>,
+    addr: SocketAddr,
+    protection: &limits::Protection,
+) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    serve_on(listener, AppState::new(index, glossary), shutdown_signal()).await
+    serve_on(listener, AppState::new(index, glossary).with_protection(protection), shutdown_signal()).await
 }
 
 /// Serves on an already bound listener until `shutdown` completes.
@@ -182,10 +217,25 @@ pub async fn serve_on(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let reloader = tokio::spawn(watch_changes(state.clone()));
+    let sweeper = state.rate_limiter.clone().map(|limiter| tokio::spawn(sweep(limiter)));
     tracing::info!(addr = %listener.local_addr()?, documents = state.index.current().meta.documents, "serving");
-    let result = axum::serve(listener, app(state)).with_graceful_shutdown(shutdown).await;
+    // The peer address is the rate limit's key (unless a trusted proxy header names the client).
+    let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
+    let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;
     reloader.abort();
+    if let Some(s) = sweeper {
+        s.abort();
+    }
     result
+}
+
+/// Keeps the rate limiter's memory bounded by the clients active in the last minute.
+async fn sweep(limiter: limits::RateLimiter) {
+    let mut tick = tokio::time::interval(limits::RATE_LIMITER_SWEEP);
+    loop {
+        tick.tick().await;
+        limiter.sweep();
+    }
 }
 
 /// Switches to a newly published generation when `lawka index` makes one, and to an edited glossary.

@@ -292,6 +292,10 @@ pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Response {
     let raw_pairs = meaningful(pairs.0.clone());
     let result = blocking(&state, move |g, glossary| {
         let (req, _) = search_request(g, Pairs(meaningful(pairs.0)), &[])?;
+        if req.empty_date_range() {
+            // The API answers an empty range with no hits; a person more likely swapped the dates.
+            return Err(ApiError::bad_parameter("to", "data końcowa jest wcześniejsza niż początkowa"));
+        }
         let resp = search::search(g, glossary, &req)?;
         Ok((req, resp))
     })

@@ -1,5 +1,7 @@
 //! Test helpers: servers on 127.0.0.1 over indexes built into temp dirs, and the CLI binary.
 
+pub mod flood;
+
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -7,6 +9,7 @@ use std::sync::{Arc, OnceLock};
 
 use lawka::corpus::Corpus;
 use lawka::index::{self, BuildOptions, IndexHandle, NoProgress};
+use lawka::server::limits::Protection;
 use serde_json::Value;
 use tempfile::TempDir;
 
@@ -41,8 +44,13 @@ impl TestServer {
         s
     }
 
-    /// Serves an existing index directory.
+    /// Serves an existing index directory, without a per-client rate limit.
     pub fn start(index_dir: &Path) -> TestServer {
+        TestServer::start_protected(index_dir, Protection { rate_limit: None, client_header: None })
+    }
+
+    /// Serves an existing index directory with this protection.
+    pub fn start_protected(index_dir: &Path, protection: Protection) -> TestServer {
         let handle = Arc::new(IndexHandle::open(index_dir).expect("index opens"));
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         std_listener.set_nonblocking(true).expect("nonblocking");
@@ -54,7 +62,9 @@ impl TestServer {
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::from_std(std_listener).expect("listener");
                 let glossary = lawka::server::LiveGlossary::open(&corpus_dir().join("glossary.txt")).expect("glossary");
-                let state = lawka::server::AppState::new(handle, Arc::new(glossary));
+                // The suite's tests each send many requests from 127.0.0.1 on purpose; the rate
+                // limit has tests of its own (`TestServer::start_protected`).
+                let state = lawka::server::AppState::new(handle, Arc::new(glossary)).with_protection(&protection);
                 lawka::server::serve_on(listener, state, async {
                     let _ = rx.await;
                 })
