@@ -8,11 +8,14 @@ use lawka::search::Glossary;
 use crate::common::{corpus_dir, enc, hit_ids, shared};
 
 /// Floors of every judged set: (directory under tests/eval, queries, nDCG@10 floor, related nDCG@5
-/// floor, most queries allowed to find nothing). Each floor is the figure measured when it was set minus 0.02: a change that loses more
-/// than that on either set fails CI. Raise them when relevance improves. The holdout set
-/// (tests/eval/holdout) was written and judged apart from the tuning; constants are chosen on one
-/// set and kept only if the other does not lose.
-const FLOORS: [(&str, usize, f64, f64, usize); 2] =
+/// floor, most queries allowed to find nothing), with dense retrieval (the embedding model
+/// installed) and with BM25 alone. Each floor is the figure measured when it was set minus 0.02: a
+/// change that loses more than that on either set fails CI. Raise them when relevance improves. The
+/// holdout set (tests/eval/holdout) was written and judged apart from the tuning; constants are
+/// chosen on one set and kept only if the other does not lose.
+const HYBRID_FLOORS: [(&str, usize, f64, f64, usize); 2] =
+    [("", 32, 0.854 - 0.02, 0.741 - 0.02, 0), ("holdout", 71, 0.803 - 0.02, 0.751 - 0.02, 0)];
+const BM25_FLOORS: [(&str, usize, f64, f64, usize); 2] =
     [("", 32, 0.817 - 0.02, 0.736 - 0.02, 0), ("holdout", 71, 0.718 - 0.02, 0.717 - 0.02, 2)];
 
 fn judged<T: serde::de::DeserializeOwned>(set: &str, name: &str) -> T {
@@ -25,7 +28,8 @@ fn relevance_does_not_regress_on_either_judged_set() {
     let handle = IndexHandle::open(&shared().index_dir).unwrap();
     let generation = handle.current();
     let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
-    for (set, n, ndcg_floor, related_floor, max_zero) in FLOORS {
+    let floors = if lawka::search::dense::enabled(&generation) { HYBRID_FLOORS } else { BM25_FLOORS };
+    for (set, n, ndcg_floor, related_floor, max_zero) in floors {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
         let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
@@ -86,7 +90,9 @@ fn typos_find_the_intended_word() {
         let right = hit_ids(&search(correct));
         assert!(!right.is_empty());
         assert!(!wrong.is_empty(), "{typo}: nothing found");
-        assert_eq!(wrong[0], right[0], "{typo} and {correct} lead with the same question");
+        // By words the correction leads with the same question; ranking by meaning (where the
+        // model is installed) embeds the text as typed, so it may order the first few otherwise.
+        assert!(wrong.iter().take(3).any(|id| *id == right[0]), "{typo}: {wrong:?}, {correct}: {right:?}");
     }
     // A correct word is never "corrected": `park` does not find `parking`-only questions.
     let park = search("park");
@@ -123,10 +129,10 @@ fn glossary_abbreviations_and_residents_words() {
 
 #[test]
 fn other_languages_are_searched_in_their_own_analysis() {
-    // English stems: "tickets" finds the English question about tickets.
+    // English stems: "tickets" finds the English question about tickets (among the first three:
+    // by meaning, Polish questions on student tickets answer it as well).
     let en = search("monthly tickets for students");
-    let first = &en["hits"][0];
-    assert_eq!(first["lang"], "en", "{en}");
+    assert!(en["hits"].as_array().unwrap().iter().take(3).any(|h| h["lang"] == "en"), "{en}");
     // Ukrainian, lowercased: a word of a Ukrainian question finds it.
     let uk = search("Харкова");
     assert!(uk["hits"].as_array().unwrap().iter().any(|h| h["lang"] == "uk"), "{uk}");
@@ -168,18 +174,17 @@ fn queries_in_other_languages_find_polish_answers_by_meaning() {
     assert_eq!(health["retrieval"], "hybrid", "{health}");
     assert_eq!(health["vectors"].as_u64(), health["documents"].as_u64(), "every question has a vector");
     for (query, wanted) in [
-        ("дикі кабани біля житлових будинків", "dzik"),
-        ("wild boars between apartment blocks", "dzik"),
-        ("де вивчити польську мову", "polsk"),
-        ("betonoza", "beton"),
+        ("дикі кабани біля житлових будинків", &["dzik"][..]),
+        ("wild boars between apartment blocks", &["dzik"]),
+        ("rubbish bins are always overflowing", &["śmiet", "odpad"]),
+        ("betonoza", &["beton"]),
     ] {
         let body = search(query);
         let titles = titles(&body);
-        let first_polish = body["hits"].as_array().unwrap().iter().take(3).filter(|h| h["lang"] == "pl").count();
-        assert!(
-            titles.iter().take(3).any(|t| t.contains(wanted)) && (first_polish > 0 || wanted == "polsk"),
-            "{query}: {titles:?}"
-        );
-        assert!(body["total"].as_u64().unwrap() > 0);
+        let polish = body["hits"].as_array().unwrap().iter().take(3).filter(|h| h["lang"] == "pl").count();
+        assert!(titles.iter().take(3).any(|t| wanted.iter().any(|w| t.contains(w))), "{query}: {titles:?}");
+        assert!(polish > 0, "{query}: a Polish answer among the first three: {titles:?}");
     }
+    // "betonoza" is in no question: the questions near in meaning are shown, flagged as partial.
+    assert_eq!(search("betonoza")["partial_match"], true);
 }

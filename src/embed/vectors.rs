@@ -184,6 +184,11 @@ impl Vectors {
         scored.into_iter().map(|(i, s)| (i, self.ids[i].as_str(), s)).collect()
     }
 
+    /// The hash of the text question `id`'s vector was computed from.
+    pub fn hash_of(&self, id: &str) -> Option<ContentHash> {
+        self.by_id.get(id).map(|&i| self.hashes[i])
+    }
+
     /// The vector at `row` (see [`Vectors::nearest_rows`]).
     pub fn row_at(&self, row: usize) -> &[f32] {
         self.row(row)

@@ -22,7 +22,7 @@ pub const FILE: &str = "vectors.e5";
 /// At most this many questions are embedded by one build (~0.3–0.8 s each on one core): a larger
 /// corpus without cached vectors (a synthetic benchmark corpus) is indexed without the missing
 /// ones, and `lawka embed` fills the cache beforehand.
-pub const MAX_EMBEDDED_PER_BUILD: usize = 2_000;
+pub const MAX_EMBEDDED_PER_BUILD: usize = 200;
 
 /// What a build did with the vectors.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,7 +38,17 @@ pub struct VectorStats {
 /// The vectors of `corpus`'s questions: cached where the text is unchanged, embedded where the
 /// model is installed and the count allows, missing otherwise.
 pub fn vectors_for(corpus: &Corpus, caches: &[&Path]) -> (Vectors, VectorStats) {
-    let caches: Vec<Vectors> = caches.iter().filter_map(|p| Vectors::read(p).ok()).collect();
+    let caches: Vec<Vectors> = caches
+        .iter()
+        .filter_map(|p| Vectors::read(p).ok())
+        .filter(|c| c.model() == embed::MODEL_ID && c.dim() == embed::DIM)
+        .collect();
+    // By content: a question renumbered, moved or copied keeps its text's vector.
+    let by_hash: HashMap<ContentHash, &[f32]> = caches
+        .iter()
+        .flat_map(|c| c.ids().filter_map(move |id| c.get(id).map(|v| (id, v))).map(move |(id, v)| (c.hash_of(id), v)))
+        .filter_map(|(h, v)| Some((h?, v)))
+        .collect();
     let mut out = Vectors::new(embed::MODEL_ID, embed::DIM);
     let mut stats = VectorStats::default();
     let mut todo = Vec::new();
@@ -46,10 +56,7 @@ pub fn vectors_for(corpus: &Corpus, caches: &[&Path]) -> (Vectors, VectorStats) 
         let id = q.id.to_string();
         let text = embed::passage_text(&q.title, &q.text);
         let hash = ContentHash::of(&text);
-        let cached = caches
-            .iter()
-            .filter(|c| c.model() == embed::MODEL_ID && c.dim() == embed::DIM)
-            .find_map(|c| c.get_fresh(&id, hash));
+        let cached = by_hash.get(&hash).copied();
         match cached {
             Some(v) => {
                 out.insert(&id, hash, v);

@@ -4,10 +4,10 @@
 //! What it adds, and where:
 //! - **Order.** The best BM25 matches are reordered by reciprocal-rank fusion of their BM25 rank
 //!   and their rank by meaning, so a question that says the same thing in other words moves up.
-//! - **Recall where words fail.** When the words cannot fill a page (fewer than
-//!   [`rank::RELAX_BELOW`] matches even relaxed) or the query is not in Polish (Ukrainian and
-//!   English queries share few or no words with Polish answers), the questions nearest in meaning
-//!   join the matches, so totals, facets and exports count them like any match.
+//! - **Recall where words fail.** When the words find nothing (a resident's word the answers never
+//!   use, "betonoza") or the query is not in Polish (Ukrainian and English queries share few or no
+//!   words with Polish answers), the questions nearest in meaning join the matches, flagged as a
+//!   partial match, so totals, facets and exports count them like any match.
 //!
 //! Without the model (not installed, or `LAWKA_DENSE=off`) or without vectors in the generation,
 //! searches are BM25 only, exactly as before.
@@ -71,6 +71,12 @@ impl QueryDense {
             .into_iter()
             .map(|(addr, id, cos)| (addr, id.to_string(), cos))
             .collect();
+        tracing::debug!(
+            best = near.first().map(|n| n.2),
+            tenth = near.get(9).map(|n| n.2),
+            last = near.last().map(|n| n.2),
+            "nearest by meaning"
+        );
         let rank = near.iter().enumerate().map(|(i, (addr, _, _))| (*addr, i)).collect();
         Some(QueryDense { near, rank, foreign: is_foreign(text) })
     }

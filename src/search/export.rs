@@ -8,7 +8,7 @@ use tantivy::{DocAddress, Order, Searcher};
 
 use super::error::Result;
 use super::request::{SearchRequest, Sort};
-use super::{load_record, prepare, rank, rerank_by_proximity, Glossary};
+use super::{fuse_head, load_record, prepare, rank, rerank_by_proximity, Glossary};
 use crate::index::{schema, Generation, Record};
 
 /// Histogram bucket width.
@@ -106,6 +106,9 @@ impl Matches {
                 if let Some(near) = &p.near {
                     let window = hits.len().min(rank::PROXIMITY_WINDOW);
                     rerank_by_proximity(&p.searcher, near.as_ref(), &mut hits[..window])?;
+                }
+                if let Some((dense, joined)) = &p.dense {
+                    hits = fuse_head(hits, dense, joined);
                 }
                 hits.into_iter().map(|(_, a)| a).collect()
             }

@@ -139,10 +139,13 @@ pub(crate) struct Prepared {
     total: u64,
     /// The proximity bonus (see [`rerank_by_proximity`]).
     near: Option<Box<dyn Query>>,
+    /// The query's side of dense retrieval and the questions that joined by meaning.
+    dense: Option<(dense::QueryDense, Vec<DocAddress>)>,
 }
 
 /// Builds the queries of a request and counts its matches (relaxing a search that cannot fill a
-/// page, see [`rank::RELAX_BELOW`]); with `proximity`, the bonus a relevance order needs.
+/// page, see [`rank::RELAX_BELOW`], and letting questions near in meaning join, see [`dense`]);
+/// with `proximity`, the bonus a relevance order needs.
 pub(crate) fn prepare(
     generation: &Generation,
     glossary: &Glossary,
@@ -155,17 +158,73 @@ pub(crate) fn prepare(
     let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher));
     let filters = FilterQueries::new(f, &req.filters);
 
-    let text = builder.build(&ast, false);
-    let mut full = filters.apply(text.as_ref(), None);
-    let mut total = searcher.search(full.as_ref(), &Count)? as u64;
+    let mut text = builder.build(&ast, false);
+    let mut total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
     if needs_relaxing(total, &ast) {
-        let text = relaxed(text, &ast, &mut builder);
-        full = filters.apply(text.as_ref(), None);
-        total = searcher.search(full.as_ref(), &Count)? as u64;
+        text = relaxed(text, &ast, &mut builder);
+        total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
     }
     let near = if proximity { builder.proximity(&ast.should) } else { None };
     drop(builder);
-    Ok(Prepared { searcher, full, total, near })
+    let dense = query_dense(generation, req, &ast);
+    let mut joined = Vec::new();
+    if let Some(d) = &dense {
+        if let Some((wider, j)) = join_by_meaning(&searcher, f, &filters, text.as_ref(), d, total)? {
+            text = wider;
+            joined = j;
+            total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
+        }
+    }
+    let full = filters.apply(text.as_ref(), None);
+    Ok(Prepared { searcher, full, total, near, dense: dense.map(|d| (d, joined)) })
+}
+
+/// The dense side of a request, where the model, the generation's vectors and the request allow.
+fn query_dense(generation: &Generation, req: &SearchRequest, ast: &query::QueryAst) -> Option<dense::QueryDense> {
+    (req.dense && ast.has_positive()).then(|| dense::QueryDense::of(generation, &req.q)).flatten()
+}
+
+/// A text query widened by meaning, and the questions that joined it.
+type Joined = (Box<dyn Query>, Vec<DocAddress>);
+
+/// Where the words cannot serve the query (they find nothing, or the query is in another
+/// language), the text query widened by the questions nearest in meaning, with those of them that
+/// pass the filters; `None` where the words suffice.
+fn join_by_meaning(
+    searcher: &Searcher,
+    f: &Fields,
+    filters: &FilterQueries,
+    text: &dyn Query,
+    dense: &dense::QueryDense,
+    total: u64,
+) -> Result<Option<Joined>> {
+    if !dense.foreign && total > 0 {
+        return Ok(None);
+    }
+    let Some(ids) = any_term(dense.additions().map(|id| Term::from_field_text(f.id, id)).collect()) else {
+        return Ok(None);
+    };
+    let ids: Box<dyn Query> = Box::new(ConstScoreQuery::new(ids, 0.0));
+    let top = TopDocs::with_limit(rank::DENSE_ADDED).order_by_score();
+    let joined =
+        searcher.search(filters.apply(ids.as_ref(), None).as_ref(), &top)?.into_iter().map(|(_, a)| a).collect();
+    let wider = Box::new(BooleanQuery::new(vec![(Occur::Should, text.box_clone()), (Occur::Should, ids)]));
+    Ok(Some((wider, joined)))
+}
+
+/// Puts the first [`rank::PROXIMITY_WINDOW`] of `hits` (in score order) in fused order, with the
+/// questions that joined by meaning among them.
+fn fuse_head(hits: Vec<(f32, DocAddress)>, dense: &dense::QueryDense, joined: &[DocAddress]) -> Vec<(f32, DocAddress)> {
+    let mut head: Vec<(f32, DocAddress)> = hits.iter().take(rank::PROXIMITY_WINDOW).copied().collect();
+    for a in joined {
+        if !head.iter().any(|(_, h)| h == a) {
+            head.push((0.0, *a));
+        }
+    }
+    dense.fuse(&mut head);
+    let rest: Vec<(f32, DocAddress)> =
+        hits.iter().skip(rank::PROXIMITY_WINDOW).filter(|(_, a)| !head.iter().any(|(_, h)| h == a)).copied().collect();
+    head.into_iter().chain(rest).collect()
 }
 
 /// Whether too few questions have most of the words to fill a page.
@@ -216,13 +275,9 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         _ => None,
     };
     // And by meaning, where the model is installed (see `dense`).
-    let dense = match req.sort {
-        Sort::Relevance if req.offset < rank::PROXIMITY_WINDOW && ast.has_positive() => {
-            dense::QueryDense::of(generation, &req.q)
-        }
-        _ => None,
-    };
-    let window = (near.is_some() || dense.is_some()).then(|| (req.offset + req.limit).max(rank::PROXIMITY_WINDOW));
+    let dense = query_dense(generation, req, &ast);
+    let fused = dense.is_some() && req.sort == Sort::Relevance && req.offset < rank::PROXIMITY_WINDOW;
+    let window = (near.is_some() || fused).then(|| (req.offset + req.limit).max(rank::PROXIMITY_WINDOW));
     let mut text = builder.build(&ast, false);
     let mut collected = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
     let mut partial_match = false;
@@ -233,17 +288,11 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         collected = wider;
     }
     drop(builder);
-    // Questions near in meaning join the matches where the words cannot serve the query.
     let mut joined: Vec<DocAddress> = Vec::new();
-    if let Some(d) = dense.as_ref().filter(|d| d.foreign || collected.total < rank::RELAX_BELOW) {
-        if let Some(ids) = any_term(d.additions().map(|id| Term::from_field_text(f.id, id)).collect()) {
-            let ids: Box<dyn Query> = Box::new(ConstScoreQuery::new(ids, 0.0));
-            let in_filters = searcher.search(
-                filters.apply(ids.as_ref(), None).as_ref(),
-                &TopDocs::with_limit(rank::DENSE_ADDED).order_by_score(),
-            )?;
-            joined = in_filters.into_iter().map(|(_, a)| a).collect();
-            text = Box::new(BooleanQuery::new(vec![(Occur::Should, text), (Occur::Should, ids)]));
+    if let Some(d) = &dense {
+        if let Some((wider_text, j)) = join_by_meaning(&searcher, f, &filters, text.as_ref(), d, collected.total)? {
+            text = wider_text;
+            joined = j;
             let wider = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
             partial_match |= wider.total > collected.total;
             collected = wider;
@@ -254,21 +303,8 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         let head = page.len().min(rank::PROXIMITY_WINDOW);
         rerank_by_proximity(&searcher, near.as_ref(), &mut page[..head])?;
     }
-    if let Some(d) = &dense {
-        let mut head: Vec<(f32, DocAddress)> = page.iter().take(rank::PROXIMITY_WINDOW).copied().collect();
-        for a in joined {
-            if !head.iter().any(|(_, h)| *h == a) {
-                head.push((0.0, a));
-            }
-        }
-        d.fuse(&mut head);
-        let rest: Vec<(f32, DocAddress)> = page
-            .iter()
-            .skip(rank::PROXIMITY_WINDOW)
-            .filter(|(_, a)| !head.iter().any(|(_, h)| h == a))
-            .copied()
-            .collect();
-        page = head.into_iter().chain(rest).collect();
+    if let Some(d) = dense.as_ref().filter(|_| fused) {
+        page = fuse_head(page, d, &joined);
     }
     if window.is_some() {
         page = page.into_iter().skip(req.offset).take(req.limit).collect();

@@ -175,6 +175,9 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Whether to highlight snippets in the hits.
     pub snippets: bool,
+    /// Rank by meaning too, where the embedding model is installed (see `search::dense`). Always
+    /// on for requests from outside; off for internal searches that run on every keystroke.
+    pub dense: bool,
 }
 
 /// A `true`/`false` switch that is on unless turned off.
@@ -266,6 +269,7 @@ impl SearchRequest {
             offset,
             facets: flag_param("facets", raw.facets.as_deref())?,
             snippets: flag_param("snippets", raw.snippets.as_deref())?,
+            dense: true,
         })
     }
 }

@@ -67,6 +67,8 @@ pub fn suggest(generation: &Generation, glossary: &Glossary, q: &str, limit: usi
             offset: 0,
             facets: false,
             snippets: false,
+            // A prefix has no meaning to embed, and this runs on every keystroke.
+            dense: false,
         };
         let ranked = ranked(generation, glossary, &req)?;
         let mut out = Vec::with_capacity(limit);

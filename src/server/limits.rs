@@ -40,7 +40,7 @@ pub const MAX_IN_FLIGHT: usize = 64;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// Requests per second one client may sustain by default: a person paging, filtering and typing
 /// (every keystroke asks for suggestions) stays far below it; a script looping requests does not.
-pub const DEFAULT_RATE_PER_SECOND: u32 = 50;
+pub const DEFAULT_RATE_PER_SECOND: u32 = 20;
 /// Requests one client may send at once after a pause, by default. Well under [`MAX_IN_FLIGHT`],
 /// so that a client opening 64 connections at once still leaves slots for everybody else.
 pub const DEFAULT_RATE_BURST: u32 = 32;
