@@ -1,10 +1,7 @@
 //! `lawka import`: the city's articles → the corpus, swapped in whole or not at all.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 use std::time::Duration;
-
-use indicatif::{ProgressBar, ProgressStyle};
 
 use super::CorpusArg;
 use crate::import::{self, FetchOptions, ImportOptions, Summary};
@@ -36,37 +33,6 @@ pub struct Args {
     max_page_mb: u64,
 }
 
-struct Bar(Option<ProgressBar>);
-
-impl import::Progress for Bar {
-    fn start(&self, total: u64) {
-        if let Some(b) = &self.0 {
-            b.set_length(total);
-        }
-    }
-    fn inc(&self) {
-        if let Some(b) = &self.0 {
-            b.inc(1);
-        }
-    }
-    fn finish(&self) {
-        if let Some(b) = &self.0 {
-            b.finish_and_clear();
-        }
-    }
-}
-
-fn bar() -> Bar {
-    if !std::io::stderr().is_terminal() {
-        return Bar(None);
-    }
-    let b = ProgressBar::new(0);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} articles, eta {eta}") {
-        b.set_style(style);
-    }
-    Bar(Some(b))
-}
-
 /// Imports, swaps, prints the summary.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut opts = ImportOptions::new(args.from, args.corpus.dir.clone());
@@ -77,7 +43,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         backoff: Duration::from_millis(args.backoff_ms),
         max_bytes: args.max_page_mb << 20,
     };
-    let summary = import::import(&opts, &bar())
+    let summary = import::import(&opts, &super::progress::Bar::new("articles"))
         .map_err(|e| anyhow::anyhow!("{e}\nthe corpus in {} is unchanged", args.corpus.dir.display()))?;
     for note in &summary.date_mismatches {
         println!("note: {note}; the listing's date is the meeting's");

@@ -1,12 +1,9 @@
 //! `lawka index`: build a new index generation and switch to it.
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
-use indicatif::{ProgressBar, ProgressStyle};
-
 use super::{CorpusArg, IndexArg};
-use crate::index::{self, BuildOptions, BuildSummary, Progress};
+use crate::index::{self, BuildOptions, BuildSummary};
 
 /// Arguments of `lawka index`.
 #[derive(Debug, clap::Args)]
@@ -18,38 +15,6 @@ pub struct Args {
     /// Memory budget of the indexer, in MiB (at least 15).
     #[arg(long, env = "LAWKA_MEMORY_MB", default_value_t = 128, value_parser = clap::value_parser!(u64).range(15..=16384))]
     memory_mb: u64,
-}
-
-/// A progress bar on a terminal; nothing otherwise (the summary line says it all).
-struct Bar(Option<ProgressBar>);
-
-impl Progress for Bar {
-    fn start(&self, total: u64) {
-        if let Some(b) = &self.0 {
-            b.set_length(total);
-        }
-    }
-    fn inc(&self) {
-        if let Some(b) = &self.0 {
-            b.inc(1);
-        }
-    }
-    fn finish(&self) {
-        if let Some(b) = &self.0 {
-            b.finish_and_clear();
-        }
-    }
-}
-
-fn bar() -> Bar {
-    if !std::io::stderr().is_terminal() {
-        return Bar(None);
-    }
-    let b = ProgressBar::new(0);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} questions, {per_sec}, eta {eta}") {
-        b.set_style(style);
-    }
-    Bar(Some(b))
 }
 
 /// Builds, switches, prints a one-line summary.
@@ -66,7 +31,7 @@ pub(crate) fn build(
     options: &BuildOptions,
 ) -> anyhow::Result<BuildSummary> {
     use anyhow::Context;
-    index::build(corpus, index_dir, options, &bar())
+    index::build(corpus, index_dir, options, &super::progress::Bar::new("questions"))
         .with_context(|| format!("building the index in {} from {}", index_dir.display(), corpus.display()))
 }
 

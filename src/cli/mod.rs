@@ -6,6 +6,7 @@ mod embed;
 mod eval;
 mod import;
 mod index;
+mod progress;
 mod search;
 mod serve;
 mod synth;

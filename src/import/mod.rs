@@ -354,20 +354,7 @@ fn kind_of(place: &str) -> MeetingKind {
 
 /// ASCII letters for Polish ones, lowercase.
 fn fold(s: &str) -> String {
-    s.chars()
-        .flat_map(char::to_lowercase)
-        .map(|c| match c {
-            'ą' => 'a',
-            'ć' => 'c',
-            'ę' => 'e',
-            'ł' => 'l',
-            'ń' => 'n',
-            'ó' => 'o',
-            'ś' => 's',
-            'ź' | 'ż' => 'z',
-            c => c,
-        })
-        .collect()
+    crate::analysis::fold_polish(&s.to_lowercase())
 }
 
 /// Prepositions the listing puts before a place.
