@@ -13,7 +13,10 @@
 //! searches are BM25 only, exactly as before.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::num::NonZeroUsize;
+use std::sync::{Arc, LazyLock, Mutex, OnceLock};
+
+use lru::LruCache;
 
 use tantivy::DocAddress;
 
@@ -45,6 +48,24 @@ pub fn embedder() -> Option<&'static Embedder> {
         .as_ref()
 }
 
+/// Query texts whose vectors are kept: a journalist choosing filters, paging or changing the order
+/// repeats the same text, and embedding it costs tens of milliseconds of a core.
+const CACHED_QUERIES: usize = 1024;
+
+/// The vector of a query text (e5's query side), from the cache when it was asked recently.
+pub fn query_vector(text: &str) -> Option<Arc<[f32]>> {
+    static CACHE: LazyLock<Mutex<LruCache<String, Arc<[f32]>>>> =
+        LazyLock::new(|| Mutex::new(LruCache::new(NonZeroUsize::new(CACHED_QUERIES).unwrap_or(NonZeroUsize::MIN))));
+    if let Some(v) = CACHE.lock().ok().and_then(|mut c| c.get(text).cloned()) {
+        return Some(v);
+    }
+    let v: Arc<[f32]> = embedder()?.embed_query(text).ok()?.into();
+    if let Ok(mut c) = CACHE.lock() {
+        c.put(text.to_string(), v.clone());
+    }
+    Some(v)
+}
+
 /// Whether searches on `generation` use dense retrieval.
 pub fn enabled(generation: &Generation) -> bool {
     generation.dense.as_ref().is_some_and(|d| !d.is_empty()) && embedder().is_some()
@@ -64,8 +85,7 @@ impl QueryDense {
     /// The dense side of `text`, or `None` where dense retrieval is off.
     pub fn of(generation: &Generation, text: &str) -> Option<QueryDense> {
         let dense = generation.dense.as_ref().filter(|d| !d.is_empty())?;
-        let embedder = embedder()?;
-        let vector = embedder.embed_query(text).ok()?;
+        let vector = query_vector(text)?;
         let near: Vec<(DocAddress, String, f32)> = dense
             .nearest(&vector, rank::DENSE_CANDIDATES)
             .into_iter()
