@@ -222,8 +222,8 @@ fn fuse_head(hits: Vec<(f32, DocAddress)>, dense: &dense::QueryDense, joined: &[
         }
     }
     dense.fuse(&mut head);
-    let rest: Vec<(f32, DocAddress)> =
-        hits.iter().skip(rank::PROXIMITY_WINDOW).filter(|(_, a)| !head.iter().any(|(_, h)| h == a)).copied().collect();
+    let in_head: std::collections::HashSet<DocAddress> = head.iter().map(|(_, a)| *a).collect();
+    let rest = hits.into_iter().skip(rank::PROXIMITY_WINDOW).filter(|(_, a)| !in_head.contains(a));
     head.into_iter().chain(rest).collect()
 }
 
@@ -276,7 +276,9 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     };
     // And by meaning, where the model is installed (see `dense`).
     let dense = query_dense(generation, req, &ast);
-    let fused = dense.is_some() && req.sort == Sort::Relevance && req.offset < rank::PROXIMITY_WINDOW;
+    // Every page of a relevance order comes from the same fused list (a question that joined by
+    // meaning stands in its head, on whatever page is asked).
+    let fused = dense.is_some() && req.sort == Sort::Relevance;
     let window = (near.is_some() || fused).then(|| (req.offset + req.limit).max(rank::PROXIMITY_WINDOW));
     let mut text = builder.build(&ast, false);
     let mut collected = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
