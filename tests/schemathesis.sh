@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 SCHEMATHESIS_VERSION=4.32.5
 SEED=${SCHEMATHESIS_SEED:-20261203}
 EXAMPLES=${SCHEMATHESIS_EXAMPLES:-150}
-BIN=${LAWKA_BIN:-target/debug/lawka}
+BIN=${LAWKA_BIN:-${CARGO_TARGET_DIR:-target}/debug/lawka}
 VENV=target/schemathesis-$SCHEMATHESIS_VERSION
 WORK=$(mktemp -d)
 SERVER=
