@@ -3,6 +3,7 @@
 //!
 //! Data flows one way; a module uses only the modules listed above it:
 //!
+//! - [`progress`]: the progress events that long operations (import, index build) report.
 //! - [`corpus`]: the Markdown corpus → typed meetings, questions and answers (strict parser).
 //! - [`import`]: the city's published articles (HTTP or saved pages) → meetings in the corpus.
 //! - [`analysis`]: Polish text → index terms (tokenizer chains registered by name).
@@ -21,5 +22,6 @@ pub mod corpus;
 pub mod embed;
 pub mod import;
 pub mod index;
+pub mod progress;
 pub mod search;
 pub mod server;

@@ -20,7 +20,9 @@ impl Bar {
         }
         Bar(Some(b))
     }
+}
 
+impl crate::progress::Progress for Bar {
     fn start(&self, total: u64) {
         if let Some(b) = &self.0 {
             b.set_length(total);
@@ -37,29 +39,5 @@ impl Bar {
         if let Some(b) = &self.0 {
             b.finish_and_clear();
         }
-    }
-}
-
-impl crate::index::Progress for Bar {
-    fn start(&self, total: u64) {
-        Bar::start(self, total);
-    }
-    fn inc(&self) {
-        Bar::inc(self);
-    }
-    fn finish(&self) {
-        Bar::finish(self);
-    }
-}
-
-impl crate::import::Progress for Bar {
-    fn start(&self, total: u64) {
-        Bar::start(self, total);
-    }
-    fn inc(&self) {
-        Bar::inc(self);
-    }
-    fn finish(&self) {
-        Bar::finish(self);
     }
 }

@@ -64,24 +64,7 @@ impl ImportOptions {
     }
 }
 
-/// Progress over articles.
-pub trait Progress {
-    /// The number of articles is known.
-    fn start(&self, articles: u64);
-    /// One article was read.
-    fn inc(&self);
-    /// All were read.
-    fn finish(&self);
-}
-
-/// No progress reporting.
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn start(&self, _: u64) {}
-    fn inc(&self) {}
-    fn finish(&self) {}
-}
+pub use crate::progress::{NoProgress, Progress};
 
 /// What an import did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

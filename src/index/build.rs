@@ -50,24 +50,7 @@ pub struct BuildSummary {
     pub vectors: super::dense::VectorStats,
 }
 
-/// Progress events of a build, for a progress bar.
-pub trait Progress: Sync {
-    /// The corpus is read: `total` questions will be indexed.
-    fn start(&self, total: u64);
-    /// One more question is indexed.
-    fn inc(&self);
-    /// The build is done.
-    fn finish(&self);
-}
-
-/// A [`Progress`] that shows nothing.
-pub struct NoProgress;
-
-impl Progress for NoProgress {
-    fn start(&self, _: u64) {}
-    fn inc(&self) {}
-    fn finish(&self) {}
-}
+pub use crate::progress::{NoProgress, Progress};
 
 /// Reads the corpus at `corpus_dir` and builds a new generation in `index_dir`, then makes it the
 /// live one. Any failure before the switch leaves the previous generation live and untouched.
