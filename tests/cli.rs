@@ -168,3 +168,22 @@ fn embed_reuses_the_shipped_vectors_and_embeds_only_a_changed_question() {
         assert!(stderr.contains("not compiled in"), "{stderr}");
     }
 }
+
+#[test]
+fn index_reuses_vectors_by_content_even_under_new_ids() {
+    // A meeting copied under another id: its questions have new ids and the same texts, so the
+    // build takes their vectors from the corpus's cache instead of embedding them (or, without
+    // the model, leaving them out).
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(&corpus_dir(), &corpus);
+    let n = crate::common::corpus().question_count();
+    let copied = std::fs::read_to_string(corpus.join("meetings/2024-06-24-bronowice-wielkie.md")).unwrap();
+    let copies = copied.matches("\n## ").count();
+    std::fs::write(corpus.join("meetings/2027-06-24-bronowice-wielkie.md"), copied.replace("2024-06-24", "2027-06-24"))
+        .unwrap();
+    let out = lawka(tmp.path(), &["index"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains(&format!("vectors: {} reused, 0 embedded, 0 missing", n + copies)), "{stdout}");
+}

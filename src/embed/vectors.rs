@@ -184,9 +184,9 @@ impl Vectors {
         scored.into_iter().map(|(i, s)| (i, self.ids[i].as_str(), s)).collect()
     }
 
-    /// The hash of the text question `id`'s vector was computed from.
-    pub fn hash_of(&self, id: &str) -> Option<ContentHash> {
-        self.by_id.get(id).map(|&i| self.hashes[i])
+    /// Every vector with the hash of the text it was computed from.
+    pub fn by_content(&self) -> impl Iterator<Item = (ContentHash, &[f32])> {
+        self.hashes.iter().enumerate().map(|(i, h)| (*h, self.row(i)))
     }
 
     /// The vector at `row` (see [`Vectors::nearest_rows`]).

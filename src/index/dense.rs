@@ -44,11 +44,7 @@ pub fn vectors_for(corpus: &Corpus, caches: &[&Path]) -> (Vectors, VectorStats) 
         .filter(|c| c.model() == embed::MODEL_ID && c.dim() == embed::DIM)
         .collect();
     // By content: a question renumbered, moved or copied keeps its text's vector.
-    let by_hash: HashMap<ContentHash, &[f32]> = caches
-        .iter()
-        .flat_map(|c| c.ids().filter_map(move |id| c.get(id).map(|v| (id, v))).map(move |(id, v)| (c.hash_of(id), v)))
-        .filter_map(|(h, v)| Some((h?, v)))
-        .collect();
+    let by_hash: HashMap<ContentHash, &[f32]> = caches.iter().flat_map(Vectors::by_content).collect();
     let mut out = Vectors::new(embed::MODEL_ID, embed::DIM);
     let mut stats = VectorStats::default();
     let mut todo = Vec::new();
@@ -56,8 +52,7 @@ pub fn vectors_for(corpus: &Corpus, caches: &[&Path]) -> (Vectors, VectorStats) 
         let id = q.id.to_string();
         let text = embed::passage_text(&q.title, &q.text);
         let hash = ContentHash::of(&text);
-        let cached = by_hash.get(&hash).copied();
-        match cached {
+        match by_hash.get(&hash).copied() {
             Some(v) => {
                 out.insert(&id, hash, v);
                 stats.reused += 1;
