@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Runs the judged queries of an eval set through Ławka and through a peer engine over HTTP and
-prints nDCG@10 / recall@10 per query type side by side, with one implementation of the metrics.
+"""Runs the judged queries and related-question seeds of one or more eval sets through Ławka and
+through peer engines, and prints per set nDCG@10 / recall@10 per query type and nDCG@5 / recall@5
+of related questions side by side, with one implementation of the metrics.
 
-Usage: relevance.py CORPUS_DIR EVAL_DIR --lawka URL [--lucene URL] [--postgres URL] [--meili URL/indexes/NAME]
-       relevance.py CORPUS_DIR EVAL_DIR --export docs.tsv
+Usage: relevance.py CORPUS_DIR EVAL_DIR... --lawka URL [--lucene URL] [--bm25s] [--postgres URL]
+                    [--meili URL/indexes/NAME]
+       relevance.py CORPUS_DIR --export docs.tsv
 
 Peers get the same documents (title, question, answers) but have no filters of their own: for a
 judged query with filters, the peer's top 1000 are filtered here by the corpus metadata, then cut
-to 10 (Ławka applies the same filters natively). The metric is the one `lawka eval` uses:
-gain 2^grade - 1, ideal ranking over all judged questions.
+to 10 (Ławka applies the same filters natively). Related questions: Ławka's own
+/api/questions/{id}/related; for Lucene and bm25s "more like this" as plain OR over the seed's
+title and question (first 80 words), the seed excluded, top 5 (PostgreSQL's and Meilisearch's
+queries are not plain OR, so they get none). The metric is the one `lawka eval` uses: gain
+2^grade - 1, ideal ranking over all judged questions; --bm25s needs the packages of
+requirements.txt.
 """
 import argparse, glob, json, math, os, re, sys, urllib.parse, urllib.request
 from collections import defaultdict
@@ -78,6 +84,11 @@ def get(url):
         return json.load(r)
 
 
+def seed_text(doc, words=80):
+    """A related-question seed as a peer's query: its title and question, first `words` words."""
+    return ' '.join(f"{doc['title']} {doc['question']}".split()[:words])
+
+
 def lawka(base, q):
     params = [('q', q['query']), ('limit', '10')]
     for key, v in q.get('filters', {}).items():
@@ -85,10 +96,48 @@ def lawka(base, q):
     return [h['id'] for h in get(base + '/api/search?' + urllib.parse.urlencode(params))['hits']]
 
 
+def lawka_related(base, seed):
+    return [h['id'] for h in get(f'{base}/api/questions/{seed}/related?limit=5')['related']]
+
+
 def peer(base, docs, q):
     """The Lucene and PostgreSQL wrappers: GET /search?q=&k= -> {"hits": [{"id": ...}]}."""
     hits = get(base + '/search?' + urllib.parse.urlencode({'q': q['query'], 'k': 1000}))['hits']
     return [h['id'] for h in hits if passes(docs[h['id']], q.get('filters', {}))][:10]
+
+
+def peer_related(base, docs, seed):
+    hits = get(base + '/search?' + urllib.parse.urlencode({'q': seed_text(docs[seed]), 'k': 6}))['hits']
+    return [h['id'] for h in hits if h['id'] != seed][:5]
+
+
+class Bm25s:
+    """bm25s (BM25, Lucene's variant, k1 1.5, b 0.75) over title + question + answers as one field,
+    words lowercased and stemmed by Snowball Polish (PyStemmer), no stop list; queries plain OR."""
+
+    def __init__(self, docs):
+        import bm25s, Stemmer
+        self.stemmer = Stemmer.Stemmer('polish')
+        self.ids = list(docs)
+        self.bm25 = bm25s.BM25()
+        self.bm25.index([self.terms(' '.join([d['title'], d['question'], *d['answers']])) for d in docs.values()],
+                        show_progress=False)
+
+    def terms(self, text):
+        return self.stemmer.stemWords(re.findall(r'\w+', text.lower()))
+
+    def top(self, text, k):
+        terms = [t for t in self.terms(text) if t in self.bm25.vocab_dict]
+        if not terms:
+            return []
+        found, scores = self.bm25.retrieve([terms], k=min(k, len(self.ids)), show_progress=False)
+        return [self.ids[i] for i, score in zip(found[0], scores[0]) if score > 0]
+
+    def search(self, docs, q):
+        return [i for i in self.top(q['query'], 1000) if passes(docs[i], q.get('filters', {}))][:10]
+
+    def related(self, docs, seed):
+        return [i for i in self.top(seed_text(docs[seed]), 6) if i != seed][:5]
 
 
 def meili(index_url, docs, q):
@@ -98,11 +147,55 @@ def meili(index_url, docs, q):
     return [i for i in ids if passes(docs[i], q.get('filters', {}))][:10]
 
 
+def mean(rows, i):
+    return sum(r[i] for r in rows) / len(rows)
+
+
+def report(eval_dir, docs, engines):
+    """Prints one Markdown table for the eval set in `eval_dir`."""
+    queries = []
+    for f in sorted(glob.glob(os.path.join(eval_dir, 'queries-*.json'))):
+        queries += json.load(open(f, encoding='utf-8'))
+    rel_path = os.path.join(eval_dir, 'related.json')
+    seeds = json.load(open(rel_path, encoding='utf-8')) if os.path.exists(rel_path) else []
+    by_type = defaultdict(lambda: defaultdict(list))  # type -> engine -> [(ndcg, recall, empty)]
+    for q in queries:
+        for name, search, _ in engines:
+            ranked = search(q)
+            r = (ndcg(ranked, q['relevant']), recall(ranked, q['relevant']), not ranked)
+            by_type[q['type']][name].append(r)
+            by_type['all'][name].append(r)
+    related = defaultdict(list)  # engine -> [(ndcg@5, recall@5)]
+    for s in seeds:
+        for name, _, run in engines:
+            if run:
+                ranked = run(s['id'])
+                related[name].append((ndcg(ranked, s['related'], 5), recall(ranked, s['related'], 5)))
+    names = [n for n, _, _ in engines]
+    print(f'## {eval_dir}: {len(queries)} queries, {len(seeds)} related seeds')
+    print()
+    print('nDCG@10 / recall@10 per query type; related questions: nDCG@5 / recall@5.')
+    print()
+    print('| type | n | ' + ' | '.join(names) + ' |')
+    print('|---|---|' + '---|' * len(names))
+    for t in sorted(by_type, key=lambda t: (t == 'all', t)):
+        rows = by_type[t]
+        cells = [f'{mean(rows[n], 0):.3f} / {mean(rows[n], 1):.3f}' for n in names]
+        label = '**all**' if t == 'all' else t
+        print(f'| {label} | {len(rows[names[0]])} | ' + ' | '.join(cells) + ' |')
+    rows = by_type['all']
+    print('| queries with no result | | ' + ' | '.join(str(sum(r[2] for r in rows[n])) for n in names) + ' |')
+    if seeds:
+        cells = [f'{mean(related[n], 0):.3f} / {mean(related[n], 1):.3f}' if related[n] else '—' for n in names]
+        print(f'| **related** | {len(seeds)} | ' + ' | '.join(cells) + ' |')
+    print()
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument('corpus'); ap.add_argument('eval')
-    ap.add_argument('--lawka'); ap.add_argument('--lucene'); ap.add_argument('--postgres')
-    ap.add_argument('--meili'); ap.add_argument('--export')
+    ap.add_argument('corpus'); ap.add_argument('evals', nargs='*', metavar='eval')
+    ap.add_argument('--lawka'); ap.add_argument('--lucene'); ap.add_argument('--bm25s', action='store_true')
+    ap.add_argument('--postgres'); ap.add_argument('--meili'); ap.add_argument('--export')
     a = ap.parse_args()
     docs = parse_corpus(a.corpus)
     if a.export:
@@ -112,34 +205,19 @@ def main():
                 f.write(f"{i}\t{clean(d['title'])}\t{clean(d['question'])}\t{clean(' '.join(d['answers']))}\n")
         print(f'exported {len(docs)} questions to {a.export}', file=sys.stderr)
         return
-    queries = []
-    for f in sorted(glob.glob(os.path.join(a.eval, 'queries-*.json'))):
-        queries += json.load(open(f, encoding='utf-8'))
-    engines = []
-    if a.lawka: engines.append(('Ławka', lambda q: lawka(a.lawka, q)))
-    if a.lucene: engines.append(('Lucene+Morfologik', lambda q: peer(a.lucene, docs, q)))
-    if a.postgres: engines.append(('PostgreSQL+hunspell', lambda q: peer(a.postgres, docs, q)))
-    if a.meili: engines.append(('Meilisearch', lambda q: meili(a.meili, docs, q)))
-    by_type = defaultdict(lambda: defaultdict(list))
-    for q in queries:
-        for name, run in engines:
-            ranked = run(q)
-            by_type[q['type']][name].append((ndcg(ranked, q['relevant']), recall(ranked, q['relevant']), not ranked))
-            by_type['all'][name].append(by_type[q['type']][name][-1])
-    names = [n for n, _ in engines]
-    print('| type | n | ' + ' | '.join(f'{n} nDCG@10' for n in names) + ' |')
-    print('|---|---|' + '---|' * len(names))
-    for t in sorted(by_type, key=lambda t: (t == 'all', t)):
-        row = by_type[t]
-        n = len(row[names[0]])
-        cells = [f'{sum(r[0] for r in row[name]) / n:.3f}' for name in names]
-        print(f'| {t} | {n} | ' + ' | '.join(cells) + ' |')
-    print()
-    print('| all queries | ' + ' | '.join(names) + ' |')
-    print('|---|' + '---|' * len(names))
-    rows = by_type['all']
-    print('| recall@10 | ' + ' | '.join(f'{sum(r[1] for r in rows[n]) / len(rows[n]):.3f}' for n in names) + ' |')
-    print('| queries with no result | ' + ' | '.join(str(sum(r[2] for r in rows[n])) for n in names) + ' |')
+    engines = []  # (name, search(query), related(seed id) or None)
+    if a.lawka:
+        engines.append(('Ławka', lambda q: lawka(a.lawka, q), lambda s: lawka_related(a.lawka, s)))
+    if a.lucene:
+        engines.append(('Lucene+Morfologik', lambda q: peer(a.lucene, docs, q), lambda s: peer_related(a.lucene, docs, s)))
+    if a.bm25s:
+        b = Bm25s(docs)
+        engines.append(('bm25s+Snowball-pl', lambda q: b.search(docs, q), lambda s: b.related(docs, s)))
+    if a.postgres: engines.append(('PostgreSQL+hunspell', lambda q: peer(a.postgres, docs, q), None))
+    if a.meili: engines.append(('Meilisearch', lambda q: meili(a.meili, docs, q), None))
+    for e in a.evals:
+        report(e, docs, engines)
+
 
 if __name__ == '__main__':
     main()
