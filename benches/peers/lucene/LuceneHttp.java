@@ -6,6 +6,7 @@
 //
 // Usage: java -cp "$CP:." LuceneHttp <docs.tsv: id<TAB>title<TAB>question<TAB>answers> <indexDir> <port>
 // GET /search?q=...&k=10  ->  {"hits":[{"id":"...","score":1.2},...]}
+// Query syntax is escaped, so any text is a plain OR query (more-like-this: a seed's 80 words).
 import com.sun.net.httpserver.*;
 import java.net.*; import java.nio.charset.StandardCharsets; import java.nio.file.*; import java.util.*;
 import java.util.concurrent.Executors;
@@ -32,6 +33,8 @@ public class LuceneHttp {
   }
 
   public static void main(String[] a) throws Exception {
+    // 80 words x 3 fields x several Morfologik lemmas each can pass the default limit of 1024.
+    BooleanQuery.setMaxClauseCount(16384);
     Analyzer an = morfologik(); Directory dir = FSDirectory.open(Paths.get(a[1]));
     long t0 = System.nanoTime(); int n = 0;
     try (IndexWriter w = new IndexWriter(dir, new IndexWriterConfig(an).setOpenMode(IndexWriterConfig.OpenMode.CREATE).setRAMBufferSizeMB(256))) {
