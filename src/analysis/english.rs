@@ -1,0 +1,250 @@
+//! English words to Polish ones, for queries typed in English (students, visitors, journalists
+//! abroad): the questions and answers are Polish, so an English query shares almost no word with
+//! them. The data is FreeDict's English–Polish dictionary (Debian `dict-freedict-eng-pol`, from
+//! Piotrowski and Saloni's dictionary; GPL-3+ / GFDL), read where the package installs it and never
+//! copied into the repository. Without the package, English queries are served by meaning alone
+//! (dense retrieval) or by their words as typed, as before.
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+/// Where `dict-freedict-eng-pol` installs its files.
+pub const DEFAULT_DIR: &str = "/usr/share/dictd";
+/// Environment variable naming another directory with `freedict-eng-pol.{index,dict.dz}`.
+pub const ENV_DIR: &str = "LAWKA_FREEDICT_DIR";
+const NAME: &str = "freedict-eng-pol";
+/// Translations kept per English word: the dictionary lists the common senses first, and the
+/// later ones ("sejf" for "safe") mostly add noise to a query.
+const MAX_TRANSLATIONS: usize = 5;
+
+/// English headwords (and their English stems) to Polish words and short phrases, best first.
+#[derive(Debug, Default)]
+pub struct EnglishPolish {
+    by_word: HashMap<String, Vec<String>>,
+    by_stem: HashMap<String, Vec<String>>,
+}
+
+impl EnglishPolish {
+    /// Reads the dictionary from `dir` (`freedict-eng-pol.index` and `.dict.dz` or `.dict`).
+    pub fn open(dir: &Path) -> std::io::Result<EnglishPolish> {
+        let index = std::fs::read_to_string(dir.join(format!("{NAME}.index")))?;
+        let compressed = dir.join(format!("{NAME}.dict.dz"));
+        let mut dict = Vec::new();
+        if compressed.exists() {
+            // dictzip is gzip with a chunk table in an extra header field, which gzip readers skip.
+            flate2::read::GzDecoder::new(std::fs::File::open(compressed)?).read_to_end(&mut dict)?;
+        } else {
+            dict = std::fs::read(dir.join(format!("{NAME}.dict")))?;
+        }
+        Ok(EnglishPolish::from_dictd(&index, &dict))
+    }
+
+    /// The dictionary from a dictd index (`headword TAB offset TAB length`, numbers in dictd's
+    /// base 64) and its uncompressed data.
+    pub fn from_dictd(index: &str, dict: &[u8]) -> EnglishPolish {
+        let mut stemmer = super::english_analyzer();
+        let mut out = EnglishPolish::default();
+        for line in index.lines() {
+            let mut parts = line.split('\t');
+            let (Some(head), Some(offset), Some(len)) = (parts.next(), parts.next(), parts.next()) else { continue };
+            // The database's own entries (`00-database-...`) and multi-word headwords are no words.
+            let head = head.to_lowercase();
+            if head.starts_with("00-") || head.starts_with("00database") || !head.chars().all(char::is_alphabetic) {
+                continue;
+            }
+            let (Some(offset), Some(len)) = (dictd_number(offset), dictd_number(len)) else { continue };
+            let Some(entry) = dict.get(offset..offset.saturating_add(len)) else { continue };
+            let translations = translations(&String::from_utf8_lossy(entry));
+            if translations.is_empty() {
+                continue;
+            }
+            for key in super::analyze(&mut stemmer, &head) {
+                merge(out.by_stem.entry(key).or_default(), &translations);
+            }
+            merge(out.by_word.entry(head).or_default(), &translations);
+        }
+        out
+    }
+
+    /// Whether the dictionary has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.by_word.is_empty()
+    }
+
+    /// The Polish words and phrases for an English word in any form ("sites", "dumping"), best
+    /// first; empty when the dictionary does not know it.
+    pub fn translate(&self, word: &str, stemmer: &mut TextAnalyzer) -> &[String] {
+        let word = word.to_lowercase();
+        if let Some(found) = self.by_word.get(&word) {
+            return found;
+        }
+        super::analyze(stemmer, &word).into_iter().find_map(|stem| self.by_stem.get(&stem)).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// The process's dictionary, loaded on first use from [`ENV_DIR`] or [`DEFAULT_DIR`]; `None`
+/// where it is not installed.
+pub fn english_polish() -> Option<&'static EnglishPolish> {
+    static DICTIONARY: OnceLock<Option<EnglishPolish>> = OnceLock::new();
+    DICTIONARY
+        .get_or_init(|| {
+            let dir = std::env::var_os(ENV_DIR).map_or_else(|| PathBuf::from(DEFAULT_DIR), PathBuf::from);
+            match EnglishPolish::open(&dir) {
+                Ok(d) if !d.is_empty() => Some(d),
+                Ok(_) => None,
+                Err(e) => {
+                    tracing::info!(dir = %dir.display(), reason = %e, "no English–Polish dictionary: English queries are not translated");
+                    None
+                }
+            }
+        })
+        .as_ref()
+}
+
+fn merge(into: &mut Vec<String>, more: &[String]) {
+    for t in more {
+        if into.len() < MAX_TRANSLATIONS && !into.contains(t) {
+            into.push(t.clone());
+        }
+    }
+}
+
+/// A dictd number: base 64 digits, most significant first.
+fn dictd_number(s: &str) -> Option<usize> {
+    const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    s.bytes().try_fold(0usize, |n, c| {
+        let d = DIGITS.iter().position(|&x| x == c)?;
+        n.checked_mul(64)?.checked_add(d)
+    })
+}
+
+/// The Polish translations of one FreeDict entry, in the entry's order. An entry looks like
+/// ```text
+/// dump /dʌmp/
+/// I.  <V> 1.  składować
+///  2.  zwalać, zrzucać
+/// II.  <N> 1.  [nieform]  wysypisko śmieci, wysypisko
+///  3.  [nieform]  in the dumps (:in :the :dumps)
+///  - w dołku
+/// III.  <V Phras>water down   rozwadniać
+/// ```
+/// Idioms (`(:in :the :dumps)` and the ` - ` line after them), phrasal verbs and compounds
+/// translate other English words than the headword, so they are left out.
+pub fn translations(entry: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for line in entry.lines().skip(1) {
+        if line.trim_start().starts_with('-')
+            || line.contains("(:")
+            || line.contains("Phras>")
+            || line.contains("Comp>")
+        {
+            continue;
+        }
+        let mut rest = line.trim();
+        // Sense marks: `I.`, `<N>`, `1.`, `[nieform]`, in this order, each optional.
+        loop {
+            let before = rest;
+            if let Some((mark, after)) = rest.split_once(". ") {
+                if !mark.is_empty() && mark.chars().all(|c| c.is_ascii_digit() || matches!(c, 'I' | 'V' | 'X')) {
+                    rest = after.trim_start();
+                }
+            }
+            for (open, close) in [('<', '>'), ('[', ']')] {
+                if rest.starts_with(open) {
+                    if let Some(end) = rest.find(close) {
+                        rest = rest[end + 1..].trim_start();
+                    }
+                }
+            }
+            if rest == before {
+                break;
+            }
+        }
+        for part in strip_parentheses(rest).split([',', ';']) {
+            let t = part.trim().to_lowercase();
+            let words = t.split_whitespace().count();
+            if (1..=3).contains(&words) && t.chars().all(|c| c.is_alphabetic() || c == ' ') && !out.contains(&t) {
+                out.push(t);
+            }
+        }
+    }
+    out
+}
+
+/// `text` without its parenthesised remarks (`(sth - w coś)`).
+fn strip_parentheses(text: &str) -> String {
+    let mut depth = 0usize;
+    text.chars()
+        .filter(|&c| match c {
+            '(' => {
+                depth += 1;
+                false
+            }
+            ')' => {
+                depth = depth.saturating_sub(1);
+                false
+            }
+            _ => depth == 0,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DUMP: &str = "dump /dʌmp/\nI.  <V> 1.  składować\n 2.  zwalać, zrzucać\nII.  <N> 1.  [nieform]  wysypisko śmieci, wysypisko\n 2.  [miejscowość]  dziura\n 3.  [nieform]  in the dumps (:in :the :dumps)\n - w dołku\n";
+
+    #[test]
+    fn entries_give_their_senses_in_order_without_idioms() {
+        assert_eq!(
+            translations(DUMP),
+            ["składować", "zwalać", "zrzucać", "wysypisko śmieci", "wysypisko", "dziura"].map(String::from)
+        );
+        let tap = "tap /tæp/\nI.  <N> 1.  kurek, kran, zawór\n 2.  stukanie\nII.  <V> 1.  stukać, postukiwać (sth - w coś)  (on sth - o coś)\nIII.  <N Comp>tap dancing /ˈtæp dɑ:nsɪŋ/   stepowanie\n";
+        assert_eq!(translations(tap), ["kurek", "kran", "zawór", "stukanie", "stukać", "postukiwać"].map(String::from));
+        assert_eq!(translations("kindergarten /ˈkɪndəgɑ:tən/ <N>\n  przedszkole\n"), ["przedszkole"]);
+    }
+
+    #[test]
+    fn dictd_numbers_are_base_64() {
+        assert_eq!(dictd_number("A"), Some(0));
+        assert_eq!(dictd_number("BA"), Some(64));
+        assert_eq!(dictd_number("Er1E"), Some(((4 * 64 + 43) * 64 + 53) * 64 + 4));
+        assert_eq!(dictd_number("!"), None);
+    }
+
+    #[test]
+    fn inflected_english_words_find_their_headword() {
+        let dict = format!("{DUMP}site /saɪt/\nI.  <N> 1.  teren, miejsce\n");
+        let index = format!(
+            "dump\tA\t{}\nsite\t{}\t{}\n00-database-short\tA\tB\n",
+            len64(DUMP.len()),
+            len64(DUMP.len()),
+            len64(dict.len() - DUMP.len())
+        );
+        let d = EnglishPolish::from_dictd(&index, dict.as_bytes());
+        let mut stemmer = crate::analysis::english_analyzer();
+        assert_eq!(d.translate("dumping", &mut stemmer).first().map(String::as_str), Some("składować"));
+        assert_eq!(d.translate("Sites", &mut stemmer), ["teren", "miejsce"]);
+        assert!(d.translate("water", &mut stemmer).is_empty());
+    }
+
+    fn len64(mut n: usize) -> String {
+        const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        let mut s = Vec::new();
+        loop {
+            s.push(DIGITS[n % 64]);
+            n /= 64;
+            if n == 0 {
+                break;
+            }
+        }
+        s.reverse();
+        String::from_utf8(s).unwrap_or_default()
+    }
+}

@@ -1,0 +1,126 @@
+//! A query typed in English searched in Polish: each English word becomes "any of" itself and its
+//! Polish translations (FreeDict, see [`analysis::english`]), so the words find Polish questions
+//! the way a Polish query would, and dense retrieval (where installed) is fused with a list that
+//! means something. Ukrainian has no dictionary that installs here; it is served by meaning alone.
+
+use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
+
+use super::dense;
+use super::query::{Clause, QueryAst};
+use crate::analysis::{self, english::EnglishPolish};
+
+/// `ast` with the words of an English query widened by their Polish translations; unchanged for
+/// a Polish query, a Ukrainian one, or where the dictionary is not installed.
+pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
+    match analysis::english::english_polish() {
+        Some(dictionary) if is_english(text) => translate(ast, dictionary),
+        _ => ast,
+    }
+}
+
+/// Whether [`into_polish`] translates `text`'s words.
+pub fn applies(text: &str) -> bool {
+    analysis::english::english_polish().is_some() && is_english(text)
+}
+
+/// Whether `text` reads as another language than Polish written in Latin letters.
+fn is_english(text: &str) -> bool {
+    !text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}')) && dense::is_foreign(text)
+}
+
+/// The translation itself (pure: the dictionary is given).
+pub fn translate(ast: QueryAst, dictionary: &EnglishPolish) -> QueryAst {
+    let mut stemmer = analysis::english_analyzer();
+    let mut stop = english_stop_words();
+    let should: Vec<Clause> = ast
+        .should
+        .into_iter()
+        // English function words ("the", "how", "after") are no part of the need: those of
+        // Lucene's English stop list and those whose every translation is a Polish stop word.
+        .filter(|c| match c {
+            Clause::Word(w) => {
+                let polish = dictionary.translate(w, &mut stemmer);
+                let function_word = !polish.is_empty() && polish.iter().all(|p| analysis::is_stop_word(p));
+                !function_word && !analysis::analyze(&mut stop, w).is_empty()
+            }
+            _ => true,
+        })
+        .collect();
+    let mut word = |c: Clause| match c {
+        Clause::Word(w) => {
+            let polish = dictionary.translate(&w, &mut stemmer);
+            if polish.is_empty() {
+                return Clause::Word(w);
+            }
+            let mut any = vec![Clause::Word(w.clone())];
+            for p in polish {
+                any.push(if p.contains(' ') { Clause::Phrase(p.clone()) } else { Clause::Word(p.clone()) });
+            }
+            Clause::AnyOf(any)
+        }
+        other => other,
+    };
+    let only_stop_words = ast.only_stop_words || (should.is_empty() && ast.must.is_empty());
+    QueryAst {
+        should: should.into_iter().map(&mut word).collect(),
+        must: ast.must.into_iter().map(&mut word).collect(),
+        must_not: ast.must_not,
+        only_stop_words,
+    }
+}
+
+fn english_stop_words() -> TextAnalyzer {
+    let builder = TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser);
+    match StopWordFilter::new(tantivy::tokenizer::Language::English) {
+        Some(stop) => builder.filter(stop).build(),
+        None => builder.build(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::search::glossary::Glossary;
+    use crate::search::query;
+
+    fn dictionary() -> EnglishPolish {
+        let entries = ["bin /bɪn/ <N>\n 1.  wiadro na śmieci, wiadro\n 2.  pojemnik\n", "how /haʊ/ <Adv>\n  jak\n"];
+        let (mut index, mut offset) = (String::new(), 0);
+        for e in entries {
+            let head = e.split(' ').next().unwrap_or_default();
+            index.push_str(&format!("{head}\t{}\t{}\n", base64(offset), base64(e.len())));
+            offset += e.len();
+        }
+        EnglishPolish::from_dictd(&index, entries.concat().as_bytes())
+    }
+
+    /// dictd's base 64, two digits (enough for a test).
+    fn base64(n: usize) -> String {
+        const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+        String::from_utf8(vec![DIGITS[n / 64], DIGITS[n % 64]]).unwrap_or_default()
+    }
+
+    #[test]
+    fn english_words_become_any_of_their_translations_and_function_words_go() {
+        let ast = query::parse("the bins are overflowing", &Glossary::default());
+        let out = translate(ast, &dictionary());
+        assert_eq!(
+            out.should,
+            vec![
+                Clause::AnyOf(vec![
+                    Clause::Word("bins".into()),
+                    Clause::Phrase("wiadro na śmieci".into()),
+                    Clause::Word("wiadro".into()),
+                    Clause::Word("pojemnik".into()),
+                ]),
+                Clause::Word("overflowing".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_query_of_function_words_only_asks_for_nothing() {
+        let out = translate(query::parse("how are the", &Glossary::default()), &dictionary());
+        assert!(out.should.is_empty() && out.only_stop_words);
+    }
+}
