@@ -18,9 +18,11 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
     }
 }
 
-/// Whether [`into_polish`] translates `text`'s words.
+/// Whether [`into_polish`] gives some word of `text` a Polish translation.
 pub fn applies(text: &str) -> bool {
-    analysis::english::english_polish().is_some() && is_english(text)
+    let Some(dictionary) = analysis::english::english_polish().filter(|_| is_english(text)) else { return false };
+    let mut stemmer = analysis::english_analyzer();
+    text.split(|c: char| !c.is_alphabetic()).any(|w| !w.is_empty() && !dictionary.translate(w, &mut stemmer).is_empty())
 }
 
 /// Whether `text` reads as another language than Polish written in Latin letters.
