@@ -28,6 +28,7 @@ mod lemma_filter;
 mod lemmatizer;
 mod polish_tokenizer;
 mod stopwords;
+pub mod transliterate;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,

@@ -12,9 +12,33 @@ use crate::analysis::{self, english::EnglishPolish};
 /// `ast` with the words of an English query widened by their Polish translations; unchanged for
 /// a Polish query, a Ukrainian one, or where the dictionary is not installed.
 pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
+    if is_cyrillic(text) {
+        return transliterate(ast);
+    }
     match analysis::english::english_polish() {
         Some(dictionary) if is_english(text) => translate(ast, dictionary),
         _ => ast,
+    }
+}
+
+fn is_cyrillic(text: &str) -> bool {
+    text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
+}
+
+/// A Ukrainian query's words widened by their Polish spelling (see
+/// [`analysis::transliterate`]): "any of" the word as typed and in Polish letters.
+pub fn transliterate(ast: QueryAst) -> QueryAst {
+    let widen = |c: Clause| match c {
+        Clause::Word(w) => match analysis::transliterate::ukrainian_to_polish(&w) {
+            Some(polish) if polish.chars().count() >= 4 => Clause::AnyOf(vec![Clause::Word(w), Clause::Word(polish)]),
+            _ => Clause::Word(w),
+        },
+        other => other,
+    };
+    QueryAst {
+        should: ast.should.into_iter().map(widen).collect(),
+        must: ast.must.into_iter().map(widen).collect(),
+        ..ast
     }
 }
 
@@ -27,7 +51,7 @@ pub fn applies(text: &str) -> bool {
 
 /// Whether `text` reads as another language than Polish written in Latin letters.
 fn is_english(text: &str) -> bool {
-    !text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}')) && dense::is_foreign(text)
+    !is_cyrillic(text) && dense::is_foreign(text)
 }
 
 /// The translation itself (pure: the dictionary is given).

@@ -1,0 +1,106 @@
+//! Ukrainian (Cyrillic) words written in Polish letters, the way Polish spells Ukrainian names
+//! (`будинків` → `budynkiw`, `психолога` → `psychołoga`). Ukrainian and Polish share many words
+//! that differ mostly in script; once transliterated, the Polish analysis (folded field, typo
+//! tolerance) meets them (`budynków`, `psychologa`, `tramwajach`).
+
+/// Letters after which `я`, `ю`, `є` are written `ja`, `ju`, `je` (a vowel, a sign, the start of the
+/// word); after a consonant they soften it: `ia`, `iu`, `ie`.
+const VOWELS_AND_SIGNS: &str = "аеиіїоуяюєьʼ'’";
+
+/// `word` in Polish letters, lowercased; `None` when it has no Cyrillic letter.
+pub fn ukrainian_to_polish(word: &str) -> Option<String> {
+    let lower: Vec<char> = word.to_lowercase().chars().collect();
+    if !lower.iter().any(|c| matches!(c, '\u{0400}'..='\u{04FF}')) {
+        return None;
+    }
+    let mut out = String::with_capacity(word.len() + 4);
+    for (i, &c) in lower.iter().enumerate() {
+        let next = lower.get(i + 1).copied();
+        let after_consonant = i > 0 && !VOWELS_AND_SIGNS.contains(lower[i - 1]);
+        // A soft sign softens the consonant before it: нь → ń, сь → ś.
+        if next == Some('ь') {
+            if let Some(soft) = soft(c) {
+                out.push_str(soft);
+                continue;
+            }
+        }
+        let s = match c {
+            'ь' | 'ʼ' | '\'' | '’' => "",
+            'л' if next.is_some_and(|n| "іяюєї".contains(n)) => "l",
+            'л' => "ł",
+            'я' if after_consonant => "ia",
+            'ю' if after_consonant => "iu",
+            'є' if after_consonant => "ie",
+            'я' => "ja",
+            'ю' => "ju",
+            'є' => "je",
+            'ї' => "ji",
+            'а' => "a",
+            'б' => "b",
+            'в' => "w",
+            // Ukrainian г is Polish g in the words they share (голова / głowa, програма / program).
+            'г' | 'ґ' => "g",
+            'д' => "d",
+            'е' => "e",
+            'ж' => "ż",
+            'з' => "z",
+            'и' => "y",
+            'і' => "i",
+            'й' => "j",
+            'к' => "k",
+            'м' => "m",
+            'н' => "n",
+            'о' => "o",
+            'п' => "p",
+            'р' => "r",
+            'с' => "s",
+            'т' => "t",
+            'у' => "u",
+            'ф' => "f",
+            'х' => "ch",
+            'ц' => "c",
+            'ч' => "cz",
+            'ш' => "sz",
+            'щ' => "szcz",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(s);
+    }
+    Some(out)
+}
+
+fn soft(c: char) -> Option<&'static str> {
+    Some(match c {
+        'н' => "ń",
+        'с' => "ś",
+        'ц' => "ć",
+        'з' => "ź",
+        'л' => "l",
+        'т' => "t",
+        'д' => "d",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_words_come_out_in_polish_spelling() {
+        let t = |w: &str| ukrainian_to_polish(w).unwrap_or_default();
+        // Polish writes ł here; folded (as the folded fields are) it is the cognate `psychologa`.
+        assert_eq!(t("психолога"), "psychołoga");
+        assert_eq!(t("трамваях"), "tramwajach");
+        assert_eq!(t("будинків"), "budynkiw");
+        assert_eq!(t("Кракові"), "krakowi");
+        assert_eq!(t("польську"), "polśku");
+        assert_eq!(t("школа"), "szkoła");
+        assert_eq!(t("яма"), "jama");
+        assert_eq!(t("біля"), "bilia");
+        assert_eq!(ukrainian_to_polish("tramwaj"), None);
+    }
+}
