@@ -146,8 +146,9 @@ pub fn is_foreign(text: &str) -> bool {
     }
     let words: Vec<String> = text
         .split(|c: char| !c.is_alphabetic())
-        // Short words are shared between languages ("to", "do", "is" is a Polish form too).
-        .filter(|w| w.chars().count() >= 3)
+        // Short words are shared between languages ("to", "do", "is" is a Polish form too), and
+        // an abbreviation in capitals ("MPZP", "ZTP") belongs to no language.
+        .filter(|w| w.chars().count() >= 3 && !w.chars().all(char::is_uppercase))
         .map(|w| analysis::fold_polish(&w.to_lowercase()))
         .collect();
     if words.len() < 2 {
@@ -177,6 +178,8 @@ mod tests {
         assert!(!is_foreign("skatepakr dla mlodziezy"), "a typo among Polish words");
         assert!(!is_foreign("park"), "one word is too little to tell");
         assert!(!is_foreign("Kocmyrzowska hałas"), "a street the dictionary lacks");
+        assert!(!is_foreign("MPZP Bronowice"), "an abbreviation is no word of another language");
+        assert!(is_foreign("NHS waiting times"));
     }
 
     #[test]
