@@ -92,6 +92,17 @@ impl Suggestions {
         Ok(Suggestions::new(counts))
     }
 
+    /// How the corpus writes a word typed without Polish letters (`swiatlo` → `światło`): the word
+    /// itself where the corpus has it so (`sad` stays `sad`, not `sąd`), else its most frequent
+    /// spelling; `None` when no title or question has it.
+    pub fn as_written(&self, folded: &str) -> Option<&str> {
+        let at = self.words.partition_point(|(f, _, _)| f.as_str() < folded);
+        // Equal folded forms are sorted by weight, the most frequent first.
+        let spellings = || self.words[at..].iter().take_while(|(f, _, _)| f == folded).map(|(_, w, _)| w.as_str());
+        let first = spellings().next()?;
+        Some(spellings().find(|w| *w == folded).unwrap_or(first))
+    }
+
     /// Up to `n` words starting with `prefix` (any case, with or without Polish letters), most
     /// frequent first; words typed with Polish letters only match words that have them.
     pub fn complete(&self, prefix: &str, n: usize) -> Vec<&str> {
@@ -121,6 +132,16 @@ mod tests {
             ["Tramwajem jeżdżę, a tramwaj się spóźnia. Zielony park, zieleń."].into_iter(),
         );
         Suggestions::new(counts)
+    }
+
+    #[test]
+    fn words_typed_without_polish_letters_get_the_corpus_spelling() {
+        let s = s();
+        assert_eq!(s.as_written("zielen"), Some("zieleń"));
+        assert_eq!(s.as_written("tramwaj"), Some("tramwaj"));
+        assert_eq!(s.as_written("ziel"), None);
+        let both = Suggestions::new([("sąd".to_string(), 9), ("sad".to_string(), 1)].into_iter().collect());
+        assert_eq!(both.as_written("sad"), Some("sad"), "a word the corpus writes so is kept");
     }
 
     #[test]

@@ -87,7 +87,7 @@ impl QueryDense {
     /// The dense side of `text`, or `None` where dense retrieval is off.
     pub fn of(generation: &Generation, text: &str) -> Option<QueryDense> {
         let dense = generation.dense.as_ref().filter(|d| !d.is_empty())?;
-        let vector = query_vector(text)?;
+        let vector = query_vector(&with_polish_letters(generation, text))?;
         let near: Vec<(DocAddress, String, f32)> = dense
             .nearest(&vector, rank::DENSE_CANDIDATES)
             .into_iter()
@@ -130,6 +130,36 @@ impl QueryDense {
         let reordered: Vec<(f32, DocAddress)> = fused.iter().map(|&(s, i)| (s, hits[i].1)).collect();
         hits.copy_from_slice(&reordered);
     }
+}
+
+/// `text` with its words spelt as the corpus writes them, when it was typed without Polish
+/// letters (`swiatlo na przejsciu` → `światło na przejściu`): the model reads `swiatlo` as another
+/// word than `światło`, while the words' side meets both through the folded fields.
+pub(crate) fn with_polish_letters(generation: &Generation, text: &str) -> String {
+    if text.chars().any(|c| !c.is_ascii()) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        let lower = word.to_lowercase();
+        match generation.suggestions.as_written(&lower) {
+            // Only a change of letters: case as typed is kept where nothing changes.
+            Some(written) if written != lower => out.push_str(written),
+            _ => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// Reciprocal-rank contribution of a 0-based rank.
