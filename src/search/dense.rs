@@ -136,7 +136,7 @@ impl QueryDense {
 /// letters (`swiatlo na przejsciu` → `światło na przejściu`): the model reads `swiatlo` as another
 /// word than `światło`, while the words' side meets both through the folded fields.
 pub(crate) fn with_polish_letters(generation: &Generation, text: &str) -> String {
-    if text.chars().any(|c| !c.is_ascii()) {
+    if !text.is_ascii() {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 8);
