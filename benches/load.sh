@@ -21,8 +21,11 @@ $BIN synth --questions "$QUESTIONS" --out "$WORK/corpus" --corpus corpus
 cp corpus/glossary.txt "$WORK/corpus/"
 find "$WORK/corpus/meetings" -name "*.md" -print0 | xargs -0 cat > /dev/null   # into the page cache, as the targets assume
 /usr/bin/time -f "index: %e s wall, %M KiB peak RSS" $BIN index --corpus "$WORK/corpus" --index "$WORK/index"
-$BIN serve --corpus "$WORK/corpus" --index "$WORK/index" --addr "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
+# wrk is one client: without --rate-limit 0 the per-client limit would answer most of it with 429.
+$BIN serve --corpus "$WORK/corpus" --index "$WORK/index" --addr "127.0.0.1:$PORT" --rate-limit 0 2>"$WORK/serve.log" &
+SERVE_PID=$!
 for _ in $(seq 100); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+echo "server RSS with the index open: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVE_PID/status)"
 
 # The query mix: every judged query, URL-encoded, one per line.
 python3 - "$WORK" <<'PY'
@@ -43,3 +46,4 @@ for mode in full page; do
       | awk -v m="$mode" -v c="$c" '/^RESULT/ { printf "%-5s concurrency %-3s p50=%sms p90=%sms p99=%sms rps=%.0f errors=%s\n", m, c, $2, $3, $4, $5, $6 }'
   done
 done
+echo "server RSS after the load: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVE_PID/status), peak $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVE_PID/status)"

@@ -1,7 +1,10 @@
 //! Per-query latency on a built index, in process: each judged query of tests/eval run N times,
 //! the median and the worst of each printed, then the p50/p99 over all runs.
 //!
-//! `cargo run --release --example query_times -- INDEX_DIR [RUNS]`
+//! `cargo run --release --example query_times -- INDEX_DIR [RUNS] [full|page]`: `full` (the
+//! default) counts the facets and highlights snippets, `page` is the ranked page alone
+//! (`facets=false&snippets=false`, still with the exact total). `LAWKA_DENSE=off` measures the
+//! BM25 path alone.
 
 use std::time::Instant;
 
@@ -12,6 +15,11 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let dir = args.next().ok_or_else(|| anyhow::anyhow!("usage: query_times INDEX_DIR [RUNS]"))?;
     let runs: usize = args.next().map(|r| r.parse()).transpose()?.unwrap_or(20);
+    let lean = match args.next().as_deref() {
+        None | Some("full") => None,
+        Some("page") => Some("false".to_string()),
+        Some(other) => anyhow::bail!("unknown mode {other:?}: full or page"),
+    };
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let handle = IndexHandle::open(std::path::Path::new(&dir))?;
     let generation = handle.current();
@@ -23,7 +31,12 @@ fn main() -> anyhow::Result<()> {
         for q in judged {
             let text = q["query"].as_str().unwrap_or_default().to_string();
             let req = SearchRequest::parse(
-                &RawSearchParams { q: Some(text.clone()), ..Default::default() },
+                &RawSearchParams {
+                    q: Some(text.clone()),
+                    facets: lean.clone(),
+                    snippets: lean.clone(),
+                    ..Default::default()
+                },
                 &generation.meta,
             )?;
             let mut times: Vec<f64> = (0..runs)

@@ -203,6 +203,79 @@ fn the_ranked_page_alone_is_the_same_page_without_facets_or_snippets() {
     assert!(full["hits"][0]["question_snippet"].as_str().is_some_and(|s| s.contains("<mark>")), "{full}");
 }
 
+/// The matches of `q` (strict: no relaxing, no joining by meaning) and their facet counts, from
+/// tantivy's own `Count` and `FacetCollector` over the served index.
+fn plain_counts(q: &str) -> (u64, BTreeMap<&'static str, BTreeMap<String, u64>>) {
+    use lawka::index::schema;
+    use tantivy::collector::{Count, FacetCollector};
+    use tantivy::schema::Facet;
+    let handle = lawka::index::IndexHandle::open(&shared().index_dir).expect("index opens");
+    let generation = handle.current();
+    let searcher = generation.searcher();
+    let glossary = lawka::search::Glossary::read(&crate::common::corpus_dir().join("glossary.txt")).expect("glossary");
+    let ast = lawka::search::query::parse(q, &glossary);
+    let query =
+        lawka::search::query::QueryBuilder::new(&generation.fields, &glossary, Some(&searcher)).build(&ast, false);
+    let total = searcher.search(query.as_ref(), &Count).expect("count") as u64;
+    let mut facets = BTreeMap::new();
+    for (name, field) in [
+        ("district", schema::DISTRICT),
+        ("department", schema::DEPARTMENT),
+        ("topic", schema::TOPIC),
+        ("year", schema::YEAR_MONTH),
+    ] {
+        let mut collector = FacetCollector::for_field(field);
+        collector.add_facet(Facet::root());
+        let counts = searcher.search(query.as_ref(), &collector).expect("facets");
+        let values = counts
+            .get(Facet::root())
+            .filter(|(_, n)| *n > 0)
+            .map(|(f, n)| (f.to_path().last().expect("a value").to_string(), n))
+            .collect();
+        facets.insert(name, values);
+    }
+    (total, facets)
+}
+
+#[test]
+fn totals_and_facet_counts_are_exact_when_the_matches_exceed_the_page() {
+    let q = "miasto ulica";
+    let (total, facets) = plain_counts(q);
+    assert!(total > 100, "the query must match far more than a page: {total}");
+    for limit in [1, 10, 100] {
+        let body = shared().get_ok(&format!("/api/search?q={}&limit={limit}&dense=false", enc(q)));
+        assert_eq!(body["total"].as_u64(), Some(total), "limit {limit}: {body}");
+        assert_eq!(body["hits"].as_array().map(Vec::len), Some(limit));
+        assert_ne!(body["partial_match"], true, "neither relaxed nor widened: {body}");
+        for (name, counts) in &facets {
+            assert_eq!(&facet(&body, name), counts, "{name}, limit {limit}");
+        }
+    }
+}
+
+#[test]
+fn dense_false_ranks_by_the_words_alone() {
+    // An English query: with the model, the questions nearest in meaning join the few that share
+    // its words; `dense=false` must leave exactly the word matches.
+    let q = "wheelchair accessible trams";
+    let (strict, _) = plain_counts(q);
+    let words = shared().get_ok(&format!("/api/search?q={}&limit=100&dense=false", enc(q)));
+    let total = words["total"].as_u64().expect("total");
+    // Too few strict matches are relaxed to any of the words, never widened by meaning.
+    assert!(total >= strict, "{words}");
+    let again = shared().get_ok(&format!("/api/search?q={}&limit=100&dense=0", enc(q)));
+    assert_eq!(hit_ids(&words), hit_ids(&again));
+    assert_eq!(words["total"], again["total"]);
+    let health = shared().get_ok("/healthz");
+    let hybrid = shared().get_ok(&format!("/api/search?q={}&limit=100", enc(q)));
+    if health["retrieval"] == "hybrid" {
+        assert!(hybrid["total"].as_u64().expect("total") > total, "meaning adds questions: {hybrid}");
+        assert_ne!(hit_ids(&hybrid), hit_ids(&words));
+    } else {
+        assert_eq!(hit_ids(&hybrid), hit_ids(&words), "without the model, dense=false changes nothing");
+    }
+}
+
 #[test]
 fn pages_across_the_proximity_window_show_every_match_once_in_one_order() {
     // Two words: the best hundred are reordered by the proximity bonus; pages of 7 cross that
@@ -245,6 +318,8 @@ fn every_invalid_parameter_is_a_400_naming_it() {
         ("facets=no", "invalid_facets"),
         ("snippets=tak", "invalid_snippets"),
         ("facets=true&facets=false", "invalid_facets"),
+        ("dense=nie", "invalid_dense"),
+        ("dense=true&dense=false", "invalid_dense"),
     ];
     for (query, code) in cases {
         let (status, body) = shared().get(&format!("/api/search?{query}"));

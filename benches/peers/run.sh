@@ -88,7 +88,7 @@ start_lawka() {
   /usr/bin/time -f '%M' -o "$WORK/lawka-$3.rss" "$BIN" index --corpus "$1" --index "$WORK/lawka-$3" >/dev/null
   t1=$(date +%s.%N)
   SECS=$(calc "$t1 - $t0")
-  "$BIN" serve --corpus "$1" --index "$WORK/lawka-$3" --addr "127.0.0.1:${PORT[lawka]}" >/dev/null 2>"$WORK/lawka-$3.log" &
+  "$BIN" serve --corpus "$1" --index "$WORK/lawka-$3" --addr "127.0.0.1:${PORT[lawka]}" --rate-limit 0 >/dev/null 2>"$WORK/lawka-$3.log" &
   LAWKA_PID=$!
   wait_http "127.0.0.1:${PORT[lawka]}/healthz" "$LAWKA_PID"
 }

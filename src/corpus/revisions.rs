@@ -74,15 +74,30 @@ pub fn path(dir: &Path, meeting: &str) -> PathBuf {
 /// Reads every revision file of the corpus at `dir` and attaches each entry to its question;
 /// every problem is pushed to `problems`.
 pub(crate) fn attach(dir: &Path, vocab: &Vocabulary, meetings: &mut [Meeting], problems: &mut Vec<Diagnostic>) {
+    let by_id: HashMap<String, usize> = meetings.iter().enumerate().map(|(i, m)| (m.id.to_string(), i)).collect();
+    for (file, parsed) in read_files(dir, problems) {
+        match by_id.get(&parsed.meeting) {
+            Some(&mi) => apply(&file, &parsed, &mut meetings[mi], vocab, problems),
+            None => problems.push(Diagnostic::new(&file, 0, format!("no meeting {} in meetings/", parsed.meeting))),
+        }
+    }
+}
+
+/// Every revision file of the corpus at `dir` that parses and names its meeting as its file
+/// name does, in file-name order; every problem is pushed to `problems`.
+pub(crate) fn read_files(dir: &Path, problems: &mut Vec<Diagnostic>) -> Vec<(PathBuf, RevisionFile)> {
     let rdir = dir.join(REVISIONS_DIR);
     let entries = match std::fs::read_dir(&rdir) {
         Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return,
-        Err(e) => return problems.push(Diagnostic::new(&rdir, 0, format!("cannot read: {e}"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Vec::new(),
+        Err(e) => {
+            problems.push(Diagnostic::new(&rdir, 0, format!("cannot read: {e}")));
+            return Vec::new();
+        }
     };
     let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     files.sort();
-    let by_id: HashMap<String, usize> = meetings.iter().enumerate().map(|(i, m)| (m.id.to_string(), i)).collect();
+    let mut out = Vec::new();
     for file in files {
         if file.extension().is_none_or(|e| e != "json") {
             problems.push(Diagnostic::new(&file, 0, "unexpected file: revisions/ holds only <meeting id>.json"));
@@ -103,26 +118,34 @@ pub(crate) fn attach(dir: &Path, vocab: &Vocabulary, meetings: &mut [Meeting], p
             problems.push(Diagnostic::new(&file, 0, format!("names meeting {:?}, not its file name", parsed.meeting)));
             continue;
         }
-        let Some(&mi) = by_id.get(stem) else {
-            problems.push(Diagnostic::new(&file, 0, format!("no meeting {stem} in meetings/")));
-            continue;
-        };
-        for entry in parsed.revisions {
-            match revision(&entry, vocab) {
-                Err(e) => problems.push(Diagnostic::new(&file, 0, format!("question {}: {e}", entry.question))),
-                Ok(r) => match meetings[mi].questions.iter_mut().find(|q| q.id.n == entry.question) {
-                    Some(q) => q.revisions.push(r),
-                    None => problems.push(Diagnostic::new(
-                        &file,
-                        0,
-                        format!("question {} is not in meeting {stem}", entry.question),
-                    )),
-                },
-            }
+        out.push((file, parsed));
+    }
+    out
+}
+
+/// Attaches the entries of one revision file (`file`, for the diagnostics) to its meeting.
+pub(crate) fn apply(
+    file: &Path,
+    parsed: &RevisionFile,
+    meeting: &mut Meeting,
+    vocab: &Vocabulary,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for entry in &parsed.revisions {
+        match revision(entry, vocab) {
+            Err(e) => problems.push(Diagnostic::new(file, 0, format!("question {}: {e}", entry.question))),
+            Ok(r) => match meeting.questions.iter_mut().find(|q| q.id.n == entry.question) {
+                Some(q) => q.revisions.push(r),
+                None => problems.push(Diagnostic::new(
+                    file,
+                    0,
+                    format!("question {} is not in meeting {}", entry.question, parsed.meeting),
+                )),
+            },
         }
-        for q in &mut meetings[mi].questions {
-            q.revisions.sort_by_key(|r| r.replaced);
-        }
+    }
+    for q in &mut meeting.questions {
+        q.revisions.sort_by_key(|r| r.replaced);
     }
 }
 

@@ -1,6 +1,6 @@
 //! Building a complete generation from a corpus, beside the live one.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 use std::time::Instant;
 
@@ -9,14 +9,15 @@ use tantivy::collector::Count;
 use tantivy::query::AllQuery;
 use tantivy::Index;
 
-use super::dense;
+use super::dense::{self, VectorStats};
 use super::document::{question_language, to_document, Analyzers};
 use super::error::{IndexError, Result};
 use super::generation::{self, BuildLock, GenerationMeta, MeetingSummary};
 use super::schema::build_schema;
 use super::suggestions;
 use crate::analysis;
-use crate::corpus::{format_date, Corpus, Meeting, Question};
+use crate::corpus::{format_date, CorpusReader, Meeting, Question};
+use crate::embed::Vectors;
 
 /// How to build.
 #[derive(Clone, Debug)]
@@ -52,8 +53,14 @@ pub struct BuildSummary {
 
 pub use crate::progress::{NoProgress, Progress};
 
+/// Meeting files read and parsed at once: enough for every core, few enough that a batch of
+/// questions is small beside tantivy's indexing budget.
+const BATCH_FILES: usize = 512;
+
 /// Reads the corpus at `corpus_dir` and builds a new generation in `index_dir`, then makes it the
 /// live one. Any failure before the switch leaves the previous generation live and untouched.
+/// The corpus is read twice, in batches, and never held whole: once to validate it and learn
+/// what the index needs of all of it (the gazetteer, languages, counts), once for the documents.
 pub fn build(
     corpus_dir: &Path,
     index_dir: &Path,
@@ -61,9 +68,15 @@ pub fn build(
     progress: &dyn Progress,
 ) -> Result<BuildSummary> {
     let started = Instant::now();
+    let reader = CorpusReader::open(corpus_dir)?;
+    // Vectors: the corpus's cache first, then the live generation's (questions embedded by an
+    // earlier build), so a rebuild embeds only new and edited questions.
+    let live = generation::read_current(index_dir).ok().flatten().map(|name| index_dir.join(name).join(dense::FILE));
+    let corpus_cache = corpus_dir.join(dense::FILE);
+    let caches: Vec<&Path> = std::iter::once(corpus_cache.as_path()).chain(live.as_deref()).collect();
     // Read (and so validate) the corpus before touching the index directory at all.
-    let corpus = Corpus::load(corpus_dir)?;
-    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "corpus read");
+    let survey = survey(&reader, &caches)?;
+    tracing::debug!(seconds = started.elapsed().as_secs_f64(), "corpus read: languages, names, counts");
     std::fs::create_dir_all(index_dir).map_err(|e| IndexError::io(format!("creating {}", index_dir.display()), e))?;
     let _lock = BuildLock::acquire(index_dir).map_err(|e| IndexError::io("locking the index directory", e))?;
 
@@ -72,13 +85,8 @@ pub fn build(
     let work = generation::partial_dir(index_dir, n);
     std::fs::create_dir(&work).map_err(|e| IndexError::io(format!("creating {}", work.display()), e))?;
 
-    let meta = write_generation(&corpus, &work, &generation::generation_name(n), options, progress)?;
-    // Vectors: the corpus's cache first, then the live generation's (questions embedded by an
-    // earlier build), so a rebuild embeds only new and edited questions.
-    let live = generation::read_current(index_dir).ok().flatten().map(|name| index_dir.join(name).join(dense::FILE));
-    let corpus_cache = corpus_dir.join(dense::FILE);
-    let caches: Vec<&Path> = std::iter::once(corpus_cache.as_path()).chain(live.as_deref()).collect();
-    let (vectors, vector_stats) = dense::vectors_for(&corpus, &caches);
+    let (meta, vectors, vector_stats) =
+        write_generation(&reader, survey, &work, &generation::generation_name(n), options, progress)?;
     if !vectors.is_empty() {
         vectors
             .write(&work.join(dense::FILE))
@@ -102,11 +110,75 @@ pub fn build(
     })
 }
 
-/// The names of the corpus the dictionary does not know: from places, districts, headings and
-/// texts of Polish questions (`langs`: each meeting's question languages).
-fn learn_names(corpus: &Corpus, langs: &[Vec<&'static str>]) -> Vec<String> {
-    let per_meeting: Vec<Vec<String>> = corpus
-        .meetings
+/// What the first pass learns of the whole corpus, without keeping its text.
+struct Survey {
+    /// Each meeting's question languages, in file order.
+    langs: Vec<Vec<&'static str>>,
+    /// The gazetteer: names the dictionary does not know.
+    names: BTreeSet<String>,
+    /// The suggestions' word counts.
+    words: HashMap<String, u32>,
+    meetings: Vec<MeetingSummary>,
+    revised: Vec<generation::RevisedQuestion>,
+    questions: u64,
+    vectors: dense::VectorsBuilder,
+}
+
+/// The first pass over the corpus: validates every file, detects the languages and learns the
+/// names, counts the suggestions' words, and gathers the meetings' summaries and the vectors.
+fn survey(reader: &CorpusReader, caches: &[&Path]) -> Result<Survey> {
+    let mut s = Survey {
+        langs: Vec::new(),
+        names: BTreeSet::new(),
+        words: HashMap::new(),
+        meetings: Vec::new(),
+        revised: Vec::new(),
+        questions: 0,
+        vectors: dense::VectorsBuilder::new(caches),
+    };
+    reader.for_each_batch(BATCH_FILES, |batch: Vec<Meeting>| -> Result<()> {
+        let langs: Vec<Vec<&'static str>> =
+            batch.par_iter().map(|m| m.questions.iter().map(question_language).collect()).collect();
+        s.names.extend(learn_names(&batch, &langs));
+        let words = suggestions::count_words(
+            batch.iter().flat_map(|m| m.questions.iter().map(|q| q.title.as_str())),
+            batch.iter().flat_map(|m| m.questions.iter().map(|q| q.text.as_str())),
+        );
+        for (w, n) in words {
+            *s.words.entry(w).or_default() += n;
+        }
+        for m in &batch {
+            s.meetings.push(MeetingSummary {
+                id: m.id.to_string(),
+                title: m.title.clone(),
+                date: format_date(m.date),
+                place: m.place.clone(),
+                district: m.district.to_string(),
+                kind: m.kind.as_str().to_string(),
+                source: m.source.as_str().to_string(),
+                questions: m.questions.len(),
+            });
+            for q in &m.questions {
+                s.questions += 1;
+                s.vectors.add(q);
+                s.revised.extend(
+                    q.revisions.iter().map(|r| generation::RevisedQuestion {
+                        id: q.id.to_string(),
+                        replaced: format_date(r.replaced),
+                    }),
+                );
+            }
+        }
+        s.langs.extend(langs);
+        Ok(())
+    })?;
+    Ok(s)
+}
+
+/// The names of a batch of meetings the dictionary does not know: from places, districts,
+/// headings and texts of Polish questions (`langs`: each meeting's question languages).
+fn learn_names(meetings: &[Meeting], langs: &[Vec<&'static str>]) -> Vec<String> {
+    let per_meeting: Vec<Vec<String>> = meetings
         .par_iter()
         .zip(langs)
         .map(|(m, langs)| {
@@ -125,38 +197,45 @@ fn learn_names(corpus: &Corpus, langs: &[Vec<&'static str>]) -> Vec<String> {
     names.into_iter().collect()
 }
 
-/// Writes the whole index of `corpus` into `work` and verifies it.
+/// The second pass: writes the whole index of the corpus into `work` and verifies it.
 fn write_generation(
-    corpus: &Corpus,
+    reader: &CorpusReader,
+    survey: Survey,
     work: &Path,
     name: &str,
     options: &BuildOptions,
     progress: &dyn Progress,
-) -> Result<GenerationMeta> {
+) -> Result<(GenerationMeta, Vectors, VectorStats)> {
+    let Survey { langs, names, words, mut meetings, mut revised, questions: expected, vectors } = survey;
+    let names: Vec<String> = names.into_iter().collect();
     let (schema, fields) = build_schema();
     let index = Index::create_in_dir(work, schema)?;
     let phase = Instant::now();
-    let langs: Vec<Vec<&'static str>> =
-        corpus.meetings.par_iter().map(|m| m.questions.iter().map(question_language).collect()).collect();
-    let names = learn_names(corpus, &langs);
-    tracing::debug!(seconds = phase.elapsed().as_secs_f64(), "languages detected, names learnt");
-    let phase = Instant::now();
     analysis::register(index.tokenizers(), &analysis::Gazetteer::new(&names));
     let writer: tantivy::IndexWriter = index.writer(options.memory_bytes.max(15 << 20))?;
-    progress.start(corpus.question_count() as u64);
-    // Documents are built on rayon's threads and analysed on tantivy's; both share the cores.
-    let questions: Vec<(&Meeting, &Question, &'static str)> = corpus
-        .meetings
-        .iter()
-        .zip(&langs)
-        .flat_map(|(m, langs)| m.questions.iter().zip(langs).map(move |(q, l)| (m, q, *l)))
-        .collect();
-    questions.par_iter().try_for_each_init(Analyzers::default, |analyzers, (meeting, q, lang)| {
-        let doc = to_document(&fields, analyzers, meeting, q, lang)
-            .map_err(|e| IndexError::Verification(format!("encoding {}: {e}", q.id)))?;
-        writer.add_document(doc)?;
-        progress.inc();
-        Ok::<(), IndexError>(())
+    progress.start(expected);
+    let mut next = 0;
+    reader.for_each_batch(BATCH_FILES, |batch: Vec<Meeting>| -> Result<()> {
+        let batch_langs = langs.get(next..next + batch.len()).unwrap_or_default();
+        next += batch.len();
+        let changed = batch_langs.len() != batch.len()
+            || batch.iter().zip(batch_langs).any(|(m, l)| m.questions.len() != l.len());
+        if changed {
+            return Err(IndexError::Verification("the corpus changed while it was being indexed".into()));
+        }
+        // Documents are built on rayon's threads and analysed on tantivy's; both share the cores.
+        let questions: Vec<(&Meeting, &Question, &'static str)> = batch
+            .iter()
+            .zip(batch_langs)
+            .flat_map(|(m, langs)| m.questions.iter().zip(langs).map(move |(q, l)| (m, q, *l)))
+            .collect();
+        questions.par_iter().try_for_each_init(Analyzers::default, |analyzers, (meeting, q, lang)| {
+            let doc = to_document(&fields, analyzers, meeting, q, lang)
+                .map_err(|e| IndexError::Verification(format!("encoding {}: {e}", q.id)))?;
+            writer.add_document(doc)?;
+            progress.inc();
+            Ok::<(), IndexError>(())
+        })
     })?;
     tracing::debug!(seconds = phase.elapsed().as_secs_f64(), "documents added");
     let phase = Instant::now();
@@ -164,56 +243,27 @@ fn write_generation(
     for lang in langs.iter().flatten() {
         *languages.entry(lang.to_string()).or_default() += 1;
     }
-    // The suggestions' word counts need no index: count them while tantivy commits and merges.
-    let (committed, words) = rayon::join(
+    // Embedding (when a few questions need it) runs while tantivy commits and merges.
+    let (committed, (vectors, vector_stats)) = rayon::join(
         move || -> Result<()> {
             let mut writer = writer;
             writer.commit()?;
             writer.wait_merging_threads()?;
             Ok(())
         },
-        || {
-            suggestions::count_words(
-                corpus.questions().map(|(_, q)| q.title.as_str()),
-                corpus.questions().map(|(_, q)| q.text.as_str()),
-            )
-        },
+        || vectors.finish(),
     );
     committed?;
     tracing::debug!(seconds = phase.elapsed().as_secs_f64(), "committed and merged");
 
-    let expected = corpus.question_count() as u64;
-    let reader = index.reader()?;
-    let found = reader.searcher().search(&AllQuery, &Count)? as u64;
+    let found = index.reader()?.searcher().search(&AllQuery, &Count)? as u64;
     if found != expected {
         return Err(IndexError::Verification(format!(
             "{found} documents in the index, {expected} questions in the corpus"
         )));
     }
 
-    let mut meetings: Vec<MeetingSummary> = corpus
-        .meetings
-        .iter()
-        .map(|m| MeetingSummary {
-            id: m.id.to_string(),
-            title: m.title.clone(),
-            date: format_date(m.date),
-            place: m.place.clone(),
-            district: m.district.to_string(),
-            kind: m.kind.as_str().to_string(),
-            source: m.source.as_str().to_string(),
-            questions: m.questions.len(),
-        })
-        .collect();
     meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.id.cmp(&a.id)));
-    let mut revised: Vec<generation::RevisedQuestion> = corpus
-        .questions()
-        .flat_map(|(_, q)| {
-            q.revisions
-                .iter()
-                .map(|r| generation::RevisedQuestion { id: q.id.to_string(), replaced: format_date(r.replaced) })
-        })
-        .collect();
     revised.sort_by(|a, b| b.replaced.cmp(&a.replaced).then_with(|| a.id.cmp(&b.id)));
     let built_at = time::OffsetDateTime::now_utc()
         .format(&time::format_description::well_known::Rfc3339)
@@ -224,8 +274,8 @@ fn write_generation(
         documents: found,
         meetings,
         languages,
-        departments: corpus.vocabulary.departments().to_vec(),
-        topics: corpus.vocabulary.topics().to_vec(),
+        departments: reader.vocabulary.departments().to_vec(),
+        topics: reader.vocabulary.topics().to_vec(),
         gazetteer: names,
         analysis: generation::ANALYSIS_VERSION,
         revised,
@@ -236,5 +286,5 @@ fn write_generation(
     let json = serde_json::to_vec_pretty(&meta).map_err(|e| IndexError::Verification(e.to_string()))?;
     generation::atomic_write(&work.join(generation::META), &json)
         .map_err(|e| IndexError::io("writing lawka.json", e))?;
-    Ok(meta)
+    Ok((meta, vectors, vector_stats))
 }

@@ -13,7 +13,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocSet, Searcher, Term, TERMINATED};
 
 use super::schema::Fields;
-use crate::corpus::Corpus;
+use crate::corpus::Question;
 use crate::embed::{self, ContentHash, Embedder, Vectors};
 
 /// The vectors file inside a generation (and, as a cache, in the corpus directory).
@@ -35,56 +35,82 @@ pub struct VectorStats {
     pub missing: usize,
 }
 
-/// The vectors of `corpus`'s questions: cached where the text is unchanged, embedded where the
-/// model is installed and the count allows, missing otherwise.
-pub fn vectors_for(corpus: &Corpus, caches: &[&Path]) -> (Vectors, VectorStats) {
-    let caches: Vec<Vectors> = caches
-        .iter()
-        .filter_map(|p| Vectors::read(p).ok())
-        .filter(|c| c.model() == embed::MODEL_ID && c.dim() == embed::DIM)
-        .collect();
-    // By content: a question renumbered, moved or copied keeps its text's vector.
-    let by_hash: HashMap<ContentHash, &[f32]> = caches.iter().flat_map(Vectors::by_content).collect();
-    let mut out = Vectors::new(embed::MODEL_ID, embed::DIM);
-    let mut stats = VectorStats::default();
-    let mut todo = Vec::new();
-    for (_, q) in corpus.questions() {
+/// The vectors of a corpus's questions, gathered question by question (a build reads the corpus
+/// in batches): cached where the text is unchanged, embedded where the model is installed and the
+/// count allows, missing otherwise.
+pub struct VectorsBuilder {
+    /// The caches' vectors by the content they were computed from.
+    by_hash: HashMap<ContentHash, Vec<f32>>,
+    out: Vectors,
+    stats: VectorStats,
+    /// Questions to embed, while there are few enough to embed them.
+    todo: Vec<(String, String, ContentHash)>,
+    /// Questions beyond that: with any, none is embedded.
+    overflow: usize,
+}
+
+impl VectorsBuilder {
+    /// Reads the caches at `caches` (those of another model are ignored).
+    pub fn new(caches: &[&Path]) -> VectorsBuilder {
+        // By content: a question renumbered, moved or copied keeps its text's vector.
+        let by_hash = caches
+            .iter()
+            .filter_map(|p| Vectors::read(p).ok())
+            .filter(|c| c.model() == embed::MODEL_ID && c.dim() == embed::DIM)
+            .flat_map(|c| c.by_content().map(|(h, v)| (h, v.to_vec())).collect::<Vec<_>>())
+            .collect();
+        VectorsBuilder {
+            by_hash,
+            out: Vectors::new(embed::MODEL_ID, embed::DIM),
+            stats: VectorStats::default(),
+            todo: Vec::new(),
+            overflow: 0,
+        }
+    }
+
+    /// Takes the vector of one question, or notes it to embed.
+    pub fn add(&mut self, q: &Question) {
         let id = q.id.to_string();
         let text = embed::passage_text(&q.title, &q.text);
         let hash = ContentHash::of(&text);
-        match by_hash.get(&hash).copied() {
+        match self.by_hash.get(&hash) {
             Some(v) => {
-                out.insert(&id, hash, v);
-                stats.reused += 1;
+                self.out.insert(&id, hash, v);
+                self.stats.reused += 1;
             }
-            None => todo.push((id, text, hash)),
+            // The texts to embed are kept only while few enough to embed: a large corpus without
+            // vectors must not be held in memory for nothing.
+            None if self.overflow == 0 && self.todo.len() < MAX_EMBEDDED_PER_BUILD => self.todo.push((id, text, hash)),
+            None => self.overflow += 1,
         }
     }
-    if todo.is_empty() {
-        return (out, stats);
-    }
-    let embedder = if todo.len() <= MAX_EMBEDDED_PER_BUILD { Embedder::open_default().ok() } else { None };
-    match &embedder {
-        Some(e) => {
-            for (id, text, hash) in &todo {
-                match e.embed_passage(text) {
-                    Ok(v) => {
-                        out.insert(id, *hash, &v);
-                        stats.embedded += 1;
+
+    /// Embeds what it can and returns the vectors.
+    pub fn finish(self) -> (Vectors, VectorStats) {
+        let VectorsBuilder { mut out, mut stats, todo, overflow, .. } = self;
+        let embedder = if overflow == 0 && !todo.is_empty() { Embedder::open_default().ok() } else { None };
+        match &embedder {
+            Some(e) => {
+                for (id, text, hash) in &todo {
+                    match e.embed_passage(text) {
+                        Ok(v) => {
+                            out.insert(id, *hash, &v);
+                            stats.embedded += 1;
+                        }
+                        Err(_) => stats.missing += 1,
                     }
-                    Err(_) => stats.missing += 1,
                 }
             }
+            None => stats.missing = todo.len() + overflow,
         }
-        None => stats.missing = todo.len(),
+        if stats.missing > 0 {
+            tracing::warn!(
+                missing = stats.missing,
+                "questions without a vector: dense retrieval skips them (install the model with tools/setup-model.sh, run `lawka embed`)"
+            );
+        }
+        (out, stats)
     }
-    if stats.missing > 0 {
-        tracing::warn!(
-            missing = stats.missing,
-            "questions without a vector: dense retrieval skips them (install the model with tools/setup-model.sh, run `lawka embed`)"
-        );
-    }
-    (out, stats)
 }
 
 /// A generation's vectors with the document address of each.

@@ -337,16 +337,29 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
     let started = Instant::now();
     let f = &generation.fields;
     let Ranked { searcher, text, total, page, facets, partial_match } = ranked(generation, glossary, req)?;
-    let question_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.question, f.question_ascii)?;
-    let answer_snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.answers, f.answers_ascii)?;
+    // The generators look up every query term's statistics: only for a page that shows snippets.
+    let snippets = if req.snippets && !page.is_empty() {
+        Some((
+            snippet::Snippets::new(&searcher, text.as_ref(), f.question, f.question_ascii)?,
+            snippet::Snippets::new(&searcher, text.as_ref(), f.answers, f.answers_ascii)?,
+        ))
+    } else {
+        None
+    };
     let mut hits = Vec::with_capacity(page.len());
     for (score, addr) in page {
         let rec = load_record(&searcher, f, addr)?;
-        let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
+        let (question_snippet, answer_snippet) = match &snippets {
+            Some((question, answers)) => {
+                let texts: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
+                (question.html(&rec.question), answers.html(&texts.join("\n\n")))
+            }
+            None => (String::new(), String::new()),
+        };
         hits.push(Hit {
             score,
-            question_snippet: if req.snippets { question_snippets.html(&rec.question) } else { String::new() },
-            answer_snippet: if req.snippets { answer_snippets.html(&answers.join("\n\n")) } else { String::new() },
+            question_snippet,
+            answer_snippet,
             url: response::question_url(&rec.id),
             date: rec.meeting.date.clone(),
             id: rec.id,

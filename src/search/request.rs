@@ -63,6 +63,9 @@ pub struct RawSearchParams {
     /// `false`: no snippets.
     #[serde(default)]
     pub snippets: Option<String>,
+    /// `false`: words only (BM25), without ranking by meaning.
+    #[serde(default)]
+    pub dense: Option<String>,
 }
 
 impl RawSearchParams {
@@ -90,6 +93,7 @@ impl RawSearchParams {
                 "sort" => single(&mut raw.sort, "sort", value)?,
                 "facets" => single(&mut raw.facets, "facets", value)?,
                 "snippets" => single(&mut raw.snippets, "snippets", value)?,
+                "dense" => single(&mut raw.dense, "dense", value)?,
                 "district" => raw.district.push(value),
                 "department" => raw.department.push(value),
                 "topic" => raw.topic.push(value),
@@ -175,8 +179,9 @@ pub struct SearchRequest {
     pub facets: bool,
     /// Whether to highlight snippets in the hits.
     pub snippets: bool,
-    /// Rank by meaning too, where the embedding model is installed (see `search::dense`). Always
-    /// on for requests from outside; off for internal searches that run on every keystroke.
+    /// Rank by meaning too, where the embedding model is installed (see `search::dense`). On for
+    /// requests from outside unless they ask `dense=false`; off for internal searches that run on
+    /// every keystroke.
     pub dense: bool,
 }
 
@@ -269,7 +274,7 @@ impl SearchRequest {
             offset,
             facets: flag_param("facets", raw.facets.as_deref())?,
             snippets: flag_param("snippets", raw.snippets.as_deref())?,
-            dense: true,
+            dense: flag_param("dense", raw.dense.as_deref())?,
         })
     }
 }

@@ -299,7 +299,13 @@ fn search_params(meta: &GenerationMeta) -> Vec<Parameter> {
             one_of(flag.clone()),
             None,
         ),
-        query("snippets", "`false` or `0`: leave the snippets empty; `true`, `1` or empty: highlight them (the default).", one_of(flag), None),
+        query("snippets", "`false` or `0`: leave the snippets empty; `true`, `1` or empty: highlight them (the default).", one_of(flag.clone()), None),
+        query(
+            "dense",
+            "`false` or `0`: rank by the words alone (BM25), without embedding the query or letting questions near in meaning join (faster: no model run per new query text); `true`, `1` or empty: rank by meaning too where the server has the model (the default; `GET /healthz` says which retrieval it has).",
+            one_of(flag),
+            None,
+        ),
     ]
 }
 
