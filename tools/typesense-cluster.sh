@@ -22,7 +22,8 @@
 # that concatenation. Installed once into ${LAWKA_CACHE:-~/.cache/lawka}/typesense-0.24.1/.
 #
 # Environment: LAWKA_TS_PORT (default 18108: API ports 18108/18118/18128, peering ports one below
-# each), LAWKA_TS_WAIT (seconds to wait for the cluster, default 90), LAWKA_TS_NICE (default 19),
+# each; kept in DIR/port by the first `start`, so later commands on DIR need not repeat it),
+# LAWKA_TS_WAIT (seconds to wait for the cluster, default 90), LAWKA_TS_NICE (default 19),
 # LAWKA_TS_THREADS (--thread-pool-size, default 4).
 # Exit status: 0 done (start: cluster ready; status: all healthy with one leader), 1 otherwise.
 set -euo pipefail
@@ -39,7 +40,7 @@ readonly BIN_SIZE=337979560
 
 readonly CACHE=${LAWKA_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lawka}/typesense-$VERSION
 readonly BIN=$CACHE/typesense-server
-readonly BASE_PORT=${LAWKA_TS_PORT:-18108}
+BASE_PORT=${LAWKA_TS_PORT:-18108} # DIR/port, once written by `start`, wins (see below)
 readonly WAIT=${LAWKA_TS_WAIT:-90}
 readonly NICE=${LAWKA_TS_NICE:-19}
 readonly THREADS=${LAWKA_TS_THREADS:-4}
@@ -184,6 +185,7 @@ cmd_start() {
   fi
   mkdir -p "$DIR"
   touch "$DIR/.lawka-typesense"
+  [ -s "$DIR/port" ] || echo "$BASE_PORT" >"$DIR/port"
   if ! [ -s "$DIR/api-key" ]; then
     (umask 077; head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$DIR/api-key")
   fi
@@ -210,8 +212,11 @@ cmd_start() {
   done
   print_status >&2
   for i in $(seq $N); do echo "--- node $i log (last lines)" >&2; tail -n 8 "$DIR/node$i/stdout.log" >&2 || true; done
-  cmd_stop
-  die "the cluster was not ready after ${WAIT}s; stopped it"
+  if [ "${#started[@]}" = "$N" ]; then
+    cmd_stop
+    die "the cluster was not ready after ${WAIT}s; stopped it"
+  fi
+  die "the cluster was not ready after ${WAIT}s; left running for inspection (\`$0 stop $DIR\` stops it)"
 }
 
 cmd_stop() {
@@ -247,6 +252,14 @@ case "$cmd" in
 esac
 case "$DIR" in /*) ;; *) DIR=$PWD/$DIR ;; esac
 readonly DIR
+# The ports are the cluster's: every command on DIR uses those `start` chose first.
+if [ -s "$DIR/port" ]; then
+  if [ -n "${LAWKA_TS_PORT:-}" ] && [ "$LAWKA_TS_PORT" != "$(cat "$DIR/port")" ]; then
+    die "the cluster in $DIR uses LAWKA_TS_PORT=$(cat "$DIR/port"), not $LAWKA_TS_PORT"
+  fi
+  BASE_PORT=$(cat "$DIR/port")
+fi
+readonly BASE_PORT
 command -v curl >/dev/null || die "curl is needed"
 case "$cmd" in
   install) install ;;
