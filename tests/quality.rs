@@ -198,30 +198,21 @@ fn queries_in_other_languages_find_polish_answers_by_meaning() {
     assert_eq!(search("betonoza")["partial_match"], true);
 }
 
+/// The titles of the first three questions a search finds by its words alone (`dense=false`: no
+/// ranking by meaning, which would find them anyway).
+fn first_titles_by_words(q: &str) -> Vec<String> {
+    titles(&shared().get_ok(&format!("/api/search?q={}&limit=3&dense=false", enc(q))))
+}
+
 /// A Ukrainian query's words are also searched in Polish letters (`психологічна` →
 /// `psychołogiczna`, `трамваї` → `tramwaji`): the words Ukrainian and Polish share find Polish
 /// questions without ranking by meaning and without any dictionary.
 #[test]
 fn ukrainian_words_meet_their_polish_cognates() {
-    let handle = IndexHandle::open(&shared().index_dir).unwrap();
-    let generation = handle.current();
-    let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
     for (query, wanted) in [("психологічна допомога студентам", "psycholog"), ("переповнені трамваї", "tramwaj")]
     {
-        let raw = lawka::search::request::RawSearchParams {
-            q: Some(query.into()),
-            limit: Some("5".into()),
-            ..Default::default()
-        };
-        let mut req = lawka::search::request::SearchRequest::parse(&raw, &generation.meta).unwrap();
-        req.dense = false;
-        let titles: Vec<String> = lawka::search::search(&generation, &glossary, &req)
-            .unwrap()
-            .hits
-            .into_iter()
-            .map(|h| h.title.to_lowercase())
-            .collect();
-        assert!(titles.iter().take(3).any(|t| t.contains(wanted)), "{query}: {titles:?}");
+        let titles = first_titles_by_words(query);
+        assert!(titles.iter().any(|t| t.contains(wanted)), "{query}: {titles:?}");
     }
 }
 
@@ -234,27 +225,12 @@ fn english_words_find_polish_questions_through_the_dictionary() {
         eprintln!("skipped: dict-freedict-eng-pol is not installed (tools/test.sh installs it)");
         return;
     }
-    let handle = IndexHandle::open(&shared().index_dir).unwrap();
-    let generation = handle.current();
-    let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
     for (query, wanted) in [
         ("illegal rubbish dump near the railway", &["wysypisk"][..]),
         ("kindergarten places", &["przedszkol"]),
         ("noise from planes at night", &["hałas", "samolot"]),
     ] {
-        let raw = lawka::search::request::RawSearchParams {
-            q: Some(query.into()),
-            limit: Some("5".into()),
-            ..Default::default()
-        };
-        let mut req = lawka::search::request::SearchRequest::parse(&raw, &generation.meta).unwrap();
-        req.dense = false;
-        let titles: Vec<String> = lawka::search::search(&generation, &glossary, &req)
-            .unwrap()
-            .hits
-            .into_iter()
-            .map(|h| h.title.to_lowercase())
-            .collect();
-        assert!(titles.iter().take(3).any(|t| wanted.iter().any(|w| t.contains(w))), "{query}: {titles:?}");
+        let titles = first_titles_by_words(query);
+        assert!(titles.iter().any(|t| wanted.iter().any(|w| t.contains(w))), "{query}: {titles:?}");
     }
 }

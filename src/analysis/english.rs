@@ -53,7 +53,7 @@ impl EnglishPolish {
             let (Some(head), Some(offset), Some(len)) = (parts.next(), parts.next(), parts.next()) else { continue };
             // The database's own entries (`00-database-...`) and multi-word headwords are no words.
             let head = head.to_lowercase();
-            if head.starts_with("00-") || head.starts_with("00database") || !head.chars().all(char::is_alphabetic) {
+            if !head.chars().all(char::is_alphabetic) {
                 continue;
             }
             let (Some(offset), Some(len)) = (dictd_number(offset), dictd_number(len)) else { continue };

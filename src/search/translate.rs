@@ -1,7 +1,8 @@
-//! A query typed in English searched in Polish: each English word becomes "any of" itself and its
-//! Polish translations (FreeDict, see [`analysis::english`]), so the words find Polish questions
-//! the way a Polish query would, and dense retrieval (where installed) is fused with a list that
-//! means something. Ukrainian has no dictionary that installs here; it is served by meaning alone.
+//! A query in another language searched in Polish words. An English word becomes "any of" itself
+//! and its Polish translations (FreeDict, see [`analysis::english`]); a Ukrainian word, "any of"
+//! itself and its spelling in Polish letters (no Ukrainian–Polish dictionary installs here; see
+//! [`analysis::transliterate`]). So the words find Polish questions the way a Polish query would,
+//! and dense retrieval (where installed) is fused with a list that means something.
 
 use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
 
