@@ -222,9 +222,11 @@ fn ukrainian_words_meet_their_polish_cognates() {
 #[test]
 fn english_words_find_polish_questions_through_the_dictionary() {
     if lawka::analysis::english::english_polish().is_none() {
+        assert_eq!(shared().get_ok("/healthz")["english_dictionary"], false, "the service says so");
         eprintln!("skipped: dict-freedict-eng-pol is not installed (tools/test.sh installs it)");
         return;
     }
+    assert_eq!(shared().get_ok("/healthz")["english_dictionary"], true);
     for (query, wanted) in [
         ("illegal rubbish dump near the railway", &["wysypisk"][..]),
         ("kindergarten places", &["przedszkol"]),

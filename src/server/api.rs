@@ -175,6 +175,9 @@ pub struct Health {
     retrieval: &'static str,
     /// Questions of the live index with a vector (dense retrieval covers these).
     vectors: usize,
+    /// Whether English queries are also searched with the Polish translations of their words
+    /// (FreeDict's English–Polish dictionary is installed, `tools/setup-dictionary.sh`).
+    english_dictionary: bool,
 }
 
 /// `GET /healthz`.
@@ -187,5 +190,6 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         built_at: g.meta.built_at.clone(),
         retrieval: if search::dense::enabled(&g) { "hybrid" } else { "bm25" },
         vectors: g.dense.as_ref().map_or(0, |d| d.len()),
+        english_dictionary: crate::analysis::english::english_polish().is_some(),
     })
 }

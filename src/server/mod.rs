@@ -216,6 +216,8 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Loaded now rather than by the first English query (a few tens of milliseconds of parsing).
+    tokio::task::spawn_blocking(crate::analysis::english::english_polish);
     let reloader = tokio::spawn(watch_changes(state.clone()));
     let sweeper = state.rate_limiter.clone().map(|limiter| tokio::spawn(sweep(limiter)));
     tracing::info!(addr = %listener.local_addr()?, documents = state.index.current().meta.documents, "serving");
