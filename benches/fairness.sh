@@ -10,20 +10,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SECONDS_PER_PHASE=${1:-30}
-WORK=$(mktemp -d)
-SERVER=
-cleanup() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source tools/demo-server.sh
 
 cargo build --release --locked --quiet --bin lawka --example fairness
 BIN=./target/release/lawka
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-$BIN index --corpus corpus --index "$WORK/index" >/dev/null
-$BIN serve --corpus corpus --index "$WORK/index" --addr "127.0.0.1:$PORT" 2>"$WORK/serve.log" &
-SERVER=$!
-for _ in $(seq 100); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+start_demo_server "$BIN"
 echo "lawka serve with its default limits, demo index, $(nproc) cores, $SECONDS_PER_PHASE s per phase"
 ./target/release/examples/fairness "127.0.0.1:$PORT" "$SECONDS_PER_PHASE"

@@ -13,13 +13,7 @@ SEED=${SCHEMATHESIS_SEED:-20261203}
 EXAMPLES=${SCHEMATHESIS_EXAMPLES:-150}
 BIN=${LAWKA_BIN:-${CARGO_TARGET_DIR:-target}/debug/lawka}
 VENV=target/schemathesis-$SCHEMATHESIS_VERSION
-WORK=$(mktemp -d)
-SERVER=
-cleanup() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+source tools/demo-server.sh
 
 if ! [ -x "$VENV/bin/schemathesis" ]; then
   python3 -m venv "$VENV"
@@ -27,12 +21,7 @@ if ! [ -x "$VENV/bin/schemathesis" ]; then
 fi
 if [ -z "${LAWKA_BIN:-}" ]; then cargo build --locked --quiet; fi
 
-PORT=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$BIN" index --corpus corpus --index "$WORK/index" >/dev/null
-"$BIN" serve --corpus corpus --index "$WORK/index" --addr "127.0.0.1:$PORT" --rate-limit 0 2>"$WORK/serve.log" &
-SERVER=$!
-for _ in $(seq 150); do curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null || { cat "$WORK/serve.log"; echo "server did not start" >&2; exit 2; }
+start_demo_server "$BIN" --rate-limit 0
 
 timeout 180 "$VENV/bin/schemathesis" --config-file tests/schemathesis.toml run \
   "http://127.0.0.1:$PORT/api/openapi.json" --url "http://127.0.0.1:$PORT" \
