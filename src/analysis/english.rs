@@ -113,13 +113,30 @@ fn merge(into: &mut Vec<String>, more: &[String]) {
     }
 }
 
+/// dictd's base 64 digits.
+const DICTD_DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
 /// A dictd number: base 64 digits, most significant first.
 fn dictd_number(s: &str) -> Option<usize> {
-    const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     s.bytes().try_fold(0usize, |n, c| {
-        let d = DIGITS.iter().position(|&x| x == c)?;
+        let d = DICTD_DIGITS.iter().position(|&x| x == c)?;
         n.checked_mul(64)?.checked_add(d)
     })
+}
+
+/// A dictd number written out (the inverse of [`dictd_number`]), for tests that build an index.
+#[cfg(test)]
+pub(crate) fn dictd_text(mut n: usize) -> String {
+    let mut digits = Vec::new();
+    loop {
+        digits.push(DICTD_DIGITS[n % 64]);
+        n /= 64;
+        if n == 0 {
+            break;
+        }
+    }
+    digits.reverse();
+    String::from_utf8(digits).unwrap_or_default()
 }
 
 /// The Polish translations of one FreeDict entry, in the entry's order. An entry looks like
@@ -223,28 +240,14 @@ mod tests {
         let dict = format!("{DUMP}site /saɪt/\nI.  <N> 1.  teren, miejsce\n");
         let index = format!(
             "dump\tA\t{}\nsite\t{}\t{}\n00-database-short\tA\tB\n",
-            len64(DUMP.len()),
-            len64(DUMP.len()),
-            len64(dict.len() - DUMP.len())
+            dictd_text(DUMP.len()),
+            dictd_text(DUMP.len()),
+            dictd_text(dict.len() - DUMP.len())
         );
         let d = EnglishPolish::from_dictd(&index, dict.as_bytes());
         let mut stemmer = crate::analysis::english_analyzer();
         assert_eq!(d.translate("dumping", &mut stemmer).first().map(String::as_str), Some("składować"));
         assert_eq!(d.translate("Sites", &mut stemmer), ["teren", "miejsce"]);
         assert!(d.translate("water", &mut stemmer).is_empty());
-    }
-
-    fn len64(mut n: usize) -> String {
-        const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        let mut s = Vec::new();
-        loop {
-            s.push(DIGITS[n % 64]);
-            n /= 64;
-            if n == 0 {
-                break;
-            }
-        }
-        s.reverse();
-        String::from_utf8(s).unwrap_or_default()
     }
 }

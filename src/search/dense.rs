@@ -20,6 +20,7 @@ use lru::LruCache;
 
 use tantivy::DocAddress;
 
+use super::query::Language;
 use super::rank;
 use crate::analysis;
 use crate::embed::Embedder;
@@ -77,15 +78,13 @@ pub(crate) struct QueryDense {
     pub near: Vec<(DocAddress, String, f32)>,
     /// Dense rank (0-based) of each of `near`.
     pub rank: HashMap<DocAddress, usize>,
-    /// The query is not Polish: meaning weighs more than words.
-    pub foreign: bool,
-    /// The query is in English and its words were translated into Polish.
-    pub translated: bool,
+    /// The query's language: meaning weighs more than words where they cannot serve it.
+    pub language: Language,
 }
 
 impl QueryDense {
     /// The dense side of `text`, or `None` where dense retrieval is off.
-    pub fn of(generation: &Generation, text: &str) -> Option<QueryDense> {
+    pub fn of(generation: &Generation, text: &str, language: Language) -> Option<QueryDense> {
         let dense = generation.dense.as_ref().filter(|d| !d.is_empty())?;
         let vector = query_vector(&with_polish_letters(generation, text))?;
         let near: Vec<(DocAddress, String, f32)> = dense
@@ -100,8 +99,12 @@ impl QueryDense {
             "nearest by meaning"
         );
         let rank = near.iter().enumerate().map(|(i, (addr, _, _))| (*addr, i)).collect();
-        let foreign = is_foreign(text);
-        Some(QueryDense { near, rank, foreign, translated: foreign && super::translate::applies(text) })
+        Some(QueryDense { near, rank, language })
+    }
+
+    /// Whether the query is in another language than Polish (translated or not).
+    pub fn foreign(&self) -> bool {
+        self.language != Language::Polish
     }
 
     /// The ids that join the matches when words alone cannot serve the query.
@@ -111,10 +114,10 @@ impl QueryDense {
 
     /// Reorders `hits` (in BM25 order) by reciprocal-rank fusion with the dense ranks.
     pub fn fuse(&self, hits: &mut [(f32, DocAddress)]) {
-        let dense_weight = match (self.foreign, self.translated) {
-            (_, true) => rank::DENSE_WEIGHT_TRANSLATED,
-            (true, false) => rank::DENSE_WEIGHT_FOREIGN,
-            (false, _) => rank::DENSE_WEIGHT,
+        let dense_weight = match self.language {
+            Language::Polish => rank::DENSE_WEIGHT,
+            Language::Translated => rank::DENSE_WEIGHT_TRANSLATED,
+            Language::Foreign => rank::DENSE_WEIGHT_FOREIGN,
         };
         let mut fused: Vec<(f32, usize)> = hits
             .iter()

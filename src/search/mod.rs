@@ -182,7 +182,7 @@ pub(crate) fn prepare(
 
 /// The dense side of a request, where the model, the generation's vectors and the request allow.
 fn query_dense(generation: &Generation, req: &SearchRequest, ast: &query::QueryAst) -> Option<dense::QueryDense> {
-    (req.dense && ast.has_positive()).then(|| dense::QueryDense::of(generation, &req.q)).flatten()
+    (req.dense && ast.has_positive()).then(|| dense::QueryDense::of(generation, &req.q, ast.language)).flatten()
 }
 
 /// A text query widened by meaning, and the questions that joined it.
@@ -199,7 +199,7 @@ fn join_by_meaning(
     dense: &dense::QueryDense,
     total: u64,
 ) -> Result<Option<Joined>> {
-    if !dense.foreign && total > 0 {
+    if !dense.foreign() && total > 0 {
         return Ok(None);
     }
     let Some(ids) = any_term(dense.additions().map(|id| Term::from_field_text(f.id, id)).collect()) else {

@@ -42,6 +42,20 @@ pub struct QueryAst {
     /// The text had words, but only stop words: it asks for nothing searchable, which is not the
     /// same as an empty query (that lists everything).
     pub only_stop_words: bool,
+    /// The query's language, as far as ranking cares (set by `translate::into_polish`).
+    pub language: Language,
+}
+
+/// What the ranking needs to know of a query's language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Language {
+    /// Polish (or too short to tell): words and meaning weigh the same.
+    #[default]
+    Polish,
+    /// Another language whose words were translated into Polish words: as Polish.
+    Translated,
+    /// Another language the words cannot serve (no translation found): meaning decides.
+    Foreign,
 }
 
 impl QueryAst {

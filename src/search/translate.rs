@@ -7,23 +7,28 @@
 use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
 
 use super::dense;
-use super::query::{Clause, QueryAst};
+use super::query::{Clause, Language, QueryAst};
 use crate::analysis::{self, english::EnglishPolish};
 
-/// `ast` with the words of an English query widened by their Polish translations; unchanged for
-/// a Polish query, a Ukrainian one, or where the dictionary is not installed.
+/// `ast` with the words of a query in another language widened by Polish ones, and its
+/// [`Language`] decided once for the ranking: a Cyrillic query is transliterated (and stays
+/// foreign: its shared words are few); a Latin-script query that reads as not Polish is
+/// translated where the dictionary is installed and knows some of its words.
 pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
-    if is_cyrillic(text) {
-        return transliterate(ast);
+    if text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}')) {
+        return QueryAst { language: Language::Foreign, ..transliterate(ast) };
     }
-    match analysis::english::english_polish() {
-        Some(dictionary) if is_english(text) => translate(ast, dictionary),
-        _ => ast,
+    if !dense::is_foreign(text) {
+        return ast;
     }
-}
-
-fn is_cyrillic(text: &str) -> bool {
-    text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
+    let translated = analysis::english::english_polish().map(|dictionary| translate(ast.clone(), dictionary));
+    match translated {
+        Some(t) if t.should.iter().chain(&t.must).any(|c| matches!(c, Clause::AnyOf(_))) => {
+            QueryAst { language: Language::Translated, ..t }
+        }
+        // No word found a translation: drop nothing either (the words as typed are all there is).
+        _ => QueryAst { language: Language::Foreign, ..ast },
+    }
 }
 
 /// A Ukrainian query's words widened by their Polish spelling (see
@@ -41,18 +46,6 @@ pub fn transliterate(ast: QueryAst) -> QueryAst {
         must: ast.must.into_iter().map(widen).collect(),
         ..ast
     }
-}
-
-/// Whether [`into_polish`] gives some word of `text` a Polish translation.
-pub fn applies(text: &str) -> bool {
-    let Some(dictionary) = analysis::english::english_polish().filter(|_| is_english(text)) else { return false };
-    let mut stemmer = analysis::english_analyzer();
-    text.split(|c: char| !c.is_alphabetic()).any(|w| !w.is_empty() && !dictionary.translate(w, &mut stemmer).is_empty())
-}
-
-/// Whether `text` reads as another language than Polish written in Latin letters.
-fn is_english(text: &str) -> bool {
-    !is_cyrillic(text) && dense::is_foreign(text)
 }
 
 /// The translation itself (pure: the dictionary is given).
@@ -93,6 +86,7 @@ pub fn translate(ast: QueryAst, dictionary: &EnglishPolish) -> QueryAst {
         must: ast.must.into_iter().map(&mut word).collect(),
         must_not: ast.must_not,
         only_stop_words,
+        language: ast.language,
     }
 }
 
@@ -107,6 +101,7 @@ fn english_stop_words() -> TextAnalyzer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::english::dictd_text;
     use crate::search::glossary::Glossary;
     use crate::search::query;
 
@@ -115,16 +110,10 @@ mod tests {
         let (mut index, mut offset) = (String::new(), 0);
         for e in entries {
             let head = e.split(' ').next().unwrap_or_default();
-            index.push_str(&format!("{head}\t{}\t{}\n", base64(offset), base64(e.len())));
+            index.push_str(&format!("{head}\t{}\t{}\n", dictd_text(offset), dictd_text(e.len())));
             offset += e.len();
         }
         EnglishPolish::from_dictd(&index, entries.concat().as_bytes())
-    }
-
-    /// dictd's base 64, two digits (enough for a test).
-    fn base64(n: usize) -> String {
-        const DIGITS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-        String::from_utf8(vec![DIGITS[n / 64], DIGITS[n % 64]]).unwrap_or_default()
     }
 
     #[test]
@@ -143,6 +132,17 @@ mod tests {
                 Clause::Word("overflowing".into()),
             ]
         );
+    }
+
+    #[test]
+    fn the_language_is_decided_once_for_the_ranking() {
+        let g = Glossary::default();
+        let polish = into_polish(query::parse("dziury na Balickiej", &g), "dziury na Balickiej");
+        assert_eq!(polish.language, Language::Polish);
+        assert!(!polish.should.iter().any(|c| matches!(c, Clause::AnyOf(_))), "a Polish query is left as typed");
+        let ukrainian = into_polish(query::parse("переповнені трамваї", &g), "переповнені трамваї");
+        assert_eq!(ukrainian.language, Language::Foreign);
+        assert!(ukrainian.should.iter().all(|c| matches!(c, Clause::AnyOf(_))), "{:?}", ukrainian.should);
     }
 
     #[test]
