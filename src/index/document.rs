@@ -1,12 +1,12 @@
 //! Question → tantivy document: the only place that knows both shapes.
 
 use serde::{Deserialize, Serialize};
-use tantivy::schema::Facet;
+use tantivy::schema::{Facet, Field};
 use tantivy::tokenizer::{PreTokenizedString, TextAnalyzer, Token};
 use tantivy::{DateTime, TantivyDocument};
 use time::Date;
 
-use super::schema::Fields;
+use super::schema::{Fields, BODY_REPEATS};
 use crate::analysis;
 use crate::corpus::{format_date, Meeting, Question};
 
@@ -196,22 +196,31 @@ pub fn to_document(
     doc.add_u64(f.sort_desc, (days << 16) | (0xFFFF - n));
 
     let answers: Vec<&str> = q.answers.iter().map(|a| a.text.as_str()).collect();
-    let texts: [(_, _, Vec<&str>); 3] = [
-        (f.title, f.title_ascii, vec![q.title.as_str()]),
-        (f.question, f.question_ascii, vec![q.text.as_str()]),
-        (f.answers, f.answers_ascii, answers),
-    ];
-    for (plain, folded, values) in texts {
+    // The part's own field, where more-like-this and the proximity bonus need it apart.
+    let texts: [(Option<Field>, Vec<&str>); 3] =
+        [(Some(f.title), vec![q.title.as_str()]), (Some(f.question), vec![q.text.as_str()]), (None, answers)];
+    for (((part, values), repeats), is_answer) in texts.into_iter().zip(BODY_REPEATS).zip([false, false, true]) {
         for v in values {
             // Answers are the city's Polish whatever the question's language; only a question's
             // own title and text in another language skip the Polish stemmer.
-            let polish = lang == "pl" || plain == f.answers;
-            if polish {
-                doc.add_text(plain, v);
-                doc.add_text(folded, v);
+            if lang == "pl" || is_answer {
+                if let Some(field) = part {
+                    doc.add_text(field, v);
+                }
+                for _ in 0..repeats {
+                    doc.add_text(f.body, v);
+                    doc.add_text(f.body_ascii, v);
+                }
             } else {
-                doc.add_pre_tokenized_text(plain, analyzers.pre_tokenize(v, lang, false));
-                doc.add_pre_tokenized_text(folded, analyzers.pre_tokenize(v, lang, true));
+                let plain = analyzers.pre_tokenize(v, lang, false);
+                let folded = analyzers.pre_tokenize(v, lang, true);
+                for _ in 0..repeats {
+                    doc.add_pre_tokenized_text(f.body, plain.clone());
+                    doc.add_pre_tokenized_text(f.body_ascii, folded.clone());
+                }
+                if let Some(field) = part {
+                    doc.add_pre_tokenized_text(field, plain);
+                }
             }
         }
     }

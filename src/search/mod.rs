@@ -339,10 +339,7 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
     let Ranked { searcher, text, total, page, facets, partial_match } = ranked(generation, glossary, req)?;
     // The generators look up every query term's statistics: only for a page that shows snippets.
     let snippets = if req.snippets && !page.is_empty() {
-        Some((
-            snippet::Snippets::new(&searcher, text.as_ref(), f.question, f.question_ascii)?,
-            snippet::Snippets::new(&searcher, text.as_ref(), f.answers, f.answers_ascii)?,
-        ))
+        Some(snippet::Snippets::new(&searcher, text.as_ref(), f.body, f.body_ascii)?)
     } else {
         None
     };
@@ -350,9 +347,9 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
     for (score, addr) in page {
         let rec = load_record(&searcher, f, addr)?;
         let (question_snippet, answer_snippet) = match &snippets {
-            Some((question, answers)) => {
+            Some(snippets) => {
                 let texts: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
-                (question.html(&rec.question), answers.html(&texts.join("\n\n")))
+                (snippets.html(&rec.question), snippets.html(&texts.join("\n\n")))
             }
             None => (String::new(), String::new()),
         };

@@ -267,8 +267,9 @@ impl<'a> QueryBuilder<'a> {
         }
     }
 
-    /// A word: the best of its terms in each field, fields combined as a disjunction so that a
-    /// word found in the title and the question beats one found in the answers only.
+    /// A word: the best of its terms (lemmas, the raw and English forms, folded forms, typo
+    /// corrections) in the searched text, where title, question and answers are already weighted
+    /// (BM25F, [`crate::index::schema::BODY`]): one posting list per term, not one per part.
     fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
         let word = word.to_lowercase();
         let stem = analysis::analyze(&mut self.pl, &word);
@@ -278,44 +279,34 @@ impl<'a> QueryBuilder<'a> {
         let folded_raw = analysis::fold_polish(&word);
         let fuzzy = self.fuzzy_terms(&word, &stem, &folded_stem, &folded_raw);
         let raw = word;
-        let mut per_field: Vec<Box<dyn Query>> = Vec::new();
-        for ((plain, folded), field_boost) in self.fields.text_pairs().into_iter().zip(rank::FIELD_BOOSTS) {
-            let mut alternatives: Vec<(Field, String, f32)> = Vec::new();
-            // Stems for Polish text; the raw word for text indexed without stemming (other
-            // languages), with and without Polish letters.
-            for t in stem.iter().chain(std::iter::once(&raw)).chain(&english) {
-                push_unique(&mut alternatives, (plain, t.clone(), 1.0));
-            }
-            // Terms no question has are left out: each would cost a scorer in every search.
-            alternatives.retain(|(field, text, _)| self.doc_freq(*field, text) != Some(0));
-            for t in folded_stem.iter().chain(std::iter::once(&folded_raw)) {
-                // A folded term spelt like an exact one found in the index (a word without Polish
-                // letters) matches the same questions at a lower weight: it could never win the
-                // disjunction, only cost a second pass over the same postings.
-                if !alternatives.iter().any(|(f, exact, _)| *f == plain && exact == t) {
-                    push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT));
-                }
-            }
-            for (t, d) in &fuzzy {
-                push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT * rank::fuzzy_weight(*d)));
-            }
-            alternatives.retain(|(field, text, _)| self.doc_freq(*field, text) != Some(0));
-            let mut terms: Vec<Box<dyn Query>> = alternatives
-                .into_iter()
-                .map(|(field, text, weight)| boosted(term_query(field, &text), weight))
-                .collect();
-            let best_term = match terms.len() {
-                0 => continue,
-                1 => terms.remove(0),
-                _ => Box::new(DisjunctionMaxQuery::new(terms)),
-            };
-            per_field.push(boosted(best_term, field_boost));
+        let (plain, folded) = (self.fields.body, self.fields.body_ascii);
+        let mut alternatives: Vec<(Field, String, f32)> = Vec::new();
+        // Stems for Polish text; the raw word for text indexed without stemming (other
+        // languages), with and without Polish letters.
+        for t in stem.iter().chain(std::iter::once(&raw)).chain(&english) {
+            push_unique(&mut alternatives, (plain, t.clone(), 1.0));
         }
+        // Terms no question has are left out: each would cost a scorer in every search.
+        alternatives.retain(|(field, text, _)| self.doc_freq(*field, text) != Some(0));
+        for t in folded_stem.iter().chain(std::iter::once(&folded_raw)) {
+            // A folded term spelt like an exact one found in the index (a word without Polish
+            // letters) matches the same questions at a lower weight: it could never win the
+            // disjunction, only cost a second pass over the same postings.
+            if !alternatives.iter().any(|(_, exact, _)| exact == t) {
+                push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT));
+            }
+        }
+        for (t, d) in &fuzzy {
+            push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT * rank::fuzzy_weight(*d)));
+        }
+        alternatives.retain(|(field, text, _)| self.doc_freq(*field, text) != Some(0));
+        let mut terms: Vec<Box<dyn Query>> =
+            alternatives.into_iter().map(|(field, text, weight)| boosted(term_query(field, &text), weight)).collect();
         // A word no question has still counts as a word of the query (for the minimum to match).
-        Some(match per_field.len() {
+        Some(match terms.len() {
             0 => Box::new(EmptyQuery),
-            1 => per_field.remove(0),
-            _ => Box::new(DisjunctionMaxQuery::with_tie_breaker(per_field, rank::FIELD_TIE_BREAKER)),
+            1 => terms.remove(0),
+            _ => Box::new(DisjunctionMaxQuery::new(terms)),
         })
     }
 
@@ -336,7 +327,7 @@ impl<'a> QueryBuilder<'a> {
     /// a question about holes on Balicka above one mentioning holes and, elsewhere, Balicka.
     pub fn proximity(&mut self, should: &[Clause]) -> Option<Box<dyn Query>> {
         let searcher = self.searcher?;
-        // One term per word: its most frequent analysed term in the questions (several lemmas of
+        // One term per word: its most frequent analysed term in the searched text (several lemmas of
         // one form cannot all stand at one position of a phrase query).
         let mut primary: Vec<Option<String>> = Vec::new();
         for c in should {
@@ -348,7 +339,7 @@ impl<'a> QueryBuilder<'a> {
             let best = terms
                 .into_iter()
                 .map(|t| {
-                    let df = searcher.doc_freq(&Term::from_field_text(self.fields.question, &t)).unwrap_or(0);
+                    let df = searcher.doc_freq(&Term::from_field_text(self.fields.body, &t)).unwrap_or(0);
                     (df, t)
                 })
                 .filter(|(df, _)| *df > 0)
@@ -364,8 +355,8 @@ impl<'a> QueryBuilder<'a> {
             for (field, boost) in
                 [(self.fields.title, rank::FIELD_BOOSTS[0]), (self.fields.question, rank::FIELD_BOOSTS[1])]
             {
-                let terms = vec![Term::from_field_text(field, a), Term::from_field_text(field, b)];
-                let mut phrase = PhraseQuery::new(terms);
+                let mut phrase =
+                    PhraseQuery::new(vec![Term::from_field_text(field, a), Term::from_field_text(field, b)]);
                 phrase.set_slop(rank::PROXIMITY_SLOP);
                 pairs.push((Occur::Should, boosted(Box::new(phrase), boost * rank::PROXIMITY_WEIGHT)));
             }
@@ -384,26 +375,23 @@ impl<'a> QueryBuilder<'a> {
         let Some(searcher) = self.searcher else { return Vec::new() };
         let f = self.fields;
         let mut known = |field: Field, t: &str| self.doc_freq(field, t).is_some_and(|n| n > 0);
-        let in_index = f.text_pairs().iter().any(|(plain, folded)| {
-            stem.iter().any(|t| known(*plain, t))
-                || known(*plain, word)
-                || folded_stem.iter().any(|t| known(*folded, t))
-                || known(*folded, folded_raw)
-        });
+        let (plain, folded) = (f.body, f.body_ascii);
+        let in_index = stem.iter().any(|t| known(plain, t))
+            || known(plain, word)
+            || folded_stem.iter().any(|t| known(folded, t))
+            || known(folded, folded_raw);
         if in_index || word.chars().any(|c| c.is_ascii_digit()) {
             return Vec::new();
         }
         let mut best: Vec<(String, u32)> = Vec::new();
         let typed_len = folded_raw.chars().count();
         for probe in folded_stem.iter().map(String::as_str).chain(std::iter::once(folded_raw)) {
-            for (_, folded) in f.text_pairs() {
-                // The bound follows the word as typed, not its (shorter) stem.
-                if let Ok(found) = fuzzy::expansions_within(searcher, folded, probe, fuzzy::max_distance(typed_len)) {
-                    for (t, d) in found {
-                        match best.iter_mut().find(|(b, _)| *b == t) {
-                            Some(e) => e.1 = e.1.min(d),
-                            None => best.push((t, d)),
-                        }
+            // The bound follows the word as typed, not its (shorter) stem.
+            if let Ok(found) = fuzzy::expansions_within(searcher, folded, probe, fuzzy::max_distance(typed_len)) {
+                for (t, d) in found {
+                    match best.iter_mut().find(|(b, _)| *b == t) {
+                        Some(e) => e.1 = e.1.min(d),
+                        None => best.push((t, d)),
                     }
                 }
             }
@@ -413,35 +401,32 @@ impl<'a> QueryBuilder<'a> {
         best
     }
 
-    /// A phrase: its terms in order, in any text field, exact letters or folded.
+    /// A phrase: its terms in order in the searched text, exact letters or folded.
     fn phrase(&mut self, text: &str) -> Option<Box<dyn Query>> {
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-        for ((plain, folded), field_boost) in self.fields.text_pairs().into_iter().zip(rank::FIELD_BOOSTS) {
-            for (field, fold, weight) in [(plain, false, 1.0), (folded, true, rank::FOLDED_WEIGHT)] {
-                let analyzer = if fold { &mut self.pl_ascii } else { &mut self.pl };
-                let mut terms: Vec<(usize, Term)> = Vec::new();
-                let mut stream = analyzer.token_stream(text);
-                while stream.advance() {
-                    let t = stream.token();
-                    let term = Term::from_field_text(field, &t.text);
-                    // Of several terms at one position keep the last, the stemmer's fixed point,
-                    // which every inflected form of the word shares.
-                    match terms.last_mut() {
-                        Some(last) if last.0 == t.position => last.1 = term,
-                        _ => terms.push((t.position, term)),
-                    }
+        let (plain, folded) = (self.fields.body, self.fields.body_ascii);
+        for (field, fold, weight) in [(plain, false, 1.0), (folded, true, rank::FOLDED_WEIGHT)] {
+            let analyzer = if fold { &mut self.pl_ascii } else { &mut self.pl };
+            let mut terms: Vec<(usize, Term)> = Vec::new();
+            let mut stream = analyzer.token_stream(text);
+            while stream.advance() {
+                let t = stream.token();
+                let term = Term::from_field_text(field, &t.text);
+                // Of several terms at one position keep the last, the stemmer's fixed point,
+                // which every inflected form of the word shares.
+                match terms.last_mut() {
+                    Some(last) if last.0 == t.position => last.1 = term,
+                    _ => terms.push((t.position, term)),
                 }
-                match terms.len() {
-                    0 => {}
-                    1 => {
-                        let term = terms.remove(0).1;
-                        let q = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
-                        alternatives.push(boosted(q, weight * field_boost));
-                    }
-                    _ => {
-                        alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), weight * field_boost))
-                    }
+            }
+            match terms.len() {
+                0 => {}
+                1 => {
+                    let term = terms.remove(0).1;
+                    let q = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
+                    alternatives.push(boosted(q, weight));
                 }
+                _ => alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), weight)),
             }
         }
         (!alternatives.is_empty()).then(|| {
