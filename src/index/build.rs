@@ -256,13 +256,17 @@ fn write_generation(
         move || -> Result<()> {
             let mut writer = writer;
             writer.commit()?;
+            writer.wait_merging_threads()?;
+            // Only once tantivy's own merges are done: a segment it is still merging cannot be
+            // merged again. One thread and the smallest budget: a merge does not index.
             let sizes: Vec<(tantivy::index::SegmentId, u64)> =
                 index_ref.searchable_segment_metas()?.iter().map(|m| (m.id(), u64::from(m.num_docs()))).collect();
             let small = smallest_within(sizes, MERGE_SMALL_UP_TO);
             if small.len() > 1 {
-                writer.merge(&small).wait()?;
+                let mut merger: tantivy::IndexWriter = index_ref.writer_with_num_threads(1, 15 << 20)?;
+                merger.merge(&small).wait()?;
+                merger.wait_merging_threads()?;
             }
-            writer.wait_merging_threads()?;
             Ok(())
         },
         || vectors.finish(),
