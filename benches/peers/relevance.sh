@@ -37,7 +37,8 @@ if [ -z "${LAWKA_BIN:-}" ]; then
   LAWKA_BIN=${CARGO_TARGET_DIR:-target}/release/lawka
 fi
 "$LAWKA_BIN" index --corpus corpus --index "$WORK/index" >/dev/null
-"$LAWKA_BIN" serve --corpus corpus --index "$WORK/index" --addr 127.0.0.1:7702 2>"$WORK/lawka.log" &
+# The script is one client: without --rate-limit 0 a fast build runs into the per-client limit (429).
+"$LAWKA_BIN" serve --corpus corpus --index "$WORK/index" --addr 127.0.0.1:7702 --rate-limit 0 2>"$WORK/lawka.log" &
 
 for url in http://127.0.0.1:7701/search?q=test http://127.0.0.1:7702/healthz; do
   for _ in $(seq 100); do curl -sf "$url" >/dev/null && break; sleep 0.2; done
