@@ -196,14 +196,15 @@ pub fn to_document(
     doc.add_u64(f.sort_desc, (days << 16) | (0xFFFF - n));
 
     let answers: Vec<&str> = q.answers.iter().map(|a| a.text.as_str()).collect();
-    // The part's own field, where more-like-this and the proximity bonus need it apart.
+    // The part's own field, where more-like-this and the proximity bonus need it apart (the
+    // answers, the one part without one, are only searched as part of the whole text).
     let texts: [(Option<Field>, Vec<&str>); 3] =
         [(Some(f.title), vec![q.title.as_str()]), (Some(f.question), vec![q.text.as_str()]), (None, answers)];
-    for (((part, values), repeats), is_answer) in texts.into_iter().zip(BODY_REPEATS).zip([false, false, true]) {
+    for ((part, values), repeats) in texts.into_iter().zip(BODY_REPEATS) {
         for v in values {
             // Answers are the city's Polish whatever the question's language; only a question's
             // own title and text in another language skip the Polish stemmer.
-            if lang == "pl" || is_answer {
+            if lang == "pl" || part.is_none() {
                 if let Some(field) = part {
                     doc.add_text(field, v);
                 }
