@@ -3,6 +3,7 @@
 //! Synchronous and free of HTTP: the server runs it on a blocking thread, the CLI calls it
 //! directly, and both get the same [`SearchResponse`].
 
+pub mod at_least;
 pub mod dense;
 pub mod error;
 pub mod eval;

@@ -11,6 +11,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Searcher, Term};
 
+use super::at_least::AtLeastQuery;
 use super::glossary::Glossary;
 use super::{fuzzy, rank};
 use crate::analysis::{self, is_stop_word};
@@ -182,8 +183,17 @@ impl<'a> QueryBuilder<'a> {
         let n = should.len();
         if n > 0 {
             let min = if relaxed { 1 } else { minimum_should_match(n) };
-            let words = should.into_iter().map(|q| (Occur::Should, q)).collect();
-            clauses.push((Occur::Must, Box::new(BooleanQuery::with_minimum_required_clauses(words, min))));
+            // tantivy serves "any" (a union) and "all" (a conjunction, with block-max pruning)
+            // best; between the two, our windowed scorer (see `at_least`).
+            let words: Box<dyn Query> = if min > 1 && min < n {
+                Box::new(AtLeastQuery::new(should, min))
+            } else {
+                Box::new(BooleanQuery::with_minimum_required_clauses(
+                    should.into_iter().map(|q| (Occur::Should, q)).collect(),
+                    min,
+                ))
+            };
+            clauses.push((Occur::Must, words));
         }
         for c in &ast.must {
             // A required word or phrase with no searchable term cannot match anything.
