@@ -8,12 +8,13 @@
 
 use std::collections::HashMap;
 
+use tantivy::query::FuzzyTermQuery;
 use tantivy::schema::Field;
-use tantivy::Searcher;
+use tantivy::{Searcher, Term};
 
 /// Most index terms one misspelled word expands to.
 pub const MAX_EXPANSIONS: usize = 6;
-/// Most dictionary terms examined per word and field (bounds the work on a huge vocabulary).
+/// Most candidate terms examined per word and field (bounds the work on a huge vocabulary).
 const MAX_SCANNED: usize = 200_000;
 
 /// The edit distance allowed for a word of `chars` characters.
@@ -57,6 +58,11 @@ pub fn distance(a: &[char], b: &[char], max: u32) -> Option<u32> {
 }
 
 /// Index terms of `field` within `max` edits of `word` (lowercase), as (term, distance), best first.
+///
+/// The term dictionary is walked with a Levenshtein automaton (tantivy's own, from
+/// `levenshtein_automata`), so only terms that can still lie within `max` edits are visited,
+/// instead of every term that shares the first letter; each candidate is then measured with
+/// [`distance`] (the automaton's transpositions are at least as lenient as ours).
 pub fn expansions_within(
     searcher: &Searcher,
     field: Field,
@@ -73,11 +79,13 @@ pub fn expansions_within(
         Some(c) => c.to_string(),
         None => return Ok(Vec::new()),
     };
+    let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), max.min(2) as u8, true);
     // term -> (distance, document frequency), summed over segments.
     let mut found: HashMap<String, (u32, u64)> = HashMap::new();
     for segment in searcher.segment_readers() {
         let inverted = segment.inverted_index(field)?;
-        let mut stream = inverted.terms().range().ge(lower.as_bytes()).lt(upper.as_bytes()).into_stream()?;
+        let mut stream =
+            inverted.terms().search(automaton.automaton()?).ge(lower.as_bytes()).lt(upper.as_bytes()).into_stream()?;
         let mut scanned = 0;
         let mut candidate: Vec<char> = Vec::with_capacity(32);
         while stream.advance() && scanned < MAX_SCANNED {
@@ -119,5 +127,26 @@ mod tests {
     #[test]
     fn bounds_grow_with_word_length() {
         assert_eq!([4, 5, 8, 9, 20].map(max_distance), [0, 1, 1, 2, 2]);
+    }
+
+    #[test]
+    fn expansions_come_from_the_index_closest_and_commonest_first() {
+        use tantivy::schema::{Schema, TEXT};
+        use tantivy::{doc, Index, IndexWriter};
+        let mut schema = Schema::builder();
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
+        for body in ["skatepark skatepark", "skatepark skateparki", "skateparki", "wskatepark", "skatepakr"] {
+            writer.add_document(doc!(text => body)).expect("add");
+            writer.commit().expect("commit");
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        let got = expansions_within(&searcher, text, "skatepakr", 2).expect("expansions");
+        // The word itself (distance 0) is no correction; a changed first letter is never one;
+        // the nearer term first, then by how many documents have it (summed over segments).
+        assert_eq!(got, vec![("skatepark".to_string(), 1), ("skateparki".to_string(), 2)]);
+        assert_eq!(expansions_within(&searcher, text, "skatepakr", 0).expect("none"), vec![]);
+        assert_eq!(expansions_within(&searcher, text, "bulwar", 2).expect("none"), vec![]);
     }
 }
