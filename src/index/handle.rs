@@ -32,27 +32,37 @@ pub struct Generation {
     _in_use: generation::ReaderLock,
 }
 
-/// One slot for a value derived from a generation (the search keeps the facet counts of the
-/// whole index there: they cost a pass over every document and never change). Typed by its user,
-/// so the index need not know the search's types.
+/// Values derived from a generation once, on first need, and kept while it is open (the search
+/// keeps there the facet counts of the whole index and each document's facet values: they cost a
+/// pass over every document and never change). Typed by their users, one value per type, so the
+/// index need not know the search's types.
 #[derive(Default)]
-pub struct Derived(std::sync::OnceLock<Box<dyn std::any::Any + Send + Sync>>);
+pub struct Derived(std::sync::RwLock<Vec<Arc<dyn std::any::Any + Send + Sync>>>);
 
 impl Derived {
-    /// The value, if it was set and is a `T`.
-    pub fn get<T: 'static>(&self) -> Option<&T> {
-        self.0.get().and_then(|v| v.downcast_ref())
+    /// The value of type `T`, if one was set.
+    pub fn get<T: Send + Sync + 'static>(&self) -> Option<Arc<T>> {
+        let values = self.0.read().unwrap_or_else(|poisoned| poisoned.into_inner());
+        values.iter().find_map(|v| Arc::clone(v).downcast::<T>().ok())
     }
 
-    /// Sets the value unless one is set already (two threads may race to compute it alike).
-    pub fn set<T: Send + Sync + 'static>(&self, value: T) {
-        let _ = self.0.set(Box::new(value));
+    /// Sets the value of type `T` unless one is set already (two threads may race to compute it
+    /// alike), and returns the one kept.
+    pub fn set<T: Send + Sync + 'static>(&self, value: T) -> Arc<T> {
+        let mut values = self.0.write().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(kept) = values.iter().find_map(|v| Arc::clone(v).downcast::<T>().ok()) {
+            return kept;
+        }
+        let value = Arc::new(value);
+        values.push(Arc::clone(&value) as Arc<dyn std::any::Any + Send + Sync>);
+        value
     }
 }
 
 impl std::fmt::Debug for Derived {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.get().is_some() { "Derived(set)" } else { "Derived(empty)" })
+        let n = self.0.read().map(|v| v.len()).unwrap_or(0);
+        write!(f, "Derived({n} values)")
     }
 }
 

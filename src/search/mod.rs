@@ -8,6 +8,7 @@ pub mod dense;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod facet_count;
 pub mod fuzzy;
 pub mod glossary;
 pub mod query;
@@ -20,14 +21,16 @@ pub mod suggest;
 pub mod translate;
 
 use std::ops::Bound;
+use std::sync::Arc;
 use std::time::Instant;
 
-use tantivy::collector::{Count, FacetCollector, MultiCollector, TopDocs};
+use tantivy::collector::{Count, MultiCollector, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Order, Searcher, TantivyDocument, Term};
 
 pub use error::{Result, SearchError};
+use facet_count::FacetOrds;
 pub use glossary::Glossary;
 pub use related::{related_to_question, related_to_text, RelatedHit, MAX_RELATED};
 pub use request::{Filters, RawSearchParams, SearchRequest, Sort};
@@ -262,7 +265,7 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     let filters = FilterQueries::new(f, &req.filters);
     // Browsing everything: the facets are those of the whole generation, counted once.
     let everything = req.facets && req.q.is_empty() && req.filters == Filters::default();
-    let known: Option<&Facets> = if everything { generation.derived.get::<Facets>() } else { None };
+    let known: Option<Arc<Facets>> = if everything { generation.derived.get::<Facets>() } else { None };
     // Facets without a filter of their own are counted in the same pass as the total and the
     // page; each of the others over the query without its own filter.
     let (own, shared): (Vec<FacetField>, Vec<FacetField>) = if req.facets && known.is_none() {
@@ -283,11 +286,14 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     let fused = dense.is_some() && req.sort == Sort::Relevance;
     let window = (near.is_some() || fused).then(|| (req.offset + req.limit).max(rank::PROXIMITY_WINDOW));
     let mut text = builder.build(&ast, false);
-    let mut collected = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
+    let ords = if own.is_empty() && shared.is_empty() { None } else { Some(facet_ords(generation)?) };
+    let mut collected =
+        collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
     let mut partial_match = false;
     if needs_relaxing(collected.total, &ast) {
         text = relaxed(text, &ast, &mut builder);
-        let wider = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
+        let wider =
+            collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
         partial_match = wider.total > collected.total;
         collected = wider;
     }
@@ -297,7 +303,8 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         if let Some((wider_text, j)) = join_by_meaning(&searcher, f, &filters, text.as_ref(), d, collected.total)? {
             text = wider_text;
             joined = j;
-            let wider = collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared)?;
+            let wider =
+                collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
             partial_match |= wider.total > collected.total;
             collected = wider;
         }
@@ -313,8 +320,15 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     if window.is_some() {
         page = page.into_iter().skip(req.offset).take(req.limit).collect();
     }
-    for facet in own {
-        counted.extend(facet_counts(&searcher, filters.apply(text.as_ref(), Some(facet)).as_ref(), &[facet])?);
+    if let Some(ords) = &ords {
+        for facet in own {
+            counted.extend(facet_counts(
+                &searcher,
+                filters.apply(text.as_ref(), Some(facet)).as_ref(),
+                &[facet],
+                ords,
+            )?);
+        }
     }
     let mut facets = Facets::default();
     for (facet, counts) in counted {
@@ -326,8 +340,10 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         }
     }
     match known {
-        Some(known) => facets = known.clone(),
-        None if everything => generation.derived.set(facets.clone()),
+        Some(known) => facets = (*known).clone(),
+        None if everything => {
+            generation.derived.set(facets.clone());
+        }
         None => {}
     }
     Ok(Ranked { searcher, text, total, page, facets, partial_match })
@@ -391,19 +407,30 @@ fn collect(
     req: &SearchRequest,
     window: Option<usize>,
     facets: &[FacetField],
+    ords: Option<&Arc<FacetOrds>>,
 ) -> Result<Collected> {
     let top = match window {
         Some(n) => TopDocs::with_limit(n),
         None => TopDocs::with_limit(req.limit).and_offset(req.offset),
     };
     match req.sort {
-        Sort::Relevance => collect_with(searcher, q, top.order_by_score(), |page| page, facets),
-        Sort::DateDesc => {
-            collect_with(searcher, q, top.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc), by_key, facets)
-        }
-        Sort::DateAsc => {
-            collect_with(searcher, q, top.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc), by_key, facets)
-        }
+        Sort::Relevance => collect_with(searcher, q, top.order_by_score(), |page| page, facets, ords),
+        Sort::DateDesc => collect_with(
+            searcher,
+            q,
+            top.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc),
+            by_key,
+            facets,
+            ords,
+        ),
+        Sort::DateAsc => collect_with(
+            searcher,
+            q,
+            top.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc),
+            by_key,
+            facets,
+            ords,
+        ),
     }
 }
 
@@ -413,6 +440,7 @@ fn collect_with<C>(
     top: C,
     to_page: impl FnOnce(C::Fruit) -> Vec<(f32, DocAddress)>,
     facets: &[FacetField],
+    ords: Option<&Arc<FacetOrds>>,
 ) -> Result<Collected>
 where
     C: tantivy::collector::Collector + 'static,
@@ -420,12 +448,12 @@ where
     let mut multi = MultiCollector::new();
     let count = multi.add_collector(Count);
     let page = multi.add_collector(top);
-    let handles = add_facet_collectors(&mut multi, facets);
+    let counter = ords.filter(|_| !facets.is_empty()).map(|o| multi.add_collector(o.counter(&field_names(facets))));
     let mut fruits = searcher.search(q, &multi)?;
     Ok(Collected {
         total: count.extract(&mut fruits) as u64,
         page: to_page(page.extract(&mut fruits)),
-        facets: extract_facets(&mut fruits, facets, handles),
+        facets: counter.map(|c| sorted_facets(facets, c.extract(&mut fruits))).unwrap_or_default(),
     })
 }
 
@@ -466,46 +494,35 @@ fn facet_counts(
     searcher: &Searcher,
     q: &dyn Query,
     facets: &[FacetField],
+    ords: &Arc<FacetOrds>,
 ) -> Result<Vec<(FacetField, Vec<FacetCount>)>> {
     if facets.is_empty() {
         return Ok(Vec::new());
     }
-    let mut multi = MultiCollector::new();
-    let handles = add_facet_collectors(&mut multi, facets);
-    let mut fruits = searcher.search(q, &multi)?;
-    Ok(extract_facets(&mut fruits, facets, handles))
+    let counts = searcher.search(q, &ords.counter(&field_names(facets)))?;
+    Ok(sorted_facets(facets, counts))
 }
 
-type FacetHandle = tantivy::collector::FruitHandle<tantivy::collector::FacetCounts>;
+/// Each document's facet values, read once per generation (see [`facet_count`]).
+fn facet_ords(generation: &Generation) -> Result<Arc<FacetOrds>> {
+    if let Some(ords) = generation.derived.get::<FacetOrds>() {
+        return Ok(ords);
+    }
+    let names: Vec<&'static str> = FACET_FIELDS.iter().map(|f| f.field_name()).collect();
+    let ords = FacetOrds::read(&generation.searcher(), &names)?;
+    Ok(generation.derived.set(ords))
+}
 
-fn add_facet_collectors(multi: &mut MultiCollector, facets: &[FacetField]) -> Vec<FacetHandle> {
-    facets
-        .iter()
-        .map(|f| {
-            let mut collector = FacetCollector::for_field(f.field_name());
-            collector.add_facet(Facet::root());
-            multi.add_collector(collector)
-        })
-        .collect()
+fn field_names(facets: &[FacetField]) -> Vec<&'static str> {
+    facets.iter().map(|f| f.field_name()).collect()
 }
 
 /// The counts of each facet: most frequent first, except years, which come in time order.
-fn extract_facets(
-    fruits: &mut tantivy::collector::MultiFruit,
-    facets: &[FacetField],
-    handles: Vec<FacetHandle>,
-) -> Vec<(FacetField, Vec<FacetCount>)> {
+fn sorted_facets(facets: &[FacetField], counts: facet_count::FacetFruit) -> Vec<(FacetField, Vec<FacetCount>)> {
     let mut out = Vec::with_capacity(facets.len());
-    for (facet, handle) in facets.iter().zip(handles) {
-        let counts = handle.extract(fruits);
-        let mut values: Vec<FacetCount> = counts
-            .get(Facet::root())
-            .filter(|(_, count)| *count > 0)
-            .map(|(f, count)| FacetCount {
-                value: f.to_path().last().map(|s| s.to_string()).unwrap_or_default(),
-                count,
-            })
-            .collect();
+    for (facet, counts) in facets.iter().zip(counts) {
+        let mut values: Vec<FacetCount> =
+            counts.into_iter().filter(|(_, n)| *n > 0).map(|(value, count)| FacetCount { value, count }).collect();
         if *facet == FacetField::Year {
             values.sort_by(|a, b| a.value.cmp(&b.value));
         } else {
