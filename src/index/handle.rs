@@ -130,11 +130,19 @@ impl IndexHandle {
 
     /// Switches to the directory's live generation if it changed; returns whether it did.
     pub fn reload(&self) -> Result<bool> {
+        self.reload_with(|_| {})
+    }
+
+    /// As [`IndexHandle::reload`], with `prepare` run on the new generation before it serves
+    /// (to compute what its first requests would otherwise wait for).
+    pub fn reload_with(&self, prepare: impl FnOnce(&Generation)) -> Result<bool> {
         let live = generation::read_current(&self.dir).map_err(|e| IndexError::io("reading CURRENT", e))?;
         if live.as_deref() == Some(self.current.load().meta.generation.as_str()) {
             return Ok(false);
         }
-        self.current.store(Arc::new(open_current(&self.dir)?));
+        let next = open_current(&self.dir)?;
+        prepare(&next);
+        self.current.store(Arc::new(next));
         Ok(true)
     }
 

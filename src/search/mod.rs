@@ -503,6 +503,14 @@ fn facet_counts(
     Ok(sorted_facets(facets, counts))
 }
 
+/// Computes now what a generation's first searches would otherwise wait for (each document's
+/// facet values); a failure is only logged, since searches compute it again on need.
+pub fn warm(generation: &Generation) {
+    if let Err(e) = facet_ords(generation) {
+        tracing::warn!(error = %e, "facet values not read ahead");
+    }
+}
+
 /// Each document's facet values, read once per generation (see [`facet_count`]).
 fn facet_ords(generation: &Generation) -> Result<Arc<FacetOrds>> {
     if let Some(ords) = generation.derived.get::<FacetOrds>() {

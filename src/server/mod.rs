@@ -218,6 +218,9 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     // Loaded now rather than by the first English query (a few tens of milliseconds of parsing).
     tokio::task::spawn_blocking(crate::analysis::english::english_polish);
+    // Likewise each document's facet values, read once per generation (~0.25 s at 1M questions).
+    let current = state.index.current();
+    tokio::task::spawn_blocking(move || crate::search::warm(&current));
     let reloader = tokio::spawn(watch_changes(state.clone()));
     let sweeper = state.rate_limiter.clone().map(|limiter| tokio::spawn(sweep(limiter)));
     tracing::info!(addr = %listener.local_addr()?, documents = state.index.current().meta.documents, "serving");
@@ -250,7 +253,8 @@ async fn watch_changes(state: AppState) {
         let glossary = state.glossary.clone();
         let _ = tokio::task::spawn_blocking(move || glossary.reload()).await;
         let handle = index.clone();
-        match tokio::task::spawn_blocking(move || handle.reload()).await {
+        // A new generation is warmed before it serves, so no request pays for its first facets.
+        match tokio::task::spawn_blocking(move || handle.reload_with(crate::search::warm)).await {
             Ok(Ok(true)) => {
                 let g = index.current();
                 tracing::info!(generation = %g.meta.generation, documents = g.meta.documents, "switched to a new index generation");
