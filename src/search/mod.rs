@@ -24,7 +24,7 @@ use std::ops::Bound;
 use std::sync::Arc;
 use std::time::Instant;
 
-use tantivy::collector::{Count, MultiCollector, TopDocs};
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, DocSet, Order, Searcher, TantivyDocument, Term};
@@ -445,16 +445,17 @@ fn collect_with<C>(
 where
     C: tantivy::collector::Collector + 'static,
 {
-    let mut multi = MultiCollector::new();
-    let count = multi.add_collector(Count);
-    let page = multi.add_collector(top);
-    let counter = ords.filter(|_| !facets.is_empty()).map(|o| multi.add_collector(o.counter(&field_names(facets))));
-    let mut fruits = searcher.search(q, &multi)?;
-    Ok(Collected {
-        total: count.extract(&mut fruits) as u64,
-        page: to_page(page.extract(&mut fruits)),
-        facets: counter.map(|c| sorted_facets(facets, c.extract(&mut fruits))).unwrap_or_default(),
-    })
+    // Statically typed collectors: one call per match and collector, none through a vtable.
+    match ords.filter(|_| !facets.is_empty()) {
+        Some(ords) => {
+            let (total, page, counts) = searcher.search(q, &(Count, top, ords.counter(&field_names(facets))))?;
+            Ok(Collected { total: total as u64, page: to_page(page), facets: sorted_facets(facets, counts) })
+        }
+        None => {
+            let (total, page) = searcher.search(q, &(Count, top))?;
+            Ok(Collected { total: total as u64, page: to_page(page), facets: Vec::new() })
+        }
+    }
 }
 
 /// Adds the score of `near` to each of `hits` that it matches, then puts `hits` back in score
