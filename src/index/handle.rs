@@ -32,9 +32,9 @@ pub struct Generation {
     _in_use: generation::ReaderLock,
 }
 
-/// Values derived from a generation once, on first need, and kept while it is open (the search
-/// keeps there the facet counts of the whole index and each document's facet values: they cost a
-/// pass over every document and never change). Typed by their users, one value per type, so the
+/// Values derived from a generation once (on first need, or when the server opens it) and kept
+/// while it is open: the search keeps there the facet counts of the whole index and each
+/// document's facet values, which cost a pass over every document and never change. Typed by their users, one value per type, so the
 /// index need not know the search's types.
 #[derive(Default)]
 pub struct Derived(std::sync::RwLock<Vec<Arc<dyn std::any::Any + Send + Sync>>>);
