@@ -415,22 +415,13 @@ fn collect(
     };
     match req.sort {
         Sort::Relevance => collect_with(searcher, q, top.order_by_score(), |page| page, facets, ords),
-        Sort::DateDesc => collect_with(
-            searcher,
-            q,
-            top.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc),
-            by_key,
-            facets,
-            ords,
-        ),
-        Sort::DateAsc => collect_with(
-            searcher,
-            q,
-            top.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc),
-            by_key,
-            facets,
-            ords,
-        ),
+        Sort::DateDesc | Sort::DateAsc => {
+            let (key, order) = match req.sort {
+                Sort::DateAsc => (schema::SORT_ASC, Order::Asc),
+                _ => (schema::SORT_DESC, Order::Desc),
+            };
+            collect_with(searcher, q, top.order_by_fast_field::<u64>(key, order), by_key, facets, ords)
+        }
     }
 }
 
