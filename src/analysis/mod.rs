@@ -40,7 +40,7 @@ pub use gazetteer::Gazetteer;
 pub use lang::detect_language;
 pub use lemma_filter::{fixed_point, stem_word, PolishLemmaFilter};
 pub use lemmatizer::{sgjp, DictionaryError, Lemmatizer, Rule};
-pub use polish_tokenizer::CachedWordTokenizer;
+pub use polish_tokenizer::{word_spans, CachedWordTokenizer};
 pub use stopwords::{folded_stop_words, is_stop_word, STOP_WORDS};
 
 /// Polish analysis with Polish letters kept.

@@ -67,6 +67,32 @@ impl Tokenizer for CachedWordTokenizer {
     }
 }
 
+/// The first word of `text` at or after byte `start`, as `(from, to)` byte offsets: a maximal
+/// run of alphanumeric characters, as `SimpleTokenizer` splits.
+fn word_after(text: &str, start: usize) -> Option<(usize, usize)> {
+    let rest = &text[start..];
+    let mut chars = rest.char_indices();
+    let from = loop {
+        let (i, c) = chars.next()?;
+        if c.is_alphanumeric() {
+            break i;
+        }
+    };
+    let to = chars.find(|(_, c)| !c.is_alphanumeric()).map_or(rest.len(), |(i, _)| i);
+    Some((start + from, start + to))
+}
+
+/// The words of `text` as [`CachedWordTokenizer`] splits it, as byte ranges: the word at index
+/// `i` is the one indexed at position `i` of its value.
+pub fn word_spans(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
+    let mut next = 0;
+    std::iter::from_fn(move || {
+        let (from, to) = word_after(text, next)?;
+        next = to;
+        Some((from, to))
+    })
+}
+
 /// The token stream of [`CachedWordTokenizer`].
 pub struct CachedWordStream<'a> {
     text: &'a str,
@@ -83,18 +109,8 @@ pub struct CachedWordStream<'a> {
 }
 
 impl CachedWordStream<'_> {
-    /// The next word as `(from, to)` byte offsets: a maximal run of alphanumeric characters.
     fn next_word(&mut self) -> Option<(usize, usize)> {
-        let rest = &self.text[self.next..];
-        let mut chars = rest.char_indices();
-        let from = loop {
-            let (i, c) = chars.next()?;
-            if c.is_alphanumeric() {
-                break i;
-            }
-        };
-        let to = chars.find(|(_, c)| !c.is_alphanumeric()).map_or(rest.len(), |(i, _)| i);
-        let (from, to) = (self.next + from, self.next + to);
+        let (from, to) = word_after(self.text, self.next)?;
         self.next = to;
         Some((from, to))
     }
