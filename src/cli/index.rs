@@ -4,6 +4,7 @@ use std::process::ExitCode;
 
 use super::{CorpusArg, IndexArg};
 use crate::index::{self, BuildOptions, BuildSummary};
+use crate::typesense;
 
 /// Arguments of `lawka index`.
 #[derive(Debug, clap::Args)]
@@ -15,13 +16,76 @@ pub struct Args {
     /// Memory budget of the indexer, in MiB (at least 15).
     #[arg(long, env = "LAWKA_MEMORY_MB", default_value_t = 128, value_parser = clap::value_parser!(u64).range(15..=16384))]
     memory_mb: u64,
+    /// Where searches are served from: `embedded` (the index directory alone) or `typesense`
+    /// (the index is also published to a Typesense cluster as a new collection, and the
+    /// cluster's alias switched to it once every node holds all of it).
+    #[arg(long, value_enum, default_value_t = Backend::Embedded)]
+    backend: Backend,
+    #[command(flatten)]
+    typesense: TypesenseArgs,
+}
+
+/// Where searches are served from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// The tantivy index in the index directory.
+    Embedded,
+    /// A Typesense cluster (docs/SCALE.md).
+    Typesense,
+}
+
+/// The Typesense cluster's address, as `tools/typesense-cluster.sh` writes it to cluster.env.
+#[derive(Debug, clap::Args)]
+pub struct TypesenseArgs {
+    /// The cluster's nodes: base URLs separated by spaces or commas.
+    #[arg(long = "typesense-nodes", env = "TYPESENSE_NODES", default_value = "")]
+    nodes: String,
+    /// The cluster's API key.
+    #[arg(long = "typesense-api-key", env = "TYPESENSE_API_KEY", default_value = "", hide_env_values = true)]
+    key: String,
+    /// The alias searches go to; each publication points it at a new collection.
+    #[arg(long = "typesense-alias", env = "LAWKA_TYPESENSE_ALIAS", default_value = typesense::DEFAULT_ALIAS)]
+    alias: String,
+    /// Seconds every node may take to hold the new collection and see the alias switch; past
+    /// that the publication fails and the alias stays where it was.
+    #[arg(long = "typesense-wait", default_value_t = typesense::REPLICATION_WAIT.as_secs_f64())]
+    wait: f64,
+}
+
+impl TypesenseArgs {
+    /// A client for the cluster, or an error naming what is missing.
+    pub fn client(&self) -> anyhow::Result<typesense::Client> {
+        Ok(typesense::Client::new(typesense::Cluster::parse(&self.nodes, &self.key)?)?)
+    }
 }
 
 /// Builds, switches, prints a one-line summary.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = BuildOptions { memory_bytes: (args.memory_mb as usize) << 20 };
+    // Checked before the build, so a missing address fails at once.
+    let client = match args.backend {
+        Backend::Embedded => None,
+        Backend::Typesense => Some(args.typesense.client()?),
+    };
     let summary = build(&args.corpus.dir, &args.index.dir, &options)?;
     println!("{}", summary_line(&summary));
+    if let Some(client) = client {
+        use anyhow::Context;
+        let handle = crate::index::IndexHandle::open(&args.index.dir)?;
+        let generation = handle.current();
+        let wait = std::time::Duration::try_from_secs_f64(args.typesense.wait)
+            .map_err(|e| anyhow::anyhow!("--typesense-wait {}: {e}", args.typesense.wait))?;
+        let published = typesense::publish(&client, &generation, &args.typesense.alias, wait)
+            .with_context(|| format!("publishing {} to Typesense", generation.meta.generation))?;
+        println!(
+            "published {} questions to Typesense collection {} behind alias {} in {:.2} s{}",
+            published.documents,
+            published.collection,
+            args.typesense.alias,
+            published.seconds,
+            published.replaced.map(|old| format!(" (replaced {old})")).unwrap_or_default()
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -102,7 +102,7 @@ impl Default for Analyzers {
 impl Analyzers {
     /// Tokens of text in language `lang` (not Polish) for the exact or the folded field: English
     /// is stemmed on the exact field; other languages are lowercased (and folded) words.
-    fn pre_tokenize(&mut self, text: &str, lang: &str, fold: bool) -> PreTokenizedString {
+    pub fn pre_tokenize(&mut self, text: &str, lang: &str, fold: bool) -> PreTokenizedString {
         let analyzer = match (fold, lang) {
             (true, _) => &mut self.plain_ascii,
             (false, "en") => &mut self.english,

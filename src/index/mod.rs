@@ -15,7 +15,7 @@ pub mod suggestions;
 
 pub use build::{build, BuildOptions, BuildSummary, NoProgress, Progress};
 pub use dense::{DenseIndex, VectorStats};
-pub use document::{date_value, MeetingRef, Record, StoredAnswer, StoredRevision};
+pub use document::{date_value, Analyzers, MeetingRef, Record, StoredAnswer, StoredRevision};
 pub use error::{IndexError, Result};
 pub use generation::{GenerationMeta, MeetingSummary, RevisedQuestion};
 pub use handle::{exists, Generation, IndexHandle};

@@ -1,0 +1,186 @@
+//! A client for the nodes of a Typesense cluster: reads and writes go to any node (Typesense
+//! forwards writes to its Raft leader), and a request that finds a node down, not ready (503) or
+//! without a leader (5xx) is tried on the next node, with backoff, for a bounded time — what the
+//! official clients do (`numRetries`, `retryIntervalSeconds`; docs/SCALE.md).
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use reqwest::blocking::Client as Http;
+use reqwest::{Method, StatusCode};
+
+use super::error::{Result, TypesenseError};
+
+/// How long a request keeps trying the cluster's nodes. A leader's loss stops writes for ~6 s
+/// until another is elected (measured, docs/SCALE.md), so writes need more than that.
+pub const RETRY_FOR: Duration = Duration::from_secs(20);
+
+/// Where the cluster is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// Each node's API base URL, `http://host:port`, without a trailing slash.
+    pub nodes: Vec<String>,
+    /// The API key (the same on every node).
+    pub key: String,
+}
+
+impl Cluster {
+    /// A cluster from its nodes' base URLs (separated by spaces or commas) and its API key.
+    pub fn parse(nodes: &str, key: &str) -> Result<Cluster> {
+        let nodes: Vec<String> = nodes
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|n| !n.is_empty())
+            .map(|n| n.trim_end_matches('/').to_string())
+            .collect();
+        if nodes.is_empty() {
+            return Err(TypesenseError::Config("no Typesense node given (TYPESENSE_NODES)".into()));
+        }
+        for n in &nodes {
+            let url = reqwest::Url::parse(n).map_err(|e| TypesenseError::Config(format!("node {n:?}: {e}")))?;
+            if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+                return Err(TypesenseError::Config(format!("node {n:?}: expected http(s)://host:port")));
+            }
+        }
+        if key.is_empty() {
+            return Err(TypesenseError::Config("no Typesense API key given (TYPESENSE_API_KEY)".into()));
+        }
+        Ok(Cluster { nodes, key: key.to_string() })
+    }
+}
+
+/// The client; shared by threads (round-robin over the nodes).
+pub struct Client {
+    cluster: Cluster,
+    http: Http,
+    next: AtomicUsize,
+    retry_for: Duration,
+}
+
+/// A request body: JSON or newline-delimited JSON (document import).
+#[derive(Clone, Copy, Debug)]
+pub enum Body<'a> {
+    /// A JSON value.
+    Json(&'a serde_json::Value),
+    /// One JSON document per line.
+    JsonLines(&'a [u8]),
+}
+
+impl Client {
+    /// A client that retries for [`RETRY_FOR`].
+    pub fn new(cluster: Cluster) -> Result<Client> {
+        Client::with_retry(cluster, RETRY_FOR)
+    }
+
+    /// A client that keeps trying the nodes for `retry_for`.
+    pub fn with_retry(cluster: Cluster, retry_for: Duration) -> Result<Client> {
+        let http = Http::builder()
+            .connect_timeout(Duration::from_secs(1))
+            .timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| TypesenseError::Config(format!("HTTP client: {e}")))?;
+        Ok(Client { cluster, http, next: AtomicUsize::new(0), retry_for })
+    }
+
+    /// The cluster's nodes.
+    pub fn nodes(&self) -> &[String] {
+        &self.cluster.nodes
+    }
+
+    /// One request to node `node` only, never retried: for checks of every node.
+    pub fn on_node(&self, node: usize, method: Method, path: &str) -> Result<(StatusCode, String)> {
+        let base = &self.cluster.nodes[node];
+        self.send(base, method.clone(), path, None).map_err(|reason| TypesenseError::Unavailable {
+            method: method.to_string(),
+            path: path.to_string(),
+            last: format!("{base}: {reason}"),
+        })
+    }
+
+    /// A request to the cluster, answered by the first node that can: a node that cannot be
+    /// reached, times out, or answers 5xx (503 while it catches up, 500 while there is no leader)
+    /// hands the request to the next node, with backoff, until [`RETRY_FOR`] has passed. Other
+    /// answers, 4xx included, are returned as they are.
+    pub fn request(&self, method: Method, path: &str, body: Option<Body<'_>>) -> Result<(StatusCode, String)> {
+        let started = Instant::now();
+        let n = self.cluster.nodes.len();
+        let mut node = self.next.fetch_add(1, Ordering::Relaxed) % n;
+        let mut pause = Duration::from_millis(50);
+        let mut tried = 0usize;
+        loop {
+            let base = &self.cluster.nodes[node];
+            let last = match self.send(base, method.clone(), path, body) {
+                Ok((status, text)) if !status.is_server_error() => return Ok((status, text)),
+                Ok((status, text)) => format!("{base}: HTTP {status}: {}", snippet(&text)),
+                Err(reason) => format!("{base}: {reason}"),
+            };
+            tried += 1;
+            node = (node + 1) % n;
+            if started.elapsed() >= self.retry_for {
+                return Err(TypesenseError::Unavailable { method: method.to_string(), path: path.to_string(), last });
+            }
+            // Every node tried once: wait before the next round.
+            if tried.is_multiple_of(n) {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_secs(1));
+            }
+        }
+    }
+
+    /// A request whose answer must be 2xx JSON.
+    pub fn json(&self, method: Method, path: &str, body: Option<Body<'_>>) -> Result<serde_json::Value> {
+        let (status, text) = self.request(method.clone(), path, body)?;
+        if !status.is_success() {
+            return Err(TypesenseError::Status {
+                method: method.to_string(),
+                path: path.to_string(),
+                status: status.as_u16(),
+                body: snippet(&text),
+            });
+        }
+        serde_json::from_str(&text).map_err(|e| TypesenseError::Protocol(format!("{method} {path}: {e}")))
+    }
+
+    fn send(
+        &self,
+        base: &str,
+        method: Method,
+        path: &str,
+        body: Option<Body<'_>>,
+    ) -> std::result::Result<(StatusCode, String), String> {
+        let mut req =
+            self.http.request(method, format!("{base}{path}")).header("X-TYPESENSE-API-KEY", &self.cluster.key);
+        req = match body {
+            Some(Body::Json(v)) => req.header("Content-Type", "application/json").body(v.to_string()),
+            Some(Body::JsonLines(bytes)) => req.header("Content-Type", "text/plain").body(bytes.to_vec()),
+            None => req,
+        };
+        let resp = req.send().map_err(|e| e.to_string())?;
+        let status = resp.status();
+        let text = resp.text().map_err(|e| e.to_string())?;
+        Ok((status, text))
+    }
+}
+
+/// The start of an answer, for error messages.
+fn snippet(text: &str) -> String {
+    let cut: String = text.chars().take(300).collect();
+    if cut.len() < text.len() {
+        format!("{cut}…")
+    } else {
+        cut
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clusters_are_parsed_from_the_environment_format() {
+        let c = Cluster::parse("http://127.0.0.1:18108 http://127.0.0.1:18118/,http://127.0.0.1:18128", "k").unwrap();
+        assert_eq!(c.nodes, ["http://127.0.0.1:18108", "http://127.0.0.1:18118", "http://127.0.0.1:18128"]);
+        assert!(Cluster::parse("", "k").is_err());
+        assert!(Cluster::parse("127.0.0.1:18108", "k").is_err());
+        assert!(Cluster::parse("http://127.0.0.1:18108", "").is_err());
+    }
+}
