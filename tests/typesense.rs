@@ -162,6 +162,42 @@ fn the_corpus_is_published_to_every_node_and_republished_under_reads_without_a_f
         assert!(found >= 1, "{node}: {terms:?} finds nothing");
     }
 
+    // Searched with Typesense's ranking, Ławka's analysis in front: a filtered search keeps to
+    // its filter, and the judged sets run (their nDCG is measured in docs/SCALE.md).
+    let handle = lawka::index::IndexHandle::open(&ws.path().join("index")).expect("index opens");
+    let generation = handle.current();
+    let client = lawka::typesense::Client::new(
+        lawka::typesense::Cluster::parse(&all, &cluster.env["TYPESENSE_API_KEY"]).expect("cluster"),
+    )
+    .expect("client");
+    let district = q.district.to_string();
+    let raw = lawka::search::RawSearchParams {
+        q: Some("remont ulicy".into()),
+        district: vec![district.clone()],
+        ..Default::default()
+    };
+    let req = lawka::search::SearchRequest::parse(&raw, &generation.meta).expect("request");
+    let ranked = lawka::typesense::search::ranked(&client, "questions", &generation, &req).expect("search");
+    assert!(!ranked.ids.is_empty() && ranked.found >= ranked.ids.len() as u64, "{ranked:?}");
+    for id in &ranked.ids {
+        let (_, hit) = corpus().questions().find(|(_, c)| c.id.to_string() == *id).expect("a corpus question");
+        assert_eq!(hit.district.to_string(), district, "{id}");
+    }
+    let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval");
+    let out = Command::new(env!("CARGO_BIN_EXE_lawka"))
+        .args(["eval", "--backend", "typesense", "--min-ndcg", "0.4", "--set"])
+        .arg(&eval)
+        .arg("--set")
+        .arg(eval.join("holdout"))
+        .current_dir(ws.path())
+        .env_remove("LAWKA_INDEX_DIR")
+        .env_remove("LAWKA_CORPUS_DIR")
+        .env("TYPESENSE_NODES", &all)
+        .env("TYPESENSE_API_KEY", &cluster.env["TYPESENSE_API_KEY"])
+        .output()
+        .expect("lawka eval runs");
+    assert!(out.status.success() && text(&out).contains("other_language"), "{}", text(&out));
+
     // Republished while four readers search the alias through any node: no read fails or comes
     // back empty, and the replaced collection is gone from every node.
     let stop = Arc::new(AtomicBool::new(false));

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::{CorpusArg, IndexArg};
+use super::{Backend, CorpusArg, IndexArg, TypesenseArgs};
 use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary};
 
 /// The judged sets `lawka eval` runs when given none.
@@ -39,6 +39,12 @@ pub struct Args {
     /// Exit 1 when the mean nDCG@10 over all queries of any set is below this.
     #[arg(long)]
     min_ndcg: Option<f64>,
+    /// Whose ranking to measure: `embedded` (Ławka's) or `typesense` (the collection published
+    /// by `lawka index --backend typesense`, ranked by Typesense; queries only).
+    #[arg(long, value_enum, default_value_t = Backend::Embedded)]
+    backend: Backend,
+    #[command(flatten)]
+    typesense: TypesenseArgs,
 }
 
 /// One judged set: its name, its queries and its related seeds.
@@ -150,10 +156,26 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let names: Vec<String> = sets.iter().map(|s| s.name.clone()).collect();
     let mut query_summaries = Vec::new();
     let mut related_summaries = Vec::new();
+    let typesense = match args.backend {
+        Backend::Embedded => None,
+        Backend::Typesense => Some(args.typesense.client()?),
+    };
     for set in &sets {
-        let results = eval::run_queries(&generation, &glossary, &set.queries)
-            .with_context(|| format!("running the queries of {}", set.name))?;
-        let related = eval::run_related(&generation, &set.related)?;
+        let (results, related) = match &typesense {
+            None => (
+                eval::run_queries(&generation, &glossary, &set.queries)
+                    .with_context(|| format!("running the queries of {}", set.name))?,
+                eval::run_related(&generation, &set.related)?,
+            ),
+            Some(client) => {
+                let results = eval::run_queries_with(&generation, &set.queries, |req| {
+                    let r = crate::typesense::search::ranked(client, &args.typesense.alias, &generation, req)?;
+                    anyhow::Ok((r.ids, r.found))
+                })
+                .with_context(|| format!("running the queries of {} on Typesense", set.name))?;
+                (results, Vec::new())
+            }
+        };
         if args.verbose {
             print_each(&set.name, "nDCG@10", &results);
             print_each(&set.name, "nDCG@5", &related);
@@ -162,7 +184,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         related_summaries.push(eval::summarize(&related));
     }
     print_table("queries (nDCG@10, recall@10)", &names, &query_summaries);
-    if sets.iter().any(|s| !s.related.is_empty()) {
+    // Related questions are Ławka's own (more-like-this over its index), whatever the backend.
+    if typesense.is_none() && sets.iter().any(|s| !s.related.is_empty()) {
         println!();
         print_table("related questions (nDCG@5, recall@5)", &names, &related_summaries);
     }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::{CorpusArg, IndexArg};
+use super::{Backend, CorpusArg, IndexArg, TypesenseArgs};
 use crate::index::{self, BuildOptions, BuildSummary};
 use crate::typesense;
 
@@ -23,40 +23,6 @@ pub struct Args {
     backend: Backend,
     #[command(flatten)]
     typesense: TypesenseArgs,
-}
-
-/// Where searches are served from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Backend {
-    /// The tantivy index in the index directory.
-    Embedded,
-    /// A Typesense cluster (docs/SCALE.md).
-    Typesense,
-}
-
-/// The Typesense cluster's address, as `tools/typesense-cluster.sh` writes it to cluster.env.
-#[derive(Debug, clap::Args)]
-pub struct TypesenseArgs {
-    /// The cluster's nodes: base URLs separated by spaces or commas.
-    #[arg(long = "typesense-nodes", env = "TYPESENSE_NODES", default_value = "")]
-    nodes: String,
-    /// The cluster's API key.
-    #[arg(long = "typesense-api-key", env = "TYPESENSE_API_KEY", default_value = "", hide_env_values = true)]
-    key: String,
-    /// The alias searches go to; each publication points it at a new collection.
-    #[arg(long = "typesense-alias", env = "LAWKA_TYPESENSE_ALIAS", default_value = typesense::DEFAULT_ALIAS)]
-    alias: String,
-    /// Seconds every node may take to hold the new collection and see the alias switch; past
-    /// that the publication fails and the alias stays where it was.
-    #[arg(long = "typesense-wait", default_value_t = typesense::REPLICATION_WAIT.as_secs_f64())]
-    wait: f64,
-}
-
-impl TypesenseArgs {
-    /// A client for the cluster, or an error naming what is missing.
-    pub fn client(&self) -> anyhow::Result<typesense::Client> {
-        Ok(typesense::Client::new(typesense::Cluster::parse(&self.nodes, &self.key)?)?)
-    }
 }
 
 /// Builds, switches, prints a one-line summary.

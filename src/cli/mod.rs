@@ -66,6 +66,40 @@ pub struct CorpusArg {
     pub dir: PathBuf,
 }
 
+/// Where searches are served from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Backend {
+    /// The tantivy index in the index directory.
+    Embedded,
+    /// A Typesense cluster (docs/SCALE.md).
+    Typesense,
+}
+
+/// The Typesense cluster's address, as `tools/typesense-cluster.sh` writes it to cluster.env.
+#[derive(Debug, clap::Args)]
+pub struct TypesenseArgs {
+    /// The cluster's nodes: base URLs separated by spaces or commas.
+    #[arg(long = "typesense-nodes", env = "TYPESENSE_NODES", default_value = "")]
+    pub nodes: String,
+    /// The cluster's API key.
+    #[arg(long = "typesense-api-key", env = "TYPESENSE_API_KEY", default_value = "", hide_env_values = true)]
+    pub key: String,
+    /// The alias searches go to; each publication points it at a new collection.
+    #[arg(long = "typesense-alias", env = "LAWKA_TYPESENSE_ALIAS", default_value = crate::typesense::DEFAULT_ALIAS)]
+    pub alias: String,
+    /// Seconds every node may take to hold the new collection and see the alias switch; past
+    /// that the publication fails and the alias stays where it was.
+    #[arg(long = "typesense-wait", default_value_t = crate::typesense::REPLICATION_WAIT.as_secs_f64())]
+    pub wait: f64,
+}
+
+impl TypesenseArgs {
+    /// A client for the cluster, or an error naming what is missing.
+    pub fn client(&self) -> anyhow::Result<crate::typesense::Client> {
+        Ok(crate::typesense::Client::new(crate::typesense::Cluster::parse(&self.nodes, &self.key)?)?)
+    }
+}
+
 /// The index directory flag, shared by the commands that use an index.
 #[derive(Debug, clap::Args)]
 pub struct IndexArg {

@@ -127,6 +127,19 @@ pub fn run_queries(
     glossary: &super::Glossary,
     queries: &[JudgedQuery],
 ) -> Result<Vec<QueryResult>> {
+    run_queries_with(generation, queries, |req| {
+        let resp = super::search(generation, glossary, req)?;
+        Ok((resp.hits.into_iter().map(|h| h.id).collect(), resp.total))
+    })
+}
+
+/// Runs judged queries through `rank` (a page of 10 ids, best first, and the number of
+/// matches): another backend's ranking measured the same way.
+pub fn run_queries_with<E: From<super::SearchError>>(
+    generation: &Generation,
+    queries: &[JudgedQuery],
+    mut rank: impl FnMut(&SearchRequest) -> std::result::Result<(Vec<String>, u64), E>,
+) -> std::result::Result<Vec<QueryResult>, E> {
     let mut out = Vec::with_capacity(queries.len());
     for q in queries {
         let f = q.filters.clone();
@@ -142,15 +155,14 @@ pub fn run_queries(
             ..RawSearchParams::default()
         };
         let req = SearchRequest::parse(&raw, &generation.meta)?;
-        let resp = super::search(generation, glossary, &req)?;
-        let ranked: Vec<String> = resp.hits.into_iter().map(|h| h.id).collect();
+        let (ranked, total) = rank(&req)?;
         out.push(QueryResult {
             qid: q.qid.clone(),
             kind: q.kind.clone(),
             query: q.query.clone(),
             ndcg: ndcg(&ranked, &q.relevant, 10),
             recall: recall(&ranked, &q.relevant, 10),
-            total: resp.total,
+            total,
         });
     }
     Ok(out)

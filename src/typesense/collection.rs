@@ -131,11 +131,11 @@ fn document(rec: &Record, terms: &mut Terms) -> Result<Value> {
     }))
 }
 
-/// Every record of the generation, in index order.
-fn records(generation: &Generation) -> Result<Vec<Record>> {
+/// Calls `visit` with every record of the generation, in index order (one at a time: a
+/// million records do not fit in memory at once).
+fn for_each_record(generation: &Generation, mut visit: impl FnMut(Record) -> Result<()>) -> Result<()> {
     let searcher = generation.searcher();
     let field = generation.fields.record;
-    let mut out = Vec::with_capacity(generation.meta.documents as usize);
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         let alive = segment.alive_bitset();
         for doc in 0..segment.max_doc() {
@@ -149,12 +149,12 @@ fn records(generation: &Generation) -> Result<Vec<Record>> {
                 .get_first(field)
                 .and_then(|v| v.as_str())
                 .ok_or_else(|| TypesenseError::Protocol(format!("document {ord}/{doc} has no stored record")))?;
-            out.push(
+            visit(
                 serde_json::from_str(json).map_err(|e| TypesenseError::Protocol(format!("record {ord}/{doc}: {e}")))?,
-            );
+            )?;
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The collection `alias` points to, if any.
@@ -261,41 +261,22 @@ fn drop_collection(client: &Client, name: &str, wait: Duration) -> Result<()> {
     })
 }
 
-/// Imports every record of `generation` into collection `name`; the number imported.
+/// Imports every record of `generation` into collection `name`, [`BATCH`] at a time; the
+/// number imported.
 fn fill(client: &Client, generation: &Generation, name: &str) -> Result<u64> {
     let mut terms = Terms::new(generation)?;
-    let records = records(generation)?;
     let path = format!("/collections/{name}/documents/import?action=upsert");
+    let mut batch: Vec<Record> = Vec::with_capacity(BATCH);
     let mut imported = 0u64;
-    for batch in records.chunks(BATCH) {
-        let mut lines = Vec::with_capacity(batch.len() * 4096);
-        for rec in batch {
-            serde_json::to_writer(&mut lines, &document(rec, &mut terms)?)
-                .map_err(|e| TypesenseError::Protocol(format!("{}: {e}", rec.id)))?;
-            lines.push(b'\n');
+    for_each_record(generation, |rec| {
+        batch.push(rec);
+        if batch.len() == BATCH {
+            imported += import(client, &path, &batch, &mut terms)?;
+            batch.clear();
         }
-        // Upserts by id: a batch retried after a lost answer (a leader lost mid-import) does
-        // not duplicate or fail on what the first attempt wrote.
-        let (status, text) = client.request(Method::POST, &path, Some(Body::JsonLines(&lines)))?;
-        if !status.is_success() {
-            return Err(TypesenseError::Status { method: "POST".into(), path, status: status.as_u16(), body: text });
-        }
-        for (line, rec) in text.lines().zip(batch) {
-            let v: Value =
-                serde_json::from_str(line).map_err(|e| TypesenseError::Protocol(format!("import answer: {e}")))?;
-            if v["success"] != Value::Bool(true) {
-                return Err(TypesenseError::Protocol(format!("{} not imported: {}", rec.id, v["error"])));
-            }
-        }
-        if text.lines().count() != batch.len() {
-            return Err(TypesenseError::Protocol(format!(
-                "import answered {} lines for {} documents",
-                text.lines().count(),
-                batch.len()
-            )));
-        }
-        imported += batch.len() as u64;
-    }
+        Ok(())
+    })?;
+    imported += import(client, &path, &batch, &mut terms)?;
     if imported != generation.meta.documents {
         return Err(TypesenseError::Protocol(format!(
             "{imported} records read, the generation says {}",
@@ -303,6 +284,45 @@ fn fill(client: &Client, generation: &Generation, name: &str) -> Result<u64> {
         )));
     }
     Ok(imported)
+}
+
+/// Imports one batch of records; the number imported (all, or an error).
+fn import(client: &Client, path: &str, batch: &[Record], terms: &mut Terms) -> Result<u64> {
+    if batch.is_empty() {
+        return Ok(0);
+    }
+    let mut lines = Vec::with_capacity(batch.len() * 4096);
+    for rec in batch {
+        serde_json::to_writer(&mut lines, &document(rec, terms)?)
+            .map_err(|e| TypesenseError::Protocol(format!("{}: {e}", rec.id)))?;
+        lines.push(b'\n');
+    }
+    // Upserts by id: a batch retried after a lost answer (a leader lost mid-import) does not
+    // duplicate or fail on what the first attempt wrote.
+    let (status, text) = client.request(Method::POST, path, Some(Body::JsonLines(&lines)))?;
+    if !status.is_success() {
+        return Err(TypesenseError::Status {
+            method: "POST".into(),
+            path: path.into(),
+            status: status.as_u16(),
+            body: text,
+        });
+    }
+    if text.lines().count() != batch.len() {
+        return Err(TypesenseError::Protocol(format!(
+            "import answered {} lines for {} documents",
+            text.lines().count(),
+            batch.len()
+        )));
+    }
+    for (line, rec) in text.lines().zip(batch) {
+        let v: Value =
+            serde_json::from_str(line).map_err(|e| TypesenseError::Protocol(format!("import answer: {e}")))?;
+        if v["success"] != Value::Bool(true) {
+            return Err(TypesenseError::Protocol(format!("{} not imported: {}", rec.id, v["error"])));
+        }
+    }
+    Ok(batch.len() as u64)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 pub mod client;
 pub mod collection;
 pub mod error;
+pub mod search;
 
 pub use client::{Client, Cluster};
 pub use collection::{publish, Published, DEFAULT_ALIAS, REPLICATION_WAIT};
