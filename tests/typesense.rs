@@ -1,8 +1,9 @@
 //! `lawka index --backend typesense` against a real 3-node Typesense cluster on 127.0.0.1,
 //! started by the test with tools/typesense-cluster.sh (tools/test.sh installs the server
-//! before the suite runs): the demo corpus published, on every node; republished while readers
-//! search the alias, with no failed read; a publication that cannot finish leaves the alias and
-//! the collections as they were.
+//! before the suite runs): the demo corpus published, on every node, and searched; a node killed
+//! under four clients' searches without a failed search; republished while readers search the
+//! alias, with no failed read; a publication that cannot finish leaves the alias and the
+//! collections as they were.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -132,7 +133,7 @@ fn search_any(cluster: &Cluster, nodes: &[String], first: usize, q: &str) -> Opt
 }
 
 #[test]
-fn the_corpus_is_published_to_every_node_and_republished_under_reads_without_a_failed_read() {
+fn published_to_every_node_searched_through_a_node_loss_and_republished_under_reads() {
     let cluster = Cluster::start();
     let nodes = cluster.nodes();
     assert_eq!(nodes.len(), 3);
@@ -197,6 +198,69 @@ fn the_corpus_is_published_to_every_node_and_republished_under_reads_without_a_f
         .output()
         .expect("lawka eval runs");
     assert!(out.status.success() && text(&out).contains("other_language"), "{}", text(&out));
+
+    // A node killed (SIGKILL) during 30 s of searches by four clients, then restarted: Ławka's
+    // client retries on the next node, so no search fails, and once the node is back every node
+    // answers every query as before.
+    let queries: Vec<lawka::search::SearchRequest> = ["dziury w jezdni", "remont ulicy", "zieleń park", "parking"]
+        .iter()
+        .map(|q| {
+            let raw = lawka::search::RawSearchParams { q: Some(q.to_string()), ..Default::default() };
+            lawka::search::SearchRequest::parse(&raw, &generation.meta).expect("request")
+        })
+        .collect();
+    let rank = |client: &lawka::typesense::Client, req| {
+        lawka::typesense::search::ranked(client, "questions", &generation, req).map(|r| (r.ids, r.found))
+    };
+    let before: Vec<_> = queries.iter().map(|r| rank(&client, r).expect("search")).collect();
+    let (searches, failed) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let done = AtomicBool::new(false);
+    let first_failure = std::sync::Mutex::new(None::<String>);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    for (req, expected) in queries.iter().zip(&before) {
+                        match rank(&client, req) {
+                            Ok(got) if got == *expected => searches.fetch_add(1, Ordering::Relaxed),
+                            got => {
+                                first_failure.lock().expect("lock").get_or_insert(format!("{:?}: {got:?}", req.q));
+                                failed.fetch_add(1, Ordering::Relaxed)
+                            }
+                        };
+                    }
+                }
+            });
+        }
+        std::thread::sleep(Duration::from_secs(5));
+        let out = Command::new("bash").arg(script()).args(["kill", "2"]).arg(&cluster.dir).output().expect("kill");
+        assert!(out.status.success(), "{}", text(&out));
+        std::thread::sleep(Duration::from_secs(10));
+        let out = Command::new("bash").arg(script()).arg("start").arg(&cluster.dir).output().expect("restart");
+        assert!(out.status.success(), "the killed node did not rejoin: {}", text(&out));
+        std::thread::sleep(Duration::from_secs(15));
+        done.store(true, Ordering::Relaxed);
+    });
+    assert_eq!(
+        failed.load(Ordering::Relaxed),
+        0,
+        "failed or changed searches while a node was down, the first: {:?}",
+        first_failure.lock().expect("lock")
+    );
+    assert!(searches.load(Ordering::Relaxed) >= 100, "only {} searches", searches.load(Ordering::Relaxed));
+    eprintln!(
+        "typesense: {} searches by 4 clients while node 2 was killed and restarted, none failed",
+        searches.load(Ordering::Relaxed)
+    );
+    for node in &nodes {
+        let one = lawka::typesense::Client::new(
+            lawka::typesense::Cluster::parse(node, &cluster.env["TYPESENSE_API_KEY"]).expect("node"),
+        )
+        .expect("client");
+        for (req, expected) in queries.iter().zip(&before) {
+            assert_eq!(rank(&one, req).expect("search"), *expected, "{node} after the restart: {:?}", req.q);
+        }
+    }
 
     // Republished while four readers search the alias through any node: no read fails or comes
     // back empty, and the replaced collection is gone from every node.
