@@ -219,6 +219,14 @@ pub fn publish(client: &Client, generation: &Generation, alias: &str, wait: Dura
                         .is_ok_and(|v| v["num_documents"].as_u64() == Some(documents))
             })
         })?;
+        let switch = json!({"collection_name": name});
+        if let Err(e) = client.json(Method::PUT, &format!("/aliases/{alias}"), Some(Body::Json(&switch))) {
+            // An answer lost after the leader applied the switch: the alias names the new
+            // collection, which must then stay.
+            if alias_target(client, alias).ok().flatten().as_deref() != Some(name.as_str()) {
+                return Err(e);
+            }
+        }
         Ok(documents)
     });
     let documents = match filled {
@@ -231,7 +239,6 @@ pub fn publish(client: &Client, generation: &Generation, alias: &str, wait: Dura
             return Err(e);
         }
     };
-    client.json(Method::PUT, &format!("/aliases/{alias}"), Some(Body::Json(&json!({"collection_name": name}))))?;
     wait_for_every_node(client, wait, &format!("alias {alias} -> {name}"), |i| {
         client
             .on_node(i, Method::GET, &format!("/aliases/{alias}"))
