@@ -23,6 +23,10 @@ pub struct Args {
     backend: Backend,
     #[command(flatten)]
     typesense: TypesenseArgs,
+    /// Seconds every node may take to hold the new collection and see the alias switch; past
+    /// that the publication fails and the alias stays where it was.
+    #[arg(long = "typesense-wait", default_value_t = typesense::REPLICATION_WAIT.as_secs_f64())]
+    typesense_wait: f64,
 }
 
 /// Builds, switches, prints a one-line summary.
@@ -33,14 +37,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Backend::Embedded => None,
         Backend::Typesense => Some(args.typesense.client()?),
     };
+    let wait = std::time::Duration::try_from_secs_f64(args.typesense_wait)
+        .map_err(|e| anyhow::anyhow!("--typesense-wait {}: {e}", args.typesense_wait))?;
     let summary = build(&args.corpus.dir, &args.index.dir, &options)?;
     println!("{}", summary_line(&summary));
     if let Some(client) = client {
         use anyhow::Context;
         let handle = crate::index::IndexHandle::open(&args.index.dir)?;
         let generation = handle.current();
-        let wait = std::time::Duration::try_from_secs_f64(args.typesense.wait)
-            .map_err(|e| anyhow::anyhow!("--typesense-wait {}: {e}", args.typesense.wait))?;
         let published = typesense::publish(&client, &generation, &args.typesense.alias, wait)
             .with_context(|| format!("publishing {} to Typesense", generation.meta.generation))?;
         println!(

@@ -87,10 +87,6 @@ pub struct TypesenseArgs {
     /// The alias searches go to; each publication points it at a new collection.
     #[arg(long = "typesense-alias", env = "LAWKA_TYPESENSE_ALIAS", default_value = crate::typesense::DEFAULT_ALIAS)]
     pub alias: String,
-    /// Seconds every node may take to hold the new collection and see the alias switch; past
-    /// that the publication fails and the alias stays where it was.
-    #[arg(long = "typesense-wait", default_value_t = crate::typesense::REPLICATION_WAIT.as_secs_f64())]
-    pub wait: f64,
 }
 
 impl TypesenseArgs {
