@@ -10,6 +10,7 @@
 //! fails, or that was indexed with another analysis (a question in another language), is
 //! analysed whole by tantivy's snippet generator, as before.
 
+use std::cell::OnceCell;
 use std::collections::{BTreeMap, BTreeSet};
 
 use tantivy::postings::Postings;
@@ -45,8 +46,9 @@ struct FieldTerms {
     /// 1 / (1 + document frequency): the rarest words choose the passage.
     terms: Vec<(Term, String, Score)>,
     analyzer: TextAnalyzer,
-    /// For texts whose words cannot be placed from positions.
-    generator: SnippetGenerator,
+    /// For texts whose words cannot be placed from positions: made on first need, since most
+    /// pages have none.
+    generator: OnceCell<SnippetGenerator>,
 }
 
 /// Where the query's terms occur in one hit: (position in the field, index of the term), sorted,
@@ -160,7 +162,7 @@ impl Snippets {
     /// words; the text's beginning when no word matched.
     pub fn reanalysed(&self, text: &str) -> String {
         for ft in [&self.plain, &self.folded].into_iter().filter(|ft| !ft.terms.is_empty()) {
-            let mut s = ft.generator.snippet(text);
+            let mut s = ft.generator().snippet(text);
             if !s.highlighted().is_empty() {
                 s.set_snippet_prefix_postfix("<mark>", "</mark>");
                 return s.to_html();
@@ -187,9 +189,15 @@ impl FieldTerms {
             }
         }
         let analyzer = searcher.index().tokenizer_for_field(field)?;
-        let weights: BTreeMap<String, Score> = terms.iter().map(|(_, text, w)| (text.clone(), *w)).collect();
-        let generator = SnippetGenerator::new(weights, analyzer.clone(), field, SNIPPET_CHARS);
-        Ok(FieldTerms { field, terms, analyzer, generator })
+        Ok(FieldTerms { field, terms, analyzer, generator: OnceCell::new() })
+    }
+
+    /// tantivy's generator over the same terms and weights.
+    fn generator(&self) -> &SnippetGenerator {
+        self.generator.get_or_init(|| {
+            let weights: BTreeMap<String, Score> = self.terms.iter().map(|(_, text, w)| (text.clone(), *w)).collect();
+            SnippetGenerator::new(weights, self.analyzer.clone(), self.field, SNIPPET_CHARS)
+        })
     }
 
     /// The best passage of `text` with the `matched` words ((word index, term index), in word
