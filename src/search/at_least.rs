@@ -1,65 +1,104 @@
-//! "At least `m` of these `n` clauses", scored as the sum of the clauses that match.
+//! "At least `m` of these `n` clauses", each clause the best of its alternatives, scored as the
+//! sum of the clauses that match.
 //!
 //! tantivy's own minimum-should-match scorer (`Disjunction`) keeps the clauses in a binary heap
 //! and pops and pushes every posting through it; on a three-word query over a million questions
 //! that heap was a third of the search's time. This scorer works like tantivy's buffered union
 //! (and Lucene's `BooleanScorer`): each clause writes its documents of a 4,096-document window
-//! into per-document counters and score sums, and the window is then read in order, keeping the
-//! documents that `m` clauses reached. The same documents and, up to the order in which floats
-//! are added, the same scores; tantivy still handles `m = 1` (a union) and `m = n` (a conjunction,
-//! where block-max pruning applies).
+//! into per-document clause masks and per-clause best scores, and the window is then read in
+//! order, keeping the documents that `m` clauses reached.
+//!
+//! A clause is a query word: the best of its terms (lemmas, folded forms, typo corrections) or of
+//! a glossary concept's names. Taking the alternatives' postings straight into the window, rather
+//! than through one `DisjunctionMaxQuery` (a buffered union of its own) per word, skips a second
+//! buffering of every posting. The same documents and the same scores as tantivy's
+//! minimum-should-match over one `DisjunctionMaxQuery` per clause (no tie-breaker): the best of
+//! a clause is exact, and the clauses are summed in the same order. tantivy still handles `m = 1`
+//! (a union) and `m = n` (a conjunction, where block-max pruning applies).
 
-use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
+use tantivy::query::{
+    BooleanQuery, DisjunctionMaxQuery, EmptyQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
+};
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 /// Documents per window: 64 words of 64 bits.
 const WINDOW: u32 = 4096;
 const WORDS: usize = (WINDOW / 64) as usize;
 
-/// At least `minimum` of `clauses` must match (see the module's text).
+/// Clauses one scorer can tell apart (one bit each in a document's mask); a query with more is
+/// served by tantivy's own minimum-should-match.
+pub const MAX_CLAUSES: usize = 64;
+
+/// At least `minimum` of `clauses` must match (see the module's text); each clause is the best of
+/// its alternatives, and a clause without any never matches (it still counts among the `n`).
 #[derive(Debug)]
 pub struct AtLeastQuery {
-    clauses: Vec<Box<dyn Query>>,
+    clauses: Vec<Vec<Box<dyn Query>>>,
     minimum: usize,
+}
+
+/// The best of `alternatives` as one query: nothing, the one, or their `DisjunctionMaxQuery`.
+pub fn best_of(mut alternatives: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    match alternatives.len() {
+        0 => Box::new(EmptyQuery),
+        1 => alternatives.remove(0),
+        _ => Box::new(DisjunctionMaxQuery::new(alternatives)),
+    }
 }
 
 impl AtLeastQuery {
     /// `minimum` is meant to lie strictly between 1 and the number of clauses; outside, the
     /// query still answers correctly (nothing matches when `minimum` exceeds the clauses).
-    pub fn new(clauses: Vec<Box<dyn Query>>, minimum: usize) -> AtLeastQuery {
+    pub fn new(clauses: Vec<Vec<Box<dyn Query>>>, minimum: usize) -> AtLeastQuery {
         AtLeastQuery { clauses, minimum: minimum.max(1) }
     }
 }
 
 impl Clone for AtLeastQuery {
     fn clone(&self) -> AtLeastQuery {
-        AtLeastQuery { clauses: self.clauses.iter().map(|c| c.box_clone()).collect(), minimum: self.minimum }
+        AtLeastQuery {
+            clauses: self.clauses.iter().map(|c| c.iter().map(|a| a.box_clone()).collect()).collect(),
+            minimum: self.minimum,
+        }
     }
 }
 
 impl Query for AtLeastQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
-        let weights = self.clauses.iter().map(|c| c.weight(enable_scoring)).collect::<tantivy::Result<Vec<_>>>()?;
+        if self.clauses.len() > MAX_CLAUSES {
+            let clauses =
+                self.clauses.iter().map(|c| (Occur::Should, best_of(c.iter().map(|a| a.box_clone()).collect())));
+            return BooleanQuery::with_minimum_required_clauses(clauses.collect(), self.minimum).weight(enable_scoring);
+        }
+        let weights = self
+            .clauses
+            .iter()
+            .map(|c| c.iter().map(|a| a.weight(enable_scoring)).collect::<tantivy::Result<Vec<_>>>())
+            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(Box::new(AtLeastWeight { weights, minimum: self.minimum, scoring: enable_scoring.is_scoring_enabled() }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
-        for c in &self.clauses {
-            c.query_terms(visitor);
+        for a in self.clauses.iter().flatten() {
+            a.query_terms(visitor);
         }
     }
 }
 
 struct AtLeastWeight {
-    weights: Vec<Box<dyn Weight>>,
+    /// Per clause, the weights of its alternatives.
+    weights: Vec<Vec<Box<dyn Weight>>>,
     minimum: usize,
     scoring: bool,
 }
 
 impl Weight for AtLeastWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
-        let scorers =
-            self.weights.iter().map(|w| w.scorer(reader, boost)).collect::<tantivy::Result<Vec<Box<dyn Scorer>>>>()?;
+        let scorers = self
+            .weights
+            .iter()
+            .map(|c| c.iter().map(|w| w.scorer(reader, boost)).collect::<tantivy::Result<Vec<_>>>())
+            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(Box::new(AtLeastScorer::new(scorers, self.minimum, self.scoring)))
     }
 
@@ -69,10 +108,10 @@ impl Weight for AtLeastWeight {
             return Err(tantivy::TantivyError::InvalidArgument(format!("Document #({doc}) does not match")));
         }
         let mut explanation = Explanation::new_with_string(
-            format!("at least {} of {} clauses", self.minimum, self.weights.len()),
+            format!("at least {} of {} clauses, each the best of its alternatives", self.minimum, self.weights.len()),
             scorer.score(),
         );
-        for w in &self.weights {
+        for w in self.weights.iter().flatten() {
             if let Ok(child) = w.explain(reader, doc) {
                 explanation.add_detail(child);
             }
@@ -81,15 +120,20 @@ impl Weight for AtLeastWeight {
     }
 }
 
-/// The scorer: see the module's text. `counts`, `scores` and `bits` describe the window that
-/// starts at `window_start`; a document's entries are zeroed when it is read.
+/// The scorer: see the module's text. `masks`, `best` and `bits` describe the window that
+/// starts at `window_start`; a document's mask is zeroed when it is read (its best scores are
+/// valid only where its mask says so, and are overwritten, not cleared).
 pub struct AtLeastScorer {
-    /// The clauses not yet exhausted, each positioned past the current window.
-    scorers: Vec<Box<dyn Scorer>>,
+    /// Per clause, its alternatives not yet exhausted, each positioned past the current window.
+    clauses: Vec<Vec<Box<dyn Scorer>>>,
+    /// Clauses with an alternative left.
+    live: usize,
     minimum: u32,
     scoring: bool,
-    counts: Box<[u32]>,
-    scores: Box<[Score]>,
+    /// Per document of the window, the clauses that matched it (bit `c` for clause `c`).
+    masks: Box<[u64]>,
+    /// Per clause and document of the window (`c * WINDOW + delta`), its best alternative's score.
+    best: Box<[Score]>,
     bits: [u64; WORDS],
     word: usize,
     window_start: DocId,
@@ -98,14 +142,17 @@ pub struct AtLeastScorer {
 }
 
 impl AtLeastScorer {
-    fn new(scorers: Vec<Box<dyn Scorer>>, minimum: usize, scoring: bool) -> AtLeastScorer {
-        let scorers: Vec<Box<dyn Scorer>> = scorers.into_iter().filter(|s| s.doc() != TERMINATED).collect();
+    fn new(clauses: Vec<Vec<Box<dyn Scorer>>>, minimum: usize, scoring: bool) -> AtLeastScorer {
+        let clauses: Vec<Vec<Box<dyn Scorer>>> =
+            clauses.into_iter().map(|c| c.into_iter().filter(|s| s.doc() != TERMINATED).collect()).collect();
+        let best = if scoring { vec![0.0; clauses.len() * WINDOW as usize] } else { Vec::new() };
         let mut scorer = AtLeastScorer {
-            scorers,
+            live: clauses.iter().filter(|c| !c.is_empty()).count(),
+            clauses,
             minimum: u32::try_from(minimum).unwrap_or(u32::MAX),
             scoring,
-            counts: vec![0; WINDOW as usize].into_boxed_slice(),
-            scores: vec![0.0; WINDOW as usize].into_boxed_slice(),
+            masks: vec![0; WINDOW as usize].into_boxed_slice(),
+            best: best.into_boxed_slice(),
             bits: [0; WORDS],
             word: WORDS,
             window_start: 0,
@@ -119,26 +166,34 @@ impl AtLeastScorer {
     /// Buffers the next window, which starts at the smallest current document of the clauses;
     /// false when no document can reach the minimum any more.
     fn refill(&mut self) -> bool {
-        if self.scorers.len() < self.minimum as usize {
+        if self.live < self.minimum as usize {
             return false;
         }
-        let Some(start) = self.scorers.iter().map(|s| s.doc()).min() else { return false };
+        let Some(start) = self.clauses.iter().flatten().map(|s| s.doc()).min() else { return false };
         self.window_start = start;
         self.word = 0;
         let end = start.saturating_add(WINDOW);
-        for s in self.scorers.iter_mut() {
-            let mut doc = s.doc();
-            while doc < end {
-                let delta = (doc - start) as usize;
-                self.bits[delta / 64] |= 1 << (delta % 64);
-                self.counts[delta] += 1;
-                if self.scoring {
-                    self.scores[delta] += s.score();
+        for (c, alternatives) in self.clauses.iter_mut().enumerate() {
+            let bit = 1u64 << c;
+            let best =
+                if self.scoring { &mut self.best[c * WINDOW as usize..(c + 1) * WINDOW as usize] } else { &mut [] };
+            for s in alternatives.iter_mut() {
+                let mut doc = s.doc();
+                while doc < end {
+                    let delta = (doc - start) as usize;
+                    self.bits[delta / 64] |= 1 << (delta % 64);
+                    let mask = &mut self.masks[delta];
+                    if self.scoring {
+                        let score = s.score();
+                        best[delta] = if *mask & bit == 0 { score } else { best[delta].max(score) };
+                    }
+                    *mask |= bit;
+                    doc = s.advance();
                 }
-                doc = s.advance();
             }
+            alternatives.retain(|s| s.doc() != TERMINATED);
         }
-        self.scorers.retain(|s| s.doc() != TERMINATED);
+        self.live = self.clauses.iter().filter(|c| !c.is_empty()).count();
         true
     }
 
@@ -150,17 +205,27 @@ impl AtLeastScorer {
                 let bit = bits.trailing_zeros() as usize;
                 *bits &= *bits - 1;
                 let delta = self.word * 64 + bit;
-                let count = std::mem::take(&mut self.counts[delta]);
-                let score = std::mem::take(&mut self.scores[delta]);
-                if count >= self.minimum {
+                let mask = std::mem::take(&mut self.masks[delta]);
+                if mask.count_ones() >= self.minimum {
                     self.doc = self.window_start + delta as DocId;
-                    self.score = score;
+                    self.score = if self.scoring { self.sum_of(mask, delta) } else { 0.0 };
                     return true;
                 }
             }
             self.word += 1;
         }
         false
+    }
+
+    /// The sum of the best scores of the clauses in `mask`, in clause order.
+    fn sum_of(&self, mut mask: u64, delta: usize) -> Score {
+        let mut score = 0.0;
+        while mask != 0 {
+            let c = mask.trailing_zeros() as usize;
+            mask &= mask - 1;
+            score += self.best[c * WINDOW as usize + delta];
+        }
+        score
     }
 
     /// Forgets the buffered documents of the words before `upto`.
@@ -170,8 +235,7 @@ impl AtLeastScorer {
             while bits != 0 {
                 let delta = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                self.counts[delta] = 0;
-                self.scores[delta] = 0.0;
+                self.masks[delta] = 0;
             }
         }
         self.word = self.word.max(upto.min(WORDS));
@@ -201,12 +265,15 @@ impl DocSet for AtLeastScorer {
             self.drop_words(gap as usize / 64);
         } else {
             self.drop_words(WORDS);
-            for s in self.scorers.iter_mut() {
-                if s.doc() < target {
-                    s.seek(target);
+            for alternatives in self.clauses.iter_mut() {
+                for s in alternatives.iter_mut() {
+                    if s.doc() < target {
+                        s.seek(target);
+                    }
                 }
+                alternatives.retain(|s| s.doc() != TERMINATED);
             }
-            self.scorers.retain(|s| s.doc() != TERMINATED);
+            self.live = self.clauses.iter().filter(|c| !c.is_empty()).count();
         }
         let mut doc = self.advance();
         while doc < target {
@@ -222,14 +289,15 @@ impl DocSet for AtLeastScorer {
     fn size_hint(&self) -> u32 {
         // A document that `minimum` clauses match is in one of any `n - minimum + 1` of them: at
         // most the sizes of the smallest such group, summed.
-        let mut sizes: Vec<u32> = self.scorers.iter().map(|s| s.size_hint()).collect();
+        let mut sizes: Vec<u32> =
+            self.clauses.iter().map(|c| c.iter().fold(0u32, |a, s| a.saturating_add(s.size_hint()))).collect();
         sizes.sort_unstable();
         let group = (sizes.len() + 1).saturating_sub(self.minimum as usize);
         sizes.iter().take(group).fold(0u32, |a, b| a.saturating_add(*b))
     }
 
     fn cost(&self) -> u64 {
-        self.scorers.iter().map(|s| s.cost()).sum()
+        self.clauses.iter().flatten().map(|s| s.cost()).sum()
     }
 }
 
@@ -244,7 +312,7 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use tantivy::collector::{Count, TopDocs};
-    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
     use tantivy::schema::{IndexRecordOption, Schema, TEXT};
     use tantivy::{doc, DocAddress, Index, IndexWriter};
 
@@ -265,12 +333,25 @@ mod tests {
         (index, text)
     }
 
+    fn term(field: tantivy::schema::Field, w: u8) -> Box<dyn Query> {
+        Box::new(TermQuery::new(Term::from_field_text(field, &format!("w{w}")), IndexRecordOption::WithFreqs))
+    }
+
+    /// One clause per word.
     fn clauses(field: tantivy::schema::Field, words: &[u8]) -> Vec<Box<dyn Query>> {
-        words
+        words.iter().map(|w| term(field, *w)).collect()
+    }
+
+    /// Clauses of alternatives: each `(word, boost)` a boosted term, as a query word's terms are.
+    fn groups(field: tantivy::schema::Field, groups: &[Vec<(u8, u8)>]) -> Vec<Vec<Box<dyn Query>>> {
+        groups
             .iter()
-            .map(|w| {
-                Box::new(TermQuery::new(Term::from_field_text(field, &format!("w{w}")), IndexRecordOption::WithFreqs))
-                    as Box<dyn Query>
+            .map(|g| {
+                g.iter()
+                    .map(|&(w, boost)| {
+                        Box::new(BoostQuery::new(term(field, w), 0.25 * f32::from(boost + 1))) as Box<dyn Query>
+                    })
+                    .collect()
             })
             .collect()
     }
@@ -289,14 +370,20 @@ mod tests {
     }
 
     fn same_as_tantivy(docs: &[Vec<u8>], words: &[u8], minimum: usize, split: bool) {
+        let single: Vec<Vec<(u8, u8)>> = words.iter().map(|w| vec![(*w, 3)]).collect();
+        same_as_tantivy_grouped(docs, &single, minimum, split);
+    }
+
+    /// Ours against tantivy's minimum-should-match over one `DisjunctionMaxQuery` per clause.
+    fn same_as_tantivy_grouped(docs: &[Vec<u8>], clauses: &[Vec<(u8, u8)>], minimum: usize, split: bool) {
         let (index, field) = index_of(docs, split);
-        let ours = AtLeastQuery::new(clauses(field, words), minimum);
+        let ours = AtLeastQuery::new(groups(field, clauses), minimum);
         let theirs = BooleanQuery::with_minimum_required_clauses(
-            clauses(field, words).into_iter().map(|q| (Occur::Should, q)).collect(),
+            groups(field, clauses).into_iter().map(|g| (Occur::Should, best_of(g))).collect(),
             minimum,
         );
         let (a, b) = (matches(&index, &ours), matches(&index, &theirs));
-        assert_eq!(a.len(), b.len(), "{words:?} at least {minimum}");
+        assert_eq!(a.len(), b.len(), "{clauses:?} at least {minimum}");
         for ((da, sa), (db, sb)) in a.iter().zip(&b) {
             assert_eq!(da, db);
             assert!((sa - sb).abs() <= 1e-4 * sb.abs().max(1.0), "{da:?}: {sa} vs {sb}");
@@ -343,7 +430,11 @@ mod tests {
         let filter =
             |w: u8| Box::new(TermQuery::new(Term::from_field_text(field, &format!("w{w}")), IndexRecordOption::Basic));
         let ours = BooleanQuery::new(vec![
-            (Occur::Must, Box::new(AtLeastQuery::new(clauses(field, &[0, 1, 2]), 2)) as Box<dyn Query>),
+            (
+                Occur::Must,
+                Box::new(AtLeastQuery::new(clauses(field, &[0, 1, 2]).into_iter().map(|c| vec![c]).collect(), 2))
+                    as Box<dyn Query>,
+            ),
             (Occur::Must, filter(0)),
         ]);
         let theirs = BooleanQuery::new(vec![
@@ -364,7 +455,7 @@ mod tests {
     #[test]
     fn more_than_the_clauses_matches_nothing() {
         let (index, field) = index_of(&[vec![0, 1], vec![1]], false);
-        assert!(matches(&index, &AtLeastQuery::new(clauses(field, &[0, 1]), 3)).is_empty());
+        assert!(matches(&index, &AtLeastQuery::new(vec![clauses(field, &[0]), clauses(field, &[1])], 3)).is_empty());
     }
 
     proptest! {
@@ -377,6 +468,16 @@ mod tests {
             split in any::<bool>(),
         ) {
             same_as_tantivy(&docs, &words, minimum, split);
+        }
+
+        #[test]
+        fn clauses_of_alternatives_match_and_score_as_tantivy_does(
+            docs in proptest::collection::vec(proptest::collection::vec(0u8..8, 0..6), 1..6_000),
+            clauses in proptest::collection::vec(proptest::collection::vec((0u8..9, 0u8..4), 0..4), 2..6),
+            minimum in 2usize..5,
+            split in any::<bool>(),
+        ) {
+            same_as_tantivy_grouped(&docs, &clauses, minimum, split);
         }
     }
 }

@@ -11,7 +11,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Searcher, Term};
 
-use super::at_least::AtLeastQuery;
+use super::at_least::{best_of, AtLeastQuery};
 use super::glossary::Glossary;
 use super::{fuzzy, rank};
 use crate::analysis::{self, is_stop_word};
@@ -184,12 +184,13 @@ impl<'a> QueryBuilder<'a> {
         if n > 0 {
             let min = if relaxed { 1 } else { minimum_should_match(n) };
             // tantivy serves "any" (a union) and "all" (a conjunction, with block-max pruning)
-            // best; between the two, our windowed scorer (see `at_least`).
+            // best; between the two, our windowed scorer (see `at_least`), which takes each
+            // word's alternatives without a union of their own.
             let words: Box<dyn Query> = if min > 1 && min < n {
                 Box::new(AtLeastQuery::new(should, min))
             } else {
                 Box::new(BooleanQuery::with_minimum_required_clauses(
-                    should.into_iter().map(|q| (Occur::Should, q)).collect(),
+                    should.into_iter().map(|q| (Occur::Should, best_of(q))).collect(),
                     min,
                 ))
             };
@@ -214,10 +215,11 @@ impl<'a> QueryBuilder<'a> {
         Box::new(BooleanQuery::new(clauses))
     }
 
-    /// The optional words as concepts: a run of words the glossary names (`Zarządu Dróg Miasta
-    /// Krakowa`, `P+R`) becomes one clause that its other names (`ZDMK`, `Park&Ride`) also
-    /// satisfy; every other word is its own clause.
-    fn concepts(&mut self, should: &[Clause]) -> Vec<Box<dyn Query>> {
+    /// The optional words as concepts, each the alternatives that satisfy it (the best of them
+    /// counts): a run of words the glossary names (`Zarządu Dróg Miasta Krakowa`, `P+R`) becomes
+    /// one concept that its other names (`ZDMK`, `Park&Ride`) also satisfy; every other word is
+    /// its own concept, its terms the alternatives.
+    fn concepts(&mut self, should: &[Clause]) -> Vec<Vec<Box<dyn Query>>> {
         let words: Vec<String> = should
             .iter()
             .map(|c| match c {
@@ -246,15 +248,17 @@ impl<'a> QueryBuilder<'a> {
                         }
                     }
                     if !alternatives.is_empty() {
-                        out.push(Box::new(DisjunctionMaxQuery::new(alternatives)) as Box<dyn Query>);
+                        out.push(alternatives);
                     }
                     i += m.len;
                     next.next();
                 }
                 _ => {
-                    if let Some(q) = self.clause(&should[i]) {
-                        out.push(q);
-                    }
+                    let alternatives = match &should[i] {
+                        Clause::Word(w) => Some(self.word_terms(w)),
+                        c => self.clause(c).map(|q| vec![q]),
+                    };
+                    out.extend(alternatives);
                     i += 1;
                 }
             }
@@ -281,6 +285,12 @@ impl<'a> QueryBuilder<'a> {
     /// corrections) in the searched text, where title, question and answers are already weighted
     /// (BM25F, [`crate::index::schema::BODY`]): one posting list per term, not one per part.
     fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
+        Some(best_of(self.word_terms(word)))
+    }
+
+    /// The terms of [`Self::word`], each boosted by its weight; none where no question has any
+    /// (the word still counts as a word of the query, for the minimum to match).
+    fn word_terms(&mut self, word: &str) -> Vec<Box<dyn Query>> {
         let word = word.to_lowercase();
         let stem = analysis::analyze(&mut self.pl, &word);
         // Questions in English are indexed with English stems: a query is searched in every analysis.
@@ -310,14 +320,7 @@ impl<'a> QueryBuilder<'a> {
             push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT * rank::fuzzy_weight(*d)));
         }
         alternatives.retain(|(field, text, _)| self.doc_freq(*field, text) != Some(0));
-        let mut terms: Vec<Box<dyn Query>> =
-            alternatives.into_iter().map(|(field, text, weight)| boosted(term_query(field, &text), weight)).collect();
-        // A word no question has still counts as a word of the query (for the minimum to match).
-        Some(match terms.len() {
-            0 => Box::new(EmptyQuery),
-            1 => terms.remove(0),
-            _ => Box::new(DisjunctionMaxQuery::new(terms)),
-        })
+        alternatives.into_iter().map(|(field, text, weight)| boosted(term_query(field, &text), weight)).collect()
     }
 
     /// How many questions of the index have `text` in `field` (memoised for the query: the strict
