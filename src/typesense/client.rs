@@ -101,6 +101,19 @@ impl Client {
     /// hands the request to the next node, with backoff, until [`RETRY_FOR`] has passed. Other
     /// answers, 4xx included, are returned as they are.
     pub fn request(&self, method: Method, path: &str, body: Option<Body<'_>>) -> Result<(StatusCode, String)> {
+        self.request_checked(method, path, body, &|_| None)
+    }
+
+    /// [`Client::request`], where a 2xx answer that `unready` finds fault with (it says why) is
+    /// also handed to the next node: a node still loading its data after a restart answers some
+    /// searches with matches counted but not returned.
+    pub fn request_checked(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Body<'_>>,
+        unready: &dyn Fn(&str) -> Option<String>,
+    ) -> Result<(StatusCode, String)> {
         let started = Instant::now();
         let n = self.cluster.nodes.len();
         let mut node = self.next.fetch_add(1, Ordering::Relaxed) % n;
@@ -109,8 +122,11 @@ impl Client {
         loop {
             let base = &self.cluster.nodes[node];
             let last = match self.send(base, method.clone(), path, body) {
-                Ok((status, text)) if !status.is_server_error() => return Ok((status, text)),
-                Ok((status, text)) => format!("{base}: HTTP {status}: {}", snippet(&text)),
+                Ok((status, text)) if status.is_server_error() => format!("{base}: HTTP {status}: {}", snippet(&text)),
+                Ok((status, text)) => match status.is_success().then(|| unready(&text)).flatten() {
+                    Some(reason) => format!("{base}: {reason}"),
+                    None => return Ok((status, text)),
+                },
                 Err(reason) => format!("{base}: {reason}"),
             };
             tried += 1;
@@ -128,7 +144,19 @@ impl Client {
 
     /// A request whose answer must be 2xx JSON.
     pub fn json(&self, method: Method, path: &str, body: Option<Body<'_>>) -> Result<serde_json::Value> {
-        let (status, text) = self.request(method.clone(), path, body)?;
+        self.json_checked(method, path, body, &|_| None)
+    }
+
+    /// [`Client::json`], with a check of the answer as [`Client::request_checked`] makes it.
+    pub fn json_checked(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Body<'_>>,
+        unready: &dyn Fn(&serde_json::Value) -> Option<String>,
+    ) -> Result<serde_json::Value> {
+        let check = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok().and_then(|v| unready(&v));
+        let (status, text) = self.request_checked(method.clone(), path, body, &check)?;
         if !status.is_success() {
             return Err(TypesenseError::Status {
                 method: method.to_string(),

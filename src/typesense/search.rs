@@ -107,7 +107,11 @@ pub fn ranked(client: &Client, alias: &str, generation: &Generation, req: &Searc
         params.push(("sort_by", "date:desc".into()));
     }
     let query = serde_urlencoded::to_string(&params).map_err(|e| TypesenseError::Protocol(e.to_string()))?;
-    let body = client.json(Method::GET, &format!("/collections/{alias}/documents/search?{query}"), None)?;
+    let skipped = (page as u64 - 1) * req.limit as u64;
+    let body =
+        client.json_checked(Method::GET, &format!("/collections/{alias}/documents/search?{query}"), None, &|body| {
+            short_page(body, skipped, req.limit as u64)
+        })?;
     let ids = body["hits"]
         .as_array()
         .ok_or_else(|| TypesenseError::Protocol(format!("search answer without hits: {body}")))?
@@ -116,6 +120,16 @@ pub fn ranked(client: &Client, alias: &str, generation: &Generation, req: &Searc
         .collect::<Option<Vec<String>>>()
         .ok_or_else(|| TypesenseError::Protocol("a hit without qid".into()))?;
     Ok(Ranked { ids, found: body["found"].as_u64().unwrap_or(0) })
+}
+
+/// Why a search answer is not a whole page, if it is not: fewer hits than the matches it counts
+/// leave past the `skipped` ones (a node restarting after a crash answered `found: 14` with no
+/// hits while it loaded its documents; the next node answers in full).
+fn short_page(body: &serde_json::Value, skipped: u64, per_page: u64) -> Option<String> {
+    let found = body["found"].as_u64()?;
+    let hits = body["hits"].as_array().map_or(0, Vec::len) as u64;
+    let expected = found.saturating_sub(skipped).min(per_page);
+    (hits < expected).then(|| format!("a page of {hits} hits where {found} matches leave {expected}: node not ready"))
 }
 
 #[cfg(test)]
@@ -128,6 +142,18 @@ mod tests {
         let terms = first_terms(&mut a, "dziury na ulicach Krakowa");
         assert_eq!(terms.len(), 3, "{terms:?}");
         assert!(terms.iter().all(|t| t.is_ascii()), "{terms:?}");
+    }
+
+    #[test]
+    fn a_page_short_of_its_counted_matches_is_not_taken() {
+        let page =
+            |found: u64, hits: usize| serde_json::json!({ "found": found, "hits": vec![serde_json::json!({}); hits] });
+        assert!(short_page(&page(14, 0), 0, 10).is_some(), "matches counted, none returned");
+        assert!(short_page(&page(14, 9), 0, 10).is_some());
+        assert!(short_page(&page(14, 10), 0, 10).is_none());
+        assert!(short_page(&page(14, 4), 10, 10).is_none(), "the last page");
+        assert!(short_page(&page(14, 0), 20, 10).is_none(), "past the last page");
+        assert!(short_page(&page(0, 0), 0, 10).is_none());
     }
 
     #[test]
