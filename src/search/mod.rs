@@ -4,6 +4,7 @@
 //! directly, and both get the same [`SearchResponse`].
 
 pub mod at_least;
+pub mod best_of;
 pub mod dense;
 pub mod error;
 pub mod eval;

@@ -12,6 +12,7 @@ use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Searcher, Term};
 
 use super::at_least::{best_of, AtLeastQuery};
+use super::best_of::BestOfQuery;
 use super::glossary::Glossary;
 use super::{fuzzy, rank};
 use crate::analysis::{self, is_stop_word};
@@ -188,6 +189,14 @@ impl<'a> QueryBuilder<'a> {
             // word's alternatives without a union of their own.
             let words: Box<dyn Query> = if min > 1 && min < n {
                 Box::new(AtLeastQuery::new(should, min))
+            } else if min == n && n > 1 {
+                // Every word required: a word's alternatives are asked only about the documents
+                // the other words have (see `best_of`).
+                let words = should.into_iter().map(|q| {
+                    let q: Box<dyn Query> = if q.len() > 1 { Box::new(BestOfQuery::new(q)) } else { best_of(q) };
+                    (Occur::Must, q)
+                });
+                Box::new(BooleanQuery::new(words.collect()))
             } else {
                 Box::new(BooleanQuery::with_minimum_required_clauses(
                     should.into_iter().map(|q| (Occur::Should, best_of(q))).collect(),
@@ -442,9 +451,10 @@ impl<'a> QueryBuilder<'a> {
                 _ => alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), weight)),
             }
         }
-        (!alternatives.is_empty()).then(|| {
-            Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, rank::FIELD_TIE_BREAKER)) as Box<dyn Query>
-        })
+        // Not buffered: a phrase's positions are then read only where the rest of the query
+        // asks (see `best_of`).
+        (!alternatives.is_empty())
+            .then(|| Box::new(BestOfQuery::with_tie_breaker(alternatives, rank::FIELD_TIE_BREAKER)) as Box<dyn Query>)
     }
 }
 
