@@ -37,8 +37,10 @@ pub struct AtLeastQuery {
     minimum: usize,
 }
 
-/// The best of `alternatives` as one query: nothing, the one, or their `DisjunctionMaxQuery`.
-pub fn best_of(mut alternatives: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+/// The best of `alternatives` as one query: nothing, the one, or tantivy's (buffered)
+/// `DisjunctionMaxQuery`, fit where they are read through, as a word's terms are (for one asked
+/// about a document at a time, see [`super::best_of`]).
+pub fn disjunction_max(mut alternatives: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     match alternatives.len() {
         0 => Box::new(EmptyQuery),
         1 => alternatives.remove(0),
@@ -66,8 +68,10 @@ impl Clone for AtLeastQuery {
 impl Query for AtLeastQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         if self.clauses.len() > MAX_CLAUSES {
-            let clauses =
-                self.clauses.iter().map(|c| (Occur::Should, best_of(c.iter().map(|a| a.box_clone()).collect())));
+            let clauses = self
+                .clauses
+                .iter()
+                .map(|c| (Occur::Should, disjunction_max(c.iter().map(|a| a.box_clone()).collect())));
             return BooleanQuery::with_minimum_required_clauses(clauses.collect(), self.minimum).weight(enable_scoring);
         }
         let weights = self
@@ -379,7 +383,7 @@ mod tests {
         let (index, field) = index_of(docs, split);
         let ours = AtLeastQuery::new(groups(field, clauses), minimum);
         let theirs = BooleanQuery::with_minimum_required_clauses(
-            groups(field, clauses).into_iter().map(|g| (Occur::Should, best_of(g))).collect(),
+            groups(field, clauses).into_iter().map(|g| (Occur::Should, disjunction_max(g))).collect(),
             minimum,
         );
         let (a, b) = (matches(&index, &ours), matches(&index, &theirs));

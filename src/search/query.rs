@@ -11,7 +11,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
 use tantivy::{Searcher, Term};
 
-use super::at_least::{best_of, AtLeastQuery};
+use super::at_least::{disjunction_max, AtLeastQuery};
 use super::best_of::BestOfQuery;
 use super::glossary::Glossary;
 use super::{fuzzy, rank};
@@ -193,13 +193,14 @@ impl<'a> QueryBuilder<'a> {
                 // Every word required: a word's alternatives are asked only about the documents
                 // the other words have (see `best_of`).
                 let words = should.into_iter().map(|q| {
-                    let q: Box<dyn Query> = if q.len() > 1 { Box::new(BestOfQuery::new(q)) } else { best_of(q) };
+                    let q: Box<dyn Query> =
+                        if q.len() > 1 { Box::new(BestOfQuery::new(q)) } else { disjunction_max(q) };
                     (Occur::Must, q)
                 });
                 Box::new(BooleanQuery::new(words.collect()))
             } else {
                 Box::new(BooleanQuery::with_minimum_required_clauses(
-                    should.into_iter().map(|q| (Occur::Should, best_of(q))).collect(),
+                    should.into_iter().map(|q| (Occur::Should, disjunction_max(q))).collect(),
                     min,
                 ))
             };
@@ -294,7 +295,7 @@ impl<'a> QueryBuilder<'a> {
     /// corrections) in the searched text, where title, question and answers are already weighted
     /// (BM25F, [`crate::index::schema::BODY`]): one posting list per term, not one per part.
     fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
-        Some(best_of(self.word_terms(word)))
+        Some(disjunction_max(self.word_terms(word)))
     }
 
     /// The terms of [`Self::word`], each boosted by its weight; none where no question has any

@@ -2,8 +2,16 @@
 //! forwards writes to its Raft leader), and a request that finds a node down, not ready (503) or
 //! without a leader (5xx) is tried on the next node, with backoff, for a bounded time — what the
 //! official clients do (`numRetries`, `retryIntervalSeconds`; docs/SCALE.md).
+//!
+//! A node that failed is then left alone until it holds what the others hold. A node restarted
+//! after a crash replays its Raft log when it has no snapshot and, meanwhile, reports itself
+//! healthy and answers searches from the documents indexed so far (seen in the cluster test:
+//! `found: 0`, and `found: 14` with no hits). So before a failed node is asked again, its
+//! collections (names and document counts) and aliases must equal those of a node that did not
+//! fail.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use reqwest::blocking::Client as Http;
@@ -48,12 +56,20 @@ impl Cluster {
     }
 }
 
+/// A node's collections (name, documents) and aliases (name, collection), sorted.
+type NodeState = (Vec<(String, u64)>, Vec<(String, String)>);
+
+/// How often a failed node is checked for readmission.
+const PROBE_EVERY: Duration = Duration::from_millis(500);
+
 /// The client; shared by threads (round-robin over the nodes).
 pub struct Client {
     cluster: Cluster,
     http: Http,
     next: AtomicUsize,
     retry_for: Duration,
+    /// Per node: `None` while it serves, else when it failed or was last checked since.
+    failed: Mutex<Vec<Option<Instant>>>,
 }
 
 /// A request body: JSON or newline-delimited JSON (document import).
@@ -78,7 +94,8 @@ impl Client {
             .timeout(Duration::from_secs(60))
             .build()
             .map_err(|e| TypesenseError::Config(format!("HTTP client: {e}")))?;
-        Ok(Client { cluster, http, next: AtomicUsize::new(0), retry_for })
+        let failed = Mutex::new(vec![None; cluster.nodes.len()]);
+        Ok(Client { cluster, http, next: AtomicUsize::new(0), retry_for, failed })
     }
 
     /// The cluster's nodes.
@@ -120,6 +137,7 @@ impl Client {
         let mut pause = Duration::from_millis(50);
         let mut tried = 0usize;
         loop {
+            node = self.serving_from(node);
             let base = &self.cluster.nodes[node];
             let last = match self.send(base, method.clone(), path, body) {
                 Ok((status, text)) if status.is_server_error() => format!("{base}: HTTP {status}: {}", snippet(&text)),
@@ -129,6 +147,7 @@ impl Client {
                 },
                 Err(reason) => format!("{base}: {reason}"),
             };
+            self.mark_failed(node);
             tried += 1;
             node = (node + 1) % n;
             if started.elapsed() >= self.retry_for {
@@ -140,6 +159,75 @@ impl Client {
                 pause = (pause * 2).min(Duration::from_secs(1));
             }
         }
+    }
+
+    /// The first node from `start` on (round the ring) that serves, or that failed and now holds
+    /// what a serving node holds; `start` itself when none does (then every node is tried).
+    fn serving_from(&self, start: usize) -> usize {
+        let n = self.cluster.nodes.len();
+        (0..n).map(|i| (start + i) % n).find(|&i| self.serves(i)).unwrap_or(start)
+    }
+
+    /// Whether `node` may be asked: it has not failed, or it caught up (checked at most every
+    /// [`PROBE_EVERY`]).
+    fn serves(&self, node: usize) -> bool {
+        {
+            let Ok(mut failed) = self.failed.lock() else { return true };
+            match failed[node] {
+                None => return true,
+                Some(at) if at.elapsed() < PROBE_EVERY => return false,
+                Some(_) => failed[node] = Some(Instant::now()),
+            }
+        }
+        let reference = {
+            let Ok(failed) = self.failed.lock() else { return false };
+            (0..failed.len()).find(|&i| failed[i].is_none())
+        };
+        let caught_up = match (self.state(node), reference) {
+            (Some(mine), Some(r)) => self.state(r).is_some_and(|theirs| theirs == mine),
+            // Nothing to compare with: a node that answers is the best there is.
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if caught_up {
+            if let Ok(mut failed) = self.failed.lock() {
+                failed[node] = None;
+            }
+            tracing::info!(node = %self.cluster.nodes[node], "Typesense node caught up: asked again");
+        }
+        caught_up
+    }
+
+    fn mark_failed(&self, node: usize) {
+        if let Ok(mut failed) = self.failed.lock() {
+            if failed[node].is_none() {
+                tracing::warn!(node = %self.cluster.nodes[node], "Typesense node failed: others asked until it catches up");
+                failed[node] = Some(Instant::now());
+            }
+        }
+    }
+
+    /// What `node` holds: its collections with their document counts and its aliases, sorted;
+    /// `None` when it does not answer both.
+    fn state(&self, node: usize) -> Option<NodeState> {
+        let base = &self.cluster.nodes[node];
+        let get = |path: &str| -> Option<serde_json::Value> {
+            let (status, text) = self.send(base, Method::GET, path, None).ok()?;
+            status.is_success().then(|| serde_json::from_str(&text).ok()).flatten()
+        };
+        let mut collections: Vec<(String, u64)> = get("/collections")?
+            .as_array()?
+            .iter()
+            .filter_map(|c| Some((c["name"].as_str()?.to_string(), c["num_documents"].as_u64()?)))
+            .collect();
+        let mut aliases: Vec<(String, String)> = get("/aliases")?["aliases"]
+            .as_array()?
+            .iter()
+            .filter_map(|a| Some((a["name"].as_str()?.to_string(), a["collection_name"].as_str()?.to_string())))
+            .collect();
+        collections.sort();
+        aliases.sort();
+        Some((collections, aliases))
     }
 
     /// A request whose answer must be 2xx JSON.
