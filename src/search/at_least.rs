@@ -315,27 +315,11 @@ impl Scorer for AtLeastScorer {
 mod tests {
     use super::*;
     use proptest::prelude::*;
-    use tantivy::collector::{Count, TopDocs};
+    use tantivy::collector::Count;
     use tantivy::query::{BooleanQuery, BoostQuery, Occur, TermQuery};
-    use tantivy::schema::{IndexRecordOption, Schema, TEXT};
-    use tantivy::{doc, DocAddress, Index, IndexWriter};
+    use tantivy::schema::IndexRecordOption;
 
-    /// An index of `docs` (each a list of word numbers) in one segment, or two when `split`.
-    fn index_of(docs: &[Vec<u8>], split: bool) -> (Index, tantivy::schema::Field) {
-        let mut schema = Schema::builder();
-        let text = schema.add_text_field("text", TEXT);
-        let index = Index::create_in_ram(schema.build());
-        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
-        for (i, words) in docs.iter().enumerate() {
-            let body: Vec<String> = words.iter().map(|w| format!("w{w}")).collect();
-            writer.add_document(doc!(text => body.join(" "))).expect("add");
-            if split && i == docs.len() / 2 {
-                writer.commit().expect("commit");
-            }
-        }
-        writer.commit().expect("commit");
-        (index, text)
-    }
+    use crate::search::scorer_tests::{index_of, matches};
 
     fn term(field: tantivy::schema::Field, w: u8) -> Box<dyn Query> {
         Box::new(TermQuery::new(Term::from_field_text(field, &format!("w{w}")), IndexRecordOption::WithFreqs))
@@ -358,19 +342,6 @@ mod tests {
                     .collect()
             })
             .collect()
-    }
-
-    /// Every match of `q` with its score, in document order.
-    fn matches(index: &Index, q: &dyn Query) -> Vec<(DocAddress, Score)> {
-        let searcher = index.reader().expect("reader").searcher();
-        let mut all: Vec<(DocAddress, Score)> = searcher
-            .search(q, &TopDocs::with_limit(100_000).order_by_score())
-            .expect("search")
-            .into_iter()
-            .map(|(s, a)| (a, s))
-            .collect();
-        all.sort_by_key(|(a, _)| *a);
-        all
     }
 
     fn same_as_tantivy(docs: &[Vec<u8>], words: &[u8], minimum: usize, split: bool) {

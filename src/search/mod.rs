@@ -17,6 +17,8 @@ pub mod rank;
 pub mod related;
 pub mod request;
 pub mod response;
+#[cfg(test)]
+mod scorer_tests;
 pub mod snippet;
 pub mod suggest;
 pub mod translate;
