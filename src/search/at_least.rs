@@ -428,6 +428,13 @@ mod tests {
     }
 
     #[test]
+    fn more_clauses_than_a_mask_holds_are_left_to_tantivy() {
+        let docs: Vec<Vec<u8>> = (0..3_000u32).map(|i| vec![(i % 7) as u8, (i % 5) as u8, (i % 3) as u8]).collect();
+        let words: Vec<u8> = (0..MAX_CLAUSES as u8 + 2).collect();
+        same_as_tantivy(&docs, &words, 2, false);
+    }
+
+    #[test]
     fn more_than_the_clauses_matches_nothing() {
         let (index, field) = index_of(&[vec![0, 1], vec![1]], false);
         assert!(matches(&index, &AtLeastQuery::new(vec![clauses(field, &[0]), clauses(field, &[1])], 3)).is_empty());

@@ -10,6 +10,7 @@
 //! collections (names and document counts) and aliases must equal those of a node that did not
 //! fail.
 
+use std::cell::RefCell;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -243,7 +244,14 @@ impl Client {
         body: Option<Body<'_>>,
         unready: &dyn Fn(&serde_json::Value) -> Option<String>,
     ) -> Result<serde_json::Value> {
-        let check = |text: &str| serde_json::from_str::<serde_json::Value>(text).ok().and_then(|v| unready(&v));
+        // The answer is parsed once, by the check; the last parsed answer is the one returned.
+        let parsed: RefCell<Option<serde_json::Value>> = RefCell::new(None);
+        let check = |text: &str| {
+            let value = serde_json::from_str::<serde_json::Value>(text).ok()?;
+            let reason = unready(&value);
+            *parsed.borrow_mut() = Some(value);
+            reason
+        };
         let (status, text) = self.request_checked(method.clone(), path, body, &check)?;
         if !status.is_success() {
             return Err(TypesenseError::Status {
@@ -253,7 +261,10 @@ impl Client {
                 body: snippet(&text),
             });
         }
-        serde_json::from_str(&text).map_err(|e| TypesenseError::Protocol(format!("{method} {path}: {e}")))
+        match parsed.into_inner() {
+            Some(value) => Ok(value),
+            None => serde_json::from_str(&text).map_err(|e| TypesenseError::Protocol(format!("{method} {path}: {e}"))),
+        }
     }
 
     fn send(
