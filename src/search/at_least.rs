@@ -11,7 +11,10 @@
 //! A clause is a query word: the best of its terms (lemmas, folded forms, typo corrections) or of
 //! a glossary concept's names. Taking the alternatives' postings straight into the window, rather
 //! than through one `DisjunctionMaxQuery` (a buffered union of its own) per word, skips a second
-//! buffering of every posting. The same documents and the same scores as tantivy's
+//! buffering of every posting. The clauses fill a window rarest first, and the window starts at
+//! the first document of the `n - m + 1` rarest (any match has one of them): a document the
+//! rarer clauses left too far from `m` is not scored or marked by the commoner ones, whose
+//! postings are mostly the bulk. The same documents and the same scores as tantivy's
 //! minimum-should-match over one `DisjunctionMaxQuery` per clause (no tie-breaker): the best of
 //! a clause is exact, and the clauses are summed in the same order. tantivy still handles `m = 1`
 //! (a union) and `m = n` (a conjunction, where block-max pruning applies).
@@ -130,6 +133,8 @@ impl Weight for AtLeastWeight {
 pub struct AtLeastScorer {
     /// Per clause, its alternatives not yet exhausted, each positioned past the current window.
     clauses: Vec<Vec<Box<dyn Scorer>>>,
+    /// The clauses in the order a window is filled: fewest postings first.
+    order: Vec<usize>,
     /// Clauses with an alternative left.
     live: usize,
     minimum: u32,
@@ -150,7 +155,11 @@ impl AtLeastScorer {
         let clauses: Vec<Vec<Box<dyn Scorer>>> =
             clauses.into_iter().map(|c| c.into_iter().filter(|s| s.doc() != TERMINATED).collect()).collect();
         let best = if scoring { vec![0.0; clauses.len() * WINDOW as usize] } else { Vec::new() };
+        let cost = |c: &Vec<Box<dyn Scorer>>| c.iter().map(|s| s.cost()).sum::<u64>();
+        let mut order: Vec<usize> = (0..clauses.len()).collect();
+        order.sort_by_key(|&c| cost(&clauses[c]));
         let mut scorer = AtLeastScorer {
+            order,
             live: clauses.iter().filter(|c| !c.is_empty()).count(),
             clauses,
             minimum: u32::try_from(minimum).unwrap_or(u32::MAX),
@@ -173,29 +182,47 @@ impl AtLeastScorer {
         if self.live < self.minimum as usize {
             return false;
         }
-        let Some(start) = self.clauses.iter().flatten().map(|s| s.doc()).min() else { return false };
+        // A document that `minimum` of the `n` clauses match is in one of the first
+        // `n - minimum + 1` (the rarest): the window starts at the first of theirs.
+        let n = self.order.len();
+        let leading = (n + 1).saturating_sub(self.minimum as usize);
+        let Some(start) = self.order[..leading].iter().flat_map(|&c| self.clauses[c].iter()).map(|s| s.doc()).min()
+        else {
+            return false;
+        };
         self.window_start = start;
         self.word = 0;
         let end = start.saturating_add(WINDOW);
-        for (c, alternatives) in self.clauses.iter_mut().enumerate() {
+        for i in 0..n {
+            let c = self.order[i];
             let bit = 1u64 << c;
+            // Clauses are read rarest first: a document that the clauses read so far gave fewer
+            // than `needed` cannot reach the minimum with the `n - i` left, so the postings of
+            // the last (the commonest words) are mostly passed over without being scored.
+            let needed = self.minimum.saturating_sub((n - i) as u32);
             let best =
                 if self.scoring { &mut self.best[c * WINDOW as usize..(c + 1) * WINDOW as usize] } else { &mut [] };
-            for s in alternatives.iter_mut() {
+            for s in self.clauses[c].iter_mut() {
                 let mut doc = s.doc();
+                if doc < start {
+                    // Only a trailing clause lags: what it has before the window cannot match.
+                    doc = s.seek(start);
+                }
                 while doc < end {
                     let delta = (doc - start) as usize;
-                    self.bits[delta / 64] |= 1 << (delta % 64);
                     let mask = &mut self.masks[delta];
-                    if self.scoring {
-                        let score = s.score();
-                        best[delta] = if *mask & bit == 0 { score } else { best[delta].max(score) };
+                    if needed == 0 || mask.count_ones() >= needed {
+                        self.bits[delta / 64] |= 1 << (delta % 64);
+                        if self.scoring {
+                            let score = s.score();
+                            best[delta] = if *mask & bit == 0 { score } else { best[delta].max(score) };
+                        }
+                        *mask |= bit;
                     }
-                    *mask |= bit;
                     doc = s.advance();
                 }
             }
-            alternatives.retain(|s| s.doc() != TERMINATED);
+            self.clauses[c].retain(|s| s.doc() != TERMINATED);
         }
         self.live = self.clauses.iter().filter(|c| !c.is_empty()).count();
         true
