@@ -26,6 +26,10 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 /// Documents per window: 64 words of 64 bits.
 const WINDOW: u32 = 4096;
+
+/// A clause that has this many times more postings in a window than the window has documents
+/// is sought to each of them instead of read through.
+const SEEK_RATIO: u64 = 8;
 const WORDS: usize = (WINDOW / 64) as usize;
 
 /// Clauses one scorer can tell apart (one bit each in a document's mask); a query with more is
@@ -106,7 +110,9 @@ impl Weight for AtLeastWeight {
             .iter()
             .map(|c| c.iter().map(|w| w.scorer(reader, boost)).collect::<tantivy::Result<Vec<_>>>())
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(Box::new(AtLeastScorer::new(scorers, self.minimum, self.scoring)))
+        let mut scorer = AtLeastScorer::new(scorers, self.minimum, self.scoring, reader.max_doc());
+        scorer.advance();
+        Ok(Box::new(scorer))
     }
 
     fn explain(&self, reader: &SegmentReader, doc: DocId) -> tantivy::Result<Explanation> {
@@ -135,6 +141,8 @@ pub struct AtLeastScorer {
     clauses: Vec<Vec<Box<dyn Scorer>>>,
     /// The clauses in the order a window is filled: fewest postings first.
     order: Vec<usize>,
+    /// Per clause, about how many postings it has in a window.
+    per_window: Vec<u64>,
     /// Clauses with an alternative left.
     live: usize,
     minimum: u32,
@@ -151,15 +159,18 @@ pub struct AtLeastScorer {
 }
 
 impl AtLeastScorer {
-    fn new(clauses: Vec<Vec<Box<dyn Scorer>>>, minimum: usize, scoring: bool) -> AtLeastScorer {
+    /// The scorer before its first document (`advance` to start), in a segment of `max_doc`.
+    fn new(clauses: Vec<Vec<Box<dyn Scorer>>>, minimum: usize, scoring: bool, max_doc: DocId) -> AtLeastScorer {
         let clauses: Vec<Vec<Box<dyn Scorer>>> =
             clauses.into_iter().map(|c| c.into_iter().filter(|s| s.doc() != TERMINATED).collect()).collect();
         let best = if scoring { vec![0.0; clauses.len() * WINDOW as usize] } else { Vec::new() };
         let cost = |c: &Vec<Box<dyn Scorer>>| c.iter().map(|s| s.cost()).sum::<u64>();
         let mut order: Vec<usize> = (0..clauses.len()).collect();
         order.sort_by_key(|&c| cost(&clauses[c]));
-        let mut scorer = AtLeastScorer {
+        let per_window = clauses.iter().map(|c| cost(c) * u64::from(WINDOW) / u64::from(max_doc.max(1))).collect();
+        AtLeastScorer {
             order,
+            per_window,
             live: clauses.iter().filter(|c| !c.is_empty()).count(),
             clauses,
             minimum: u32::try_from(minimum).unwrap_or(u32::MAX),
@@ -171,9 +182,7 @@ impl AtLeastScorer {
             window_start: 0,
             doc: 0,
             score: 0.0,
-        };
-        scorer.advance();
-        scorer
+        }
     }
 
     /// Buffers the next window, which starts at the smallest current document of the clauses;
@@ -202,6 +211,13 @@ impl AtLeastScorer {
             let needed = self.minimum.saturating_sub((n - i) as u32);
             let best =
                 if self.scoring { &mut self.best[c * WINDOW as usize..(c + 1) * WINDOW as usize] } else { &mut [] };
+            if needed > 0 {
+                let marked: u64 = self.bits.iter().map(|b| u64::from(b.count_ones())).sum();
+                if marked * SEEK_RATIO < self.per_window[c] {
+                    self.seek_candidates(c, needed, end);
+                    continue;
+                }
+            }
             for s in self.clauses[c].iter_mut() {
                 let mut doc = s.doc();
                 if doc < start {
@@ -226,6 +242,45 @@ impl AtLeastScorer {
         }
         self.live = self.clauses.iter().filter(|c| !c.is_empty()).count();
         true
+    }
+
+    /// Fills clause `c` only where the window's documents have `needed` clauses already, each
+    /// alternative seeking them (skipping whole blocks of postings) rather than reading every
+    /// posting of the window; then past the window (`end`).
+    fn seek_candidates(&mut self, c: usize, needed: u32, end: DocId) {
+        let bit = 1u64 << c;
+        let start = self.window_start;
+        for w in 0..WORDS {
+            let mut bits = self.bits[w];
+            while bits != 0 {
+                let delta = w * 64 + bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let mask = self.masks[delta];
+                if mask.count_ones() < needed {
+                    continue;
+                }
+                let doc = start + delta as DocId;
+                for s in self.clauses[c].iter_mut() {
+                    if s.doc() < doc {
+                        s.seek(doc);
+                    }
+                    if s.doc() == doc {
+                        if self.scoring {
+                            let score = s.score();
+                            let best = &mut self.best[c * WINDOW as usize + delta];
+                            *best = if self.masks[delta] & bit == 0 { score } else { best.max(score) };
+                        }
+                        self.masks[delta] |= bit;
+                    }
+                }
+            }
+        }
+        for s in self.clauses[c].iter_mut() {
+            if s.doc() < end {
+                s.seek(end);
+            }
+        }
+        self.clauses[c].retain(|s| s.doc() != TERMINATED);
     }
 
     /// The next document of the buffered window that reaches the minimum.
@@ -411,6 +466,28 @@ mod tests {
         for split in [false, true] {
             same_as_tantivy(&docs, &[0, 1, 2], 2, split);
             same_as_tantivy(&docs, &[0, 1, 2, 5], 3, split);
+        }
+    }
+
+    #[test]
+    fn a_common_word_is_sought_where_the_rare_ones_are() {
+        // Word 0 in every document, words 1 and 2 rarely: at least two of the three means word 0
+        // is only asked about the rare words' documents (and a few have word 0 twice).
+        let docs: Vec<Vec<u8>> = (0..30_000u32)
+            .map(|i| {
+                let mut d = vec![0];
+                if i % 97 == 0 {
+                    d.push(1);
+                }
+                if i % 89 == 0 {
+                    d.extend([2, 0]);
+                }
+                d
+            })
+            .collect();
+        for split in [false, true] {
+            same_as_tantivy_grouped(&docs, &[vec![(1, 3)], vec![(0, 1), (0, 3)], vec![(2, 2)]], 2, split);
+            same_as_tantivy(&docs, &[1, 0, 2], 3, split);
         }
     }
 
