@@ -108,6 +108,30 @@ impl Alternative {
     }
 }
 
+/// A query asked only about given documents, in increasing order, each checked alone (a phrase
+/// reads that document's positions and nothing beyond): for a bonus added to hits found
+/// otherwise (see `rerank_by_proximity`).
+pub(crate) struct Probe(Alternative);
+
+impl Probe {
+    /// `weight` in the segment of `reader`, to be asked about `first` and later documents.
+    pub(crate) fn new(weight: &dyn Weight, reader: &SegmentReader, first: DocId) -> tantivy::Result<Probe> {
+        let (result, scorer) = weight.scorer_danger(reader, first, 1.0)?;
+        let (at, exact) = match result {
+            SeekDangerResult::Found => (first, true),
+            SeekDangerResult::SeekLowerBound(bound) => (bound, bound == TERMINATED),
+        };
+        Ok(Probe(Alternative { scorer, at, exact }))
+    }
+
+    /// The query's score at `doc` (no earlier than the documents asked before), if it matches.
+    pub(crate) fn score_at(&mut self, doc: DocId) -> Option<Score> {
+        let a = &mut self.0;
+        let found = if a.at < doc || (a.at == doc && !a.exact) { a.probe(doc) } else { a.at == doc };
+        found.then(|| a.scorer.score())
+    }
+}
+
 /// The scorer: see the module's text. When `doc` is a match, every alternative standing exactly
 /// on it is `exact`, and every other stands past it.
 pub struct BestOfScorer {
@@ -297,8 +321,61 @@ mod tests {
         }
     }
 
+    /// Every `every`-th document of each segment asked of a `Probe`, against the query's matches.
+    fn probes_as_the_scorer_scores(docs: &[Vec<u8>], alt: Alt, slop: u32, every: usize, split: bool) {
+        let (index, field) = index_of(docs, split);
+        let term = |w: u8| Term::from_field_text(field, &format!("w{w}"));
+        let q: Box<dyn Query> = match alt.1 {
+            Some(s) if s != alt.0 => {
+                let mut phrase = PhraseQuery::new(vec![term(alt.0), term(s)]);
+                phrase.set_slop(slop);
+                Box::new(BoostQuery::new(Box::new(phrase), 0.5 + f32::from(alt.2)))
+            }
+            _ => alternative(field, alt),
+        };
+        let expected = matches(&index, q.as_ref());
+        let searcher = index.reader().expect("reader").searcher();
+        let weight = q.weight(EnableScoring::enabled_from_searcher(&searcher)).expect("weight");
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let asked: Vec<DocId> = (0..reader.max_doc()).step_by(every.max(1)).collect();
+            let Some(&first) = asked.first() else { continue };
+            let mut probe = Probe::new(weight.as_ref(), reader, first).expect("probe");
+            for doc in asked {
+                let address = tantivy::DocAddress::new(ord as u32, doc);
+                let want = expected.iter().find(|(a, _)| *a == address).map(|(_, s)| *s);
+                assert_eq!(probe.score_at(doc), want, "{alt:?} slop {slop} at {address:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_probe_finds_a_phrase_in_the_document_asked_only() {
+        // "w0 w1" in every 10th document, "w0 x w1" (slop 1) in every 15th, the words apart elsewhere.
+        let docs: Vec<Vec<u8>> = (0..9_000u32)
+            .map(|i| match (i % 10, i % 15) {
+                (0, _) => vec![0, 1],
+                (_, 0) => vec![0, 2, 1],
+                _ => vec![1, 2, 0],
+            })
+            .collect();
+        for (slop, every) in [(0, 1), (0, 7), (1, 3), (1, 4_000)] {
+            probes_as_the_scorer_scores(&docs, (0, Some(1), 2), slop, every, true);
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn a_probe_scores_what_the_scorer_does(
+            docs in proptest::collection::vec(proptest::collection::vec(0u8..5, 0..6), 1..3_000),
+            alt in (0u8..5, proptest::option::of(0u8..5), 0u8..3),
+            slop in 0u32..3,
+            every in 1usize..40,
+            split in any::<bool>(),
+        ) {
+            probes_as_the_scorer_scores(&docs, alt, slop, every, split);
+        }
+
         #[test]
         fn matches_and_scores_as_a_disjunction_max_does(
             docs in proptest::collection::vec(proptest::collection::vec(0u8..7, 0..6), 1..6_000),

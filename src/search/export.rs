@@ -105,7 +105,7 @@ impl Matches {
                 let mut hits = p.searcher.search(p.full.as_ref(), &all.order_by_score())?;
                 if let Some(near) = &p.near {
                     let window = hits.len().min(rank::PROXIMITY_WINDOW);
-                    rerank_by_proximity(&p.searcher, near.as_ref(), &mut hits[..window])?;
+                    rerank_by_proximity(&p.searcher, near, &mut hits[..window])?;
                 }
                 if let Some((dense, joined)) = &p.dense {
                     hits = fuse_head(hits, dense, joined);

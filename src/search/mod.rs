@@ -30,11 +30,13 @@ use std::time::Instant;
 use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
-use tantivy::{DocAddress, DocSet, Order, Searcher, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+use best_of::Probe;
 pub use error::{Result, SearchError};
 use facet_count::FacetOrds;
 pub use glossary::Glossary;
+use query::Proximity;
 pub use related::{related_to_question, related_to_text, RelatedHit, MAX_RELATED};
 pub use request::{Filters, RawSearchParams, SearchRequest, Sort};
 pub use response::{FacetCount, Facets, Hit, QuestionResponse, SearchResponse, SYNTHETIC_NOTICE};
@@ -146,7 +148,7 @@ pub(crate) struct Prepared {
     full: Box<dyn Query>,
     total: u64,
     /// The proximity bonus (see [`rerank_by_proximity`]).
-    near: Option<Box<dyn Query>>,
+    near: Option<Proximity>,
     /// The query's side of dense retrieval and the questions that joined by meaning.
     dense: Option<(dense::QueryDense, Vec<DocAddress>)>,
 }
@@ -315,7 +317,7 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     let Collected { total, mut page, facets: mut counted } = collected;
     if let Some(near) = &near {
         let head = page.len().min(rank::PROXIMITY_WINDOW);
-        rerank_by_proximity(&searcher, near.as_ref(), &mut page[..head])?;
+        rerank_by_proximity(&searcher, near, &mut page[..head])?;
     }
     if let Some(d) = dense.as_ref().filter(|_| fused) {
         page = fuse_head(page, d, &joined);
@@ -452,28 +454,37 @@ where
     }
 }
 
-/// Adds the score of `near` to each of `hits` that it matches, then puts `hits` back in score
-/// order (ties by address, as the collector orders them). `near` is scored only on these
-/// documents: one scorer per segment, sought to each in turn.
-pub(crate) fn rerank_by_proximity(searcher: &Searcher, near: &dyn Query, hits: &mut [(f32, DocAddress)]) -> Result<()> {
-    let weight = near.weight(tantivy::query::EnableScoring::enabled_from_searcher(searcher))?;
+/// Adds the proximity bonus to each of `hits` that has one, then puts `hits` back in score order
+/// (ties by address, as the collector orders them). Each of the bonus's clauses is asked about
+/// these documents only (a `Probe` per segment and clause): the phrases' positions are read for
+/// the hits and nothing else, where a union of the clauses would read them ahead through a
+/// window of thousands of documents at each hit.
+pub(crate) fn rerank_by_proximity(searcher: &Searcher, near: &Proximity, hits: &mut [(f32, DocAddress)]) -> Result<()> {
+    let scoring = tantivy::query::EnableScoring::enabled_from_searcher(searcher);
+    let weights = near.clauses.iter().map(|q| q.weight(scoring)).collect::<tantivy::Result<Vec<_>>>()?;
     let mut order: Vec<usize> = (0..hits.len()).collect();
     order.sort_by_key(|&i| hits[i].1);
-    let mut scorer: Option<(u32, Box<dyn tantivy::query::Scorer>)> = None;
+    let mut probes: Option<(u32, Vec<Probe>)> = None;
     for i in order {
         let DocAddress { segment_ord, doc_id } = hits[i].1;
-        let current = match scorer {
-            Some((ord, ref mut s)) if ord == segment_ord => s,
+        let current = match probes {
+            Some((ord, ref mut p)) if ord == segment_ord => p,
             _ => {
-                let s = weight.scorer(searcher.segment_reader(segment_ord), 1.0)?;
-                &mut scorer.insert((segment_ord, s)).1
+                let reader = searcher.segment_reader(segment_ord);
+                let p =
+                    weights.iter().map(|w| Probe::new(w.as_ref(), reader, doc_id)).collect::<tantivy::Result<_>>()?;
+                &mut probes.insert((segment_ord, p)).1
             }
         };
-        if current.doc() < doc_id {
-            current.seek(doc_id);
+        // Summed in clause order from zero, as the clauses' union would.
+        let mut bonus: Option<f32> = None;
+        for p in current.iter_mut() {
+            if let Some(score) = p.score_at(doc_id) {
+                bonus = Some(bonus.unwrap_or(0.0) + score);
+            }
         }
-        if current.doc() == doc_id {
-            hits[i].0 += current.score();
+        if let Some(bonus) = bonus {
+            hits[i].0 += bonus;
         }
     }
     hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));

@@ -143,6 +143,13 @@ pub fn minimum_should_match(n: usize) -> usize {
     }
 }
 
+/// The proximity bonus of a query (see [`QueryBuilder::proximity`]).
+pub struct Proximity {
+    /// Pairs of consecutive words as sloppy phrases in the title and in the question, boosted: a
+    /// hit's bonus is the sum of the scores of those it matches.
+    pub clauses: Vec<Box<dyn Query>>,
+}
+
 /// Builds tantivy queries from an AST, with the index's analyzers.
 pub struct QueryBuilder<'a> {
     fields: &'a Fields,
@@ -348,7 +355,7 @@ impl<'a> QueryBuilder<'a> {
     /// A bonus for questions where consecutive query words stand close together (within
     /// [`rank::PROXIMITY_SLOP`] positions) in the title or the question: "dziury na Balickiej" ranks
     /// a question about holes on Balicka above one mentioning holes and, elsewhere, Balicka.
-    pub fn proximity(&mut self, should: &[Clause]) -> Option<Box<dyn Query>> {
+    pub fn proximity(&mut self, should: &[Clause]) -> Option<Proximity> {
         let searcher = self.searcher?;
         // One term per word: its most frequent analysed term in the searched text (several lemmas of
         // one form cannot all stand at one position of a phrase query).
@@ -369,7 +376,7 @@ impl<'a> QueryBuilder<'a> {
                 .max();
             primary.push(best.map(|(_, t)| t));
         }
-        let mut pairs: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut clauses: Vec<Box<dyn Query>> = Vec::new();
         for w in primary.windows(2) {
             let (Some(a), Some(b)) = (&w[0], &w[1]) else { continue };
             if a == b {
@@ -381,10 +388,10 @@ impl<'a> QueryBuilder<'a> {
                 let mut phrase =
                     PhraseQuery::new(vec![Term::from_field_text(field, a), Term::from_field_text(field, b)]);
                 phrase.set_slop(rank::PROXIMITY_SLOP);
-                pairs.push((Occur::Should, boosted(Box::new(phrase), boost * rank::PROXIMITY_WEIGHT)));
+                clauses.push(boosted(Box::new(phrase), boost * rank::PROXIMITY_WEIGHT));
             }
         }
-        (!pairs.is_empty()).then(|| Box::new(BooleanQuery::new(pairs)) as Box<dyn Query>)
+        (!clauses.is_empty()).then_some(Proximity { clauses })
     }
 
     /// Index terms close to a word the index does not know at all (a typo), on the folded fields.
