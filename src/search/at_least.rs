@@ -26,11 +26,11 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 /// Documents per window: 64 words of 64 bits.
 const WINDOW: u32 = 4096;
-
-/// A clause that has this many times more postings in a window than the window has documents
-/// is sought to each of them instead of read through.
-const SEEK_RATIO: u64 = 8;
 const WORDS: usize = (WINDOW / 64) as usize;
+
+/// A trailing clause (see `refill`) with this many times more postings in a window than the
+/// window has documents seeks those documents instead of reading its postings through.
+const SEEK_RATIO: u64 = 8;
 
 /// Clauses one scorer can tell apart (one bit each in a document's mask); a query with more is
 /// served by tantivy's own minimum-should-match.
@@ -185,8 +185,8 @@ impl AtLeastScorer {
         }
     }
 
-    /// Buffers the next window, which starts at the smallest current document of the clauses;
-    /// false when no document can reach the minimum any more.
+    /// Buffers the next window, which starts at the smallest current document of the rarest
+    /// clauses (see the module's text); false when no document can reach the minimum any more.
     fn refill(&mut self) -> bool {
         if self.live < self.minimum as usize {
             return false;
