@@ -6,6 +6,7 @@
 pub mod at_least;
 pub mod best_of;
 pub mod dense;
+pub mod doc_set;
 pub mod error;
 pub mod eval;
 pub mod export;
@@ -171,7 +172,7 @@ pub(crate) fn prepare(
     let mut text = builder.build(&ast, false);
     let mut total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
     if needs_relaxing(total, &ast) {
-        text = relaxed(text, &ast, &mut builder);
+        text = relaxed(text, None, &ast, &mut builder);
         total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
     }
     let near = if proximity { builder.proximity(&ast.should) } else { None };
@@ -242,8 +243,19 @@ fn needs_relaxing(total: u64, ast: &query::QueryAst) -> bool {
     total < rank::RELAX_BELOW && ast.should.len() > 1
 }
 
-/// The relaxed form of `strict`: questions with some of the words, after those with most.
-fn relaxed(strict: Box<dyn Query>, ast: &query::QueryAst, builder: &mut query::QueryBuilder) -> Box<dyn Query> {
+/// The relaxed form of `strict`: questions with some of the words, after those with most. With
+/// `known`, every match of `strict` (where the search asks) in `searcher`: the bonus goes to
+/// those without asking `strict` again (see `doc_set`).
+fn relaxed(
+    strict: Box<dyn Query>,
+    known: Option<(&Searcher, Vec<DocAddress>)>,
+    ast: &query::QueryAst,
+    builder: &mut query::QueryBuilder,
+) -> Box<dyn Query> {
+    let strict: Box<dyn Query> = match known {
+        Some((searcher, docs)) => Box::new(doc_set::DocSetQuery::new(searcher, &docs)),
+        None => strict,
+    };
     let strict = ConstScoreQuery::new(strict, rank::STRICT_MATCH_BONUS);
     let relaxed = builder.build(ast, true);
     Box::new(BooleanQuery::new(vec![(Occur::Must, relaxed), (Occur::Should, Box::new(strict))]))
@@ -296,7 +308,10 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
     let mut partial_match = false;
     if needs_relaxing(collected.total, &ast) {
-        text = relaxed(text, &ast, &mut builder);
+        // The page holds every strict match when it holds as many as there are.
+        let known = (collected.page.len() as u64 == collected.total)
+            .then(|| (&searcher, collected.page.iter().map(|&(_, a)| a).collect()));
+        text = relaxed(text, known, &ast, &mut builder);
         let wider =
             collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
         partial_match = wider.total > collected.total;
