@@ -230,8 +230,7 @@ impl AtLeastScorer {
                     if needed == 0 || mask.count_ones() >= needed {
                         self.bits[delta / 64] |= 1 << (delta % 64);
                         if self.scoring {
-                            let score = s.score();
-                            best[delta] = if *mask & bit == 0 { score } else { best[delta].max(score) };
+                            keep_best(&mut best[delta], *mask & bit != 0, s.score());
                         }
                         *mask |= bit;
                     }
@@ -266,9 +265,8 @@ impl AtLeastScorer {
                     }
                     if s.doc() == doc {
                         if self.scoring {
-                            let score = s.score();
-                            let best = &mut self.best[c * WINDOW as usize + delta];
-                            *best = if self.masks[delta] & bit == 0 { score } else { best.max(score) };
+                            let seen = self.masks[delta] & bit != 0;
+                            keep_best(&mut self.best[c * WINDOW as usize + delta], seen, s.score());
                         }
                         self.masks[delta] |= bit;
                     }
@@ -326,6 +324,12 @@ impl AtLeastScorer {
         }
         self.word = self.word.max(upto.min(WORDS));
     }
+}
+
+/// A clause's score for a document: its first alternative's, then the best of its alternatives'
+/// (`seen`: an earlier alternative of the clause matched the document).
+fn keep_best(best: &mut Score, seen: bool, score: Score) {
+    *best = if seen { best.max(score) } else { score };
 }
 
 impl DocSet for AtLeastScorer {

@@ -92,6 +92,16 @@ struct Alternative {
 }
 
 impl Alternative {
+    /// Whether the alternative has `target` (no earlier than any target asked before), asking it
+    /// only when it may still stand before or on it.
+    fn has(&mut self, target: DocId) -> bool {
+        if self.at < target || (self.at == target && !self.exact) {
+            self.probe(target)
+        } else {
+            self.at == target
+        }
+    }
+
     /// Asks the alternative whether it has `target` (greater than any target asked before).
     fn probe(&mut self, target: DocId) -> bool {
         match self.scorer.seek_danger(target) {
@@ -126,9 +136,7 @@ impl Probe {
 
     /// The query's score at `doc` (no earlier than the documents asked before), if it matches.
     pub(crate) fn score_at(&mut self, doc: DocId) -> Option<Score> {
-        let a = &mut self.0;
-        let found = if a.at < doc || (a.at == doc && !a.exact) { a.probe(doc) } else { a.at == doc };
-        found.then(|| a.scorer.score())
+        self.0.has(doc).then(|| self.0.scorer.score())
     }
 }
 
@@ -188,8 +196,8 @@ impl DocSet for BestOfScorer {
         if self.doc >= target {
             return self.doc;
         }
-        for a in self.alternatives.iter_mut().filter(|a| a.at < target || (a.at == target && !a.exact)) {
-            a.probe(target);
+        for a in self.alternatives.iter_mut() {
+            a.has(target);
         }
         self.doc = self.first();
         self.doc
@@ -198,11 +206,7 @@ impl DocSet for BestOfScorer {
     fn seek_danger(&mut self, target: DocId) -> SeekDangerResult {
         let mut found = false;
         for a in self.alternatives.iter_mut() {
-            if a.at < target || (a.at == target && !a.exact) {
-                found |= a.probe(target);
-            } else {
-                found |= a.at == target;
-            }
+            found |= a.has(target);
         }
         if found {
             self.doc = target;
