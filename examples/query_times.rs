@@ -4,7 +4,7 @@
 //! `cargo run --release --example query_times -- INDEX_DIR [RUNS] [full|page]`: `full` (the
 //! default) counts the facets and highlights snippets, `page` is the ranked page alone
 //! (`facets=false&snippets=false`, still with the exact total). `LAWKA_DENSE=off` measures the
-//! BM25 path alone.
+//! BM25 path alone; `QUERY_TIMES_ONLY=text` runs only the queries containing `text` (to profile one).
 
 use std::time::Instant;
 
@@ -24,12 +24,16 @@ fn main() -> anyhow::Result<()> {
     let handle = IndexHandle::open(std::path::Path::new(&dir))?;
     let generation = handle.current();
     let glossary = Glossary::read(&root.join("corpus/glossary.txt")).map_err(anyhow::Error::msg)?;
+    let only = std::env::var("QUERY_TIMES_ONLY").ok();
     let mut all = Vec::new();
     for file in ["queries-residents.json", "queries-journalists.json"] {
         let judged: Vec<serde_json::Value> =
             serde_json::from_str(&std::fs::read_to_string(root.join("tests/eval").join(file))?)?;
         for q in judged {
             let text = q["query"].as_str().unwrap_or_default().to_string();
+            if only.as_deref().is_some_and(|o| !text.contains(o)) {
+                continue;
+            }
             let req = SearchRequest::parse(
                 &RawSearchParams {
                     q: Some(text.clone()),

@@ -24,8 +24,10 @@ pub struct Name {
     /// The lemma sets of its words (stop words left out), in order: exact-letter and folded
     /// lemmas together, so a name typed without Polish letters matches too.
     words: Vec<BTreeSet<String>>,
-    /// Written in capitals as one word (`BO`, `ZDMK`): if it is also a stop word, it matches only
-    /// a query word in capitals.
+    /// Written in capitals as one word (`BO`, `ZDMK`): it matches only itself, typed in any case
+    /// and with or without Polish letters, never another word's forms (`ZIM` is also a form of
+    /// `zima`: "ślisko zimą" is no question about the city's investment unit); if it is also a
+    /// stop word, only typed in capitals.
     abbreviation: bool,
 }
 
@@ -107,12 +109,12 @@ impl Name {
         if self.words.is_empty() || query.len() < self.words.len() {
             return false;
         }
-        self.words.iter().zip(query).all(|(lemma_set, typed)| {
-            if self.abbreviation && is_stop_word(&typed.lower) {
-                return typed.capitals && lemma_set.contains(&typed.lower);
-            }
-            !lemma_set.is_disjoint(&typed.lemmas)
-        })
+        if self.abbreviation {
+            let typed = &query[0];
+            let itself = analysis::fold_polish(&typed.lower) == analysis::fold_polish(&self.text.to_lowercase());
+            return itself && (typed.capitals || !is_stop_word(&typed.lower));
+        }
+        self.words.iter().zip(query).all(|(lemma_set, typed)| !lemma_set.is_disjoint(&typed.lemmas))
     }
 }
 
@@ -293,5 +295,20 @@ mod tests {
         assert!(g.is_abbreviation("BO"));
         assert!(!g.is_abbreviation("bo"));
         assert!(!g.is_abbreviation("NIE"));
+    }
+
+    #[test]
+    fn abbreviations_match_only_themselves() {
+        let g =
+            Glossary::parse("ZIM = Zarząd Inwestycji Miejskich\nMOPS = Miejski Ośrodek Pomocy Społecznej\n").unwrap();
+        for q in ["ślisko na chodnikach zimą", "zima w mieście", "mopsy na spacerze"] {
+            assert!(g.find(&words(q)).is_empty(), "{q}");
+        }
+        // (The query parser splits `MOPS-u` into `MOPS` and the stop word `u`.)
+        for q in ["ZIM remont", "zim remont", "pomoc z MOPS", "mops"] {
+            assert_eq!(g.find(&words(q)).len(), 1, "{q}");
+        }
+        let m = g.find(&words("Zarządu Inwestycji Miejskich"));
+        assert_eq!(m[0].alternatives[0].0.text, "ZIM", "the full name still finds the abbreviation");
     }
 }
