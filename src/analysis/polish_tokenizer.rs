@@ -272,10 +272,13 @@ impl TokenStream for CachedWordStream<'_> {
 
 #[cfg(test)]
 mod tests {
+    use std::hash::BuildHasher;
+
     use tantivy::tokenizer::{
         AsciiFoldingFilter, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer,
     };
 
+    use super::{Packed, WordCache};
     use crate::analysis::{folded_stop_words, polish_analyzer_with, Gazetteer, PolishLemmaFilter, MAX_TOKEN_BYTES};
 
     /// The chain as plain tantivy filters over `SimpleTokenizer`, the reference.
@@ -303,9 +306,6 @@ mod tests {
         }
         out
     }
-
-    use super::{Packed, WordCache};
-    use std::hash::BuildHasher;
 
     fn packed(terms: &[&[u8]]) -> Vec<u8> {
         let mut out = Vec::new();

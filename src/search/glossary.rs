@@ -27,8 +27,8 @@ pub struct Name {
     /// Written in capitals as one word (`BO`, `ZDMK`): it matches only itself, typed in any case
     /// and with or without Polish letters, never another word's forms (`ZIM` is also a form of
     /// `zima`: "ślisko zimą" is no question about the city's investment unit); if it is also a
-    /// stop word, only typed in capitals.
-    abbreviation: bool,
+    /// stop word, only typed in capitals. Holds it lowercased and folded.
+    abbreviation: Option<String>,
 }
 
 /// A group of names that stand for one another.
@@ -75,12 +75,13 @@ impl Name {
     fn new(text: &str) -> Name {
         let mut plain = analysis::plain_analyzer(false);
         let raw = analysis::analyze(&mut plain, text);
-        let abbreviation = raw.len() == 1
+        let abbreviation = (raw.len() == 1
             && text.chars().filter(|c| c.is_alphabetic()).count() >= 2
-            && !text.chars().any(char::is_lowercase);
+            && !text.chars().any(char::is_lowercase))
+        .then(|| analysis::fold_polish(&raw[0].to_lowercase()));
         let words = raw
             .iter()
-            .filter(|w| abbreviation || !is_stop_word(w))
+            .filter(|w| abbreviation.is_some() || !is_stop_word(w))
             .map(|w| {
                 let l = lemmas(w);
                 // A stop word kept as an abbreviation has no lemma: match it as written.
@@ -109,10 +110,9 @@ impl Name {
         if self.words.is_empty() || query.len() < self.words.len() {
             return false;
         }
-        if self.abbreviation {
+        if let Some(written) = &self.abbreviation {
             let typed = &query[0];
-            let itself = analysis::fold_polish(&typed.lower) == analysis::fold_polish(&self.text.to_lowercase());
-            return itself && (typed.capitals || !is_stop_word(&typed.lower));
+            return analysis::fold_polish(&typed.lower) == *written && (typed.capitals || !is_stop_word(&typed.lower));
         }
         self.words.iter().zip(query).all(|(lemma_set, typed)| !lemma_set.is_disjoint(&typed.lemmas))
     }
@@ -221,7 +221,7 @@ impl Glossary {
                 .groups
                 .iter()
                 .flat_map(|g| &g.names)
-                .any(|n| n.abbreviation && n.matches(std::slice::from_ref(&typed)))
+                .any(|n| n.abbreviation.is_some() && n.matches(std::slice::from_ref(&typed)))
     }
 
     /// Non-overlapping matches in `words`, longest names first, left to right.
