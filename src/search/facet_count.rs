@@ -158,7 +158,7 @@ impl Collector for FacetCounter {
             None => Arc::new(SegmentOrds::read(reader, &self.ords.fields)?),
         };
         let counts = vec![0u32; segment.names.len()];
-        Ok(SegmentFacetCounter { segment, fields: self.fields.clone(), counts })
+        Ok(SegmentFacetCounter { segment, fields: self.fields.clone(), counts, pending: Vec::with_capacity(BATCH) })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -185,16 +185,36 @@ pub struct SegmentFacetCounter {
     fields: Vec<usize>,
     /// The count of each value of the segment.
     counts: Vec<u32>,
+    /// Matches not counted yet (see [`BATCH`]).
+    pending: Vec<DocId>,
+}
+
+/// Matches counted at once. A match's values are one memory load, usually a cache miss at 1M
+/// questions; counted as they come, each miss waits alone between two steps of the scorer, while
+/// a batch's loads are independent and the CPU overlaps them.
+const BATCH: usize = 64;
+
+impl SegmentFacetCounter {
+    fn flush(&mut self) {
+        for &doc in &self.pending {
+            self.segment.values.count(doc as usize, &mut self.counts);
+        }
+        self.pending.clear();
+    }
 }
 
 impl SegmentCollector for SegmentFacetCounter {
     type Fruit = FacetFruit;
 
     fn collect(&mut self, doc: DocId, _: Score) {
-        self.segment.values.count(doc as usize, &mut self.counts);
+        self.pending.push(doc);
+        if self.pending.len() == BATCH {
+            self.flush();
+        }
     }
 
-    fn harvest(self) -> FacetFruit {
+    fn harvest(mut self) -> FacetFruit {
+        self.flush();
         let mut out: Vec<HashMap<&str, u64>> = vec![HashMap::new(); self.fields.len()];
         for (value, n) in self.counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
             let (field, name) = &self.segment.names[value];
