@@ -1,6 +1,6 @@
 //! Building a complete generation from a corpus, beside the live one.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::time::Instant;
 
@@ -127,7 +127,7 @@ struct Survey {
     /// The gazetteer: names the dictionary does not know.
     names: BTreeSet<String>,
     /// The suggestions' word counts.
-    words: HashMap<String, u32>,
+    words: suggestions::WordCounts,
     meetings: Vec<MeetingSummary>,
     revised: Vec<generation::RevisedQuestion>,
     questions: u64,
@@ -140,7 +140,7 @@ fn survey(reader: &CorpusReader, caches: &[&Path]) -> Result<Survey> {
     let mut s = Survey {
         langs: Vec::new(),
         names: BTreeSet::new(),
-        words: HashMap::new(),
+        words: suggestions::WordCounts::default(),
         meetings: Vec::new(),
         revised: Vec::new(),
         questions: 0,

@@ -2,7 +2,6 @@
 //! questions, as written, with a weight (title words count more), ordered by their folded form so
 //! that a prefix typed with or without Polish letters is one binary search.
 
-use std::collections::HashMap;
 use std::io;
 use std::path::Path;
 
@@ -21,18 +20,19 @@ pub struct Suggestions {
     words: Vec<(String, String, u32)>,
 }
 
+/// Words and their weighted counts. Counting hashes every word of the corpus once: foldhash, not
+/// the standard library's SipHash (which costs more than the rest of the count for short keys).
+pub type WordCounts = foldhash::HashMap<String, u32>;
+
 /// Counts the words of titles and question texts (stop words, numbers and 1–2 letter words left out).
-pub fn count_words<'a>(
-    titles: impl Iterator<Item = &'a str>,
-    texts: impl Iterator<Item = &'a str>,
-) -> HashMap<String, u32> {
+pub fn count_words<'a>(titles: impl Iterator<Item = &'a str>, texts: impl Iterator<Item = &'a str>) -> WordCounts {
     use rayon::prelude::*;
     let weighted: Vec<(&str, u32)> = titles.map(|t| (t, TITLE_WEIGHT)).chain(texts.map(|t| (t, 1))).collect();
     weighted
         .par_iter()
         .fold(
-            || (analysis::plain_analyzer(false), HashMap::new()),
-            |(mut plain, mut counts): (_, HashMap<String, u32>), (text, weight)| {
+            || (analysis::plain_analyzer(false), WordCounts::default()),
+            |(mut plain, mut counts): (_, WordCounts), (text, weight)| {
                 let mut stream = plain.token_stream(text);
                 while stream.advance() {
                     let w = stream.token().text.as_str();
@@ -52,7 +52,7 @@ pub fn count_words<'a>(
             },
         )
         .map(|(_, counts)| counts)
-        .reduce(HashMap::new, |mut a, b| {
+        .reduce(WordCounts::default, |mut a, b| {
             for (w, n) in b {
                 *a.entry(w).or_default() += n;
             }
@@ -62,7 +62,7 @@ pub fn count_words<'a>(
 
 impl Suggestions {
     /// From word counts.
-    pub fn new(counts: HashMap<String, u32>) -> Suggestions {
+    pub fn new(counts: WordCounts) -> Suggestions {
         let mut words: Vec<(String, String, u32)> = counts.into_iter().map(|(w, n)| (fold_polish(&w), w, n)).collect();
         words.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then_with(|| a.1.cmp(&b.1)));
         Suggestions { words }
