@@ -2,8 +2,8 @@
 //!
 //! A generation never changes once written, so each segment's facet values per document (district,
 //! departments, topics, month) are read once from the fast fields into plain arrays, kept while
-//! the generation is open, and a search counts its matches from those: two array reads and an
-//! increment per value, where tantivy's `FacetCollector` decodes a multi-valued column (optional
+//! the generation is open, and a search counts its matches from those: one array read per match
+//! and an increment per value, where tantivy's `FacetCollector` decodes a multi-valued column (optional
 //! index, bit-unpacking, ordinal mapping) for every matching document and every facet field.
 //! Memory: 2 bytes per document and value slot (≈ 16 MB at 1M questions).
 
