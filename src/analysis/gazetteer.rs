@@ -61,9 +61,30 @@ impl Gazetteer {
     /// The names a corpus's texts hold that the dictionary does not know: capitalised words that do
     /// not open a sentence, lowercased, sorted. Headings and front-matter values count as texts.
     pub fn learn<'a>(texts: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+        thread_local! {
+            /// Whether the dictionary knows a word, per thread: the same names (districts,
+            /// streets, units) recur in every meeting, and a dictionary lookup costs more than
+            /// the rest of the scan for each. Bounded: cleared when full.
+            static KNOWN: std::cell::RefCell<foldhash::HashMap<String, bool>> = Default::default();
+        }
+        const KNOWN_WORDS: usize = 100_000;
         let dict = sgjp(false);
         let mut out = BTreeSet::new();
         let mut scratch = Vec::new();
+        let mut known = |lower: &str| {
+            KNOWN.with_borrow_mut(|cache| {
+                if let Some(k) = cache.get(lower) {
+                    return *k;
+                }
+                if cache.len() >= KNOWN_WORDS {
+                    cache.clear();
+                }
+                scratch.clear();
+                let k = dict.lemmas(lower, &mut scratch);
+                cache.insert(lower.to_string(), k);
+                k
+            })
+        };
         for text in texts {
             let mut sentence_start = true;
             for raw in text.split(|c: char| c.is_whitespace()) {
@@ -76,8 +97,7 @@ impl Gazetteer {
                     let parts = word.split('-').filter(|p| p.chars().count() >= MIN_NAME_CHARS);
                     for part in parts.filter(|_| word.chars().any(char::is_lowercase)) {
                         let lower = part.to_lowercase();
-                        scratch.clear();
-                        if !dict.lemmas(&lower, &mut scratch) {
+                        if !known(&lower) {
                             out.insert(lower);
                         }
                     }
