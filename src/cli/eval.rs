@@ -11,6 +11,7 @@ use anyhow::Context;
 
 use super::{Backend, CorpusArg, IndexArg, TypesenseArgs};
 use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary};
+use crate::search::perturb::Perturbation;
 
 /// The judged sets `lawka eval` runs when given none.
 const DEFAULT_SETS: [&str; 2] = ["tests/eval", "tests/eval/holdout"];
@@ -45,6 +46,16 @@ pub struct Args {
     backend: Backend,
     #[command(flatten)]
     typesense: TypesenseArgs,
+    /// Rewrite every judged query (other languages aside) the way residents mistype, keeping its
+    /// judgments: `typo` (one slip in one word), `nodiacritics` or `both`. Related seeds are not run.
+    #[arg(long)]
+    perturb: Option<Perturbation>,
+    /// With --perturb: rewritings per query.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u16).range(1..=100))]
+    variants: u16,
+    /// With --perturb: the seed of the rewritings (the same seed, the same queries).
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
 }
 
 /// One judged set: its name, its queries and its related seeds.
@@ -147,9 +158,18 @@ fn print_table(title: &str, names: &[String], summaries: &[Vec<(String, Summary)
     }
 }
 
+/// The set with each query replaced by its rewritings, and no related seeds.
+fn perturbed(set: JudgedSet, kind: Perturbation, n: usize, seed: u64) -> JudgedSet {
+    let queries = eval::perturbed(&set.queries, kind, n, seed);
+    JudgedSet { name: format!("{} ({kind} x{n})", set.name), queries, related: Vec::new() }
+}
+
 /// Runs and prints; exit 1 below `--min-ndcg`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let sets = sets(&args)?;
+    let mut sets = sets(&args)?;
+    if let Some(kind) = args.perturb {
+        sets = sets.into_iter().map(|s| perturbed(s, kind, usize::from(args.variants), args.seed)).collect();
+    }
     let handle = super::open_or_build(&args.index.dir, &args.corpus.dir)?;
     let generation = handle.current();
     let glossary = super::load_glossary(&args.corpus.dir)?;

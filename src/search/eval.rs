@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use super::error::Result;
+use super::perturb::Perturbation;
 use super::request::{RawSearchParams, SearchRequest};
 use crate::corpus::QuestionId;
 use crate::index::Generation;
@@ -186,6 +187,23 @@ pub fn run_related(generation: &Generation, seeds: &[JudgedRelated]) -> Result<V
         });
     }
     Ok(out)
+}
+
+/// Each query (those in other languages left out: a slip or a missing mark is measured on Polish)
+/// replaced by `n` rewritings of the `kind` (see [`super::perturb`]), with its judgments; ids
+/// `<qid>~<k>`. Seeded per query id, so a query's rewritings do not depend on the rest of the set.
+pub fn perturbed(queries: &[JudgedQuery], kind: Perturbation, n: usize, seed: u64) -> Vec<JudgedQuery> {
+    let mut out = Vec::new();
+    for q in queries.iter().filter(|q| q.kind != "other_language") {
+        let hash = blake3::hash(q.qid.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&hash.as_bytes()[..8]);
+        let query_seed = seed ^ u64::from_le_bytes(first);
+        for (i, text) in super::perturb::variants(&q.query, kind, n, query_seed).into_iter().enumerate() {
+            out.push(JudgedQuery { qid: format!("{}~{}", q.qid, i + 1), query: text, ..q.clone() });
+        }
+    }
+    out
 }
 
 /// Averages per type (sorted by name) and over all, in that order; the last row is "all".

@@ -13,6 +13,7 @@ pub mod export;
 pub mod facet_count;
 pub mod fuzzy;
 pub mod glossary;
+pub mod perturb;
 pub mod query;
 pub mod rank;
 pub mod related;
