@@ -27,5 +27,45 @@ fn analyze(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, analyze);
+/// Typo correction's lookups, per misspelt word: the dictionary's forms one edit away (the
+/// language check; SGJP's 4 M folded forms are the largest list searched) and the corpus words
+/// meant (on a vocabulary of ~700k words: the demo text's words with prefixes and endings added, larger than a
+/// city's titles and questions hold).
+fn typo_lookups(c: &mut Criterion) {
+    use lawka::index::Suggestions;
+    let typos = ["pkywalni", "ukrsy", "wynaju", "hulajngoi", "zanieczyszcenie"];
+    let mut group = c.benchmark_group("typo");
+    group.throughput(Throughput::Elements(typos.len() as u64));
+    let dictionary = lawka::analysis::sgjp(true);
+    group.bench_function("dictionary_near_1", |b| {
+        b.iter(|| {
+            let known = typos.iter().filter(|w| dictionary.knows_near(w, 1)).count();
+            assert!(known >= 3, "{known}");
+        })
+    });
+    let mut words: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+    let mut plain = lawka::analysis::plain_analyzer(false);
+    for w in lawka::analysis::analyze(&mut plain, TEXT) {
+        for ending in ["", "a", "e", "i", "y", "ami", "ach", "om", "owi", "em", "ów", "ego", "emu", "ej", "ą", "ę"] {
+            for prefix in
+                ["", "na", "po", "prze", "z", "wy", "do", "od", "roz", "u", "za", "nad", "pod", "przy", "s", "w"]
+            {
+                words.insert(format!("{prefix}{w}{ending}"));
+            }
+        }
+    }
+    let n = words.len();
+    let vocabulary = Suggestions::new(words.into_iter().map(|w| (w, 1)).collect());
+    for max in [1u8, 2] {
+        group.bench_function(format!("vocabulary_{n}_near_{max}"), |b| {
+            b.iter(|| {
+                let found: usize = typos.iter().map(|w| vocabulary.near(w, max, 3).len()).sum();
+                assert!(found >= 3, "{found}");
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, analyze, typo_lookups);
 criterion_main!(benches);

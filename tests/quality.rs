@@ -108,6 +108,46 @@ fn typos_find_the_intended_word() {
     assert!(titles(&park).iter().take(3).all(|t| t.contains("park")), "{:?}", titles(&park));
 }
 
+/// A slip anywhere in an inflected form, the first letter too (`ukrsy`), in a query of two words
+/// (which the language check must not take for another language), whether meaning (the model,
+/// which is given the word meant) or words alone rank.
+#[test]
+fn slips_in_word_forms_find_what_was_meant() {
+    for (typo, correct) in [
+        ("bezdomne kooty", "bezdomne koty"),
+        ("rzadkie ukrsy wieczorem", "rzadkie kursy wieczorem"),
+        ("wycinka dezew", "wycinka drzew"),
+        ("hulajngoi na minuty", "hulajnogi na minuty"),
+        ("ośrodek kutury", "ośrodek kultury"),
+    ] {
+        let wrong = hit_ids(&search(typo));
+        let right = hit_ids(&search(correct));
+        assert!(!right.is_empty());
+        assert!(wrong.iter().take(3).any(|id| *id == right[0]), "{typo}: {wrong:?}, {correct}: {right:?}");
+    }
+}
+
+/// Every judged query with one slip of the fingers, on both judged sets: the ranking must hold on
+/// queries nobody tuned for. Floors as for the judged sets: the figure when set, minus 0.02.
+#[test]
+fn relevance_holds_with_a_slip_in_every_query() {
+    use lawka::search::perturb::Perturbation;
+    let handle = IndexHandle::open(&shared().index_dir).unwrap();
+    let generation = handle.current();
+    let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
+    let dense = lawka::search::dense::enabled(&generation);
+    // (set, floor with the model, floor without it): `lawka eval --perturb typo --variants 3`.
+    for (set, hybrid_floor, bm25_floor) in [("", 0.892 - 0.02, 0.851 - 0.02), ("holdout", 0.846 - 0.02, 0.799 - 0.02)] {
+        let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
+        queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
+        let slipped = eval::perturbed(&queries, Perturbation::Typo, 3, 1);
+        let results = eval::run_queries(&generation, &glossary, &slipped).unwrap();
+        let (_, all) = eval::summarize(&results).pop().unwrap();
+        let floor = if dense { hybrid_floor } else { bm25_floor };
+        assert!(all.ndcg >= floor, "tests/eval/{set} with slips: nDCG@10 {:.3} fell below {floor:.3}", all.ndcg);
+    }
+}
+
 #[test]
 fn glossary_abbreviations_and_residents_words() {
     // P+R finds the Park&Ride questions (written "Park&Ride" or "parking przesiadkowy").

@@ -91,6 +91,19 @@ impl Lemmatizer {
         true
     }
 
+    /// Whether some form lies within `max` edits of `word` (lowercase), itself excluded.
+    pub fn knows_near(&self, word: &str, max: u8) -> bool {
+        use fst::{IntoStreamer, Streamer};
+        let near = super::Near::new(word, max);
+        let mut stream = self.map.search(&near).into_stream();
+        while let Some((form, _)) = stream.next() {
+            if form != word.as_bytes() {
+                return true;
+            }
+        }
+        false
+    }
+
     /// Number of forms.
     pub fn len(&self) -> usize {
         self.map.len()

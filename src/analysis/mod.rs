@@ -26,6 +26,7 @@ mod gazetteer;
 mod lang;
 mod lemma_filter;
 mod lemmatizer;
+mod near;
 mod polish_tokenizer;
 mod stopwords;
 pub mod transliterate;
@@ -40,6 +41,7 @@ pub use gazetteer::Gazetteer;
 pub use lang::detect_language;
 pub use lemma_filter::{fixed_point, stem_word, PolishLemmaFilter};
 pub use lemmatizer::{sgjp, DictionaryError, Lemmatizer, Rule};
+pub use near::Near;
 pub use polish_tokenizer::{word_spans, CachedWordTokenizer};
 pub use stopwords::{folded_stop_words, is_stop_word, STOP_WORDS};
 

@@ -1,11 +1,13 @@
 //! The words offered as completions while a resident types: every word of the titles and
 //! questions, as written, with a weight (title words count more), ordered by their folded form so
-//! that a prefix typed with or without Polish letters is one binary search.
+//! that a prefix typed with or without Polish letters is one binary search. The same list tells
+//! how the corpus spells a word typed without Polish letters, and which of its words a misspelt
+//! one most likely meant ([`Suggestions::near`]).
 
 use std::io;
 use std::path::Path;
 
-use crate::analysis::{self, fold_polish, is_stop_word};
+use crate::analysis::{self, fold_polish, is_stop_word, Near};
 
 /// The file in a generation.
 pub const FILE: &str = "suggest.tsv";
@@ -14,11 +16,33 @@ pub const FILE: &str = "suggest.tsv";
 const TITLE_WEIGHT: u32 = 3;
 
 /// Completion words of one generation.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct Suggestions {
     /// (folded lowercase word, word as most often written, weight), sorted by folded word.
     words: Vec<(String, String, u32)>,
+    /// The distinct folded words, for finding those near a misspelt one without reading them all.
+    folded: fst::Set<Vec<u8>>,
 }
+
+impl Default for Suggestions {
+    fn default() -> Self {
+        Suggestions::new(WordCounts::default())
+    }
+}
+
+/// A word of the list near a misspelt one (see [`Suggestions::near`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NearWord<'a> {
+    /// The word as the corpus most often writes it.
+    pub word: &'a str,
+    /// Edits from the word typed (a transposition counts as one).
+    pub distance: u8,
+    /// How often the corpus writes it (titles weigh more), all spellings of its folded form.
+    pub weight: u32,
+}
+
+/// Most words read from the list for one misspelt word (bounds the work on a huge vocabulary).
+const MAX_NEAR_SCANNED: usize = 20_000;
 
 /// Words and their weighted counts. Counting hashes every word of the corpus once: foldhash, not
 /// the standard library's SipHash (which costs more than the rest of the count for short keys).
@@ -65,7 +89,44 @@ impl Suggestions {
     pub fn new(counts: WordCounts) -> Suggestions {
         let mut words: Vec<(String, String, u32)> = counts.into_iter().map(|(w, n)| (fold_polish(&w), w, n)).collect();
         words.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then_with(|| a.1.cmp(&b.1)));
-        Suggestions { words }
+        let mut folded: Vec<&str> = words.iter().map(|(f, _, _)| f.as_str()).collect();
+        folded.dedup();
+        // Sorted and distinct, so building cannot fail.
+        let folded = fst::Set::from_iter(folded).unwrap_or_default();
+        Suggestions { words, folded }
+    }
+
+    /// Up to `n` words of the list within `max` (1 or 2) edits of `typed` (any case, with or
+    /// without Polish letters; compared folded), nearest first, then the most frequent: the words a
+    /// misspelling most likely meant, in the form written (`pkywalni` → `pływalni`), so that
+    /// analysing them gives the lemmas the index holds. The word itself is not among them.
+    pub fn near(&self, typed: &str, max: u8, n: usize) -> Vec<NearWord<'_>> {
+        use fst::{IntoStreamer, Streamer};
+        let folded = fold_polish(&typed.to_lowercase());
+        if max == 0 || folded.is_empty() || n == 0 {
+            return Vec::new();
+        }
+        let near = Near::new(&folded, max);
+        let mut found: Vec<NearWord<'_>> = Vec::new();
+        let mut stream = self.folded.search(&near).into_stream();
+        let mut scanned = 0;
+        while let Some(key) = stream.next() {
+            scanned += 1;
+            if scanned > MAX_NEAR_SCANNED {
+                break;
+            }
+            let Ok(key) = std::str::from_utf8(key) else { continue };
+            let Some(distance) = near.distance(key).filter(|d| *d > 0) else { continue };
+            let at = self.words.partition_point(|(f, _, _)| f.as_str() < key);
+            let spellings = &self.words[at..];
+            let Some((_, word, _)) = spellings.first() else { continue };
+            let weight = spellings.iter().take_while(|(f, _, _)| f == key).map(|(_, _, w)| *w).sum();
+            found.push(NearWord { word: word.as_str(), distance, weight });
+        }
+        found
+            .sort_by(|a, b| a.distance.cmp(&b.distance).then(b.weight.cmp(&a.weight)).then_with(|| a.word.cmp(b.word)));
+        found.truncate(n);
+        found
     }
 
     /// Writes `word<TAB>weight` lines.
@@ -163,5 +224,29 @@ mod tests {
         s().write(&path).unwrap();
         assert_eq!(Suggestions::read(&path).unwrap().complete("tram", 3), s().complete("tram", 3));
         assert!(Suggestions::read(&dir.path().join("none")).unwrap().complete("tram", 1).is_empty());
+    }
+
+    #[test]
+    fn near_finds_the_forms_a_slip_meant_nearest_then_commonest() {
+        let s = Suggestions::new(
+            [("pływalni", 2), ("pływalnia", 5), ("bloki", 4), ("kloki", 1), ("kursy", 3), ("koty", 6), ("kot", 9)]
+                .into_iter()
+                .map(|(w, n)| (w.to_string(), n))
+                .collect(),
+        );
+        let words =
+            |typed: &str, max: u8| s.near(typed, max, 3).iter().map(|n| (n.word, n.distance)).collect::<Vec<_>>();
+        // One slip in an inflected form: the form, then (two edits) its other forms.
+        assert_eq!(words("pkywalni", 1), vec![("pływalni", 1)]);
+        assert_eq!(words("pkywalni", 2), vec![("pływalni", 1), ("pływalnia", 2)]);
+        // Any letter may be the wrong one, the first too; at one edit the commonest comes first.
+        assert_eq!(words("hloki", 1), vec![("bloki", 1), ("kloki", 1)]);
+        assert_eq!(words("ukrsy", 1), vec![("kursy", 1)], "a transposition is one edit");
+        // Typed without Polish letters or in capitals alike; the word itself is no correction.
+        assert_eq!(words("PLYWALNI", 1), vec![("pływalnia", 1)]);
+        assert_eq!(words("kooty", 1), vec![("koty", 1)]);
+        assert!(words("tramwaj", 2).is_empty());
+        assert!(words("kot", 0).is_empty());
+        assert!(Suggestions::default().near("kot", 1, 3).is_empty());
     }
 }

@@ -86,7 +86,7 @@ impl QueryDense {
     /// The dense side of `text`, or `None` where dense retrieval is off.
     pub fn of(generation: &Generation, text: &str, language: Language) -> Option<QueryDense> {
         let dense = generation.dense.as_ref().filter(|d| !d.is_empty())?;
-        let vector = query_vector(&with_polish_letters(generation, text))?;
+        let vector = query_vector(&as_the_corpus_spells(generation, text, language == Language::Polish))?;
         let near: Vec<(DocAddress, String, f32)> = dense
             .nearest(&vector, rank::DENSE_CANDIDATES)
             .into_iter()
@@ -135,22 +135,38 @@ impl QueryDense {
     }
 }
 
-/// `text` with its words spelt as the corpus writes them, when it was typed without Polish
-/// letters (`swiatlo na przejsciu` → `światło na przejściu`): the model reads `swiatlo` as another
-/// word than `światło`, while the words' side meets both through the folded fields.
-pub(crate) fn with_polish_letters(generation: &Generation, text: &str) -> String {
-    if !text.is_ascii() {
-        return text.to_string();
-    }
+/// `text` with its words spelt as the corpus writes them, for the model: typed without Polish
+/// letters (`swiatlo na przejsciu` → `światło na przejściu`), since the model reads `swiatlo` as
+/// another word than `światło`, while the words' side meets both through the folded fields; and,
+/// where `polish`, a word neither the corpus nor the dictionary has replaced by the corpus's word
+/// it most likely meant (`wycinka dezew` → `wycinka drzew`), as the words' side corrects it.
+pub(crate) fn as_the_corpus_spells(generation: &Generation, text: &str, polish: bool) -> String {
+    let ascii = text.is_ascii();
     let mut out = String::with_capacity(text.len() + 8);
     let mut word = String::new();
-    let flush = |word: &mut String, out: &mut String| {
+    let mut lemmas = Vec::new();
+    let mut flush = |word: &mut String, out: &mut String| {
         let lower = word.to_lowercase();
-        match generation.suggestions.as_written(&lower) {
+        let folded = analysis::fold_polish(&lower);
+        let written = generation.suggestions.as_written(&folded);
+        let chars = word.chars().count();
+        let meant = if ascii && written.is_some() {
             // Only a change of letters: case as typed is kept where nothing changes.
-            Some(written) if written != lower => out.push_str(written),
-            _ => out.push_str(word),
-        }
+            written.filter(|w| *w != lower).map(str::to_string)
+        } else if polish
+            && written.is_none()
+            && chars >= 4
+            // Abbreviations in capitals and numbers are typed with care.
+            && !word.chars().all(char::is_uppercase)
+            && !word.chars().any(|c| c.is_ascii_digit())
+            && !analysis::sgjp(true).lemmas(&folded, &mut lemmas)
+        {
+            let max = super::fuzzy::vocabulary_distance(chars) as u8;
+            generation.suggestions.near(&folded, max, 1).first().map(|n| n.word.to_string())
+        } else {
+            None
+        };
+        out.push_str(meant.as_deref().unwrap_or(word));
         word.clear();
     };
     for c in text.chars() {
@@ -189,7 +205,19 @@ pub fn is_foreign(text: &str) -> bool {
     }
     let dictionary = analysis::sgjp(true);
     let mut lemmas = Vec::new();
-    let polish = words.iter().filter(|w| dictionary.lemmas(w, &mut lemmas)).count();
+    let known: Vec<bool> = words.iter().map(|w| dictionary.lemmas(w, &mut lemmas)).collect();
+    let polish = known.iter().filter(|k| **k).count();
+    // Where half the words are Polish, the others one slip from a Polish form are typos ("brak
+    // pkywalni"), not another language: the detector reads a misspelt word as foreign.
+    if polish * 2 == words.len()
+        && words
+            .iter()
+            .zip(&known)
+            .filter(|(_, k)| !**k)
+            .all(|(w, _)| w.chars().count() >= 4 && dictionary.knows_near(w, 1))
+    {
+        return false;
+    }
     // Half the words unknown happens in Polish too (names, typos): then the detector decides.
     polish * 2 < words.len()
         || (polish * 2 == words.len() && whatlang::detect(text).is_some_and(|i| i.lang() != whatlang::Lang::Pol))
@@ -212,6 +240,9 @@ mod tests {
         assert!(!is_foreign("park"), "one word is too little to tell");
         assert!(!is_foreign("Kocmyrzowska hałas"), "a street the dictionary lacks");
         assert!(!is_foreign("MPZP Bronowice"), "an abbreviation is no word of another language");
+        assert!(!is_foreign("bezdomne kooty"), "a typo in a two-word Polish query");
+        assert!(!is_foreign("brak pkywalni"), "a typo in a two-word Polish query");
+        assert!(is_foreign("tram schedule"), "English words are not typos of Polish ones");
         assert!(is_foreign("NHS waiting times"));
     }
 

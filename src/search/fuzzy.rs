@@ -1,6 +1,7 @@
-//! Typo tolerance: index terms within a small edit distance of a word the index does not know.
+//! Typo tolerance: index terms within a small edit distance of a word the index does not know,
+//! and the words of the corpus it most likely meant (see [`vocabulary_distance`]).
 //!
-//! Bounds (so no query can take long, and short words are not "corrected" into other words):
+//! Bounds for index terms (so no query can take long, and short words are not "corrected" into other words):
 //! distance 1 from 5 letters, 2 from 9; the first letter never changes (the candidates are only
 //! the terms sharing it, read as one range of the term dictionary); transpositions count as one
 //! edit ("skatepakr"); at most [`MAX_EXPANSIONS`] candidates per word, the closest and most
@@ -16,6 +17,22 @@ use tantivy::{Searcher, Term};
 pub const MAX_EXPANSIONS: usize = 6;
 /// Most candidate terms examined per word and field (bounds the work on a huge vocabulary).
 const MAX_SCANNED: usize = 200_000;
+
+/// Most words of the corpus a misspelt word is taken to mean (see [`vocabulary_distance`]).
+pub const MAX_MEANT: usize = 3;
+
+/// The edit distance allowed between a word of `chars` characters and the words the corpus writes
+/// (the vocabulary of titles and questions, as written): one more letter of leeway than for index
+/// terms, since a whole word form typed with one slip is rarely another form of the corpus, and
+/// any letter may be the wrong one, the first too (`hloki`, `xmog`). Measured on the judged sets
+/// with every query rewritten by one slip (`lawka eval --perturb typo`, docs/RELEVANCE.md).
+pub fn vocabulary_distance(chars: usize) -> u32 {
+    match chars {
+        0..=3 => 0,
+        4..=8 => 1,
+        _ => 2,
+    }
+}
 
 /// The edit distance allowed for a word of `chars` characters.
 pub fn max_distance(chars: usize) -> u32 {

@@ -167,7 +167,7 @@ pub(crate) fn prepare(
     let searcher = generation.searcher();
     let f = &generation.fields;
     let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
-    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher));
+    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher)).with_vocabulary(&generation.suggestions);
     let filters = FilterQueries::new(f, &req.filters);
 
     let mut text = builder.build(&ast, false);
@@ -279,7 +279,7 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     let searcher = generation.searcher();
     let f = &generation.fields;
     let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
-    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher));
+    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher)).with_vocabulary(&generation.suggestions);
     let filters = FilterQueries::new(f, &req.filters);
     // Browsing everything: the facets are those of the whole generation, counted once.
     let everything = req.facets && req.q.is_empty() && req.filters == Filters::default();

@@ -16,7 +16,8 @@ use super::best_of::BestOfQuery;
 use super::glossary::Glossary;
 use super::{fuzzy, rank};
 use crate::analysis::{self, is_stop_word};
-use crate::index::Fields;
+use crate::index::suggestions::NearWord;
+use crate::index::{Fields, Suggestions};
 
 /// Most words and phrases taken from one query; the rest is ignored (bounds the work per query).
 pub const MAX_CLAUSES: usize = 32;
@@ -156,6 +157,8 @@ pub struct QueryBuilder<'a> {
     glossary: &'a Glossary,
     /// For typo tolerance: the vocabulary of the index searched. Without it, no fuzzy matching.
     searcher: Option<&'a Searcher>,
+    /// For typo tolerance: the words of the generation's titles and questions as written.
+    vocabulary: Option<&'a Suggestions>,
     pl: TextAnalyzer,
     pl_ascii: TextAnalyzer,
     en: TextAnalyzer,
@@ -178,7 +181,15 @@ impl<'a> QueryBuilder<'a> {
             pl_ascii: get(analysis::PL_ASCII, || analysis::polish_analyzer(true)),
             en: get(analysis::EN, analysis::english_analyzer),
             doc_freqs: Vec::new(),
+            vocabulary: None,
         }
+    }
+
+    /// Misspelt words are also corrected to the words the corpus writes (not only to its lemmas):
+    /// a slip in an inflected form is one edit from the form, often more from its lemma.
+    pub fn with_vocabulary(mut self, vocabulary: &'a Suggestions) -> Self {
+        self.vocabulary = Some(vocabulary);
+        self
     }
 
     /// The text query of `ast`; `relaxed` lets one optional word be enough. A query with no
@@ -240,7 +251,9 @@ impl<'a> QueryBuilder<'a> {
         let words: Vec<String> = should
             .iter()
             .map(|c| match c {
-                Clause::Word(w) | Clause::Phrase(w) => w.clone(),
+                // A misspelt word finds the glossary's names as the word it meant would.
+                Clause::Word(w) => self.corrected(w).unwrap_or_else(|| w.clone()),
+                Clause::Phrase(w) => w.clone(),
                 // Translations are not the glossary's names.
                 Clause::AnyOf(_) => String::new(),
             })
@@ -394,7 +407,45 @@ impl<'a> QueryBuilder<'a> {
         (!clauses.is_empty()).then_some(Proximity { clauses })
     }
 
-    /// Index terms close to a word the index does not know at all (a typo), on the folded fields.
+    /// Whether the index has no term of `word` in any analysis (a typo, or a word no question
+    /// uses); words with digits are never corrected.
+    fn is_unknown(&mut self, word: &str, stem: &[String], folded_stem: &[String], folded_raw: &str) -> bool {
+        if self.searcher.is_none() || word.chars().any(|c| c.is_ascii_digit()) {
+            return false;
+        }
+        let (plain, folded) = (self.fields.body, self.fields.body_ascii);
+        let mut known = |field: Field, t: &str| self.doc_freq(field, t).is_some_and(|n| n > 0);
+        !(stem.iter().any(|t| known(plain, t))
+            || known(plain, word)
+            || folded_stem.iter().any(|t| known(folded, t))
+            || known(folded, folded_raw))
+    }
+
+    /// The words of the corpus's titles and questions a misspelt word most likely meant, nearest
+    /// and commonest first (see [`fuzzy::vocabulary_distance`] for the bounds).
+    fn meant(&self, folded_raw: &str) -> Vec<NearWord<'a>> {
+        let Some(vocabulary) = self.vocabulary else { return Vec::new() };
+        let max = fuzzy::vocabulary_distance(folded_raw.chars().count());
+        vocabulary.near(folded_raw, max as u8, fuzzy::MAX_MEANT)
+    }
+
+    /// `word` as the corpus writes it where the index does not know it and the corpus has a word
+    /// close to it (`pkywalni` → `pływalni`), so that the glossary sees the word meant.
+    fn corrected(&mut self, word: &str) -> Option<String> {
+        let word = word.to_lowercase();
+        let stem = analysis::analyze(&mut self.pl, &word);
+        let folded_stem = analysis::analyze(&mut self.pl_ascii, &word);
+        let folded_raw = analysis::fold_polish(&word);
+        if !self.is_unknown(&word, &stem, &folded_stem, &folded_raw) {
+            return None;
+        }
+        self.meant(&folded_raw).first().map(|n| n.word.to_string())
+    }
+
+    /// Index terms close to a word the index does not know at all (a typo), on the folded field,
+    /// with their edit distance: first the terms of the words the corpus writes that the typo most
+    /// likely meant (a slip in an inflected form is one edit from the form, often two from its
+    /// lemma: `pkywalni` is two from `plywalnia`), then the index terms near its stems.
     fn fuzzy_terms(
         &mut self,
         word: &str,
@@ -403,18 +454,19 @@ impl<'a> QueryBuilder<'a> {
         folded_raw: &str,
     ) -> Vec<(String, u32)> {
         let Some(searcher) = self.searcher else { return Vec::new() };
-        let f = self.fields;
-        let mut known = |field: Field, t: &str| self.doc_freq(field, t).is_some_and(|n| n > 0);
-        let (plain, folded) = (f.body, f.body_ascii);
-        let in_index = stem.iter().any(|t| known(plain, t))
-            || known(plain, word)
-            || folded_stem.iter().any(|t| known(folded, t))
-            || known(folded, folded_raw);
-        if in_index || word.chars().any(|c| c.is_ascii_digit()) {
+        if !self.is_unknown(word, stem, folded_stem, folded_raw) {
             return Vec::new();
         }
         let mut best: Vec<(String, u32)> = Vec::new();
+        for near in self.meant(folded_raw) {
+            for t in analysis::analyze(&mut self.pl_ascii, near.word) {
+                if !best.iter().any(|(b, _)| *b == t) {
+                    best.push((t, u32::from(near.distance)));
+                }
+            }
+        }
         let typed_len = folded_raw.chars().count();
+        let folded = self.fields.body_ascii;
         for probe in folded_stem.iter().map(String::as_str).chain(std::iter::once(folded_raw)) {
             // The bound follows the word as typed, not its (shorter) stem.
             if let Ok(found) = fuzzy::expansions_within(searcher, folded, probe, fuzzy::max_distance(typed_len)) {

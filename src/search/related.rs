@@ -107,10 +107,10 @@ pub fn related_to_question(generation: &Generation, id: &QuestionId, limit: usiz
 /// Questions related to a free text (treated as a question's text).
 pub fn related_to_text(generation: &Generation, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
     let searcher = generation.searcher();
-    let vector = super::dense::enabled(generation)
-        .then(super::dense::embedder)
-        .flatten()
-        .and_then(|e| e.embed_query(&super::dense::with_polish_letters(generation, text)).ok());
+    let vector = super::dense::enabled(generation).then(super::dense::embedder).flatten().and_then(|e| {
+        let polish = !super::dense::is_foreign(text);
+        e.embed_query(&super::dense::as_the_corpus_spells(generation, text, polish)).ok()
+    });
     let meta = SeedMeta { vector, ..SeedMeta::default() };
     run(generation, &searcher, ["", text, ""], &meta, None, limit)
 }
