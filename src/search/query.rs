@@ -159,6 +159,8 @@ pub struct QueryBuilder<'a> {
     searcher: Option<&'a Searcher>,
     /// For typo tolerance: the words of the generation's titles and questions as written.
     vocabulary: Option<&'a Suggestions>,
+    /// The words each misspelt word meant, looked up so far (the glossary and the terms both ask).
+    meant: Vec<(String, Vec<NearWord<'a>>)>,
     pl: TextAnalyzer,
     pl_ascii: TextAnalyzer,
     en: TextAnalyzer,
@@ -182,6 +184,7 @@ impl<'a> QueryBuilder<'a> {
             en: get(analysis::EN, analysis::english_analyzer),
             doc_freqs: Vec::new(),
             vocabulary: None,
+            meant: Vec::new(),
         }
     }
 
@@ -423,10 +426,15 @@ impl<'a> QueryBuilder<'a> {
 
     /// The words of the corpus's titles and questions a misspelt word most likely meant, nearest
     /// and commonest first (see [`fuzzy::vocabulary_distance`] for the bounds).
-    fn meant(&self, folded_raw: &str) -> Vec<NearWord<'a>> {
+    fn meant(&mut self, folded_raw: &str) -> Vec<NearWord<'a>> {
         let Some(vocabulary) = self.vocabulary else { return Vec::new() };
+        if let Some((_, found)) = self.meant.iter().find(|(w, _)| w == folded_raw) {
+            return found.clone();
+        }
         let max = fuzzy::vocabulary_distance(folded_raw.chars().count());
-        vocabulary.near(folded_raw, max as u8, fuzzy::MAX_MEANT)
+        let found = vocabulary.near(folded_raw, max as u8, fuzzy::MAX_MEANT);
+        self.meant.push((folded_raw.to_string(), found.clone()));
+        found
     }
 
     /// `word` as the corpus writes it where the index does not know it and the corpus has a word
