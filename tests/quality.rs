@@ -8,18 +8,26 @@ use lawka::search::Glossary;
 use crate::common::{corpus_dir, enc, hit_ids, shared};
 
 /// Floors of every judged set: (directory under tests/eval, queries, nDCG@10 floor, related nDCG@5
-/// floor, most queries allowed to find nothing), for each of the optional parts installed: dense
-/// retrieval (the embedding model) and the English–Polish dictionary. Each floor is the figure
-/// measured when it was set minus 0.02: a change that loses more than that on either set fails CI.
-/// Raise them when relevance improves. The holdout set (tests/eval/holdout) was written and judged
-/// apart from the tuning; constants are chosen on one set and kept only if the other does not lose.
-type Floors = [(&'static str, usize, f64, f64, usize); 2];
-const HYBRID_TRANSLATED_FLOORS: Floors =
-    [("", 32, 0.904 - 0.02, 0.746 - 0.02, 0), ("holdout", 71, 0.848 - 0.02, 0.747 - 0.02, 0)];
-const HYBRID_FLOORS: Floors = [("", 32, 0.889 - 0.02, 0.746 - 0.02, 0), ("holdout", 71, 0.823 - 0.02, 0.747 - 0.02, 0)];
+/// floor, most queries allowed to find nothing, nDCG@10 floor of the queries in other languages),
+/// for each of the optional parts installed: dense retrieval (the embedding model) and the
+/// English–Polish dictionary. Each floor is the figure measured when it was set minus 0.02 (minus
+/// 0.05 for the other languages' few queries): a change that loses more than that on either set
+/// fails CI. Raise them when relevance improves. The holdout set (tests/eval/holdout) was written
+/// and judged apart from the tuning; constants are chosen on one set and kept only if the other
+/// does not lose. Words alone serve other languages little (issue 14 asks 0.50 of the hybrid).
+type Floors = [(&'static str, usize, f64, f64, usize, f64); 2];
+const HYBRID_TRANSLATED_FLOORS: Floors = [
+    ("", 32, 0.919 - 0.02, 0.748 - 0.02, 0, 0.988 - 0.05),
+    ("holdout", 71, 0.868 - 0.02, 0.771 - 0.02, 0, 0.790 - 0.05),
+];
+const HYBRID_FLOORS: Floors = [
+    ("", 32, 0.904 - 0.02, 0.748 - 0.02, 0, 0.741 - 0.05),
+    ("holdout", 71, 0.840 - 0.02, 0.771 - 0.02, 0, 0.567 - 0.05),
+];
 const BM25_TRANSLATED_FLOORS: Floors =
-    [("", 32, 0.871 - 0.02, 0.755 - 0.02, 0), ("holdout", 71, 0.784 - 0.02, 0.726 - 0.02, 1)];
-const BM25_FLOORS: Floors = [("", 32, 0.833 - 0.02, 0.755 - 0.02, 0), ("holdout", 71, 0.745 - 0.02, 0.726 - 0.02, 1)];
+    [("", 32, 0.871 - 0.02, 0.755 - 0.02, 0, 0.0), ("holdout", 71, 0.784 - 0.02, 0.726 - 0.02, 1, 0.0)];
+const BM25_FLOORS: Floors =
+    [("", 32, 0.833 - 0.02, 0.755 - 0.02, 0, 0.0), ("holdout", 71, 0.745 - 0.02, 0.726 - 0.02, 1, 0.0)];
 
 fn judged<T: serde::de::DeserializeOwned>(set: &str, name: &str) -> T {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval").join(set).join(name);
@@ -38,11 +46,17 @@ fn relevance_does_not_regress_on_either_judged_set() {
         (false, true) => BM25_TRANSLATED_FLOORS,
         (false, false) => BM25_FLOORS,
     };
-    for (set, n, ndcg_floor, related_floor, max_zero) in floors {
+    for (set, n, ndcg_floor, related_floor, max_zero, other_language_floor) in floors {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
         let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
-        let (_, all) = eval::summarize(&results).pop().unwrap();
+        let mut by_type = eval::summarize(&results);
+        let other = by_type.iter().find(|(t, _)| t == "other_language").map(|(_, s)| s.ndcg).unwrap();
+        assert!(
+            other >= other_language_floor,
+            "tests/eval/{set}: other languages' nDCG@10 {other:.3} fell below {other_language_floor:.3}"
+        );
+        let (_, all) = by_type.pop().unwrap();
         assert_eq!(all.n, n);
         assert!(all.ndcg >= ndcg_floor, "tests/eval/{set}: nDCG@10 {:.3} fell below {ndcg_floor:.3}", all.ndcg);
         assert!(all.zero <= max_zero, "tests/eval/{set}: {} queries find nothing", all.zero);
@@ -137,7 +151,7 @@ fn relevance_holds_with_a_slip_in_every_query() {
     let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
     let dense = lawka::search::dense::enabled(&generation);
     // (set, floor with the model, floor without it): `lawka eval --perturb typo --variants 3`.
-    for (set, hybrid_floor, bm25_floor) in [("", 0.892 - 0.02, 0.851 - 0.02), ("holdout", 0.846 - 0.02, 0.799 - 0.02)] {
+    for (set, hybrid_floor, bm25_floor) in [("", 0.909 - 0.02, 0.851 - 0.02), ("holdout", 0.860 - 0.02, 0.799 - 0.02)] {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
         let slipped = eval::perturbed(&queries, Perturbation::Typo, 3, 1);
@@ -178,10 +192,10 @@ fn glossary_abbreviations_and_residents_words() {
 
 #[test]
 fn other_languages_are_searched_in_their_own_analysis() {
-    // English stems: "tickets" finds the English question about tickets (among the first three:
-    // by meaning, Polish questions on student tickets answer it as well).
-    let en = search("monthly tickets for students");
-    assert!(en["hits"].as_array().unwrap().iter().take(3).any(|h| h["lang"] == "en"), "{en}");
+    // English stems: "tickets" finds the English question about tickets by its words (by meaning,
+    // the Polish questions on students' passes answer the query better and come first).
+    let en = shared().get_ok(&format!("/api/search?q={}&limit=3&dense=false", enc("monthly tickets for students")));
+    assert!(en["hits"].as_array().unwrap().iter().any(|h| h["lang"] == "en"), "{en}");
     // Ukrainian, lowercased: a word of a Ukrainian question finds it.
     let uk = search("Харкова");
     assert!(uk["hits"].as_array().unwrap().iter().any(|h| h["lang"] == "uk"), "{uk}");
@@ -198,11 +212,12 @@ fn partial_matches_are_flagged_and_ranked_after_full_ones() {
     let full = search("chodnik ulica");
     assert!(full["total"].as_u64().unwrap() >= 10);
     assert!(full.get("partial_match").is_none(), "{}", full["partial_match"]);
-    // With one word missing from some questions, those with all words come first. A word counts
-    // as the index reads it (its lemmas: "tramwajowe" is not "tramwaj"), with the generation's
-    // own analysis (its gazetteer knows "Bieńczyc").
+    // With one word missing from some questions, those with all words come first by words (by
+    // meaning, a question with some of them may stand among them: README). A word counts as the
+    // index reads it (its lemmas: "tramwajowe" is not "tramwaj"), with the generation's own
+    // analysis (its gazetteer knows "Bieńczyc").
     let query = ["skatepark", "Bieńczyce", "tramwaj"];
-    let ranked = shared().get_ok(&format!("/api/search?q={}&limit=100", enc(&query.join(" "))));
+    let ranked = shared().get_ok(&format!("/api/search?q={}&limit=100&dense=false", enc(&query.join(" "))));
     let ids = hit_ids(&ranked);
     let generation = IndexHandle::open(&shared().index_dir).unwrap().current();
     let mut pl = generation.searcher().index().tokenizers().get(lawka::analysis::PL).unwrap();

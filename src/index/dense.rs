@@ -164,6 +164,12 @@ impl DenseIndex {
         self.vectors.get(id)
     }
 
+    /// The vector of the question at `addr`, if it has one.
+    pub fn vector_at(&self, addr: DocAddress) -> Option<&[f32]> {
+        let row = *self.rows.get(&addr)?;
+        Some(self.vectors.row_at(row))
+    }
+
     /// Cosine between `query` (normalised) and the question at `addr`, if it has a vector.
     pub fn cosine(&self, query: &[f32], addr: DocAddress) -> Option<f32> {
         let row = *self.rows.get(&addr)?;

@@ -8,6 +8,8 @@
 //!   use, "betonoza") or the query is not in Polish (Ukrainian and English queries share few or no
 //!   words with Polish answers), the questions nearest in meaning join the matches, flagged as a
 //!   partial match, so totals, facets and exports count them like any match.
+//! - **Feedback.** The order by meaning is then taken again from the query's vector moved towards
+//!   the question fused first ([`rocchio`]): it says in the corpus's words what was meant.
 //!
 //! Without the model (not installed, or `LAWKA_DENSE=off`) or without vectors in the generation,
 //! searches are BM25 only, exactly as before.
@@ -24,7 +26,7 @@ use super::query::Language;
 use super::rank;
 use crate::analysis;
 use crate::embed::Embedder;
-use crate::index::Generation;
+use crate::index::{DenseIndex, Generation};
 
 /// Environment switch: `off` serves BM25 only even where the model is installed.
 pub const ENV_SWITCH: &str = "LAWKA_DENSE";
@@ -80,6 +82,8 @@ pub(crate) struct QueryDense {
     pub rank: HashMap<DocAddress, usize>,
     /// The query's language: meaning weighs more than words where they cannot serve it.
     pub language: Language,
+    /// The query's meaning (normalised), for feedback.
+    vector: Arc<[f32]>,
 }
 
 impl QueryDense {
@@ -87,19 +91,32 @@ impl QueryDense {
     pub fn of(generation: &Generation, text: &str, language: Language) -> Option<QueryDense> {
         let dense = generation.dense.as_ref().filter(|d| !d.is_empty())?;
         let vector = query_vector(&as_the_corpus_spells(generation, text, language == Language::Polish))?;
+        let d = QueryDense::nearest_to(dense, vector, language);
+        tracing::debug!(
+            best = d.near.first().map(|n| n.2),
+            tenth = d.near.get(9).map(|n| n.2),
+            last = d.near.last().map(|n| n.2),
+            "nearest by meaning"
+        );
+        Some(d)
+    }
+
+    fn nearest_to(dense: &DenseIndex, vector: Arc<[f32]>, language: Language) -> QueryDense {
         let near: Vec<(DocAddress, String, f32)> = dense
             .nearest(&vector, rank::DENSE_CANDIDATES)
             .into_iter()
             .map(|(addr, id, cos)| (addr, id.to_string(), cos))
             .collect();
-        tracing::debug!(
-            best = near.first().map(|n| n.2),
-            tenth = near.get(9).map(|n| n.2),
-            last = near.last().map(|n| n.2),
-            "nearest by meaning"
-        );
         let rank = near.iter().enumerate().map(|(i, (addr, _, _))| (*addr, i)).collect();
-        Some(QueryDense { near, rank, language })
+        QueryDense { near, rank, language, vector }
+    }
+
+    /// The dense side again, with the meaning of the question at `best` (the first result)
+    /// added to the query's ([`rank::FEEDBACK_WEIGHT`]); `None` where it has no vector.
+    pub fn with_feedback(&self, generation: &Generation, best: DocAddress) -> Option<QueryDense> {
+        let dense = generation.dense.as_ref()?;
+        let vector = rocchio(&self.vector, dense.vector_at(best)?, rank::FEEDBACK_WEIGHT);
+        Some(QueryDense::nearest_to(dense, vector.into(), self.language))
     }
 
     /// Whether the query is in another language than Polish (translated or not).
@@ -181,6 +198,17 @@ pub(crate) fn as_the_corpus_spells(generation: &Generation, text: &str, polish: 
     out
 }
 
+/// `query` moved towards `feedback` by `beta` (both normalised), normalised again: Rocchio's
+/// pseudo-relevance feedback in the space of meaning.
+pub(crate) fn rocchio(query: &[f32], feedback: &[f32], beta: f32) -> Vec<f32> {
+    let mut v: Vec<f32> = query.iter().zip(feedback).map(|(q, f)| q + beta * f).collect();
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > f32::EPSILON {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+    v
+}
+
 /// Reciprocal-rank contribution of a 0-based rank.
 fn rrf(rank: usize) -> f32 {
     1.0 / (rank::RRF_K + rank as f32 + 1.0)
@@ -244,6 +272,18 @@ mod tests {
         assert!(!is_foreign("brak pkywalni"), "a typo in a two-word Polish query");
         assert!(is_foreign("tram schedule"), "English words are not typos of Polish ones");
         assert!(is_foreign("NHS waiting times"));
+    }
+
+    #[test]
+    fn feedback_moves_the_query_towards_the_best_result() {
+        let cos = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+        let query = [1.0, 0.0, 0.0];
+        let best = [0.0, 1.0, 0.0];
+        let moved = rocchio(&query, &best, 0.75);
+        assert!((cos(&moved, &moved) - 1.0).abs() < 1e-6, "normalised: {moved:?}");
+        assert!(cos(&moved, &best) > cos(&query, &best));
+        assert!(cos(&moved, &query) > cos(&moved, &best), "the query still weighs more: {moved:?}");
+        assert_eq!(rocchio(&query, &best, 0.0), query.to_vec());
     }
 
     #[test]

@@ -108,7 +108,7 @@ impl Matches {
                     rerank_by_proximity(&p.searcher, near, &mut hits[..window])?;
                 }
                 if let Some((dense, joined)) = &p.dense {
-                    hits = fuse_head(hits, dense, joined);
+                    hits = fuse_head(generation, hits, dense, joined);
                 }
                 hits.into_iter().map(|(_, a)| a).collect()
             }

@@ -225,15 +225,27 @@ fn join_by_meaning(
 }
 
 /// Puts the first [`rank::PROXIMITY_WINDOW`] of `hits` (in score order) in fused order, with the
-/// questions that joined by meaning among them.
-fn fuse_head(hits: Vec<(f32, DocAddress)>, dense: &dense::QueryDense, joined: &[DocAddress]) -> Vec<(f32, DocAddress)> {
+/// questions that joined by meaning among them. The order by meaning is that of the query moved
+/// towards the meaning of the question the first fusion puts first (pseudo-relevance feedback).
+fn fuse_head(
+    generation: &Generation,
+    hits: Vec<(f32, DocAddress)>,
+    dense: &dense::QueryDense,
+    joined: &[DocAddress],
+) -> Vec<(f32, DocAddress)> {
     let mut head: Vec<(f32, DocAddress)> = hits.iter().take(rank::PROXIMITY_WINDOW).copied().collect();
     for a in joined {
         if !head.iter().any(|(_, h)| h == a) {
             head.push((0.0, *a));
         }
     }
+    let by_words = head.clone();
     dense.fuse(&mut head);
+    let best = head.first().map(|&(_, a)| a);
+    if let Some(again) = best.and_then(|best| dense.with_feedback(generation, best)) {
+        head = by_words;
+        again.fuse(&mut head);
+    }
     let in_head: std::collections::HashSet<DocAddress> = head.iter().map(|(_, a)| *a).collect();
     let rest = hits.into_iter().skip(rank::PROXIMITY_WINDOW).filter(|(_, a)| !in_head.contains(a));
     head.into_iter().chain(rest).collect()
@@ -336,7 +348,7 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         rerank_by_proximity(&searcher, near, &mut page[..head])?;
     }
     if let Some(d) = dense.as_ref().filter(|_| fused) {
-        page = fuse_head(page, d, &joined);
+        page = fuse_head(generation, page, d, &joined);
     }
     if window.is_some() {
         page = page.into_iter().skip(req.offset).take(req.limit).collect();

@@ -79,3 +79,12 @@ pub const DENSE_WEIGHT_FOREIGN: f32 = 10.0;
 /// as for a Polish query. Chosen on the dev set (other_language 0.922 at 10, 0.951 at 3, 0.990 at
 /// 1), checked on the holdout (0.507, 0.560, 0.596).
 pub const DENSE_WEIGHT_TRANSLATED: f32 = 1.0;
+
+/// Weight of the best result's meaning added to the query's (Rocchio's pseudo-relevance
+/// feedback, β = 0.75 of its α = 1, β = 0.75, γ = 0): the question that words and meaning together
+/// put first says in the corpus's own words what the resident meant, so the questions near both
+/// are ranked by meaning. One result, not several: the first is the likeliest to be right, and
+/// each further one adds drift. Chosen on the dev set among 0.5 / 0.75 / 1 (search 0.917 / 0.919
+/// / 0.915, flat), checked on the holdout (0.867 / 0.868 / 0.868, from 0.848 without); the top 2
+/// or 3 gave 0.858 / 0.847 there (docs/RELEVANCE.md).
+pub const FEEDBACK_WEIGHT: f32 = 0.75;

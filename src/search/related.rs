@@ -26,7 +26,7 @@ use super::error::{Result, SearchError};
 use super::{load_record, response};
 use crate::analysis;
 use crate::corpus::QuestionId;
-use crate::index::{Generation, Record};
+use crate::index::{DenseIndex, Generation, Record};
 
 /// Most related questions asked for at once.
 pub const MAX_RELATED: usize = 20;
@@ -127,7 +127,7 @@ fn run(
     let terms = select_terms(searcher, generation, seed, exclude.is_some())?;
     // The questions nearest in meaning are candidates too, whatever their words.
     let near: Vec<(DocAddress, f32)> = match (&meta.vector, &generation.dense) {
-        (Some(v), Some(d)) => d.nearest(v, RERANK_WINDOW + 1).into_iter().map(|(a, _, cos)| (a, cos)).collect(),
+        (Some(v), Some(d)) => nearest(d, v),
         _ => Vec::new(),
     };
     if terms.is_empty() && near.is_empty() {
@@ -161,30 +161,40 @@ fn run(
     let mut top =
         if has_terms { searcher.search(&query, &TopDocs::with_limit(window).order_by_score())? } else { Vec::new() };
     let best = top.first().map(|(s, _)| *s).unwrap_or(1.0).max(f32::EPSILON);
-    // Cosines spread between the nearest and the farthest candidate by meaning, as 1..0.
-    let (cos_hi, cos_lo) = (near.first().map_or(1.0, |n| n.1), near.last().map_or(0.0, |n| n.1));
-    let spread = (cos_hi - cos_lo).max(f32::EPSILON);
     for (addr, _) in &near {
         if !top.iter().any(|(_, a)| a == addr) {
             top.push((0.0, *addr));
         }
     }
-    let mut scored: Vec<(f32, Record)> = Vec::with_capacity(top.len());
+    // Each candidate's score but for its meaning.
+    let mut scored: Vec<(f32, DocAddress, Record)> = Vec::with_capacity(top.len());
     for (score, addr) in top {
         let rec = load_record(searcher, f, addr)?;
         if exclude == Some(rec.id.as_str()) {
             continue;
         }
-        let meaning = match (&meta.vector, &generation.dense) {
-            (Some(v), Some(d)) => d.cosine(v, addr).map_or(0.0, |cos| ((cos - cos_lo) / spread).clamp(0.0, 1.0)),
-            _ => 0.0,
-        };
         let s = score / best
-            + MEANING_WEIGHT * meaning
             + TOPIC_WEIGHT * overlap(&meta.topics, &rec.topics)
             + UNIT_WEIGHT * overlap(&meta.departments, &rec.departments);
-        scored.push((s, rec));
+        scored.push((s, addr, rec));
     }
+    let totals: Vec<f32> = match (&meta.vector, &generation.dense) {
+        (Some(v), Some(d)) => {
+            let first = by_meaning(&scored, d, v, &near);
+            // Pseudo-relevance feedback, as for search (`rank::FEEDBACK_WEIGHT`): the meaning of
+            // the candidate ranked first joins the seed's.
+            let best = (0..first.len()).max_by(|&i, &j| first[i].total_cmp(&first[j]).then(j.cmp(&i)));
+            match best.and_then(|i| d.vector_at(scored[i].1)) {
+                Some(b) => {
+                    let moved = super::dense::rocchio(v, b, super::rank::FEEDBACK_WEIGHT);
+                    by_meaning(&scored, d, &moved, &nearest(d, &moved))
+                }
+                None => first,
+            }
+        }
+        _ => scored.iter().map(|s| s.0).collect(),
+    };
+    let mut scored: Vec<(f32, Record)> = totals.into_iter().zip(scored).map(|(t, (_, _, rec))| (t, rec)).collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     scored.truncate(limit.clamp(1, MAX_RELATED));
     Ok(scored
@@ -198,6 +208,30 @@ fn run(
             district: rec.district,
         })
         .collect())
+}
+
+/// The questions nearest in meaning to `vector`, as (address, cosine), best first.
+fn nearest(dense: &DenseIndex, vector: &[f32]) -> Vec<(DocAddress, f32)> {
+    dense.nearest(vector, RERANK_WINDOW + 1).into_iter().map(|(a, _, cos)| (a, cos)).collect()
+}
+
+/// The candidates' scores with closeness in meaning to `vector` added, in the order of `scored`.
+/// Cosines are spread 1..0 between the nearest and the farthest of `near`.
+fn by_meaning(
+    scored: &[(f32, DocAddress, Record)],
+    dense: &DenseIndex,
+    vector: &[f32],
+    near: &[(DocAddress, f32)],
+) -> Vec<f32> {
+    let (hi, lo) = (near.first().map_or(1.0, |n| n.1), near.last().map_or(0.0, |n| n.1));
+    let spread = (hi - lo).max(f32::EPSILON);
+    scored
+        .iter()
+        .map(|(rest, addr, _)| {
+            let meaning = dense.cosine(vector, *addr).map_or(0.0, |cos| ((cos - lo) / spread).clamp(0.0, 1.0));
+            rest + MEANING_WEIGHT * meaning
+        })
+        .collect()
 }
 
 /// Share of `a`'s and `b`'s values they have in common (Jaccard); 0 when either has none.
