@@ -1,8 +1,8 @@
 //! `lawka eval`: relevance on judged queries, through the same search code as the API.
 //!
-//! By default every judged set of the repository side by side: the development set `tests/eval`
-//! and the holdout `tests/eval/holdout`. A ranking change is kept only if it does not lose on the
-//! set it was not chosen on, so both are always printed together.
+//! By default every judged set of the repository side by side: the development set `tests/eval`,
+//! the holdout `tests/eval/holdout` and the second holdout `tests/eval/holdout2`. A ranking change
+//! is kept only if it does not lose on the sets it was not chosen on, so all are printed together.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,13 +14,14 @@ use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary
 use crate::search::perturb::Perturbation;
 
 /// The judged sets `lawka eval` runs when given none.
-const DEFAULT_SETS: [&str; 2] = ["tests/eval", "tests/eval/holdout"];
+const DEFAULT_SETS: [&str; 3] = ["tests/eval", "tests/eval/holdout", "tests/eval/holdout2"];
 
 /// Arguments of `lawka eval`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A judged set: a directory with `queries-*.json` and optionally `related.json` (the format
-    /// of shared/eval/); repeatable. Default: tests/eval and tests/eval/holdout, where present.
+    /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout and
+    /// tests/eval/holdout2, where present.
     #[arg(long, conflicts_with_all = ["queries", "related"])]
     set: Vec<PathBuf>,
     /// Judged queries (JSON, the format of shared/eval/queries-*.json) as one set; repeatable.

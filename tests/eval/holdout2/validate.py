@@ -1,0 +1,102 @@
+"""Checks for the second held-out set. Reads only the corpus and these files."""
+import json, re, glob, os, collections, sys
+HERE = os.path.dirname(os.path.abspath(__file__))
+CORPUS = os.path.join(HERE, '..', '..', '..', 'corpus', 'meetings')
+EVAL = os.path.join(HERE, '..')
+
+qs = {}
+districts, departments, topics = set(), set(), set()
+for f in sorted(glob.glob(os.path.join(CORPUS, '*.md'))):
+    m = os.path.basename(f)[:-3]
+    t = open(f, encoding='utf-8').read()
+    fm = re.search(r'^---\n(.*?)\n---', t, re.S).group(1)
+    meta = {k.strip(): v.strip() for k, v in (l.split(':', 1) for l in fm.splitlines() if ':' in l)}
+    districts.add(meta['district'])
+    parts = re.split(r'^## (\d+)\. (.*)$', t, flags=re.M)
+    for i in range(1, len(parts), 3):
+        body = parts[i + 2]
+        d = re.search(r'\*\*Dzielnica:\*\*\s*(.*)', body)
+        tp = re.search(r'\*\*Tematy:\*\*\s*(.*)', body)
+        q = dict(district=d.group(1).strip() if d else meta['district'], date=meta['date'],
+                 topics=[x.strip() for x in tp.group(1).split(',')] if tp else [],
+                 units=re.findall(r'\*\*Odpowiedź \((.*?)\):\*\*', body))
+        qs[f'{m}/{parts[i]}'] = q
+        districts.add(q['district']); departments.update(q['units']); topics.update(q['topics'])
+
+errors = []
+def err(s): errors.append(s)
+
+def passes(q, flt):
+    if 'district' in flt and q['district'] not in flt['district']: return False
+    if 'department' in flt and not set(q['units']) & set(flt['department']): return False
+    if 'topic' in flt and not set(q['topics']) & set(flt['topic']): return False
+    if 'from' in flt and q['date'] < flt['from']: return False
+    if 'to' in flt and q['date'] > flt['to']: return False
+    return True
+
+allq = []
+for name in ['queries-residents.json', 'queries-journalists.json']:
+    data = json.load(open(os.path.join(HERE, name), encoding='utf-8'))
+    allq += data
+qids = [q['qid'] for q in allq]
+if len(qids) != len(set(qids)): err('duplicate qids')
+types = collections.Counter(q['type'] for q in allq)
+POLISH = set('ąćęłńóśźżĄĆĘŁŃÓŚŹŻ')
+cyr = lambda s: bool(re.search('[А-Яа-яІіЇїЄєҐґ]', s))
+ua = en = 0
+for q in allq:
+    if not q['relevant']: err(f"{q['qid']}: no relevant")
+    for i, g in q['relevant'].items():
+        if i not in qs: err(f"{q['qid']}: unknown id {i}")
+        elif g not in (1, 2): err(f"{q['qid']}: bad grade {g}")
+        elif q.get('filters') and not passes(qs[i], q['filters']): err(f"{q['qid']}: {i} fails filter")
+    for k, v in (q.get('filters') or {}).items():
+        vals = v if isinstance(v, list) else [v]
+        ok = {'district': districts, 'department': departments, 'topic': topics}.get(k)
+        if ok is not None:
+            for x in vals:
+                if x not in ok: err(f"{q['qid']}: filter {k}={x} not in corpus")
+        elif k in ('from', 'to'):
+            if not re.fullmatch(r'\d{4}-\d{2}-\d{2}', v): err(f"{q['qid']}: bad date {v}")
+        else: err(f"{q['qid']}: unknown filter {k}")
+    if q['type'] == 'nodiacritics' and set(q['query']) & POLISH: err(f"{q['qid']}: Polish letters")
+    if q['type'] == 'filtered' and not q.get('filters'): err(f"{q['qid']}: filtered without filters")
+    if q['type'] == 'other_language':
+        if cyr(q['query']): ua += 1
+        elif re.search(r'\b(the|to|at|for|and|can|a)\b', q['query']): en += 1  # English
+for t in ['keyword', 'question', 'nodiacritics', 'typo', 'place', 'topic', 'filtered', 'abbrev', 'synonym', 'other_language']:
+    if types[t] < 3: err(f'type {t} has {types[t]} < 3')
+if types['synonym'] < 8: err('synonym < 8')
+if types['other_language'] < 8: err('other_language < 8')
+if ua < 4 or en < 4: err(f'ua={ua} en={en}')
+if len(allq) != 48: err(f'{len(allq)} queries, expected 48')
+
+rel = json.load(open(os.path.join(HERE, 'related.json'), encoding='utf-8'))
+old_seeds = {s['id'] for f in ['related.json', 'holdout/related.json'] for s in json.load(open(os.path.join(EVAL, f), encoding='utf-8'))}
+seeds = [s['id'] for s in rel]
+if len(seeds) != 16 or len(set(seeds)) != 16: err('need 16 distinct seeds')
+if len({s.split('/')[0] for s in seeds}) < 10: err('seeds from < 10 meetings')
+for s in rel:
+    if s['id'] not in qs: err(f"seed {s['id']} unknown")
+    if s['id'] in old_seeds: err(f"seed {s['id']} already a seed elsewhere")
+    if s['id'] in s['related']: err(f"seed {s['id']} lists itself")
+    if not s['related']: err(f"seed {s['id']} has no related")
+    for i, g in s['related'].items():
+        if i not in qs: err(f"seed {s['id']}: unknown id {i}")
+        if g not in (1, 2): err(f"seed {s['id']}: bad grade")
+
+# word 3-grams shared with the corpus
+tok = lambda s: re.findall(r"[\wąćęłńóśźżА-Яа-яіїєґІЇЄҐ'’+&]+", s.lower())
+C = collections.Counter()
+for f in glob.glob(os.path.join(CORPUS, '*.md')):
+    t = tok(open(f, encoding='utf-8').read())
+    C.update(tuple(t[i:i + 3]) for i in range(len(t) - 2))
+shared = {q['qid']: [' '.join(t[i:i + 3]) for t in [tok(q['query'])] for i in range(len(t) - 2) if C[tuple(t[i:i + 3])]] for q in allq}
+shared = {k: v for k, v in shared.items() if v}
+
+print('queries:', len(allq), dict(types), 'ua', ua, 'en', en)
+print('pairs:', sum(len(q['relevant']) for q in allq), 'grade2:', sum(g == 2 for q in allq for g in q['relevant'].values()))
+print('related pairs:', sum(len(s['related']) for s in rel), 'grade2:', sum(g == 2 for s in rel for g in s['related'].values()))
+print('3-grams shared with corpus:', shared or 'none')
+print('ERRORS:' if errors else 'OK', *errors, sep='\n')
+sys.exit(1 if errors else 0)
