@@ -1,6 +1,7 @@
 //! Search with facets and snippets, in process, on synthetic indexes of 10k questions (built at
 //! the start), or on the index at LAWKA_BENCH_INDEX (e.g. a 100k or 1M index made with
-//! `lawka synth` + `lawka index`). The query mix is the judged queries of tests/eval.
+//! `lawka synth` + `lawka index`). The query mix is the judged queries of tests/eval; related
+//! questions are asked of the first question each of them finds, and of its title as free text.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use lawka::corpus::{synth, Corpus};
@@ -50,6 +51,27 @@ fn bench(c: &mut Criterion) {
             let resp = search::search(&generation, &glossary, &requests[i % requests.len()]).expect("search");
             i += 1;
             assert!(resp.hits.len() <= 10);
+        })
+    });
+    let seeds: Vec<(lawka::corpus::QuestionId, String)> = requests
+        .iter()
+        .filter_map(|r| search::search(&generation, &glossary, r).expect("search").hits.into_iter().next())
+        .map(|h| (h.id.parse().expect("a question id"), h.title))
+        .collect();
+    let mut i = 0;
+    group.bench_function("related_to_question", |b| {
+        b.iter(|| {
+            let (id, _) = &seeds[i % seeds.len()];
+            i += 1;
+            assert!(search::related_to_question(&generation, id, 5).expect("related").len() <= 5);
+        })
+    });
+    let mut i = 0;
+    group.bench_function("related_to_text", |b| {
+        b.iter(|| {
+            let (_, title) = &seeds[i % seeds.len()];
+            i += 1;
+            assert!(search::related_to_text(&generation, title, 5).expect("related").len() <= 5);
         })
     });
     let all = SearchRequest::parse(&RawSearchParams::default(), &generation.meta).expect("valid");

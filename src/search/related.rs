@@ -59,7 +59,9 @@ const UNIT_WEIGHT: f32 = 0.3;
 /// One candidate, as for the feedback by meaning (`rank::FEEDBACK_WEIGHT`): the first is the
 /// likeliest to be right. Chosen on the dev set among 10 / 20 / 40 words and 0.2 / 0.4 (hybrid
 /// nDCG@5 0.772 / 0.761, 0.768 / 0.761, 0.772 / 0.761 from 0.748), checked on the holdout (0.792 /
-/// 0.796, 0.788 / 0.784, 0.788 / 0.790 from 0.771; BM25 alone 0.726 → 0.734 at 10 and 0.2).
+/// 0.796, 0.788 / 0.784, 0.788 / 0.790 from 0.771; BM25 alone 0.726 → 0.734 at 10 and 0.2), all
+/// with every candidate's text scored again for the seed's and the feedback's words; scoring the
+/// feedback's words alone and adding them gives 0.772 / 0.786 at a twentieth of the cost.
 const FEEDBACK_TERMS: usize = 10;
 const FEEDBACK_TERM_WEIGHT: f32 = 0.2;
 /// Weight of closeness in meaning (dense retrieval, scaled 0..1 over the candidates) against the
@@ -136,31 +138,31 @@ fn run(
     exclude: Option<&str>,
     limit: usize,
 ) -> Result<Vec<RelatedHit>> {
-    let mut terms = select_terms(searcher, generation, seed, exclude.is_some())?;
+    let terms = select_terms(searcher, generation, seed, exclude.is_some())?;
     // The questions nearest in meaning are candidates too, whatever their words.
     let near: Vec<(DocAddress, f32)> = match (&meta.vector, &generation.dense) {
         (Some(v), Some(d)) => nearest(d, v),
         _ => Vec::new(),
     };
     let window = RERANK_WINDOW.max(limit.clamp(1, MAX_RELATED));
-    let mut scored = rank(generation, searcher, &terms, &near, meta, exclude, window, None, HashMap::new())?;
+    let mut scored = rank(generation, searcher, &terms, &near, meta, exclude, window, None)?;
     // Pseudo-relevance feedback by words: the most telling words of the candidate ranked first
-    // join the seed's, and the candidates are found and ranked again.
-    if let Some((_, _, best)) = scored.first() {
-        let feedback = select_terms(searcher, generation, [best.title.as_str(), best.question.as_str(), ""], true)?;
+    // join the seed's, and the candidates are ranked again.
+    if let Some(best) = scored.first() {
+        let feedback =
+            select_terms(searcher, generation, [best.record.title.as_str(), best.record.question.as_str(), ""], true)?;
+        let feedback = feedback_terms(&terms, feedback);
         if !feedback.is_empty() {
-            add_feedback(&mut terms, feedback);
             // Among the same candidates: finding new ones by the wider words gained nothing (dev /
-            // holdout 0.772 / 0.792 either way) and cost a second search of the whole index.
-            let candidates: Vec<DocAddress> = scored.iter().map(|s| s.1).collect();
-            let loaded = scored.into_iter().map(|(_, addr, rec)| (addr, rec)).collect();
-            scored = rank(generation, searcher, &terms, &near, meta, exclude, window, Some(&candidates), loaded)?;
+            // holdout 0.772 / 0.792 either way) and cost a second search of the whole index. A
+            // BM25 sum is linear in its terms, so only the feedback's are scored.
+            scored = rank(generation, searcher, &feedback, &near, meta, exclude, window, Some(scored))?;
         }
     }
     scored.truncate(limit.clamp(1, MAX_RELATED));
     Ok(scored
         .into_iter()
-        .map(|(score, _, rec)| RelatedHit {
+        .map(|Candidate { score, record: rec, .. }| RelatedHit {
             url: response::question_url(&rec.id),
             id: rec.id,
             title: rec.title,
@@ -171,9 +173,19 @@ fn run(
         .collect())
 }
 
-/// The candidates for `terms` (the best `window` by BM25, only among `within` where given, and
-/// `near`, the nearest in meaning), best first: text score, closeness in meaning (with the
-/// feedback of the first), shared topics and units. Records in `loaded` are not read again.
+/// A candidate related question.
+struct Candidate {
+    /// Its score: text, meaning, topics and units.
+    score: f32,
+    /// Its BM25 score for the seed's terms (0 where it is a candidate by meaning alone).
+    text: f32,
+    addr: DocAddress,
+    record: Record,
+}
+
+/// The candidates for `terms`, best first: the best `window` by BM25 and `near` (the nearest in
+/// meaning), scored by text, closeness in meaning (with the feedback of the first), shared topics
+/// and units. With `before`, the candidates are those, and `terms` add to their text scores.
 #[allow(clippy::too_many_arguments)]
 fn rank(
     generation: &Generation,
@@ -183,14 +195,12 @@ fn rank(
     meta: &SeedMeta,
     exclude: Option<&str>,
     window: usize,
-    within: Option<&[DocAddress]>,
-    mut loaded: HashMap<DocAddress, Record>,
-) -> Result<Vec<(f32, DocAddress, Record)>> {
+    before: Option<Vec<Candidate>>,
+) -> Result<Vec<Candidate>> {
     let f = &generation.fields;
-    if terms.is_empty() && near.is_empty() {
+    if terms.is_empty() && near.is_empty() && before.is_none() {
         return Ok(Vec::new());
     }
-    let has_terms = !terms.is_empty();
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for (folded, text, weight) in terms.iter().cloned() {
         // A folded term (a seed typed without Polish letters) in the whole text alone: the parts
@@ -210,75 +220,87 @@ fn rank(
         };
         clauses.push((Occur::Should, Box::new(BoostQuery::new(q, weight))));
     }
-    if let Some(id) = exclude {
-        clauses.push((Occur::MustNot, term(f.id, id)));
-    }
-    let words: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
-    let query: Box<dyn Query> = match within {
-        Some(docs) => {
-            let docs = Box::new(ConstScoreQuery::new(Box::new(DocSetQuery::new(searcher, docs)), 0.0));
-            Box::new(BooleanQuery::new(vec![(Occur::Must, docs as Box<dyn Query>), (Occur::Should, words)]))
+    let mut candidates: Vec<Candidate> = match before {
+        Some(before) => {
+            let addrs: Vec<DocAddress> = before.iter().map(|c| c.addr).collect();
+            let docs = Box::new(ConstScoreQuery::new(Box::new(DocSetQuery::new(searcher, &addrs)), 0.0));
+            clauses.push((Occur::Must, docs));
+            let query = BooleanQuery::new(clauses);
+            let added: HashMap<DocAddress, f32> = searcher
+                .search(&query, &TopDocs::with_limit(addrs.len().max(1)).order_by_score())?
+                .into_iter()
+                .map(|(s, a)| (a, s))
+                .collect();
+            before
+                .into_iter()
+                .map(|c| Candidate { text: c.text + added.get(&c.addr).copied().unwrap_or(0.0), ..c })
+                .collect()
         }
-        None => words,
-    };
-    let mut top =
-        if has_terms { searcher.search(&query, &TopDocs::with_limit(window).order_by_score())? } else { Vec::new() };
-    let best = top.first().map(|(s, _)| *s).unwrap_or(1.0).max(f32::EPSILON);
-    for (addr, _) in near {
-        if !top.iter().any(|(_, a)| a == addr) {
-            top.push((0.0, *addr));
-        }
-    }
-    // Each candidate's score but for its meaning.
-    let mut scored: Vec<(f32, DocAddress, Record)> = Vec::with_capacity(top.len());
-    for (score, addr) in top {
-        let rec = match loaded.remove(&addr) {
-            Some(rec) => rec,
-            None => load_record(searcher, f, addr)?,
-        };
-        if exclude == Some(rec.id.as_str()) {
-            continue;
-        }
-        let s = score / best
-            + TOPIC_WEIGHT * overlap(&meta.topics, &rec.topics)
-            + UNIT_WEIGHT * overlap(&meta.departments, &rec.departments);
-        scored.push((s, addr, rec));
-    }
-    let totals: Vec<f32> = match (&meta.vector, &generation.dense) {
-        (Some(v), Some(d)) => {
-            let first = by_meaning(&scored, d, v, near);
-            // Pseudo-relevance feedback, as for search (`rank::FEEDBACK_WEIGHT`): the meaning of
-            // the candidate ranked first joins the seed's.
-            let best = (0..first.len()).max_by(|&i, &j| first[i].total_cmp(&first[j]).then(j.cmp(&i)));
-            match best.and_then(|i| d.vector_at(scored[i].1)) {
-                Some(b) => {
-                    let moved = super::dense::rocchio(v, b, super::rank::FEEDBACK_WEIGHT);
-                    by_meaning(&scored, d, &moved, &nearest(d, &moved))
-                }
-                None => first,
+        None => {
+            if let Some(id) = exclude {
+                clauses.push((Occur::MustNot, term(f.id, id)));
             }
+            let query = BooleanQuery::new(clauses);
+            let top = if terms.is_empty() {
+                Vec::new()
+            } else {
+                searcher.search(&query, &TopDocs::with_limit(window).order_by_score())?
+            };
+            let mut addrs: Vec<(f32, DocAddress)> = top;
+            for (addr, _) in near {
+                if !addrs.iter().any(|(_, a)| a == addr) {
+                    addrs.push((0.0, *addr));
+                }
+            }
+            let mut out = Vec::with_capacity(addrs.len());
+            for (text, addr) in addrs {
+                let record = load_record(searcher, f, addr)?;
+                if exclude != Some(record.id.as_str()) {
+                    out.push(Candidate { score: 0.0, text, addr, record });
+                }
+            }
+            out
         }
-        _ => scored.iter().map(|s| s.0).collect(),
     };
-    let mut scored: Vec<(f32, DocAddress, Record)> =
-        totals.into_iter().zip(scored).map(|(t, (_, a, rec))| (t, a, rec)).collect();
-    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-    Ok(scored)
+    let best = candidates.iter().map(|c| c.text).fold(0.0f32, f32::max);
+    let best = if best > 0.0 { best } else { 1.0 };
+    // Each candidate's score but for its meaning.
+    for c in candidates.iter_mut() {
+        c.score = c.text / best
+            + TOPIC_WEIGHT * overlap(&meta.topics, &c.record.topics)
+            + UNIT_WEIGHT * overlap(&meta.departments, &c.record.departments);
+    }
+    if let (Some(v), Some(d)) = (&meta.vector, &generation.dense) {
+        let first = by_meaning(&candidates, d, v, near);
+        // Pseudo-relevance feedback, as for search (`rank::FEEDBACK_WEIGHT`): the meaning of
+        // the candidate ranked first joins the seed's.
+        let best = (0..first.len()).max_by(|&i, &j| first[i].total_cmp(&first[j]).then(j.cmp(&i)));
+        let totals = match best.and_then(|i| d.vector_at(candidates[i].addr)) {
+            Some(b) => {
+                let moved = super::dense::rocchio(v, b, super::rank::FEEDBACK_WEIGHT);
+                by_meaning(&candidates, d, &moved, &nearest(d, &moved))
+            }
+            None => first,
+        };
+        for (c, t) in candidates.iter_mut().zip(totals) {
+            c.score = t;
+        }
+    }
+    candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
+    Ok(candidates)
 }
 
-/// `feedback`'s terms added to `terms`, the strongest at [`FEEDBACK_TERM_WEIGHT`] of the seed's
-/// strongest, at most [`FEEDBACK_TERMS`] of them (the most telling first).
-fn add_feedback(terms: &mut Vec<(bool, String, f32)>, mut feedback: Vec<(bool, String, f32)>) {
+/// The terms `feedback` adds to the seed's `terms`, weighted: the strongest at
+/// [`FEEDBACK_TERM_WEIGHT`] of the seed's strongest, at most [`FEEDBACK_TERMS`] of them (the most
+/// telling first). A term the seed has too adds to its weight.
+fn feedback_terms(terms: &[(bool, String, f32)], mut feedback: Vec<(bool, String, f32)>) -> Vec<(bool, String, f32)> {
     feedback.truncate(FEEDBACK_TERMS);
     let strongest = terms.iter().map(|t| t.2).fold(0.0f32, f32::max).max(f32::EPSILON);
     let feedback_strongest = feedback.iter().map(|t| t.2).fold(0.0f32, f32::max).max(f32::EPSILON);
-    for (folded, text, weight) in feedback {
-        let weight = FEEDBACK_TERM_WEIGHT * strongest * weight / feedback_strongest;
-        match terms.iter_mut().find(|t| t.0 == folded && t.1 == text) {
-            Some(t) => t.2 += weight,
-            None => terms.push((folded, text, weight)),
-        }
-    }
+    feedback
+        .into_iter()
+        .map(|(folded, text, weight)| (folded, text, FEEDBACK_TERM_WEIGHT * strongest * weight / feedback_strongest))
+        .collect()
 }
 
 /// The questions nearest in meaning to `vector`, as (address, cosine), best first.
@@ -286,21 +308,16 @@ fn nearest(dense: &DenseIndex, vector: &[f32]) -> Vec<(DocAddress, f32)> {
     dense.nearest(vector, RERANK_WINDOW + 1).into_iter().map(|(a, _, cos)| (a, cos)).collect()
 }
 
-/// The candidates' scores with closeness in meaning to `vector` added, in the order of `scored`.
+/// The candidates' scores with closeness in meaning to `vector` added, in their order.
 /// Cosines are spread 1..0 between the nearest and the farthest of `near`.
-fn by_meaning(
-    scored: &[(f32, DocAddress, Record)],
-    dense: &DenseIndex,
-    vector: &[f32],
-    near: &[(DocAddress, f32)],
-) -> Vec<f32> {
+fn by_meaning(candidates: &[Candidate], dense: &DenseIndex, vector: &[f32], near: &[(DocAddress, f32)]) -> Vec<f32> {
     let (hi, lo) = (near.first().map_or(1.0, |n| n.1), near.last().map_or(0.0, |n| n.1));
     let spread = (hi - lo).max(f32::EPSILON);
-    scored
+    candidates
         .iter()
-        .map(|(rest, addr, _)| {
-            let meaning = dense.cosine(vector, *addr).map_or(0.0, |cos| ((cos - lo) / spread).clamp(0.0, 1.0));
-            rest + MEANING_WEIGHT * meaning
+        .map(|c| {
+            let meaning = dense.cosine(vector, c.addr).map_or(0.0, |cos| ((cos - lo) / spread).clamp(0.0, 1.0));
+            c.score + MEANING_WEIGHT * meaning
         })
         .collect()
 }
@@ -412,16 +429,17 @@ mod tests {
     #[test]
     fn feedback_adds_few_words_weaker_than_the_seeds() {
         let t = |w: &str, x: f32| (false, w.to_string(), x);
-        let mut terms = vec![t("winda", 4.0), t("blok", 2.0)];
+        let terms = vec![t("winda", 4.0), t("blok", 2.0)];
+        // The most telling first, as `select_terms` gives them.
         let feedback: Vec<_> = (0..20).map(|i| t(&format!("słowo{i}"), 10.0 - i as f32 * 0.1)).collect();
-        let mut with_seed_word = feedback.clone();
-        with_seed_word[0] = t("blok", 10.0);
-        add_feedback(&mut terms, with_seed_word);
-        assert_eq!(terms.len(), 2 + FEEDBACK_TERMS - 1, "at most {FEEDBACK_TERMS} words, a seed's word merged");
-        let weight = |w: &str| terms.iter().find(|x| x.1 == w).map(|x| x.2).unwrap();
-        assert!((weight("blok") - (2.0 + FEEDBACK_TERM_WEIGHT * 4.0)).abs() < 1e-5, "{terms:?}");
-        assert!(weight("słowo1") < weight("blok") && weight("słowo1") < weight("winda"), "{terms:?}");
-        assert!(terms.iter().all(|x| x.1 != "słowo10"), "the least telling are left out: {terms:?}");
+        let added = feedback_terms(&terms, feedback);
+        assert_eq!(added.len(), FEEDBACK_TERMS, "{added:?}");
+        assert!(
+            (added[0].2 - FEEDBACK_TERM_WEIGHT * 4.0).abs() < 1e-5,
+            "the strongest at a share of the seed's: {added:?}"
+        );
+        assert!(added.iter().all(|x| x.2 <= added[0].2 && x.2 < 2.0), "weaker than any word of the seed: {added:?}");
+        assert!(added.iter().all(|x| x.1 != "słowo10"), "the least telling are left out: {added:?}");
     }
 
     #[test]
