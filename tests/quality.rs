@@ -7,27 +7,36 @@ use lawka::search::Glossary;
 
 use crate::common::{corpus_dir, enc, hit_ids, shared};
 
-/// Floors of every judged set: (directory under tests/eval, queries, nDCG@10 floor, related nDCG@5
-/// floor, most queries allowed to find nothing, nDCG@10 floor of the queries in other languages),
-/// for each of the optional parts installed: dense retrieval (the embedding model) and the
-/// English–Polish dictionary. Each floor is the figure measured when it was set minus 0.02 (minus
-/// 0.05 for the other languages' few queries): a change that loses more than that on either set
-/// fails CI. Raise them when relevance improves. The holdout set (tests/eval/holdout) was written
-/// and judged apart from the tuning; constants are chosen on one set and kept only if the other
-/// does not lose. Words alone serve other languages little (issue 14 asks 0.50 of the hybrid).
-type Floors = [(&'static str, usize, f64, f64, usize, f64); 2];
+/// Floors of every judged set: (directory under tests/eval, queries, nDCG@10 floor, related
+/// nDCG@5 floor, most queries allowed to find nothing, nDCG@10 floor of the queries in other
+/// languages), for each of the optional parts installed: dense retrieval (the embedding model) and
+/// the English–Polish dictionary. Each floor is the figure measured when it was set minus 0.02
+/// (minus 0.05 for the other languages' few queries): a change that loses more than that on any
+/// set fails CI. Raise them when relevance improves. The holdouts (tests/eval/holdout and
+/// tests/eval/holdout2, the second written after the feedback of the best result was chosen) were
+/// written and judged apart from the tuning; constants are chosen on one set and kept only if the
+/// others do not lose. Words alone serve other languages little (issue 14 asks 0.50 of the hybrid).
+type Floors = [(&'static str, usize, f64, f64, usize, f64); 3];
 const HYBRID_TRANSLATED_FLOORS: Floors = [
     ("", 32, 0.919 - 0.02, 0.772 - 0.02, 0, 0.988 - 0.05),
-    ("holdout", 71, 0.868 - 0.02, 0.792 - 0.02, 0, 0.790 - 0.05),
+    ("holdout", 71, 0.868 - 0.02, 0.786 - 0.02, 0, 0.790 - 0.05),
+    ("holdout2", 48, 0.750 - 0.02, 0.769 - 0.02, 0, 0.605 - 0.05),
 ];
 const HYBRID_FLOORS: Floors = [
     ("", 32, 0.904 - 0.02, 0.772 - 0.02, 0, 0.741 - 0.05),
-    ("holdout", 71, 0.840 - 0.02, 0.792 - 0.02, 0, 0.567 - 0.05),
+    ("holdout", 71, 0.840 - 0.02, 0.786 - 0.02, 0, 0.567 - 0.05),
+    ("holdout2", 48, 0.741 - 0.02, 0.769 - 0.02, 0, 0.549 - 0.05),
 ];
-const BM25_TRANSLATED_FLOORS: Floors =
-    [("", 32, 0.871 - 0.02, 0.755 - 0.02, 0, 0.0), ("holdout", 71, 0.784 - 0.02, 0.732 - 0.02, 1, 0.0)];
-const BM25_FLOORS: Floors =
-    [("", 32, 0.843 - 0.02, 0.755 - 0.02, 0, 0.0), ("holdout", 71, 0.756 - 0.02, 0.732 - 0.02, 1, 0.0)];
+const BM25_TRANSLATED_FLOORS: Floors = [
+    ("", 32, 0.871 - 0.02, 0.755 - 0.02, 0, 0.0),
+    ("holdout", 71, 0.784 - 0.02, 0.732 - 0.02, 1, 0.0),
+    ("holdout2", 48, 0.741 - 0.02, 0.767 - 0.02, 0, 0.0),
+];
+const BM25_FLOORS: Floors = [
+    ("", 32, 0.843 - 0.02, 0.755 - 0.02, 0, 0.0),
+    ("holdout", 71, 0.756 - 0.02, 0.732 - 0.02, 1, 0.0),
+    ("holdout2", 48, 0.721 - 0.02, 0.767 - 0.02, 0, 0.0),
+];
 
 fn judged<T: serde::de::DeserializeOwned>(set: &str, name: &str) -> T {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval").join(set).join(name);
@@ -151,7 +160,11 @@ fn relevance_holds_with_a_slip_in_every_query() {
     let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
     let dense = lawka::search::dense::enabled(&generation);
     // (set, floor with the model, floor without it): `lawka eval --perturb typo --variants 3`.
-    for (set, hybrid_floor, bm25_floor) in [("", 0.909 - 0.02, 0.851 - 0.02), ("holdout", 0.860 - 0.02, 0.799 - 0.02)] {
+    for (set, hybrid_floor, bm25_floor) in [
+        ("", 0.909 - 0.02, 0.851 - 0.02),
+        ("holdout", 0.860 - 0.02, 0.799 - 0.02),
+        ("holdout2", 0.767 - 0.02, 0.768 - 0.02),
+    ] {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
         let slipped = eval::perturbed(&queries, Perturbation::Typo, 3, 1);
