@@ -84,6 +84,8 @@ pub(crate) struct QueryDense {
     pub language: Language,
     /// The query's meaning (normalised), for feedback.
     vector: Arc<[f32]>,
+    /// Whether the query is a sentence ([`rank::SENTENCE_WORDS`] words or more).
+    sentence: bool,
 }
 
 impl QueryDense {
@@ -91,7 +93,8 @@ impl QueryDense {
     pub fn of(generation: &Generation, text: &str, language: Language) -> Option<QueryDense> {
         let dense = generation.dense.as_ref().filter(|d| !d.is_empty())?;
         let vector = query_vector(&as_the_corpus_spells(generation, text, language == Language::Polish))?;
-        let d = QueryDense::nearest_to(dense, vector, language);
+        let sentence = text.split_whitespace().count() >= rank::SENTENCE_WORDS;
+        let d = QueryDense::nearest_to(dense, vector, language, sentence);
         tracing::debug!(
             best = d.near.first().map(|n| n.2),
             tenth = d.near.get(9).map(|n| n.2),
@@ -101,14 +104,14 @@ impl QueryDense {
         Some(d)
     }
 
-    fn nearest_to(dense: &DenseIndex, vector: Arc<[f32]>, language: Language) -> QueryDense {
+    fn nearest_to(dense: &DenseIndex, vector: Arc<[f32]>, language: Language, sentence: bool) -> QueryDense {
         let near: Vec<(DocAddress, String, f32)> = dense
             .nearest(&vector, rank::DENSE_CANDIDATES)
             .into_iter()
             .map(|(addr, id, cos)| (addr, id.to_string(), cos))
             .collect();
         let rank = near.iter().enumerate().map(|(i, (addr, _, _))| (*addr, i)).collect();
-        QueryDense { near, rank, language, vector }
+        QueryDense { near, rank, language, vector, sentence }
     }
 
     /// The dense side again, with the meaning of the question at `best` (the first result)
@@ -116,7 +119,7 @@ impl QueryDense {
     pub fn with_feedback(&self, generation: &Generation, best: DocAddress) -> Option<QueryDense> {
         let dense = generation.dense.as_ref()?;
         let vector = rocchio(&self.vector, dense.vector_at(best)?, rank::FEEDBACK_WEIGHT);
-        Some(QueryDense::nearest_to(dense, vector.into(), self.language))
+        Some(QueryDense::nearest_to(dense, vector.into(), self.language, self.sentence))
     }
 
     /// Whether the query is in another language than Polish (translated or not).
@@ -132,6 +135,7 @@ impl QueryDense {
     /// Reorders `hits` (in BM25 order) by reciprocal-rank fusion with the dense ranks.
     pub fn fuse(&self, hits: &mut [(f32, DocAddress)]) {
         let dense_weight = match self.language {
+            Language::Polish if self.sentence => rank::DENSE_WEIGHT_SENTENCE,
             Language::Polish => rank::DENSE_WEIGHT,
             Language::Translated => rank::DENSE_WEIGHT_TRANSLATED,
             Language::Foreign => rank::DENSE_WEIGHT_FOREIGN,
@@ -284,6 +288,28 @@ mod tests {
         assert!(cos(&moved, &best) > cos(&query, &best));
         assert!(cos(&moved, &query) > cos(&moved, &best), "the query still weighs more: {moved:?}");
         assert_eq!(rocchio(&query, &best, 0.0), query.to_vec());
+    }
+
+    #[test]
+    fn a_sentence_leans_on_its_words() {
+        // A is first by words and far by meaning; B is 71st by words and first by meaning.
+        let (a, b) = (DocAddress::new(0, 0), DocAddress::new(0, 70));
+        let hits: Vec<(f32, DocAddress)> = (0..71).map(|d| (100.0 - d as f32, DocAddress::new(0, d))).collect();
+        let first = |sentence: bool| {
+            let rank = HashMap::from([(b, 0)]);
+            let d = QueryDense {
+                near: Vec::new(),
+                rank,
+                language: Language::Polish,
+                vector: Arc::from(vec![0.0f32; 2]),
+                sentence,
+            };
+            let mut fused = hits.clone();
+            d.fuse(&mut fused);
+            fused[0].1
+        };
+        assert_eq!(first(false), b, "a few words: meaning may lift a question from far down");
+        assert_eq!(first(true), a, "a sentence: its words weigh more");
     }
 
     #[test]

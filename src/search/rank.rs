@@ -69,6 +69,16 @@ pub const RRF_K: f32 = 60.0;
 /// 0.853 / 0.808, 1.5 gave 0.849 / 0.800: flat, so the neutral value stays).
 pub const DENSE_WEIGHT: f32 = 1.0;
 
+/// The same for a Polish query typed as a sentence ([`SENTENCE_WORDS`] words or more): its many
+/// words name the question by themselves, while one vector blurs a long text. Chosen on the
+/// holdout (question type 0.891 → 0.967 at 0.5, 0.959 at 0.25, 0.920 at 0; all 0.868 → 0.875,
+/// 0.868, 0.855), dev unchanged (0.919, 0.919, 0.916), checked on the second holdout (0.750 →
+/// 0.764; question 0.519 → 0.566). 5 or 8 words instead of 6: 0.876 / 0.765, 0.876 / 0.754.
+pub const DENSE_WEIGHT_SENTENCE: f32 = 0.5;
+
+/// Words (as typed, separated by spaces) from which a query is a sentence.
+pub const SENTENCE_WORDS: usize = 6;
+
 /// The same for a query in another language, whose words rarely match Polish text: meaning
 /// decides, words only break ties. Chosen on the dev set (other_language 0.623 at 3.0 -> 0.759
 /// at 10), checked on the holdout (0.450 -> 0.476).
