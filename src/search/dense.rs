@@ -104,6 +104,7 @@ impl QueryDense {
         Some(d)
     }
 
+    /// The questions nearest to `vector` and their ranks.
     fn nearest_to(dense: &DenseIndex, vector: Arc<[f32]>, language: Language, sentence: bool) -> QueryDense {
         let near: Vec<(DocAddress, String, f32)> = dense
             .nearest(&vector, rank::DENSE_CANDIDATES)
