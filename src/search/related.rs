@@ -145,7 +145,8 @@ fn run(
         _ => Vec::new(),
     };
     let window = RERANK_WINDOW.max(limit.clamp(1, MAX_RELATED));
-    let mut scored = rank(generation, searcher, &terms, &near, meta, exclude, window, None)?;
+    let ranking = Seed { generation, searcher, near: &near, meta, exclude, window };
+    let mut scored = rank(ranking, &terms, None)?;
     // Pseudo-relevance feedback by words: the most telling words of the candidate ranked first
     // join the seed's, and the candidates are ranked again.
     if let Some(best) = scored.first() {
@@ -156,7 +157,7 @@ fn run(
             // Among the same candidates: finding new ones by the wider words gained nothing (dev /
             // holdout 0.772 / 0.792 either way) and cost a second search of the whole index. A
             // BM25 sum is linear in its terms, so only the feedback's are scored.
-            scored = rank(generation, searcher, &feedback, &near, meta, exclude, window, Some(scored))?;
+            scored = rank(ranking, &feedback, Some(scored))?;
         }
     }
     scored.truncate(limit.clamp(1, MAX_RELATED));
@@ -183,20 +184,25 @@ struct Candidate {
     record: Record,
 }
 
+/// What every ranking of one seed's candidates shares.
+#[derive(Clone, Copy)]
+struct Seed<'a> {
+    generation: &'a Generation,
+    searcher: &'a Searcher,
+    /// The questions nearest to the seed in meaning, as (address, cosine), best first.
+    near: &'a [(DocAddress, f32)],
+    meta: &'a SeedMeta,
+    /// The seed itself, where it is a question of the index.
+    exclude: Option<&'a str>,
+    /// How many candidates BM25 brings.
+    window: usize,
+}
+
 /// The candidates for `terms`, best first: the best `window` by BM25 and `near` (the nearest in
 /// meaning), scored by text, closeness in meaning (with the feedback of the first), shared topics
 /// and units. With `before`, the candidates are those, and `terms` add to their text scores.
-#[allow(clippy::too_many_arguments)]
-fn rank(
-    generation: &Generation,
-    searcher: &Searcher,
-    terms: &[(bool, String, f32)],
-    near: &[(DocAddress, f32)],
-    meta: &SeedMeta,
-    exclude: Option<&str>,
-    window: usize,
-    before: Option<Vec<Candidate>>,
-) -> Result<Vec<Candidate>> {
+fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candidate>>) -> Result<Vec<Candidate>> {
+    let Seed { generation, searcher, near, meta, exclude, window } = seed;
     let f = &generation.fields;
     if terms.is_empty() && near.is_empty() && before.is_none() {
         return Ok(Vec::new());
