@@ -24,6 +24,8 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+use super::term::{PreparedTerm, TermPostings, WeightedTermQuery};
+
 /// Documents per window: 64 words of 64 bits.
 const WINDOW: u32 = 4096;
 const WORDS: usize = (WINDOW / 64) as usize;
@@ -81,10 +83,16 @@ impl Query for AtLeastQuery {
                 .map(|c| (Occur::Should, disjunction_max(c.iter().map(|a| a.box_clone()).collect())));
             return BooleanQuery::with_minimum_required_clauses(clauses.collect(), self.minimum).weight(enable_scoring);
         }
+        // A term is read from its blocks by this scorer (see `term`); anything else (a glossary
+        // name's phrase) through its own scorer.
+        let alternative = |a: &dyn Query| match a.downcast_ref::<WeightedTermQuery>() {
+            Some(t) => t.prepare(enable_scoring).map(AltWeight::Term),
+            None => a.weight(enable_scoring).map(AltWeight::Other),
+        };
         let weights = self
             .clauses
             .iter()
-            .map(|c| c.iter().map(|a| a.weight(enable_scoring)).collect::<tantivy::Result<Vec<_>>>())
+            .map(|c| c.iter().map(|a| alternative(a.as_ref())).collect::<tantivy::Result<Vec<_>>>())
             .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(Box::new(AtLeastWeight { weights, minimum: self.minimum, scoring: enable_scoring.is_scoring_enabled() }))
     }
@@ -96,19 +104,117 @@ impl Query for AtLeastQuery {
     }
 }
 
+/// An alternative of a clause, prepared for a search.
+enum AltWeight {
+    Term(PreparedTerm),
+    Other(Box<dyn Weight>),
+}
+
+/// An alternative of a clause in one segment, positioned on a document.
+enum Alt {
+    /// Boxed: its decoded block is a kilobyte.
+    Term(Box<TermPostings>),
+    Other(Box<dyn Scorer>),
+}
+
+impl Alt {
+    fn doc(&self) -> DocId {
+        match self {
+            Alt::Term(t) => t.doc(),
+            Alt::Other(s) => s.doc(),
+        }
+    }
+
+    fn seek(&mut self, target: DocId) -> DocId {
+        match self {
+            Alt::Term(t) => t.seek(target),
+            Alt::Other(s) => s.seek(target),
+        }
+    }
+
+    fn score(&mut self) -> Score {
+        match self {
+            Alt::Term(t) => t.score(),
+            Alt::Other(s) => s.score(),
+        }
+    }
+
+    fn cost(&self) -> u64 {
+        match self {
+            Alt::Term(t) => t.cost(),
+            Alt::Other(s) => s.cost(),
+        }
+    }
+
+    fn size_hint(&self) -> u32 {
+        match self {
+            Alt::Term(t) => u32::try_from(t.cost()).unwrap_or(u32::MAX),
+            Alt::Other(s) => s.size_hint(),
+        }
+    }
+
+    /// Marks and scores (see [`Marks::mark`]) every document of this alternative from its
+    /// current one up to `end`, and stops there.
+    fn mark_until(&mut self, end: DocId, marks: &mut Marks<'_>) {
+        match self {
+            Alt::Term(t) => t.for_each_before(end, |doc, score| marks.mark(doc, || score.get())),
+            Alt::Other(s) => {
+                let mut doc = s.doc();
+                while doc < end {
+                    marks.mark(doc, || s.score());
+                    doc = s.advance();
+                }
+            }
+        }
+    }
+}
+
+/// What filling a window with one clause writes to.
+struct Marks<'a> {
+    masks: &'a mut [u64],
+    bits: &'a mut [u64; WORDS],
+    /// The clause's best scores in the window (empty where the search does not score).
+    best: &'a mut [Score],
+    start: DocId,
+    bit: u64,
+    /// How many clauses a document needs already to be marked (see `refill`).
+    needed: u32,
+}
+
+impl Marks<'_> {
+    #[inline]
+    fn mark(&mut self, doc: DocId, score: impl FnOnce() -> Score) {
+        let delta = (doc - self.start) as usize;
+        let mask = &mut self.masks[delta];
+        if self.needed == 0 || mask.count_ones() >= self.needed {
+            self.bits[delta / 64] |= 1 << (delta % 64);
+            if !self.best.is_empty() {
+                keep_best(&mut self.best[delta], *mask & self.bit != 0, score());
+            }
+            *mask |= self.bit;
+        }
+    }
+}
+
 struct AtLeastWeight {
-    /// Per clause, the weights of its alternatives.
-    weights: Vec<Vec<Box<dyn Weight>>>,
+    /// Per clause, its alternatives.
+    weights: Vec<Vec<AltWeight>>,
     minimum: usize,
     scoring: bool,
 }
 
 impl Weight for AtLeastWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
+        let alternative = |w: &AltWeight| -> tantivy::Result<Option<Alt>> {
+            Ok(match w {
+                AltWeight::Term(t) => t.postings(reader, boost)?.map(|p| Alt::Term(Box::new(p))),
+                AltWeight::Other(w) => Some(Alt::Other(w.scorer(reader, boost)?)),
+            })
+        };
         let scorers = self
             .weights
             .iter()
-            .map(|c| c.iter().map(|w| w.scorer(reader, boost)).collect::<tantivy::Result<Vec<_>>>())
+            .map(|c| c.iter().filter_map(|w| alternative(w).transpose()).collect::<tantivy::Result<Vec<_>>>())
             .collect::<tantivy::Result<Vec<_>>>()?;
         let mut scorer = AtLeastScorer::new(scorers, self.minimum, self.scoring, reader.max_doc());
         scorer.advance();
@@ -125,8 +231,19 @@ impl Weight for AtLeastWeight {
             scorer.score(),
         );
         for w in self.weights.iter().flatten() {
-            if let Ok(child) = w.explain(reader, doc) {
-                explanation.add_detail(child);
+            match w {
+                AltWeight::Term(t) => {
+                    if let Some(mut p) = t.postings(reader, 1.0)? {
+                        if p.seek(doc) == doc {
+                            explanation.add_detail(Explanation::new_with_string(t.describe(), p.score()));
+                        }
+                    }
+                }
+                AltWeight::Other(w) => {
+                    if let Ok(child) = w.explain(reader, doc) {
+                        explanation.add_detail(child);
+                    }
+                }
             }
         }
         Ok(explanation)
@@ -138,7 +255,7 @@ impl Weight for AtLeastWeight {
 /// valid only where its mask says so, and are overwritten, not cleared).
 pub struct AtLeastScorer {
     /// Per clause, its alternatives not yet exhausted, each positioned past the current window.
-    clauses: Vec<Vec<Box<dyn Scorer>>>,
+    clauses: Vec<Vec<Alt>>,
     /// The clauses in the order a window is filled: fewest postings first.
     order: Vec<usize>,
     /// Per clause, about how many postings it has in a window.
@@ -160,11 +277,11 @@ pub struct AtLeastScorer {
 
 impl AtLeastScorer {
     /// The scorer before its first document (`advance` to start), in a segment of `max_doc`.
-    fn new(clauses: Vec<Vec<Box<dyn Scorer>>>, minimum: usize, scoring: bool, max_doc: DocId) -> AtLeastScorer {
-        let clauses: Vec<Vec<Box<dyn Scorer>>> =
+    fn new(clauses: Vec<Vec<Alt>>, minimum: usize, scoring: bool, max_doc: DocId) -> AtLeastScorer {
+        let clauses: Vec<Vec<Alt>> =
             clauses.into_iter().map(|c| c.into_iter().filter(|s| s.doc() != TERMINATED).collect()).collect();
         let best = if scoring { vec![0.0; clauses.len() * WINDOW as usize] } else { Vec::new() };
-        let cost = |c: &Vec<Box<dyn Scorer>>| c.iter().map(|s| s.cost()).sum::<u64>();
+        let cost = |c: &Vec<Alt>| c.iter().map(Alt::cost).sum::<u64>();
         let mut order: Vec<usize> = (0..clauses.len()).collect();
         order.sort_by_key(|&c| cost(&clauses[c]));
         let per_window = clauses.iter().map(|c| cost(c) * u64::from(WINDOW) / u64::from(max_doc.max(1))).collect();
@@ -209,8 +326,6 @@ impl AtLeastScorer {
             // than `needed` cannot reach the minimum with the `n - i` left, so the postings of
             // the last (the commonest words) are mostly passed over without being scored.
             let needed = self.minimum.saturating_sub((n - i) as u32);
-            let best =
-                if self.scoring { &mut self.best[c * WINDOW as usize..(c + 1) * WINDOW as usize] } else { &mut [] };
             if needed > 0 {
                 let marked: u64 = self.bits.iter().map(|b| u64::from(b.count_ones())).sum();
                 if marked * SEEK_RATIO < self.per_window[c] {
@@ -218,24 +333,15 @@ impl AtLeastScorer {
                     continue;
                 }
             }
+            let best =
+                if self.scoring { &mut self.best[c * WINDOW as usize..(c + 1) * WINDOW as usize] } else { &mut [] };
+            let mut marks = Marks { masks: &mut self.masks, bits: &mut self.bits, best, start, bit, needed };
             for s in self.clauses[c].iter_mut() {
-                let mut doc = s.doc();
-                if doc < start {
+                if s.doc() < start {
                     // Only a trailing clause lags: what it has before the window cannot match.
-                    doc = s.seek(start);
+                    s.seek(start);
                 }
-                while doc < end {
-                    let delta = (doc - start) as usize;
-                    let mask = &mut self.masks[delta];
-                    if needed == 0 || mask.count_ones() >= needed {
-                        self.bits[delta / 64] |= 1 << (delta % 64);
-                        if self.scoring {
-                            keep_best(&mut best[delta], *mask & bit != 0, s.score());
-                        }
-                        *mask |= bit;
-                    }
-                    doc = s.advance();
-                }
+                s.mark_until(end, &mut marks);
             }
             self.clauses[c].retain(|s| s.doc() != TERMINATED);
         }
@@ -387,7 +493,7 @@ impl DocSet for AtLeastScorer {
     }
 
     fn cost(&self) -> u64 {
-        self.clauses.iter().flatten().map(|s| s.cost()).sum()
+        self.clauses.iter().flatten().map(Alt::cost).sum()
     }
 }
 
@@ -430,6 +536,27 @@ mod tests {
             .collect()
     }
 
+    /// The same clauses as [`groups`], as the query builder writes them: most terms read from
+    /// their blocks (`WeightedTermQuery`), every third through tantivy's boosted term scorer (as a
+    /// glossary name's phrase is), so that a clause mixes both.
+    fn our_groups(field: tantivy::schema::Field, groups: &[Vec<(u8, u8)>]) -> Vec<Vec<Box<dyn Query>>> {
+        groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|&(w, boost)| {
+                        let weight = 0.25 * f32::from(boost + 1);
+                        if (w + boost) % 3 == 0 {
+                            Box::new(BoostQuery::new(term(field, w), weight)) as Box<dyn Query>
+                        } else {
+                            Box::new(WeightedTermQuery::new(Term::from_field_text(field, &format!("w{w}")), weight))
+                        }
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+
     fn same_as_tantivy(docs: &[Vec<u8>], words: &[u8], minimum: usize, split: bool) {
         let single: Vec<Vec<(u8, u8)>> = words.iter().map(|w| vec![(*w, 3)]).collect();
         same_as_tantivy_grouped(docs, &single, minimum, split);
@@ -438,7 +565,7 @@ mod tests {
     /// Ours against tantivy's minimum-should-match over one `DisjunctionMaxQuery` per clause.
     fn same_as_tantivy_grouped(docs: &[Vec<u8>], clauses: &[Vec<(u8, u8)>], minimum: usize, split: bool) {
         let (index, field) = index_of(docs, split);
-        let ours = AtLeastQuery::new(groups(field, clauses), minimum);
+        let ours = AtLeastQuery::new(our_groups(field, clauses), minimum);
         let theirs = BooleanQuery::with_minimum_required_clauses(
             groups(field, clauses).into_iter().map(|g| (Occur::Should, disjunction_max(g))).collect(),
             minimum,
@@ -515,7 +642,7 @@ mod tests {
         let ours = BooleanQuery::new(vec![
             (
                 Occur::Must,
-                Box::new(AtLeastQuery::new(clauses(field, &[0, 1, 2]).into_iter().map(|c| vec![c]).collect(), 2))
+                Box::new(AtLeastQuery::new(our_groups(field, &[vec![(0, 1)], vec![(1, 1)], vec![(2, 3)]]), 2))
                     as Box<dyn Query>,
             ),
             (Occur::Must, filter(0)),

@@ -23,6 +23,7 @@ pub mod response;
 mod scorer_tests;
 pub mod snippet;
 pub mod suggest;
+pub mod term;
 pub mod translate;
 
 use std::ops::Bound;

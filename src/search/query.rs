@@ -14,6 +14,7 @@ use tantivy::{Searcher, Term};
 use super::at_least::{disjunction_max, AtLeastQuery};
 use super::best_of::BestOfQuery;
 use super::glossary::Glossary;
+use super::term::WeightedTermQuery;
 use super::{fuzzy, rank};
 use crate::analysis::{self, is_stop_word};
 use crate::index::suggestions::NearWord;
@@ -353,7 +354,13 @@ impl<'a> QueryBuilder<'a> {
             push_unique(&mut alternatives, (folded, t.clone(), rank::FOLDED_WEIGHT * rank::fuzzy_weight(*d)));
         }
         alternatives.retain(|(field, text, _)| self.doc_freq(*field, text) != Some(0));
-        alternatives.into_iter().map(|(field, text, weight)| boosted(term_query(field, &text), weight)).collect()
+        // Each term is read by the at-least scorer from its blocks (see `term`).
+        alternatives
+            .into_iter()
+            .map(|(field, text, weight)| {
+                Box::new(WeightedTermQuery::new(Term::from_field_text(field, &text), weight)) as Box<dyn Query>
+            })
+            .collect()
     }
 
     /// How many questions of the index have `text` in `field` (memoised for the query: the strict
@@ -530,10 +537,6 @@ fn push_unique(v: &mut Vec<(Field, String, f32)>, item: (Field, String, f32)) {
     if !v.iter().any(|(f, t, _)| *f == item.0 && *t == item.1) {
         v.push(item);
     }
-}
-
-fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
 }
 
 fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
