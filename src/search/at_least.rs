@@ -172,6 +172,7 @@ impl Alt {
 /// What filling a window with one clause writes to.
 struct Marks<'a> {
     masks: &'a mut [u64],
+    counts: &'a mut [u8],
     bits: &'a mut [u64; WORDS],
     /// The clause's best scores in the window (empty where the search does not score).
     best: &'a mut [Score],
@@ -185,13 +186,16 @@ impl Marks<'_> {
     #[inline]
     fn mark(&mut self, doc: DocId, score: impl FnOnce() -> Score) {
         let delta = (doc - self.start) as usize;
-        let mask = &mut self.masks[delta];
-        if self.needed == 0 || mask.count_ones() >= self.needed {
+        let count = &mut self.counts[delta];
+        if u32::from(*count) >= self.needed {
+            let mask = &mut self.masks[delta];
+            let seen = *mask & self.bit != 0;
             self.bits[delta / 64] |= 1 << (delta % 64);
             if !self.best.is_empty() {
-                keep_best(&mut self.best[delta], *mask & self.bit != 0, score());
+                keep_best(&mut self.best[delta], seen, score());
             }
             *mask |= self.bit;
+            *count += u8::from(!seen);
         }
     }
 }
@@ -251,7 +255,7 @@ impl Weight for AtLeastWeight {
 }
 
 /// The scorer: see the module's text. `masks`, `best` and `bits` describe the window that
-/// starts at `window_start`; a document's mask is zeroed when it is read (its best scores are
+/// starts at `window_start`; a document's mask and count are zeroed when it is read (its best scores are
 /// valid only where its mask says so, and are overwritten, not cleared).
 pub struct AtLeastScorer {
     /// Per clause, its alternatives not yet exhausted, each positioned past the current window.
@@ -266,6 +270,10 @@ pub struct AtLeastScorer {
     scoring: bool,
     /// Per document of the window, the clauses that matched it (bit `c` for clause `c`).
     masks: Box<[u64]>,
+    /// Per document of the window, how many clauses matched it (the bits of its mask, kept
+    /// as a count: a population count per posting costs a dozen instructions without the CPU's
+    /// own, which a portable build does not assume).
+    counts: Box<[u8]>,
     /// Per clause and document of the window (`c * WINDOW + delta`), its best alternative's score.
     best: Box<[Score]>,
     bits: [u64; WORDS],
@@ -293,6 +301,7 @@ impl AtLeastScorer {
             minimum: u32::try_from(minimum).unwrap_or(u32::MAX),
             scoring,
             masks: vec![0; WINDOW as usize].into_boxed_slice(),
+            counts: vec![0; WINDOW as usize].into_boxed_slice(),
             best: best.into_boxed_slice(),
             bits: [0; WORDS],
             word: WORDS,
@@ -335,7 +344,15 @@ impl AtLeastScorer {
             }
             let best =
                 if self.scoring { &mut self.best[c * WINDOW as usize..(c + 1) * WINDOW as usize] } else { &mut [] };
-            let mut marks = Marks { masks: &mut self.masks, bits: &mut self.bits, best, start, bit, needed };
+            let mut marks = Marks {
+                masks: &mut self.masks,
+                counts: &mut self.counts,
+                bits: &mut self.bits,
+                best,
+                start,
+                bit,
+                needed,
+            };
             for s in self.clauses[c].iter_mut() {
                 if s.doc() < start {
                     // Only a trailing clause lags: what it has before the window cannot match.
@@ -360,8 +377,7 @@ impl AtLeastScorer {
             while bits != 0 {
                 let delta = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
-                let mask = self.masks[delta];
-                if mask.count_ones() < needed {
+                if u32::from(self.counts[delta]) < needed {
                     continue;
                 }
                 let doc = start + delta as DocId;
@@ -370,11 +386,12 @@ impl AtLeastScorer {
                         s.seek(doc);
                     }
                     if s.doc() == doc {
+                        let seen = self.masks[delta] & bit != 0;
                         if self.scoring {
-                            let seen = self.masks[delta] & bit != 0;
                             keep_best(&mut self.best[c * WINDOW as usize + delta], seen, s.score());
                         }
                         self.masks[delta] |= bit;
+                        self.counts[delta] += u8::from(!seen);
                     }
                 }
             }
@@ -396,7 +413,7 @@ impl AtLeastScorer {
                 *bits &= *bits - 1;
                 let delta = self.word * 64 + bit;
                 let mask = std::mem::take(&mut self.masks[delta]);
-                if mask.count_ones() >= self.minimum {
+                if u32::from(std::mem::take(&mut self.counts[delta])) >= self.minimum {
                     self.doc = self.window_start + delta as DocId;
                     self.score = if self.scoring { self.sum_of(mask, delta) } else { 0.0 };
                     return true;
@@ -426,6 +443,7 @@ impl AtLeastScorer {
                 let delta = w * 64 + bits.trailing_zeros() as usize;
                 bits &= bits - 1;
                 self.masks[delta] = 0;
+                self.counts[delta] = 0;
             }
         }
         self.word = self.word.max(upto.min(WORDS));
