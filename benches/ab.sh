@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Two Ławka binaries against each other over HTTP on one built index, alternated round by round
+# (the VM's speed drifts; alternating is what makes the two comparable): wrk at concurrency 16,
+# the judged queries of tests/eval as the mix, full search and ranked page, the BM25 path
+# (LAWKA_DENSE=off) unless LAWKA_DENSE is set. Prints p50/p90/p99, requests/s and the server's
+# RSS after the load, per binary and round.
+#
+# Usage: benches/ab.sh BIN_A BIN_B INDEX_DIR CORPUS_DIR [ROUNDS] [SECONDS]   (defaults: 2, 20)
+# e.g. a 1M index: lawka synth --questions 1000000 --out /tmp/s1m && lawka index --corpus /tmp/s1m --index /tmp/i1m
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -ge 4 ] || { sed -n '2,9p' "$0"; exit 2; }
+A=$1 B=$2 INDEX=$3 CORPUS=$4 ROUNDS=${5:-2} SECONDS_PER_RUN=${6:-20}
+PORT=7811
+WORK=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
+python3 - "$WORK" <<'PY'
+import json, sys, urllib.parse, glob
+paths = []
+for f in sorted(glob.glob('tests/eval/queries-*.json')):
+    for q in json.load(open(f, encoding='utf-8')):
+        params = [('q', q['query'])] + [(k, v) for k, vs in q.get('filters', {}).items() for v in (vs if isinstance(vs, list) else [vs])]
+        paths.append('/api/search?' + urllib.parse.urlencode(params))
+open(sys.argv[1] + '/paths-full.txt', 'w').write('\n'.join(paths) + '\n')
+open(sys.argv[1] + '/paths-page.txt', 'w').write('\n'.join(p + '&facets=false&snippets=false' for p in paths) + '\n')
+PY
+for round in $(seq "$ROUNDS"); do
+  for bin in "$A" "$B"; do
+    LAWKA_DENSE=${LAWKA_DENSE:-off} "$bin" serve --corpus "$CORPUS" --index "$INDEX" --addr "127.0.0.1:$PORT" --rate-limit 0 2>"$WORK/serve.log" &
+    pid=$!
+    for _ in $(seq 600); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
+    for mode in full page; do
+      wrk -t2 -c16 -d3s --timeout 30s -s benches/mix.lua "http://127.0.0.1:$PORT" -- "$WORK/paths-$mode.txt" >/dev/null
+      wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" --timeout 30s -s benches/mix.lua "http://127.0.0.1:$PORT" -- "$WORK/paths-$mode.txt" \
+        | awk -v r="$round" -v b="$bin" -v m="$mode" '/^RESULT/ { printf "round %s %s %-4s c16 p50=%sms p90=%sms p99=%sms rps=%.0f errors=%s\n", r, b, m, $2, $3, $4, $5, $6 }'
+    done
+    echo "round $round $bin RSS after the load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+    kill "$pid"
+    wait "$pid" 2>/dev/null || true
+  done
+done
