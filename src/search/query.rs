@@ -271,25 +271,41 @@ impl<'a> QueryBuilder<'a> {
             match next.peek() {
                 Some(m) if m.start == i => {
                     // The words as typed, kept together: a phrase when the name has several words
-                    // (`P+R` must not match any text with a `p` and an `r` somewhere).
-                    let span =
-                        if m.len == 1 { self.clause(&should[i]) } else { self.phrase(&words[i..i + m.len].join(" ")) };
-                    let mut alternatives: Vec<Box<dyn Query>> = span.into_iter().collect();
+                    // (`P+R` must not match any text with a `p` and an `r` somewhere). A name of
+                    // one word brings its terms, each weighted by the name's weight, as
+                    // alternatives of their own: the best of (the best of a word's terms) is the
+                    // best of all the terms, and a flat list is read from the postings' blocks
+                    // (see `term`) instead of through a buffered union per name.
+                    let mut terms: Vec<WeightedTermQuery> = Vec::new();
+                    let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+                    match &should[i] {
+                        Clause::Word(w) if m.len == 1 => terms.extend(self.word_terms(w)),
+                        c if m.len == 1 => alternatives.extend(self.clause(c)),
+                        _ => alternatives.extend(self.phrase(&words[i..i + m.len].join(" "))),
+                    }
                     for (name, weight) in &m.alternatives {
-                        let q = if name.len() == 1 { self.word(&name.text) } else { self.phrase(&name.text) };
-                        if let Some(q) = q {
+                        if name.len() == 1 {
+                            terms.extend(self.word_terms(&name.text).into_iter().map(|t| t.weighted_by(*weight)));
+                        } else if let Some(q) = self.phrase(&name.text) {
                             alternatives.push(boosted(q, *weight));
                         }
                     }
-                    if !alternatives.is_empty() {
-                        out.push(alternatives);
+                    let mut concept: Vec<Box<dyn Query>> =
+                        best_weight_each(terms).into_iter().map(|t| Box::new(t) as Box<dyn Query>).collect();
+                    concept.extend(alternatives);
+                    // A concept none of whose names the index has still counts among the words.
+                    if concept.is_empty() {
+                        concept.push(Box::new(EmptyQuery));
                     }
+                    out.push(concept);
                     i += m.len;
                     next.next();
                 }
                 _ => {
                     let alternatives = match &should[i] {
-                        Clause::Word(w) => Some(self.word_terms(w)),
+                        Clause::Word(w) => {
+                            Some(self.word_terms(w).into_iter().map(|t| Box::new(t) as Box<dyn Query>).collect())
+                        }
                         c => self.clause(c).map(|q| vec![q]),
                     };
                     out.extend(alternatives);
@@ -319,12 +335,12 @@ impl<'a> QueryBuilder<'a> {
     /// corrections) in the searched text, where title, question and answers are already weighted
     /// (BM25F, [`crate::index::schema::BODY`]): one posting list per term, not one per part.
     fn word(&mut self, word: &str) -> Option<Box<dyn Query>> {
-        Some(disjunction_max(self.word_terms(word)))
+        Some(disjunction_max(self.word_terms(word).into_iter().map(|t| Box::new(t) as Box<dyn Query>).collect()))
     }
 
     /// The terms of [`Self::word`], each boosted by its weight; none where no question has any
     /// (the word still counts as a word of the query, for the minimum to match).
-    fn word_terms(&mut self, word: &str) -> Vec<Box<dyn Query>> {
+    fn word_terms(&mut self, word: &str) -> Vec<WeightedTermQuery> {
         let word = word.to_lowercase();
         let stem = analysis::analyze(&mut self.pl, &word);
         // Questions in English are indexed with English stems: a query is searched in every analysis.
@@ -357,9 +373,7 @@ impl<'a> QueryBuilder<'a> {
         // Each term is read by the at-least scorer from its blocks (see `term`).
         alternatives
             .into_iter()
-            .map(|(field, text, weight)| {
-                Box::new(WeightedTermQuery::new(Term::from_field_text(field, &text), weight)) as Box<dyn Query>
-            })
+            .map(|(field, text, weight)| WeightedTermQuery::new(Term::from_field_text(field, &text), weight))
             .collect()
     }
 
@@ -533,6 +547,20 @@ impl<'a> QueryBuilder<'a> {
     }
 }
 
+/// `terms` with each term once, at the highest of its weights (the best of a term at two weights is
+/// the term at the higher: scores are not negative).
+fn best_weight_each(terms: Vec<WeightedTermQuery>) -> Vec<WeightedTermQuery> {
+    let mut out: Vec<WeightedTermQuery> = Vec::with_capacity(terms.len());
+    for t in terms {
+        match out.iter_mut().find(|o| o.term() == t.term()) {
+            Some(o) if o.boost() < t.boost() => *o = t,
+            Some(_) => {}
+            None => out.push(t),
+        }
+    }
+    out
+}
+
 fn push_unique(v: &mut Vec<(Field, String, f32)>, item: (Field, String, f32)) {
     if !v.iter().any(|(f, t, _)| *f == item.0 && *t == item.1) {
         v.push(item);
@@ -550,6 +578,70 @@ fn boosted(q: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::scorer_tests::{index_of, matches};
+
+    #[test]
+    fn a_term_named_twice_is_kept_once_at_its_higher_weight() {
+        let t = |w: &str, boost: f32| WeightedTermQuery::new(Term::from_field_text(Field::from_field_id(0), w), boost);
+        let kept = best_weight_each(vec![t("a", 0.5), t("b", 0.7), t("a", 0.9), t("b", 0.2)]);
+        let kept: Vec<(String, f32)> =
+            kept.iter().map(|k| (k.term().value().as_str().unwrap_or_default().to_string(), k.boost())).collect();
+        assert_eq!(kept, vec![("a".to_string(), 0.9), ("b".to_string(), 0.7)]);
+    }
+
+    /// A glossary concept as `concepts` builds it (every name's terms in one flat list, each at its
+    /// weight times the name's) matches and scores as the names nested (the best of each name's
+    /// terms, boosted by the name's weight), inside "at least 2 of 3" and "all of 2".
+    #[test]
+    fn a_concept_of_flat_weighted_terms_scores_as_its_names_nested() {
+        let docs: Vec<Vec<u8>> = (0..9_000u32)
+            .map(|i| (0..6u8).filter(|w| i % (u32::from(*w) + 2) == 0 || (i / 7) % (u32::from(*w) + 3) == 1).collect())
+            .collect();
+        for split in [false, true] {
+            let (index, field) = index_of(&docs, split);
+            let term =
+                |w: u8, boost: f32| WeightedTermQuery::new(Term::from_field_text(field, &format!("w{w}")), boost);
+            // The word as typed (w0 exact, w1 folded), a name of weight 0.5 sharing w1, a name of 0.8.
+            let names: Vec<(Vec<WeightedTermQuery>, f32)> = vec![
+                (vec![term(0, 1.0), term(1, 0.7)], 1.0),
+                (vec![term(2, 1.0), term(1, 0.7)], 0.5),
+                (vec![term(3, 1.0)], 0.8),
+            ];
+            let flat = || -> Vec<Box<dyn Query>> {
+                let terms = names.iter().flat_map(|(ts, w)| ts.iter().map(|t| t.clone().weighted_by(*w)));
+                best_weight_each(terms.collect()).into_iter().map(|t| Box::new(t) as Box<dyn Query>).collect()
+            };
+            let nested = || -> Vec<Box<dyn Query>> {
+                names
+                    .iter()
+                    .map(|(ts, w)| {
+                        let word = disjunction_max(ts.iter().map(|t| Box::new(t.clone()) as Box<dyn Query>).collect());
+                        boosted(word, *w)
+                    })
+                    .collect()
+            };
+            let others =
+                || vec![vec![Box::new(term(4, 1.0)) as Box<dyn Query>], vec![Box::new(term(5, 1.0)) as Box<dyn Query>]];
+            let at_least = |concept: Vec<Box<dyn Query>>| {
+                let mut clauses = vec![concept];
+                clauses.extend(others());
+                AtLeastQuery::new(clauses, 2)
+            };
+            let all = |concept: Vec<Box<dyn Query>>| {
+                BooleanQuery::new(vec![
+                    (Occur::Must, Box::new(BestOfQuery::new(concept)) as Box<dyn Query>),
+                    (Occur::Must, Box::new(term(4, 1.0)) as Box<dyn Query>),
+                ])
+            };
+            for (ours, theirs) in [
+                (matches(&index, &at_least(flat())), matches(&index, &at_least(nested()))),
+                (matches(&index, &all(flat())), matches(&index, &all(nested()))),
+            ] {
+                assert!(ours.len() > 100, "{}", ours.len());
+                assert_eq!(ours, theirs);
+            }
+        }
+    }
 
     fn parse(text: &str) -> QueryAst {
         super::parse(text, &Glossary::default())

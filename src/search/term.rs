@@ -27,6 +27,21 @@ impl WeightedTermQuery {
         WeightedTermQuery { term, boost }
     }
 
+    /// The same term with its weight multiplied by `factor` (a glossary name's weight).
+    pub fn weighted_by(self, factor: Score) -> WeightedTermQuery {
+        WeightedTermQuery { boost: self.boost * factor, ..self }
+    }
+
+    /// The term.
+    pub fn term(&self) -> &Term {
+        &self.term
+    }
+
+    /// Its weight.
+    pub fn boost(&self) -> Score {
+        self.boost
+    }
+
     /// The same query as tantivy's types, for every scorer but ours.
     fn as_tantivy(&self) -> Box<dyn Query> {
         let q: Box<dyn Query> = Box::new(TermQuery::new(self.term.clone(), IndexRecordOption::WithFreqs));
