@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Two Ławka binaries against each other over HTTP on one built index, alternated round by round
-# (the VM's speed drifts; alternating is what makes the two comparable): wrk at concurrency 16,
+# Two Ławka binaries against each other over HTTP on one built index, alternated round by round,
+# A then B in odd rounds and B then A in even ones (the VM's speed drifts; alternating in both
+# orders is what makes the two comparable): wrk at concurrency 16,
 # the judged queries of tests/eval as the mix, full search and ranked page, the BM25 path
 # (LAWKA_DENSE=off) unless LAWKA_DENSE is set. Prints p50/p90/p99, requests/s and the server's
 # RSS after the load, per binary and round.
@@ -26,7 +27,9 @@ open(sys.argv[1] + '/paths-full.txt', 'w').write('\n'.join(paths) + '\n')
 open(sys.argv[1] + '/paths-page.txt', 'w').write('\n'.join(p + '&facets=false&snippets=false' for p in paths) + '\n')
 PY
 for round in $(seq "$ROUNDS"); do
-  for bin in "$A" "$B"; do
+  order=("$A" "$B")
+  [ $((round % 2)) -eq 0 ] && order=("$B" "$A")
+  for bin in "${order[@]}"; do
     LAWKA_DENSE=${LAWKA_DENSE:-off} "$bin" serve --corpus "$CORPUS" --index "$INDEX" --addr "127.0.0.1:$PORT" --rate-limit 0 2>"$WORK/serve.log" &
     pid=$!
     for _ in $(seq 600); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
