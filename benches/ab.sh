@@ -16,16 +16,7 @@ PORT=7811
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk >/dev/null; }
-python3 - "$WORK" <<'PY'
-import json, sys, urllib.parse, glob
-paths = []
-for f in sorted(glob.glob('tests/eval/queries-*.json')):
-    for q in json.load(open(f, encoding='utf-8')):
-        params = [('q', q['query'])] + [(k, v) for k, vs in q.get('filters', {}).items() for v in (vs if isinstance(vs, list) else [vs])]
-        paths.append('/api/search?' + urllib.parse.urlencode(params))
-open(sys.argv[1] + '/paths-full.txt', 'w').write('\n'.join(paths) + '\n')
-open(sys.argv[1] + '/paths-page.txt', 'w').write('\n'.join(p + '&facets=false&snippets=false' for p in paths) + '\n')
-PY
+python3 benches/mix_paths.py "$WORK"
 for round in $(seq "$ROUNDS"); do
   order=("$A" "$B")
   [ $((round % 2)) -eq 0 ] && order=("$B" "$A")

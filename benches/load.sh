@@ -27,17 +27,8 @@ SERVE_PID=$!
 for _ in $(seq 100); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
 echo "server RSS with the index open: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVE_PID/status)"
 
-# The query mix: every judged query, URL-encoded, one per line.
-python3 - "$WORK" <<'PY'
-import json, sys, urllib.parse, glob
-paths = []
-for f in sorted(glob.glob('tests/eval/queries-*.json')):
-    for q in json.load(open(f, encoding='utf-8')):
-        params = [('q', q['query'])] + [(k, v) for k, vs in q.get('filters', {}).items() for v in (vs if isinstance(vs, list) else [vs])]
-        paths.append('/api/search?' + urllib.parse.urlencode(params))
-open(sys.argv[1] + '/paths-full.txt', 'w').write('\n'.join(paths) + '\n')
-open(sys.argv[1] + '/paths-page.txt', 'w').write('\n'.join(p + '&facets=false&snippets=false' for p in paths) + '\n')
-PY
+# The query mix: every judged query, URL-encoded, one per line (benches/mix_paths.py).
+python3 benches/mix_paths.py "$WORK"
 for mode in full page; do
   for c in 1 16; do
     threads=$(( c < 2 ? 1 : 2 ))
