@@ -11,7 +11,8 @@
 //! A clause is a query word: the best of its terms (lemmas, folded forms, typo corrections) or of
 //! a glossary concept's names. Taking the alternatives' postings straight into the window, rather
 //! than through one `DisjunctionMaxQuery` (a buffered union of its own) per word, skips a second
-//! buffering of every posting. The clauses fill a window rarest first, and the window starts at
+//! buffering of every posting; a term's postings are read from tantivy's decoded blocks (see
+//! [`super::term`]). The clauses fill a window rarest first, and the window starts at
 //! the first document of the `n - m + 1` rarest (any match has one of them): a document the
 //! rarer clauses left too far from `m` is not scored or marked by the commoner ones, whose
 //! postings are mostly the bulk. The same documents and the same scores as tantivy's
@@ -254,9 +255,9 @@ impl Weight for AtLeastWeight {
     }
 }
 
-/// The scorer: see the module's text. `masks`, `best` and `bits` describe the window that
-/// starts at `window_start`; a document's mask and count are zeroed when it is read (its best scores are
-/// valid only where its mask says so, and are overwritten, not cleared).
+/// The scorer: see the module's text. `masks`, `counts`, `best` and `bits` describe the window
+/// that starts at `window_start`; a document's mask and count are zeroed when it is read (its
+/// best scores are valid only where its mask says so, and are overwritten, not cleared).
 pub struct AtLeastScorer {
     /// Per clause, its alternatives not yet exhausted, each positioned past the current window.
     clauses: Vec<Vec<Alt>>,
