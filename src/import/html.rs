@@ -37,7 +37,7 @@ pub struct Article {
     pub lead: Option<String>,
     /// The date in the lead.
     pub date: Option<Date>,
-    /// The "stan na <date>" stamp.
+    /// The "stan na `<date>`" stamp.
     pub updated: Option<Date>,
     /// The numbered items, in page order.
     pub items: Vec<Item>,
@@ -206,7 +206,7 @@ fn numbered(text: &str) -> Option<(u32, &str)> {
     (!rest.is_empty()).then(|| (n.parse().ok(), rest)).and_then(|(n, r)| Some((n?, r)))
 }
 
-/// `ZDMK: text` → ([`ZDMK`], text); a joint answer `ZDMK i ZTP: text` or `ZDMK, ZTP: text` gives
+/// `ZDMK: text` → (`[ZDMK]`, text); a joint answer `ZDMK i ZTP: text` or `ZDMK, ZTP: text` gives
 /// both. An abbreviation is 2 to 8 capital letters (Polish ones too).
 pub fn unit_prefix(text: &str) -> Option<(Vec<&str>, &str)> {
     let (lead, rest) = text.split_once(':')?;

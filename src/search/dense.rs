@@ -9,7 +9,7 @@
 //!   words with Polish answers), the questions nearest in meaning join the matches, flagged as a
 //!   partial match, so totals, facets and exports count them like any match.
 //! - **Feedback.** The order by meaning is then taken again from the query's vector moved towards
-//!   the question fused first ([`rocchio`]): it says in the corpus's words what was meant.
+//!   the question fused first (`rocchio`): it says in the corpus's words what was meant.
 //!
 //! Without the model (not installed, or `LAWKA_DENSE=off`) or without vectors in the generation,
 //! searches are BM25 only, exactly as before.
