@@ -167,13 +167,8 @@ impl TermPostings {
     /// The score of the current document (0 where the search does not score).
     #[inline]
     pub fn score(&self) -> Score {
-        match &self.scoring {
-            Some((bm25, norms)) => {
-                let doc = self.doc();
-                bm25.score(norms.fieldnorm_id(doc), self.postings.freq(self.cursor))
-            }
-            None => 0.0,
-        }
+        LazyScore { postings: &self.postings, cursor: self.cursor, doc: self.doc(), scoring: self.scoring.as_ref() }
+            .get()
     }
 
     /// How many documents have the term (deleted ones too).
