@@ -8,6 +8,8 @@
 #
 # Usage: benches/ab.sh BIN_A BIN_B INDEX_DIR CORPUS_DIR [ROUNDS] [SECONDS]   (defaults: 2, 20)
 # e.g. a 1M index: lawka synth --questions 1000000 --out /tmp/s1m && lawka index --corpus /tmp/s1m --index /tmp/i1m
+# CORPUS_DIR is where the servers read glossary.txt: `lawka synth` writes none, so give the bundled
+# corpus (as load.sh copies its glossary) to search with the glossary's names and phrases.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 4 ] || { sed -n '2,9p' "$0"; exit 2; }

@@ -206,6 +206,11 @@ impl Glossary {
         self.groups.len()
     }
 
+    /// Every name of every group.
+    pub fn names(&self) -> impl Iterator<Item = &Name> {
+        self.groups.iter().flat_map(|g| &g.names)
+    }
+
     /// Whether there are no groups.
     pub fn is_empty(&self) -> bool {
         self.groups.is_empty()

@@ -14,6 +14,7 @@ pub mod facet_count;
 pub mod fuzzy;
 pub mod glossary;
 pub mod perturb;
+pub mod phrase;
 pub mod query;
 pub mod rank;
 pub mod related;
@@ -168,7 +169,9 @@ pub(crate) fn prepare(
     let searcher = generation.searcher();
     let f = &generation.fields;
     let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
-    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher)).with_vocabulary(&generation.suggestions);
+    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher))
+        .with_vocabulary(&generation.suggestions)
+        .with_phrase_cache(phrase_cache(generation));
     let filters = FilterQueries::new(f, &req.filters);
 
     let mut text = builder.build(&ast, false);
@@ -292,7 +295,9 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     let searcher = generation.searcher();
     let f = &generation.fields;
     let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
-    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher)).with_vocabulary(&generation.suggestions);
+    let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher))
+        .with_vocabulary(&generation.suggestions)
+        .with_phrase_cache(phrase_cache(generation));
     let filters = FilterQueries::new(f, &req.filters);
     // Browsing everything: the facets are those of the whole generation, counted once.
     let everything = req.facets && req.q.is_empty() && req.filters == Filters::default();
@@ -539,11 +544,19 @@ fn facet_counts(
 }
 
 /// Computes now what a generation's first searches would otherwise wait for (each document's
-/// facet values); a failure is only logged, since searches compute it again on need.
+/// facet values); a failure is only logged, since searches compute it again on need. The
+/// glossary's phrases are matched on their first search instead: matching them all ahead would
+/// read the positions of every name's words (~150 MB of the index's pages at 1M questions) for
+/// the few names searched.
 pub fn warm(generation: &Generation) {
     if let Err(e) = facet_ords(generation) {
         tracing::warn!(error = %e, "facet values not read ahead");
     }
+}
+
+/// The glossary's phrases matched so far in this generation (see [`phrase`]).
+fn phrase_cache(generation: &Generation) -> Arc<phrase::PhraseCache> {
+    generation.derived.get().unwrap_or_else(|| generation.derived.set(phrase::PhraseCache::default()))
 }
 
 /// Each document's facet values, read once per generation (see [`facet_count`]).
@@ -623,6 +636,43 @@ mod tests {
     use super::*;
     use crate::index::{BuildOptions, IndexHandle};
     use crate::progress::NoProgress;
+
+    /// The glossary's phrases, kept per generation, give every search of a glossary name (and
+    /// of a name with another word) the same documents and scores as phrases matched search by
+    /// search, over the bundled corpus.
+    #[test]
+    fn kept_glossary_phrases_rank_as_phrases_matched_per_search() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("index");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        crate::index::build(&corpus, &dir, &BuildOptions::default(), &NoProgress).expect("index builds");
+        let handle = IndexHandle::open(&dir).expect("index opens");
+        let generation = handle.current();
+        let glossary = Glossary::read(&corpus.join("glossary.txt")).expect("glossary");
+        let searcher = generation.searcher();
+        let f = &generation.fields;
+        let cache = Arc::new(phrase::PhraseCache::default());
+        let all = TopDocs::with_limit(10_000).order_by_score();
+        let (mut searched, mut found) = (0, 0);
+        for name in glossary.names().filter(|n| n.len() > 1) {
+            for text in [name.text.clone(), format!("{} Kraków", name.text), format!("{} w Nowej Hucie", name.text)] {
+                let ast = query::parse(&text, &glossary);
+                let plain = query::QueryBuilder::new(f, &glossary, Some(&searcher)).build(&ast, false);
+                let kept = query::QueryBuilder::new(f, &glossary, Some(&searcher))
+                    .with_phrase_cache(Arc::clone(&cache))
+                    .build(&ast, false);
+                let expected = searcher.search(plain.as_ref(), &all).expect("search");
+                // Twice: the phrases found, then read from where they are kept.
+                for _ in 0..2 {
+                    assert_eq!(searcher.search(kept.as_ref(), &all).expect("search"), expected, "{text:?}");
+                }
+                searched += 1;
+                found += usize::from(!expected.is_empty());
+            }
+        }
+        assert!(cache.len() > 20, "only {} phrases kept", cache.len());
+        assert!(found > searched / 2, "{found} of {searched} searches found anything");
+    }
 
     /// The words inside `<mark>` of a snippet, lowercased.
     fn marked(html: &str) -> Vec<String> {

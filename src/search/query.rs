@@ -6,6 +6,8 @@
 //! letters > folded), `"phrases"` must match, `-words` exclude, and documents matching more of the
 //! words come first (see [`minimum_should_match`]).
 
+use std::sync::Arc;
+
 use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer, TextAnalyzer};
@@ -14,6 +16,7 @@ use tantivy::{Searcher, Term};
 use super::at_least::{disjunction_max, AtLeastQuery};
 use super::best_of::BestOfQuery;
 use super::glossary::Glossary;
+use super::phrase::{CachedPhraseQuery, PhraseCache};
 use super::term::WeightedTermQuery;
 use super::{fuzzy, rank};
 use crate::analysis::{self, is_stop_word};
@@ -167,6 +170,9 @@ pub struct QueryBuilder<'a> {
     en: TextAnalyzer,
     /// Document frequencies looked up so far (few per query: a list beats a map).
     doc_freqs: Vec<((Field, String), u64)>,
+    /// Where the glossary's phrases are kept once matched (see [`super::phrase`]); without it,
+    /// every phrase is matched search by search.
+    phrases: Option<Arc<PhraseCache>>,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -186,7 +192,14 @@ impl<'a> QueryBuilder<'a> {
             doc_freqs: Vec::new(),
             vocabulary: None,
             meant: Vec::new(),
+            phrases: None,
         }
+    }
+
+    /// The glossary's phrases are matched once and kept in `cache` (one per generation).
+    pub fn with_phrase_cache(mut self, cache: Arc<PhraseCache>) -> Self {
+        self.phrases = Some(cache);
+        self
     }
 
     /// Misspelt words are also corrected to the words the corpus writes (not only to its lemmas):
@@ -281,12 +294,12 @@ impl<'a> QueryBuilder<'a> {
                     match &should[i] {
                         Clause::Word(w) if m.len == 1 => terms.extend(self.word_terms(w)),
                         c if m.len == 1 => alternatives.extend(self.clause(c)),
-                        _ => alternatives.extend(self.phrase(&words[i..i + m.len].join(" "))),
+                        _ => alternatives.extend(self.phrase(&words[i..i + m.len].join(" "), Keep::Yes)),
                     }
                     for (name, weight) in &m.alternatives {
                         if name.len() == 1 {
                             terms.extend(self.word_terms(&name.text).into_iter().map(|t| t.weighted_by(*weight)));
-                        } else if let Some(q) = self.phrase(&name.text) {
+                        } else if let Some(q) = self.phrase(&name.text, Keep::Yes) {
                             alternatives.push(boosted(q, *weight));
                         }
                     }
@@ -319,7 +332,7 @@ impl<'a> QueryBuilder<'a> {
     fn clause(&mut self, c: &Clause) -> Option<Box<dyn Query>> {
         match c {
             Clause::Word(w) => self.word(w),
-            Clause::Phrase(p) => self.phrase(p),
+            Clause::Phrase(p) => self.phrase(p, Keep::No),
             Clause::AnyOf(alternatives) => {
                 let mut found: Vec<Box<dyn Query>> = alternatives.iter().filter_map(|a| self.clause(a)).collect();
                 match found.len() {
@@ -512,8 +525,11 @@ impl<'a> QueryBuilder<'a> {
         best
     }
 
-    /// A phrase: its terms in order in the searched text, exact letters or folded.
-    fn phrase(&mut self, text: &str) -> Option<Box<dyn Query>> {
+    /// A phrase: its terms in order in the searched text, exact letters or folded. `keep`: a
+    /// glossary name's phrase (or the words typed that matched one), whose matches are kept once
+    /// found; a phrase typed in quotes is matched search by search, or any text could fill the
+    /// cache.
+    fn phrase(&mut self, text: &str, keep: Keep) -> Option<Box<dyn Query>> {
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let (plain, folded) = (self.fields.body, self.fields.body_ascii);
         for (field, fold, weight) in [(plain, false, 1.0), (folded, true, rank::FOLDED_WEIGHT)] {
@@ -537,7 +553,13 @@ impl<'a> QueryBuilder<'a> {
                     let q = Box::new(TermQuery::new(term, IndexRecordOption::WithFreqs));
                     alternatives.push(boosted(q, weight));
                 }
-                _ => alternatives.push(boosted(Box::new(PhraseQuery::new_with_offset(terms)), weight)),
+                _ => {
+                    let q: Box<dyn Query> = match (&self.phrases, keep) {
+                        (Some(cache), Keep::Yes) => Box::new(CachedPhraseQuery::new(terms, Arc::clone(cache))),
+                        _ => Box::new(PhraseQuery::new_with_offset(terms)),
+                    };
+                    alternatives.push(boosted(q, weight));
+                }
             }
         }
         // Not buffered: a phrase's positions are then read only where the rest of the query
@@ -545,6 +567,13 @@ impl<'a> QueryBuilder<'a> {
         (!alternatives.is_empty())
             .then(|| Box::new(BestOfQuery::with_tie_breaker(alternatives, rank::FIELD_TIE_BREAKER)) as Box<dyn Query>)
     }
+}
+
+/// Whether a phrase's matches are kept (see [`QueryBuilder::phrase`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    Yes,
+    No,
 }
 
 /// `terms` with each term once, at the highest of its weights (the best of a term at two weights is
