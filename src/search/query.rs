@@ -334,7 +334,15 @@ impl<'a> QueryBuilder<'a> {
             Clause::Word(w) => self.word(w),
             Clause::Phrase(p) => self.phrase(p, Keep::No),
             Clause::AnyOf(alternatives) => {
-                let mut found: Vec<Box<dyn Query>> = alternatives.iter().filter_map(|a| self.clause(a)).collect();
+                // A translation's phrase comes from the dictionary, not from the query's text: a
+                // bounded set, so its matches are kept like the glossary's.
+                let mut found: Vec<Box<dyn Query>> = alternatives
+                    .iter()
+                    .filter_map(|a| match a {
+                        Clause::Phrase(p) => self.phrase(p, Keep::Yes),
+                        a => self.clause(a),
+                    })
+                    .collect();
                 match found.len() {
                     0 => None,
                     1 => found.pop(),
@@ -526,9 +534,9 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// A phrase: its terms in order in the searched text, exact letters or folded. `keep`: a
-    /// glossary name's phrase (or the words typed that matched one), whose matches are kept once
-    /// found; a phrase typed in quotes is matched search by search, or any text could fill the
-    /// cache.
+    /// glossary name's phrase (or the words typed that matched one) or a translation's, whose
+    /// matches are kept once found; a phrase typed in quotes is matched search by search, or any
+    /// text could fill the cache.
     fn phrase(&mut self, text: &str, keep: Keep) -> Option<Box<dyn Query>> {
         let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
         let (plain, folded) = (self.fields.body, self.fields.body_ascii);
