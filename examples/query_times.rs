@@ -1,5 +1,8 @@
 //! Per-query latency on a built index, in process: each judged query of tests/eval run N times,
-//! the median and the worst of each printed, then the p50/p99 over all runs.
+//! the median and the worst of each printed, then the p50/p99 over all runs. As in a server that
+//! has been serving: the facet values are read first (as `lawka serve` does at start), and each
+//! query is searched once before the timed runs (a glossary phrase is matched at its first search
+//! and kept); both are timed apart and printed last.
 //!
 //! `cargo run --release --example query_times -- INDEX_DIR [RUNS] [full|page]`: `full` (the
 //! default) counts the facets and highlights snippets, `page` is the ranked page alone
@@ -25,7 +28,11 @@ fn main() -> anyhow::Result<()> {
     let generation = handle.current();
     let glossary = Glossary::read(&root.join("corpus/glossary.txt")).map_err(anyhow::Error::msg)?;
     let only = std::env::var("QUERY_TIMES_ONLY").ok();
-    let mut all = Vec::new();
+    // As a server starts: each document's facet values read before the first search.
+    let started = Instant::now();
+    search::warm(&generation);
+    let warm_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let mut requests = Vec::new();
     for file in ["queries-residents.json", "queries-journalists.json"] {
         let judged: Vec<serde_json::Value> =
             serde_json::from_str(&std::fs::read_to_string(root.join("tests/eval").join(file))?)?;
@@ -43,23 +50,35 @@ fn main() -> anyhow::Result<()> {
                 },
                 &generation.meta,
             )?;
-            let mut times: Vec<f64> = (0..runs)
-                .map(|_| {
-                    let t = Instant::now();
-                    let resp = search::search(&generation, &glossary, &req);
-                    let ms = t.elapsed().as_secs_f64() * 1000.0;
-                    assert!(resp.is_ok());
-                    ms
-                })
-                .collect();
-            times.sort_by(f64::total_cmp);
-            let total = search::search(&generation, &glossary, &req)?.total;
-            println!("{:8.2} ms median {:8.2} ms worst {:>8} hits  {}", times[runs / 2], times[runs - 1], total, text);
-            all.extend(times);
+            requests.push((text, req));
         }
+    }
+    // Each query once before timing, as a server that has served it (a glossary phrase's
+    // matches are found at its first search and kept: see `search::phrase`); printed apart.
+    let started = Instant::now();
+    for (_, req) in &requests {
+        search::search(&generation, &glossary, req)?;
+    }
+    let first_ms = started.elapsed().as_secs_f64() * 1000.0;
+    let mut all = Vec::new();
+    for (text, req) in &requests {
+        let mut times: Vec<f64> = (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                let resp = search::search(&generation, &glossary, req);
+                let ms = t.elapsed().as_secs_f64() * 1000.0;
+                assert!(resp.is_ok());
+                ms
+            })
+            .collect();
+        times.sort_by(f64::total_cmp);
+        let total = search::search(&generation, &glossary, req)?.total;
+        println!("{:8.2} ms median {:8.2} ms worst {:>8} hits  {}", times[runs / 2], times[runs - 1], total, text);
+        all.extend(times);
     }
     all.sort_by(f64::total_cmp);
     let at = |p: f64| all[((all.len() as f64 * p) as usize).min(all.len() - 1)];
     println!("all: p50 {:.2} ms, p90 {:.2} ms, p99 {:.2} ms over {} searches", at(0.5), at(0.9), at(0.99), all.len());
+    println!("before timing: facet values {warm_ms:.0} ms, the first search of each query {first_ms:.0} ms in all");
     Ok(())
 }

@@ -20,40 +20,43 @@ use tantivy::query::{Bm25Weight, EnableScoring, Explanation, PhraseQuery, Query,
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-/// Most phrases kept per generation: the glossary's names and the words typed that matched one
-/// are far fewer; past it, a phrase is matched as tantivy matches it, search by search.
+/// Most phrases kept per generation (counted once per segment): the glossary's names, the words
+/// typed that matched one and the translations' phrases are far fewer; past it, a phrase is
+/// matched anew at each search, as before.
 const MAX_PHRASES: usize = 4096;
 
 /// One phrase's matches in one segment: each document with its phrase count, in document order.
 type Matches = Arc<[(DocId, u32)]>;
 
-/// A phrase in one segment: the segment, and the phrase's offsets and terms in offset order.
-type Key = (SegmentId, Vec<(usize, Term)>);
+/// Per phrase (its offsets and terms, in offset order), its matches in one segment.
+type SegmentPhrases = HashMap<Vec<(usize, Term)>, Matches>;
 
 /// The matches found so far, per segment and phrase (see the module's text).
 #[derive(Default)]
 pub struct PhraseCache {
-    found: RwLock<HashMap<Key, Matches>>,
+    found: RwLock<HashMap<SegmentId, SegmentPhrases>>,
 }
 
 impl PhraseCache {
     /// How many phrases (per segment) are kept.
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
-        self.found.read().unwrap_or_else(|p| p.into_inner()).len()
+        self.found.read().unwrap_or_else(|p| p.into_inner()).values().map(HashMap::len).sum()
     }
 
     /// The matches of `terms` (offsets and terms, in offset order) in `reader`'s segment,
     /// found now if not found before.
     fn matches(&self, reader: &SegmentReader, terms: &[(usize, Term)]) -> tantivy::Result<Matches> {
-        let key = (reader.segment_id(), terms.to_vec());
-        if let Some(m) = self.found.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
-            return Ok(Arc::clone(m));
+        let segment = reader.segment_id();
+        let kept =
+            self.found.read().unwrap_or_else(|p| p.into_inner()).get(&segment).and_then(|s| s.get(terms).cloned());
+        if let Some(m) = kept {
+            return Ok(m);
         }
         let matches: Matches = find(reader, terms)?.into();
         let mut found = self.found.write().unwrap_or_else(|p| p.into_inner());
-        if found.len() < MAX_PHRASES {
-            found.insert(key, Arc::clone(&matches));
+        if found.values().map(HashMap::len).sum::<usize>() < MAX_PHRASES {
+            found.entry(segment).or_default().insert(terms.to_vec(), Arc::clone(&matches));
         }
         Ok(matches)
     }
