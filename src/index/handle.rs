@@ -33,9 +33,10 @@ pub struct Generation {
 }
 
 /// Values derived from a generation once (on first need, or when the server opens it) and kept
-/// while it is open: the search keeps there the facet counts of the whole index and each
-/// document's facet values, which cost a pass over every document and never change. Typed by their users, one value per type, so the
-/// index need not know the search's types.
+/// while it is open: the search keeps there the facet counts of the whole index, each
+/// document's facet values and the matches of the glossary's phrases, which cost a pass over the
+/// index and never change. Typed by their users, one value per type, so the index need not know
+/// the search's types.
 #[derive(Default)]
 pub struct Derived(std::sync::RwLock<Vec<Arc<dyn std::any::Any + Send + Sync>>>);
 

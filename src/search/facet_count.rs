@@ -40,11 +40,11 @@ enum DocValues {
     /// Document `d`'s values are `values[d * width..(d + 1) * width]`, padded with `u16::MAX`:
     /// one load per match, 16-bit values. For segments with fewer than 65,535 distinct values
     /// and at most [`MAX_SLOTS`] per document, which is every segment in practice (districts,
-    /// units, topics and months number hundreds, a question has a few of each).
+    /// units, topics and months number a few hundred at most, a question has a few of each).
     Slots { width: usize, values: Vec<u16> },
     /// The same with 8-bit values, padded with `u8::MAX`, for segments with fewer than 255
-    /// distinct values (a city's districts, units, topics and months together): half the bytes,
-    /// so twice the documents per cache line and a table that stays in the cache at 1M questions.
+    /// distinct values (the demo corpus's districts, units, topics and months together number
+    /// about 110): half the bytes, so twice the documents per cache line (8 MB at 1M questions).
     Bytes { width: usize, values: Vec<u8> },
     /// Document `d`'s values are `values[starts[d]..starts[d + 1]]`: any number of either.
     Ranges { starts: Vec<u32>, values: Vec<u32> },

@@ -7,10 +7,17 @@
 //! never changes, so each such phrase's matches (document and phrase count, per segment) are
 //! found the first time a search asks for them and kept while the generation is open; later
 //! searches read that list, scored as tantivy's `PhraseQuery` scores it (the same BM25 weight over
-//! the phrase's terms, the same field norms, the same phrase count), so nothing ranks differently.
+//! the phrase's terms, the same field norms, the same phrase count, and the same estimates of its
+//! size and cost, by which other scorers order their clauses), so nothing ranks differently.
 //! The glossary stays live: a name added later is matched on its first search, like any other.
+//!
+//! The first search of a phrase reads its positions in every document that has all its words,
+//! where tantivy's phrase query reads them only where the rest of the search asks: a one-time
+//! cost per phrase and generation. What is kept is bounded ([`MAX_LISTS`], [`MAX_MATCHES`]);
+//! past that, a phrase not kept is tantivy's phrase query again.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use tantivy::fieldnorm::FieldNormReader;
@@ -20,98 +27,215 @@ use tantivy::query::{Bm25Weight, EnableScoring, Explanation, PhraseQuery, Query,
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
-/// Most phrases kept per generation (counted once per segment): the glossary's names, the words
-/// typed that matched one and the translations' phrases are far fewer; past it, a phrase is
-/// matched anew at each search, as before.
-const MAX_PHRASES: usize = 4096;
+/// How much a generation keeps: phrase lists (one per phrase and segment) and matches in all (8
+/// bytes each). The whole glossary at a million questions is 440 lists and 2.3 M matches. Once
+/// either is spent, a phrase not kept is matched as tantivy matches it, at each search.
+const MAX_LISTS: usize = 4096;
+const MAX_MATCHES: usize = 4_000_000;
 
-/// One phrase's matches in one segment: each document with its phrase count, in document order.
-type Matches = Arc<[(DocId, u32)]>;
+/// One phrase's matches in one segment, and what tantivy's phrase scorer reports of itself
+/// there (callers order their clauses by it, and a sum's order is part of its value).
+struct Found {
+    /// Each document with its phrase count, in document order.
+    matches: Box<[(DocId, u32)]>,
+    size_hint: u32,
+    cost: u64,
+}
 
 /// Per phrase (its offsets and terms, in offset order), its matches in one segment.
-type SegmentPhrases = HashMap<Vec<(usize, Term)>, Matches>;
+type SegmentPhrases = HashMap<Vec<(usize, Term)>, Arc<Found>>;
 
 /// The matches found so far, per segment and phrase (see the module's text).
-#[derive(Default)]
 pub struct PhraseCache {
-    found: RwLock<HashMap<SegmentId, SegmentPhrases>>,
+    found: RwLock<Kept>,
+    /// A list could not be kept: phrases not kept are no longer matched here.
+    full: AtomicBool,
+    max_lists: usize,
+    max_matches: usize,
+}
+
+#[derive(Default)]
+struct Kept {
+    segments: HashMap<SegmentId, SegmentPhrases>,
+    lists: usize,
+    matches: usize,
+}
+
+impl Default for PhraseCache {
+    fn default() -> Self {
+        PhraseCache::with_budget(MAX_LISTS, MAX_MATCHES)
+    }
 }
 
 impl PhraseCache {
-    /// How many phrases (per segment) are kept.
-    #[cfg(test)]
-    pub(crate) fn len(&self) -> usize {
-        self.found.read().unwrap_or_else(|p| p.into_inner()).values().map(HashMap::len).sum()
+    /// A cache that keeps at most `lists` phrase lists and `matches` matches in all.
+    pub fn with_budget(lists: usize, matches: usize) -> PhraseCache {
+        PhraseCache { found: RwLock::default(), full: AtomicBool::new(false), max_lists: lists, max_matches: matches }
+    }
+
+    /// How many phrase lists (one per phrase and segment) are kept.
+    pub fn len(&self) -> usize {
+        self.found.read().unwrap_or_else(|p| p.into_inner()).lists
+    }
+
+    /// Whether nothing is kept.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether `terms` are kept for some segment, or there is room to keep them: otherwise they
+    /// are better matched by tantivy's phrase query, which reads positions only where the rest
+    /// of the search asks.
+    fn serves(&self, terms: &[(usize, Term)]) -> bool {
+        !self.full.load(Ordering::Relaxed)
+            || self.found.read().unwrap_or_else(|p| p.into_inner()).segments.values().any(|s| s.contains_key(terms))
     }
 
     /// The matches of `terms` (offsets and terms, in offset order) in `reader`'s segment,
-    /// found now if not found before.
-    fn matches(&self, reader: &SegmentReader, terms: &[(usize, Term)]) -> tantivy::Result<Matches> {
+    /// found now if not found before (and kept if the budget allows).
+    fn matches(&self, reader: &SegmentReader, terms: &[(usize, Term)]) -> tantivy::Result<Arc<Found>> {
         let segment = reader.segment_id();
-        let kept =
-            self.found.read().unwrap_or_else(|p| p.into_inner()).get(&segment).and_then(|s| s.get(terms).cloned());
+        let kept = self
+            .found
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .segments
+            .get(&segment)
+            .and_then(|s| s.get(terms).cloned());
         if let Some(m) = kept {
             return Ok(m);
         }
-        let matches: Matches = find(reader, terms)?.into();
-        let mut found = self.found.write().unwrap_or_else(|p| p.into_inner());
-        if found.values().map(HashMap::len).sum::<usize>() < MAX_PHRASES {
-            found.entry(segment).or_default().insert(terms.to_vec(), Arc::clone(&matches));
+        // Two searches that miss at once both match the phrase; the second list kept replaces
+        // the first, equal to it.
+        let found = Arc::new(find(reader, terms)?);
+        let mut kept = self.found.write().unwrap_or_else(|p| p.into_inner());
+        if kept.lists < self.max_lists && kept.matches + found.matches.len() <= self.max_matches {
+            let previous = kept.segments.entry(segment).or_default().insert(terms.to_vec(), Arc::clone(&found));
+            if previous.is_none() {
+                kept.lists += 1;
+                kept.matches += found.matches.len();
+            }
+        } else {
+            self.full.store(true, Ordering::Relaxed);
         }
-        Ok(matches)
+        Ok(found)
     }
 }
 
 /// Every document of `reader` where `terms` stand at their offsets, with how many times, as
-/// tantivy's phrase scorer counts them: the positions of each term less its offset, intersected.
-fn find(reader: &SegmentReader, terms: &[(usize, Term)]) -> tantivy::Result<Vec<(DocId, u32)>> {
+/// tantivy's phrase scorer counts them: the terms taken rarest first (its intersection's order),
+/// the positions of each less its offset intersected with the same steps.
+fn find(reader: &SegmentReader, terms: &[(usize, Term)]) -> tantivy::Result<Found> {
+    let none = || Found { matches: Box::new([]), size_hint: 0, cost: 0 };
     let Some(field) = terms.first().map(|(_, t)| t.field()) else {
-        return Ok(Vec::new());
+        return Ok(none());
     };
     let inverted = reader.inverted_index(field)?;
+    let max_offset = terms.iter().map(|(o, _)| *o).max().unwrap_or(0);
     let mut postings = Vec::with_capacity(terms.len());
-    for (_, term) in terms {
+    for (offset, term) in terms {
         match inverted.read_postings(term, IndexRecordOption::WithFreqsAndPositions)? {
-            Some(p) => postings.push(p),
-            None => return Ok(Vec::new()),
+            Some(p) => postings.push(((max_offset - offset) as u32, p)),
+            // As tantivy: a phrase with a term the segment lacks has an empty scorer there.
+            None => return Ok(none()),
         }
     }
-    let max_offset = terms.iter().map(|(o, _)| *o).max().unwrap_or(0);
-    let shifts: Vec<u32> = terms.iter().map(|(o, _)| (max_offset - o) as u32).collect();
+    // Stable, by cost (a posting list's length), as tantivy's intersection orders them.
+    postings.sort_by_key(|(_, p)| p.size_hint());
+    let n = postings.len() as u32;
+    let estimate = estimate_intersection(postings.iter().map(|(_, p)| p.size_hint()), reader.max_doc());
     let mut found = Vec::new();
     let (mut left, mut right) = (Vec::new(), Vec::new());
-    let mut doc = postings[0].doc();
+    let mut doc = postings[0].1.doc();
     'docs: while doc != TERMINATED {
         // Leapfrog to a document every term has.
-        for p in postings.iter_mut() {
+        for (_, p) in postings.iter_mut() {
             let d = if p.doc() < doc { p.seek(doc) } else { p.doc() };
             if d != doc {
                 doc = d;
                 continue 'docs;
             }
         }
-        postings[0].positions_with_offset(shifts[0], &mut left);
-        for (p, shift) in postings.iter_mut().zip(&shifts).skip(1) {
+        let (shift, first) = &mut postings[0];
+        first.positions_with_offset(*shift, &mut left);
+        let last = postings.len() - 1;
+        for (shift, p) in postings[1..last].iter_mut() {
+            if left.is_empty() {
+                break;
+            }
             p.positions_with_offset(*shift, &mut right);
-            intersect(&mut left, &right);
+            intersection(&mut left, &right);
         }
         if !left.is_empty() {
-            found.push((doc, left.len() as u32));
+            let (shift, p) = &mut postings[last];
+            p.positions_with_offset(*shift, &mut right);
+            let count = intersection_count(&left, &right);
+            if count > 0 {
+                found.push((doc, count as u32));
+            }
         }
-        doc = postings[0].advance();
+        doc = postings[0].1.advance();
     }
-    Ok(found)
+    Ok(Found {
+        matches: found.into_boxed_slice(),
+        size_hint: estimate / (10 * n),
+        cost: u64::from(estimate) * 10 * u64::from(n),
+    })
 }
 
-/// Keeps in `left` the positions also in `right` (both ascending).
-fn intersect(left: &mut Vec<u32>, right: &[u32]) {
-    let mut j = 0;
-    left.retain(|&p| {
-        while j < right.len() && right[j] < p {
-            j += 1;
+/// tantivy's estimate of how many documents an intersection of lists of these sizes holds
+/// (`query::size_hint::estimate_intersection`, not exported), for the phrase scorer's reports.
+fn estimate_intersection(mut sizes: impl Iterator<Item = u32>, max_docs: u32) -> u32 {
+    if max_docs == 0 {
+        return 0;
+    }
+    let mut co_loc_factor: f64 = 1.3;
+    let Some(first) = sizes.next() else {
+        return 0;
+    };
+    let mut estimate = f64::from(first);
+    let mut smallest = estimate;
+    for size in sizes {
+        co_loc_factor = (co_loc_factor - 0.1).max(1.0);
+        estimate *= (f64::from(size) / f64::from(max_docs)) * co_loc_factor;
+        smallest = smallest.min(f64::from(size));
+    }
+    estimate.round().min(smallest) as u32
+}
+
+/// Keeps in `left` the positions also in `right`, stepping both as tantivy's phrase scorer does.
+fn intersection(left: &mut Vec<u32>, right: &[u32]) {
+    let (mut l, mut r, mut count) = (0, 0, 0);
+    while l < left.len() && r < right.len() {
+        match left[l].cmp(&right[r]) {
+            std::cmp::Ordering::Less => l += 1,
+            std::cmp::Ordering::Greater => r += 1,
+            std::cmp::Ordering::Equal => {
+                left[count] = left[l];
+                count += 1;
+                l += 1;
+                r += 1;
+            }
         }
-        j < right.len() && right[j] == p
-    });
+    }
+    left.truncate(count);
+}
+
+/// How many positions `left` and `right` share, stepping as [`intersection`].
+fn intersection_count(left: &[u32], right: &[u32]) -> usize {
+    let (mut l, mut r, mut count) = (0, 0, 0);
+    while l < left.len() && r < right.len() {
+        match left[l].cmp(&right[r]) {
+            std::cmp::Ordering::Less => l += 1,
+            std::cmp::Ordering::Greater => r += 1,
+            std::cmp::Ordering::Equal => {
+                count += 1;
+                l += 1;
+                r += 1;
+            }
+        }
+    }
+    count
 }
 
 /// A phrase (exact, no slop) whose matches are kept in a [`PhraseCache`]; to every scorer the
@@ -130,8 +254,10 @@ impl std::fmt::Debug for CachedPhraseQuery {
 }
 
 impl CachedPhraseQuery {
-    /// The phrase of `terms` (two or more, one field) kept in `cache`.
+    /// The phrase of `terms` (two or more, of one field: what `PhraseQuery` asserts) kept in
+    /// `cache`.
     pub fn new(mut terms: Vec<(usize, Term)>, cache: Arc<PhraseCache>) -> CachedPhraseQuery {
+        debug_assert!(terms.len() > 1 && terms.iter().all(|(_, t)| t.field() == terms[0].1.field()));
         terms.sort_by_key(|&(offset, _)| offset);
         CachedPhraseQuery { terms, cache }
     }
@@ -145,8 +271,9 @@ impl Query for CachedPhraseQuery {
         let field = first.field();
         let entry = enable_scoring.schema().get_field_entry(field);
         let has_positions = entry.field_type().get_index_record_option().is_some_and(|o| o.has_positions());
-        if !has_positions {
-            // As tantivy's phrase query answers.
+        if !has_positions || !self.cache.serves(&self.terms) {
+            // Without positions, as tantivy's phrase query answers (an error); past the cache's
+            // budget, a phrase not kept is tantivy's.
             return PhraseQuery::new_with_offset(self.terms.clone()).weight(enable_scoring);
         }
         let bm25 = match enable_scoring {
@@ -175,7 +302,7 @@ struct CachedPhraseWeight {
 
 impl CachedPhraseWeight {
     fn phrase_scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<CachedPhraseScorer> {
-        let matches = self.cache.matches(reader, &self.terms)?;
+        let found = self.cache.matches(reader, &self.terms)?;
         let scoring = match &self.bm25 {
             Some(bm25) => {
                 let field = self.terms[0].1.field();
@@ -185,7 +312,7 @@ impl CachedPhraseWeight {
             }
             None => None,
         };
-        Ok(CachedPhraseScorer { matches, cursor: 0, scoring })
+        Ok(CachedPhraseScorer { found, cursor: 0, scoring })
     }
 }
 
@@ -201,7 +328,7 @@ impl Weight for CachedPhraseWeight {
         }
         let mut explanation = Explanation::new("Phrase Scorer (kept per generation)", scorer.score());
         if let Some((bm25, norms)) = &scorer.scoring {
-            explanation.add_detail(bm25.explain(norms.fieldnorm_id(doc), scorer.matches[scorer.cursor].1));
+            explanation.add_detail(bm25.explain(norms.fieldnorm_id(doc), scorer.found.matches[scorer.cursor].1));
         }
         Ok(explanation)
     }
@@ -209,36 +336,41 @@ impl Weight for CachedPhraseWeight {
 
 /// A phrase's kept matches in one segment, positioned on a document.
 struct CachedPhraseScorer {
-    matches: Matches,
+    found: Arc<Found>,
     cursor: usize,
     scoring: Option<(Bm25Weight, FieldNormReader)>,
 }
 
 impl DocSet for CachedPhraseScorer {
     fn advance(&mut self) -> DocId {
-        self.cursor = (self.cursor + 1).min(self.matches.len());
+        self.cursor = (self.cursor + 1).min(self.found.matches.len());
         self.doc()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
         if self.doc() < target {
-            self.cursor += self.matches[self.cursor..].partition_point(|&(d, _)| d < target);
+            self.cursor += self.found.matches[self.cursor..].partition_point(|&(d, _)| d < target);
         }
         self.doc()
     }
 
     fn doc(&self) -> DocId {
-        self.matches.get(self.cursor).map_or(TERMINATED, |&(d, _)| d)
+        self.found.matches.get(self.cursor).map_or(TERMINATED, |&(d, _)| d)
     }
 
+    /// tantivy's phrase scorer's estimate, not the exact count: clauses are ordered by it.
     fn size_hint(&self) -> u32 {
-        u32::try_from(self.matches.len() - self.cursor).unwrap_or(u32::MAX)
+        self.found.size_hint
+    }
+
+    fn cost(&self) -> u64 {
+        self.found.cost
     }
 }
 
 impl Scorer for CachedPhraseScorer {
     fn score(&mut self) -> Score {
-        match (&self.scoring, self.matches.get(self.cursor)) {
+        match (&self.scoring, self.found.matches.get(self.cursor)) {
             (Some((bm25, norms)), Some(&(doc, count))) => bm25.score(norms.fieldnorm_id(doc), count),
             (None, Some(_)) => 1.0,
             _ => 0.0,
@@ -252,17 +384,40 @@ mod tests {
     use crate::search::scorer_tests::{index_of, matches};
 
     /// Every match and score of the phrase `words` (word numbers at their offsets), kept and by
-    /// tantivy's `PhraseQuery`, twice (found, then kept).
+    /// tantivy's `PhraseQuery`, twice (found, then kept); then, segment by segment, what each
+    /// scorer reports of itself, where a series of seeks lands, and the count without scores.
     fn both(docs: &[Vec<u8>], words: &[(usize, u8)], split: bool, boost: Score) {
         let (index, field) = index_of(docs, split);
         let terms: Vec<(usize, Term)> =
             words.iter().map(|&(o, w)| (o, Term::from_field_text(field, &format!("w{w}")))).collect();
         let theirs = tantivy::query::BoostQuery::new(Box::new(PhraseQuery::new_with_offset(terms.clone())), boost);
+        // Given in reverse: the query orders its terms by offset, as tantivy's does.
+        let reversed: Vec<(usize, Term)> = terms.iter().rev().cloned().collect();
         let cache = Arc::new(PhraseCache::default());
-        let ours = tantivy::query::BoostQuery::new(Box::new(CachedPhraseQuery::new(terms, cache)), boost);
+        let ours = tantivy::query::BoostQuery::new(Box::new(CachedPhraseQuery::new(reversed, cache)), boost);
         let expected = matches(&index, &theirs);
         assert_eq!(matches(&index, &ours), expected, "{words:?} found");
         assert_eq!(matches(&index, &ours), expected, "{words:?} kept");
+
+        let searcher = index.reader().expect("reader").searcher();
+        let scoring = EnableScoring::enabled_from_searcher(&searcher);
+        let (tw, ow) = (theirs.weight(scoring).expect("weight"), ours.weight(scoring).expect("weight"));
+        for reader in searcher.segment_readers() {
+            let (mut t, mut o) = (tw.scorer(reader, 1.0).expect("scorer"), ow.scorer(reader, 1.0).expect("scorer"));
+            assert_eq!((o.size_hint(), o.cost()), (t.size_hint(), t.cost()), "{words:?} reports");
+            assert_eq!(o.doc(), t.doc(), "{words:?} first");
+            for target in (0..reader.max_doc() + 3).step_by(37).filter(|&d| d > 0) {
+                if target <= t.doc() {
+                    continue;
+                }
+                assert_eq!(o.seek(target), t.seek(target), "{words:?} seek {target}");
+                if t.doc() != TERMINATED {
+                    assert_eq!(o.score(), t.score(), "{words:?} at {}", t.doc());
+                }
+            }
+        }
+        let count = |q: &dyn Query| searcher.search(q, &tantivy::collector::Count).expect("count");
+        assert_eq!(count(&ours), count(&theirs), "{words:?} counted without scores");
     }
 
     /// Documents of words 0–3 drawn from a small generator, so that phrases recur, overlap and
@@ -301,6 +456,33 @@ mod tests {
     }
 
     #[test]
+    fn past_its_budget_a_phrase_is_tantivys_with_the_same_results() {
+        let d = docs(700, 2);
+        let (index, field) = index_of(&d, true);
+        let phrase = |a: u8, b: u8| -> Vec<(usize, Term)> {
+            vec![
+                (0, Term::from_field_text(field, &format!("w{a}"))),
+                (1, Term::from_field_text(field, &format!("w{b}"))),
+            ]
+        };
+        // Room for one list (of any length, then of at most 50 matches: fewer than (w0 w1) has).
+        for (lists, kept) in [((1, usize::MAX), 1), ((1, 50), 0)] {
+            let cache = Arc::new(PhraseCache::with_budget(lists.0, lists.1));
+            for (a, b) in [(0, 1), (1, 0), (2, 3)] {
+                let theirs = PhraseQuery::new_with_offset(phrase(a, b));
+                let ours = CachedPhraseQuery::new(phrase(a, b), Arc::clone(&cache));
+                for _ in 0..2 {
+                    assert_eq!(matches(&index, &ours), matches(&index, &theirs), "w{a} w{b}");
+                }
+            }
+            assert_eq!(cache.len(), kept, "lists kept");
+            assert!(cache.full.load(Ordering::Relaxed), "a list was refused");
+            assert_eq!(cache.serves(&phrase(0, 1)), kept == 1, "the kept phrase is still read from the cache");
+            assert!(!cache.serves(&phrase(2, 3)), "a phrase not kept is tantivy's");
+        }
+    }
+
+    #[test]
     fn keeps_what_it_found() {
         let (index, field) = index_of(&docs(300, 3), false);
         let searcher = index.reader().expect("reader").searcher();
@@ -309,7 +491,7 @@ mod tests {
         let cache = PhraseCache::default();
         let reader = &searcher.segment_readers()[0];
         let first = cache.matches(reader, &terms).expect("found");
-        assert!(!first.is_empty());
+        assert!(!first.matches.is_empty());
         let again = cache.matches(reader, &terms).expect("kept");
         assert!(Arc::ptr_eq(&first, &again), "the second search reads the kept list");
     }
