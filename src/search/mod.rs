@@ -637,18 +637,25 @@ mod tests {
     use crate::index::{BuildOptions, IndexHandle};
     use crate::progress::NoProgress;
 
-    /// The glossary's phrases, kept per generation, give every search of a glossary name (and
-    /// of a name with another word) the same documents and scores as phrases matched search by
-    /// search, over the bundled corpus.
-    #[test]
-    fn kept_glossary_phrases_rank_as_phrases_matched_per_search() {
+    /// The bundled corpus indexed in a temporary directory (kept while the first value lives),
+    /// and its glossary.
+    fn bundled() -> (tempfile::TempDir, IndexHandle, Glossary) {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().join("index");
         let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
         crate::index::build(&corpus, &dir, &BuildOptions::default(), &NoProgress).expect("index builds");
         let handle = IndexHandle::open(&dir).expect("index opens");
-        let generation = handle.current();
         let glossary = Glossary::read(&corpus.join("glossary.txt")).expect("glossary");
+        (tmp, handle, glossary)
+    }
+
+    /// The glossary's phrases, kept per generation, give every search of a glossary name (and
+    /// of a name with another word) the same documents and scores as phrases matched search by
+    /// search, over the bundled corpus.
+    #[test]
+    fn kept_glossary_phrases_rank_as_phrases_matched_per_search() {
+        let (_tmp, handle, glossary) = bundled();
+        let generation = handle.current();
         let searcher = generation.searcher();
         let f = &generation.fields;
         let cache = Arc::new(phrase::PhraseCache::default());
@@ -683,13 +690,8 @@ mod tests {
     /// judged query's page of the bundled corpus.
     #[test]
     fn snippets_from_positions_mark_what_reanalysis_marks() {
-        let tmp = tempfile::tempdir().expect("temp dir");
-        let dir = tmp.path().join("index");
-        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
-        crate::index::build(&corpus, &dir, &BuildOptions::default(), &NoProgress).expect("index builds");
-        let handle = IndexHandle::open(&dir).expect("index opens");
+        let (_tmp, handle, glossary) = bundled();
         let generation = handle.current();
-        let glossary = Glossary::read(&corpus.join("glossary.txt")).expect("glossary");
         let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval");
         let mut queries: Vec<eval::JudgedQuery> = Vec::new();
         for file in ["queries-residents.json", "queries-journalists.json"] {

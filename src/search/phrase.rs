@@ -158,21 +158,16 @@ fn find(reader: &SegmentReader, terms: &[(usize, Term)]) -> tantivy::Result<Foun
         }
         let (shift, first) = &mut postings[0];
         first.positions_with_offset(*shift, &mut left);
-        let last = postings.len() - 1;
-        for (shift, p) in postings[1..last].iter_mut() {
+        for (shift, p) in postings[1..].iter_mut() {
             if left.is_empty() {
                 break;
             }
             p.positions_with_offset(*shift, &mut right);
             intersection(&mut left, &right);
         }
+        // What is left is what tantivy counts on its last step (`intersection_count`).
         if !left.is_empty() {
-            let (shift, p) = &mut postings[last];
-            p.positions_with_offset(*shift, &mut right);
-            let count = intersection_count(&left, &right);
-            if count > 0 {
-                found.push((doc, count as u32));
-            }
+            found.push((doc, left.len() as u32));
         }
         doc = postings[0].1.advance();
     }
@@ -219,23 +214,6 @@ fn intersection(left: &mut Vec<u32>, right: &[u32]) {
         }
     }
     left.truncate(count);
-}
-
-/// How many positions `left` and `right` share, stepping as [`intersection`].
-fn intersection_count(left: &[u32], right: &[u32]) -> usize {
-    let (mut l, mut r, mut count) = (0, 0, 0);
-    while l < left.len() && r < right.len() {
-        match left[l].cmp(&right[r]) {
-            std::cmp::Ordering::Less => l += 1,
-            std::cmp::Ordering::Greater => r += 1,
-            std::cmp::Ordering::Equal => {
-                count += 1;
-                l += 1;
-                r += 1;
-            }
-        }
-    }
-    count
 }
 
 /// A phrase (exact, no slop) whose matches are kept in a [`PhraseCache`]; to every scorer the
