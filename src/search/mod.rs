@@ -681,6 +681,39 @@ mod tests {
         assert!(found > searched / 2, "{found} of {searched} searches found anything");
     }
 
+    /// A foreign word's translations, flattened into one list of terms (and phrases), match and
+    /// score as the nested form (the best of each translation's best term) in every judged query
+    /// in English or Ukrainian, over the bundled corpus.
+    #[test]
+    fn flat_translations_rank_as_nested_ones() {
+        let (_tmp, handle, glossary) = bundled();
+        let generation = handle.current();
+        let searcher = generation.searcher();
+        let f = &generation.fields;
+        let all = TopDocs::with_limit(10_000).order_by_score();
+        let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval");
+        let mut checked = 0;
+        for set in [eval.clone(), eval.join("holdout"), eval.join("holdout2")] {
+            for file in ["queries-residents.json", "queries-journalists.json"] {
+                let text = std::fs::read_to_string(set.join(file)).expect("judged queries");
+                for q in serde_json::from_str::<Vec<eval::JudgedQuery>>(&text).expect("json") {
+                    let ast = translate::into_polish(query::parse(&q.query, &glossary), &q.query);
+                    if !ast.should.iter().any(|c| matches!(c, query::Clause::AnyOf(_))) {
+                        continue;
+                    }
+                    let flat = query::QueryBuilder::new(f, &glossary, Some(&searcher)).build(&ast, false);
+                    let nested = query::QueryBuilder::new(f, &glossary, Some(&searcher))
+                        .with_nested_translations()
+                        .build(&ast, false);
+                    let expected = searcher.search(nested.as_ref(), &all).expect("search");
+                    assert_eq!(searcher.search(flat.as_ref(), &all).expect("search"), expected, "{:?}", q.query);
+                    checked += usize::from(!expected.is_empty());
+                }
+            }
+        }
+        assert!(checked >= 10, "only {checked} translated queries found anything");
+    }
+
     /// The words inside `<mark>` of a snippet, lowercased.
     fn marked(html: &str) -> Vec<String> {
         html.split("<mark>").skip(1).filter_map(|s| s.split_once("</mark>")).map(|(w, _)| w.to_lowercase()).collect()

@@ -173,6 +173,9 @@ pub struct QueryBuilder<'a> {
     /// Where the glossary's phrases are kept once matched (see [`super::phrase`]); without it,
     /// every phrase is matched search by search.
     phrases: Option<Arc<PhraseCache>>,
+    /// Tests compare the flat form of a foreign word's translations with the nested one.
+    #[cfg(test)]
+    nested_translations: bool,
 }
 
 impl<'a> QueryBuilder<'a> {
@@ -193,7 +196,17 @@ impl<'a> QueryBuilder<'a> {
             vocabulary: None,
             meant: Vec::new(),
             phrases: None,
+            #[cfg(test)]
+            nested_translations: false,
         }
+    }
+
+    /// A foreign word's translations as one nested alternative (the form [`QueryBuilder::any_of`]
+    /// flattens), to compare the two.
+    #[cfg(test)]
+    pub(crate) fn with_nested_translations(mut self) -> Self {
+        self.nested_translations = true;
+        self
     }
 
     /// The glossary's phrases are matched once and kept in `cache` (one per generation).
@@ -319,6 +332,9 @@ impl<'a> QueryBuilder<'a> {
                         Clause::Word(w) => {
                             Some(self.word_terms(w).into_iter().map(|t| Box::new(t) as Box<dyn Query>).collect())
                         }
+                        #[cfg(test)]
+                        c @ Clause::AnyOf(_) if self.nested_translations => self.clause(c).map(|q| vec![q]),
+                        Clause::AnyOf(any) => self.any_of(any),
                         c => self.clause(c).map(|q| vec![q]),
                     };
                     out.extend(alternatives);
@@ -327,6 +343,35 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         out
+    }
+
+    /// A word of another language as the alternatives of one query word: the terms of all its
+    /// translations in one flat list (the best of the best of each translation's terms is the
+    /// best of all the terms, read from the postings' blocks, as a glossary concept's one-word
+    /// names are) and its translations' phrases beside them; the same documents and scores as
+    /// [`QueryBuilder::clause`]'s nested form. `None` where that gives nothing (the word then does
+    /// not count among the query's words); a translation without any term still counts it.
+    fn any_of(&mut self, alternatives: &[Clause]) -> Option<Vec<Box<dyn Query>>> {
+        let mut terms: Vec<WeightedTermQuery> = Vec::new();
+        let mut others: Vec<Box<dyn Query>> = Vec::new();
+        let mut counts = false;
+        for a in alternatives {
+            match a {
+                Clause::Word(w) => {
+                    terms.extend(self.word_terms(w));
+                    counts = true;
+                }
+                Clause::Phrase(p) => others.extend(self.phrase(p, Keep::Yes)),
+                a => others.extend(self.clause(a)),
+            }
+        }
+        let mut out: Vec<Box<dyn Query>> =
+            best_weight_each(terms).into_iter().map(|t| Box::new(t) as Box<dyn Query>).collect();
+        out.extend(others);
+        if out.is_empty() && counts {
+            out.push(Box::new(EmptyQuery));
+        }
+        (!out.is_empty()).then_some(out)
     }
 
     fn clause(&mut self, c: &Clause) -> Option<Box<dyn Query>> {
