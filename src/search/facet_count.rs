@@ -43,8 +43,8 @@ enum DocValues {
     /// units, topics and months number a few hundred at most, a question has a few of each).
     Slots { width: usize, values: Vec<u16> },
     /// The same with 8-bit values, padded with `u8::MAX`, for segments with fewer than 255
-    /// distinct values (districts, units, topics, years and months together: 84 in the demo
-    /// corpus, 156 in the 1M synthetic one with its 7 years; a decade of the city's meetings
+    /// distinct values (districts, units, topics, years and months together: about 85 in the demo
+    /// corpus, about 155 in the 1M synthetic one with its 7 years; a decade of the city's meetings
     /// stays below 255): half the bytes, so twice the documents per cache line.
     Bytes { width: usize, values: Vec<u8> },
     /// Document `d`'s values are `values[starts[d]..starts[d + 1]]`: any number of either.
