@@ -14,6 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 4 ] || { sed -n '2,9p' "$0"; exit 2; }
 A=$1 B=$2 INDEX=$3 CORPUS=$4 ROUNDS=${5:-2} SECONDS_PER_RUN=${6:-20}
+[ -f "$CORPUS/glossary.txt" ] || echo "ab.sh: warning: $CORPUS has no glossary.txt, so the servers search without the glossary's names (give the bundled corpus, as load.sh does)" >&2
 PORT=7811
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
