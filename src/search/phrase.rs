@@ -13,7 +13,7 @@
 //!
 //! The first search of a phrase reads its positions in every document that has all its words,
 //! where tantivy's phrase query reads them only where the rest of the search asks: a one-time
-//! cost per phrase and generation. What is kept is bounded ([`MAX_LISTS`], [`MAX_MATCHES`]);
+//! cost per phrase and generation. What is kept is bounded (`MAX_LISTS`, `MAX_MATCHES`);
 //! past that, a phrase not kept is tantivy's phrase query again.
 
 use std::collections::HashMap;
