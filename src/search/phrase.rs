@@ -69,18 +69,14 @@ impl Default for PhraseCache {
 
 impl PhraseCache {
     /// A cache that keeps at most `lists` phrase lists and `matches` matches in all.
-    pub fn with_budget(lists: usize, matches: usize) -> PhraseCache {
+    fn with_budget(lists: usize, matches: usize) -> PhraseCache {
         PhraseCache { found: RwLock::default(), full: AtomicBool::new(false), max_lists: lists, max_matches: matches }
     }
 
-    /// How many phrase lists (one per phrase and segment) are kept.
-    pub fn len(&self) -> usize {
+    /// How many phrase lists (one per phrase and segment) are kept (for tests).
+    #[cfg(test)]
+    pub(crate) fn len(&self) -> usize {
         self.found.read().unwrap_or_else(|p| p.into_inner()).lists
-    }
-
-    /// Whether nothing is kept.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
     }
 
     /// Whether `terms` are kept for some segment, or there is room to keep them: otherwise they
