@@ -25,6 +25,9 @@ use tantivy::query::{
 };
 use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
+use std::sync::Arc;
+
+use super::prune::Pruning;
 use super::term::{PreparedTerm, TermPostings, WeightedTermQuery};
 
 /// Documents per window: 64 words of 64 bits.
@@ -45,6 +48,8 @@ pub const MAX_CLAUSES: usize = 64;
 pub struct AtLeastQuery {
     clauses: Vec<Vec<Box<dyn Query>>>,
     minimum: usize,
+    /// A ranked page that may pass over what cannot enter it (see [`super::prune`]).
+    pruning: Option<Arc<Pruning>>,
 }
 
 /// The best of `alternatives` as one query: nothing, the one, or tantivy's (buffered)
@@ -62,7 +67,13 @@ impl AtLeastQuery {
     /// `minimum` is meant to lie strictly between 1 and the number of clauses; outside, the
     /// query still answers correctly (nothing matches when `minimum` exceeds the clauses).
     pub fn new(clauses: Vec<Vec<Box<dyn Query>>>, minimum: usize) -> AtLeastQuery {
-        AtLeastQuery { clauses, minimum: minimum.max(1) }
+        AtLeastQuery { clauses, minimum: minimum.max(1), pruning: None }
+    }
+
+    /// The same query, passing over the documents that cannot enter `pruning`'s page.
+    pub fn with_pruning(mut self, pruning: Arc<Pruning>) -> AtLeastQuery {
+        self.pruning = Some(pruning);
+        self
     }
 }
 
@@ -71,6 +82,7 @@ impl Clone for AtLeastQuery {
         AtLeastQuery {
             clauses: self.clauses.iter().map(|c| c.iter().map(|a| a.box_clone()).collect()).collect(),
             minimum: self.minimum,
+            pruning: self.pruning.clone(),
         }
     }
 }
@@ -95,7 +107,9 @@ impl Query for AtLeastQuery {
             .iter()
             .map(|c| c.iter().map(|a| alternative(a.as_ref())).collect::<tantivy::Result<Vec<_>>>())
             .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(Box::new(AtLeastWeight { weights, minimum: self.minimum, scoring: enable_scoring.is_scoring_enabled() }))
+        let scoring = enable_scoring.is_scoring_enabled();
+        let pruning = self.pruning.clone().filter(|_| scoring);
+        Ok(Box::new(AtLeastWeight { weights, minimum: self.minimum, scoring, pruning }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -154,6 +168,16 @@ impl Alt {
         }
     }
 
+    /// The best score of its documents from the current one up to `end` (unbounded where
+    /// not known: a phrase's).
+    fn bound_before(&self, end: DocId) -> Score {
+        match self {
+            Alt::Term(t) => t.bound_before(end),
+            Alt::Other(s) if s.doc() >= end => 0.0,
+            Alt::Other(_) => Score::INFINITY,
+        }
+    }
+
     /// Marks and scores (see [`Marks::mark`]) every document of this alternative from its
     /// current one up to `end`, and stops there.
     fn mark_until(&mut self, end: DocId, marks: &mut Marks<'_>) {
@@ -206,13 +230,18 @@ struct AtLeastWeight {
     weights: Vec<Vec<AltWeight>>,
     minimum: usize,
     scoring: bool,
+    pruning: Option<Arc<Pruning>>,
 }
 
 impl Weight for AtLeastWeight {
     fn scorer(&self, reader: &SegmentReader, boost: Score) -> tantivy::Result<Box<dyn Scorer>> {
         let alternative = |w: &AltWeight| -> tantivy::Result<Option<Alt>> {
             Ok(match w {
-                AltWeight::Term(t) => t.postings(reader, boost)?.map(|p| Alt::Term(Box::new(p))),
+                AltWeight::Term(t) => match &self.pruning {
+                    Some(p) => t.bounded_postings(reader, boost, &p.maxes)?,
+                    None => t.postings(reader, boost)?,
+                }
+                .map(|p| Alt::Term(Box::new(p))),
                 AltWeight::Other(w) => Some(Alt::Other(w.scorer(reader, boost)?)),
             })
         };
@@ -222,6 +251,7 @@ impl Weight for AtLeastWeight {
             .map(|c| c.iter().filter_map(|w| alternative(w).transpose()).collect::<tantivy::Result<Vec<_>>>())
             .collect::<tantivy::Result<Vec<_>>>()?;
         let mut scorer = AtLeastScorer::new(scorers, self.minimum, self.scoring, reader.max_doc());
+        scorer.pruning = self.pruning.clone();
         scorer.advance();
         Ok(Box::new(scorer))
     }
@@ -282,6 +312,13 @@ pub struct AtLeastScorer {
     window_start: DocId,
     doc: DocId,
     score: Score,
+    /// Where the page may be pruned (see [`super::prune`]): the shared threshold, the one read
+    /// for the buffered window (documents at or below it are passed over), and per window the
+    /// clauses' bounds and the order they fill it in.
+    pruning: Option<Arc<Pruning>>,
+    threshold: Option<Score>,
+    bounds: Vec<Score>,
+    pass: Vec<usize>,
 }
 
 impl AtLeastScorer {
@@ -309,62 +346,148 @@ impl AtLeastScorer {
             window_start: 0,
             doc: 0,
             score: 0.0,
+            pruning: None,
+            threshold: None,
+            bounds: Vec::new(),
+            pass: Vec::new(),
         }
     }
 
     /// Buffers the next window, which starts at the smallest current document of the rarest
     /// clauses (see the module's text); false when no document can reach the minimum any more.
     fn refill(&mut self) -> bool {
-        if self.live < self.minimum as usize {
-            return false;
-        }
-        // A document that `minimum` of the `n` clauses match is in one of the first
-        // `n - minimum + 1` (the rarest): the window starts at the first of theirs.
-        let n = self.order.len();
-        let leading = (n + 1).saturating_sub(self.minimum as usize);
-        let Some(start) = self.order[..leading].iter().flat_map(|&c| self.clauses[c].iter()).map(|s| s.doc()).min()
-        else {
-            return false;
-        };
-        self.window_start = start;
-        self.word = 0;
-        let end = start.saturating_add(WINDOW);
-        for i in 0..n {
-            let c = self.order[i];
-            let bit = 1u64 << c;
-            // Clauses are read rarest first: a document that the clauses read so far gave fewer
-            // than `needed` cannot reach the minimum with the `n - i` left, so the postings of
-            // the last (the commonest words) are mostly passed over without being scored.
-            let needed = self.minimum.saturating_sub((n - i) as u32);
-            if needed > 0 {
-                let marked: u64 = self.bits.iter().map(|b| u64::from(b.count_ones())).sum();
-                if marked * SEEK_RATIO < self.per_window[c] {
-                    self.seek_candidates(c, needed, end);
-                    continue;
-                }
+        loop {
+            if self.live < self.minimum as usize {
+                return false;
             }
-            let best =
-                if self.scoring { &mut self.best[c * WINDOW as usize..(c + 1) * WINDOW as usize] } else { &mut [] };
-            let mut marks = Marks {
-                masks: &mut self.masks,
-                counts: &mut self.counts,
-                bits: &mut self.bits,
-                best,
-                start,
-                bit,
-                needed,
+            // A document that `minimum` of the `n` clauses match is in one of the first
+            // `n - minimum + 1` (the rarest): the window starts at the first of theirs.
+            let n = self.order.len();
+            let leading = (n + 1).saturating_sub(self.minimum as usize);
+            let Some(start) = self.order[..leading].iter().flat_map(|&c| self.clauses[c].iter()).map(|s| s.doc()).min()
+            else {
+                return false;
             };
-            for s in self.clauses[c].iter_mut() {
-                if s.doc() < start {
-                    // Only a trailing clause lags: what it has before the window cannot match.
-                    s.seek(start);
+            let end = start.saturating_add(WINDOW);
+            self.threshold = self.pruning.as_ref().and_then(|p| p.threshold());
+            let optional = match self.threshold {
+                Some(threshold) => match self.plan(threshold, end) {
+                    Some(optional) => optional,
+                    None => {
+                        self.pass_over(end);
+                        continue;
+                    }
+                },
+                None => {
+                    self.pass.clear();
+                    self.pass.extend_from_slice(&self.order);
+                    0
                 }
-                s.mark_until(end, &mut marks);
+            };
+            self.window_start = start;
+            self.word = 0;
+            for i in 0..n {
+                let c = self.pass[i];
+                let bit = 1u64 << c;
+                // Clauses are read rarest first: a document that the clauses read so far gave
+                // fewer than `needed` cannot reach the minimum with the `n - i` left, so the
+                // postings of the last (the commonest words) are mostly passed over without being
+                // scored. A clause that cannot lift a document above the page's threshold (with
+                // the other such clauses) only completes documents the others brought.
+                let mut needed = self.minimum.saturating_sub((n - i) as u32);
+                if i >= n - optional {
+                    needed = needed.max(1);
+                }
+                if needed > 0 {
+                    let marked: u64 = self.bits.iter().map(|b| u64::from(b.count_ones())).sum();
+                    if marked * SEEK_RATIO < self.per_window[c] {
+                        self.seek_candidates(c, needed, end);
+                        continue;
+                    }
+                }
+                let best =
+                    if self.scoring { &mut self.best[c * WINDOW as usize..(c + 1) * WINDOW as usize] } else { &mut [] };
+                let mut marks = Marks {
+                    masks: &mut self.masks,
+                    counts: &mut self.counts,
+                    bits: &mut self.bits,
+                    best,
+                    start,
+                    bit,
+                    needed,
+                };
+                for s in self.clauses[c].iter_mut() {
+                    if s.doc() < start {
+                        // Only a trailing clause lags: what it has before the window cannot match.
+                        s.seek(start);
+                    }
+                    s.mark_until(end, &mut marks);
+                }
+                self.clauses[c].retain(|s| s.doc() != TERMINATED);
             }
-            self.clauses[c].retain(|s| s.doc() != TERMINATED);
+            self.live = self.clauses.iter().filter(|c| !c.is_empty()).count();
+            return true;
+        }
+    }
+
+    /// For the window up to `end` in a pruned search: puts in `pass` first the clauses that
+    /// can lift a document above `threshold`, then those that cannot even together (the lowest
+    /// bounds whose sum stays at or below it), each group rarest first, and returns how many are
+    /// in the second; `None` where no document of the window can exceed `threshold`.
+    fn plan(&mut self, threshold: Score, end: DocId) -> Option<usize> {
+        let n = self.order.len();
+        self.bounds.clear();
+        self.bounds.extend(
+            self.clauses
+                .iter()
+                .map(|alternatives| alternatives.iter().map(|s| s.bound_before(end)).fold(0.0, Score::max)),
+        );
+        self.pass.clear();
+        self.pass.extend(0..n);
+        let bounds = &self.bounds;
+        self.pass.sort_by(|&a, &b| bounds[a].total_cmp(&bounds[b]));
+        let mut sum: Score = 0.0;
+        let mut optional = 0u64;
+        let mut count = 0;
+        let mut reachable = false;
+        for &c in &self.pass {
+            sum += bounds[c];
+            if sum > threshold {
+                break;
+            }
+            optional |= 1 << c;
+            count += 1;
+            reachable |= bounds[c] > 0.0;
+        }
+        if count == n {
+            return None;
+        }
+        if reachable {
+            // Documents that only these clauses have are not read.
+            if let Some(p) = &self.pruning {
+                p.mark_skipped();
+            }
+        }
+        self.pass.clear();
+        self.pass.extend(self.order.iter().filter(|&&c| optional & (1 << c) == 0));
+        self.pass.extend(self.order.iter().filter(|&&c| optional & (1 << c) != 0));
+        Some(count)
+    }
+
+    /// Passes over every document before `end` (a window whose documents cannot enter the page).
+    fn pass_over(&mut self, end: DocId) {
+        if let Some(p) = &self.pruning {
+            p.mark_skipped();
+        }
+        for alternatives in self.clauses.iter_mut() {
+            for s in alternatives.iter_mut() {
+                if s.doc() < end {
+                    s.seek(end);
+                }
+            }
+            alternatives.retain(|s| s.doc() != TERMINATED);
         }
         self.live = self.clauses.iter().filter(|c| !c.is_empty()).count();
-        true
     }
 
     /// Fills clause `c` only where the window's documents have `needed` clauses already, each
@@ -408,15 +531,25 @@ impl AtLeastScorer {
     /// The next document of the buffered window that reaches the minimum.
     fn next_buffered(&mut self) -> bool {
         while self.word < WORDS {
-            let bits = &mut self.bits[self.word];
-            while *bits != 0 {
-                let bit = bits.trailing_zeros() as usize;
-                *bits &= *bits - 1;
-                let delta = self.word * 64 + bit;
+            while self.bits[self.word] != 0 {
+                let bits = self.bits[self.word];
+                self.bits[self.word] = bits & (bits - 1);
+                let delta = self.word * 64 + bits.trailing_zeros() as usize;
                 let mask = std::mem::take(&mut self.masks[delta]);
                 if u32::from(std::mem::take(&mut self.counts[delta])) >= self.minimum {
                     self.doc = self.window_start + delta as DocId;
                     self.score = if self.scoring { self.sum_of(mask, delta) } else { 0.0 };
+                    // The threshold read again: it rises as the page fills.
+                    if let Some(p) = &self.pruning {
+                        self.threshold = p.threshold();
+                    }
+                    if self.threshold.is_some_and(|t| self.score <= t) {
+                        // It cannot enter the page (see `super::prune`).
+                        if let Some(p) = &self.pruning {
+                            p.mark_skipped();
+                        }
+                        continue;
+                    }
                     return true;
                 }
             }
@@ -694,8 +827,98 @@ mod tests {
         assert!(matches(&index, &AtLeastQuery::new(vec![clauses(field, &[0]), clauses(field, &[1])], 3)).is_empty());
     }
 
+    /// The best `k` of `clauses` (each alternative a term read from its blocks, every fifth
+    /// through tantivy's scorer: a phrase's place, without bounds) pruned after `exact_up_to`
+    /// matches, against the same query unpruned: the same documents and scores, in the same order;
+    /// a total that is exact where nothing was passed over, and never above the matches. Returns
+    /// whether anything was passed over.
+    fn pruned_as_unpruned(
+        docs: &[Vec<u8>],
+        clauses: &[Vec<(u8, u8)>],
+        minimum: usize,
+        k: usize,
+        exact_up_to: u64,
+        split: bool,
+    ) -> bool {
+        use crate::search::prune::{BlockMaxCache, PrunedTop, Pruning};
+        use tantivy::collector::TopDocs;
+
+        let (index, field) = index_of(docs, split);
+        let searcher = index.reader().expect("reader").searcher();
+        let groups = |field| -> Vec<Vec<Box<dyn Query>>> {
+            clauses
+                .iter()
+                .map(|g| {
+                    g.iter()
+                        .map(|&(w, boost)| {
+                            let weight = 0.25 * f32::from(boost + 1);
+                            if (w + 2 * boost) % 5 == 0 {
+                                Box::new(BoostQuery::new(term(field, w), weight)) as Box<dyn Query>
+                            } else {
+                                Box::new(WeightedTermQuery::new(Term::from_field_text(field, &format!("w{w}")), weight))
+                            }
+                        })
+                        .collect()
+                })
+                .collect()
+        };
+        let exact = AtLeastQuery::new(groups(field), minimum);
+        let expected = searcher.search(&exact, &TopDocs::with_limit(k).order_by_score()).expect("search");
+        let total = searcher.search(&exact, &Count).expect("count") as u64;
+        let pruning = Arc::new(Pruning::new(exact_up_to, Arc::new(BlockMaxCache::default())));
+        let pruned = AtLeastQuery::new(groups(field), minimum).with_pruning(Arc::clone(&pruning));
+        let (seen, got) = searcher.search(&pruned, &PrunedTop::new(k, Arc::clone(&pruning))).expect("search");
+        pruning.finish();
+        assert_eq!(got, expected, "{clauses:?} at least {minimum}, top {k} after {exact_up_to}");
+        assert!(seen <= total && seen >= total.min(exact_up_to), "{seen} seen of {total}");
+        if pruning.exact() {
+            assert_eq!(seen, total);
+        }
+        // Once finished, the same query is exact again.
+        assert_eq!(searcher.search(&pruned, &Count).expect("count") as u64, total);
+        !pruning.exact()
+    }
+
+    #[test]
+    fn a_pruned_page_passes_over_what_cannot_enter_it() {
+        // Word 1 is rare and often repeated (high scores), word 0 in every document: the best
+        // ten all have word 1, and most windows of word 0 alone cannot reach them.
+        let docs: Vec<Vec<u8>> = (0..40_000u32)
+            .map(|i| {
+                let mut d = vec![0; 1 + (i % 7) as usize];
+                if i % 301 == 0 {
+                    d.extend([1, 1, 1]);
+                }
+                if i % 13 == 0 {
+                    d.push(2);
+                }
+                d
+            })
+            .collect();
+        for split in [false, true] {
+            assert!(pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3), (2, 0)]], 1, 10, 0, split));
+            assert!(pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3)], vec![(2, 1)]], 2, 10, 100, split));
+            assert!(pruned_as_unpruned(&docs, &[vec![(0, 3), (1, 1)]], 1, 10, 0, split));
+            // Counting every match up to more than there are: nothing is passed over.
+            assert!(!pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3)]], 1, 10, 1_000_000, split));
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn a_pruned_page_is_the_unpruned_page(
+            docs in proptest::collection::vec(proptest::collection::vec(0u8..8, 0..12), 1..9_000),
+            clauses in proptest::collection::vec(proptest::collection::vec((0u8..9, 0u8..4), 0..4), 1..6),
+            minimum in 1usize..5,
+            k in 1usize..40,
+            exact_up_to in 0u64..200,
+            split in any::<bool>(),
+        ) {
+            pruned_as_unpruned(&docs, &clauses, minimum, k, exact_up_to, split);
+        }
+
+
         #[test]
         fn matches_and_scores_as_tantivy_does(
             docs in proptest::collection::vec(proptest::collection::vec(0u8..6, 0..5), 1..6_000),

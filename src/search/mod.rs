@@ -15,6 +15,7 @@ pub mod fuzzy;
 pub mod glossary;
 pub mod perturb;
 pub mod phrase;
+pub mod prune;
 pub mod query;
 pub mod rank;
 pub mod related;
@@ -284,6 +285,8 @@ pub(crate) struct Ranked {
     searcher: Searcher,
     text: Box<dyn Query>,
     total: u64,
+    /// False where the page was pruned: `total` is then the matches seen, a lower bound.
+    total_is_exact: bool,
     page: Vec<(f32, DocAddress)>,
     facets: Facets,
     partial_match: bool,
@@ -321,10 +324,29 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     // meaning stands in its head, on whatever page is asked).
     let fused = dense.is_some() && req.sort == Sort::Relevance;
     let window = (near.is_some() || fused).then(|| (req.offset + req.limit).max(rank::PROXIMITY_WINDOW));
+    // The page alone, by relevance, without a filter or a required word (whose scores the
+    // words' bounds do not cover), where the total may stop being exact: the strict query's
+    // page is pruned (see `prune`). A foreign query is widened by meaning whatever its total,
+    // and searched again in full; so it is not pruned.
+    let pruning = req
+        .track_total_hits
+        .filter(|_| {
+            req.sort == Sort::Relevance
+                && !req.facets
+                && req.filters == Filters::default()
+                && ast.must.is_empty()
+                && !dense.as_ref().is_some_and(|d| d.foreign())
+        })
+        .map(|n| Arc::new(prune::Pruning::new(n.max(rank::RELAX_BELOW), block_maxes(generation))));
+    if let Some(p) = &pruning {
+        builder = builder.with_pruning(Arc::clone(p));
+    }
     let mut text = builder.build(&ast, false);
     let ords = if own.is_empty() && shared.is_empty() { None } else { Some(facet_ords(generation)?) };
-    let mut collected =
-        collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
+    let mut collected = match &pruning {
+        Some(p) => collect_pruned(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, p)?,
+        None => collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?,
+    };
     let mut partial_match = false;
     if needs_relaxing(collected.total, &ast) {
         // The page holds every strict match when it holds as many as there are.
@@ -348,7 +370,7 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
             collected = wider;
         }
     }
-    let Collected { total, mut page, facets: mut counted } = collected;
+    let Collected { total, mut page, facets: mut counted, exact: total_is_exact } = collected;
     if let Some(near) = &near {
         let head = page.len().min(rank::PROXIMITY_WINDOW);
         rerank_by_proximity(&searcher, near, &mut page[..head])?;
@@ -385,14 +407,15 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         }
         None => {}
     }
-    Ok(Ranked { searcher, text, total, page, facets, partial_match })
+    Ok(Ranked { searcher, text, total, total_is_exact, page, facets, partial_match })
 }
 
 /// Runs a search on a generation, with the glossary's alternatives.
 pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
     let started = Instant::now();
     let f = &generation.fields;
-    let Ranked { searcher, text, total, page, facets, partial_match } = ranked(generation, glossary, req)?;
+    let Ranked { searcher, text, total, total_is_exact, page, facets, partial_match } =
+        ranked(generation, glossary, req)?;
     // The generators look up every query term's statistics: only for a page that shows snippets.
     let mut snippets = if req.snippets && !page.is_empty() {
         let snippets = snippet::Snippets::new(&searcher, text.as_ref(), f.body, f.body_ascii)?;
@@ -427,7 +450,7 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
     }
     let notice = hits.iter().any(|h| h.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
     let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
-    Ok(SearchResponse { query: req.q.clone(), total, took_ms, hits, facets, partial_match, notice })
+    Ok(SearchResponse { query: req.q.clone(), total, total_is_exact, took_ms, hits, facets, partial_match, notice })
 }
 
 /// What one pass over the matches gathers.
@@ -436,6 +459,8 @@ struct Collected {
     /// The requested page, as (score, address); the score is 0 when sorting by date.
     page: Vec<(f32, DocAddress)>,
     facets: Vec<(FacetField, Vec<FacetCount>)>,
+    /// Whether `total` counts every match.
+    exact: bool,
 }
 
 /// The total, the requested page (or the first `window` hits) and the counts of `facets`, in one
@@ -464,6 +489,26 @@ fn collect(
     }
 }
 
+/// The best `window` (or the requested page) of `q` by relevance, pruned by `pruning`, and the
+/// matches seen (see [`prune`]). The pass ends the pruning: any later pass over the same query
+/// sees every match.
+fn collect_pruned(
+    searcher: &Searcher,
+    q: &dyn Query,
+    req: &SearchRequest,
+    window: Option<usize>,
+    pruning: &Arc<prune::Pruning>,
+) -> Result<Collected> {
+    let k = window.unwrap_or(req.offset + req.limit);
+    let found = searcher.search(q, &prune::PrunedTop::new(k, Arc::clone(pruning)));
+    pruning.finish();
+    let (seen, mut page) = found?;
+    if window.is_none() {
+        page.drain(..req.offset.min(page.len()));
+    }
+    Ok(Collected { total: seen, page, facets: Vec::new(), exact: pruning.exact() })
+}
+
 fn collect_with<C>(
     searcher: &Searcher,
     q: &dyn Query,
@@ -479,11 +524,16 @@ where
     match ords.filter(|_| !facets.is_empty()) {
         Some(ords) => {
             let (total, page, counts) = searcher.search(q, &(Count, top, ords.counter(&field_names(facets))))?;
-            Ok(Collected { total: total as u64, page: to_page(page), facets: sorted_facets(facets, counts) })
+            Ok(Collected {
+                total: total as u64,
+                page: to_page(page),
+                facets: sorted_facets(facets, counts),
+                exact: true,
+            })
         }
         None => {
             let (total, page) = searcher.search(q, &(Count, top))?;
-            Ok(Collected { total: total as u64, page: to_page(page), facets: Vec::new() })
+            Ok(Collected { total: total as u64, page: to_page(page), facets: Vec::new(), exact: true })
         }
     }
 }
@@ -557,6 +607,11 @@ pub fn warm(generation: &Generation) {
 /// The glossary's phrases matched so far in this generation (see [`phrase`]).
 fn phrase_cache(generation: &Generation) -> Arc<phrase::PhraseCache> {
     generation.derived.get().unwrap_or_else(|| generation.derived.set(phrase::PhraseCache::default()))
+}
+
+/// The terms' block bounds computed so far in this generation (see [`prune`]).
+fn block_maxes(generation: &Generation) -> Arc<prune::BlockMaxCache> {
+    generation.derived.get().unwrap_or_else(|| generation.derived.set(prune::BlockMaxCache::default()))
 }
 
 /// Each document's facet values, read once per generation (see [`facet_count`]).
@@ -712,6 +767,59 @@ mod tests {
             }
         }
         assert!(checked >= 10, "only {checked} translated queries found anything");
+    }
+
+    /// A page that may stop counting (`track_total_hits=false`) is the exact page, hit for hit
+    /// and score for score, on every judged query and on common words, first and second page,
+    /// over the bundled corpus; where the total is not exact, it is a lower bound, and some
+    /// searches are pruned.
+    #[test]
+    fn pruned_pages_are_the_exact_pages() {
+        let (_tmp, handle, glossary) = bundled();
+        let generation = handle.current();
+        let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval");
+        let mut texts: Vec<String> =
+            ["ulica", "Kraków", "remont", "miasto", "drzewa w parku", "kiedy będzie remont ulicy"]
+                .map(String::from)
+                .into();
+        for set in [eval.clone(), eval.join("holdout"), eval.join("holdout2")] {
+            for file in ["queries-residents.json", "queries-journalists.json"] {
+                let text = std::fs::read_to_string(set.join(file)).expect("judged queries");
+                texts.extend(
+                    serde_json::from_str::<Vec<eval::JudgedQuery>>(&text).expect("json").into_iter().map(|q| q.query),
+                );
+            }
+        }
+        let search = |q: &str, offset: &str, dense: &str, track: Option<&str>| {
+            let raw = RawSearchParams {
+                q: Some(q.to_string()),
+                offset: Some(offset.to_string()),
+                dense: Some(dense.to_string()),
+                facets: Some("false".into()),
+                snippets: Some("false".into()),
+                track_total_hits: track.map(String::from),
+                ..Default::default()
+            };
+            let req = SearchRequest::parse(&raw, &generation.meta).expect("valid request");
+            super::search(&generation, &glossary, &req).expect("search")
+        };
+        let mut pruned = 0;
+        for text in &texts {
+            for (offset, dense) in [("0", "true"), ("0", "false"), ("10", "false")] {
+                let exact = search(text, offset, dense, None);
+                let got = search(text, offset, dense, Some("false"));
+                assert!(exact.total_is_exact);
+                let hits = |r: &SearchResponse| r.hits.iter().map(|h| (h.id.clone(), h.score)).collect::<Vec<_>>();
+                assert_eq!(hits(&got), hits(&exact), "{text:?} from {offset}, dense {dense}");
+                if got.total_is_exact {
+                    assert_eq!(got.total, exact.total, "{text:?}");
+                } else {
+                    assert!(got.total >= rank::RELAX_BELOW && got.total <= exact.total, "{text:?}: {}", got.total);
+                    pruned += 1;
+                }
+            }
+        }
+        assert!(pruned >= 10, "only {pruned} searches pruned");
     }
 
     /// The words inside `<mark>` of a snippet, lowercased.

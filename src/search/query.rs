@@ -17,6 +17,7 @@ use super::at_least::{disjunction_max, AtLeastQuery};
 use super::best_of::BestOfQuery;
 use super::glossary::Glossary;
 use super::phrase::{CachedPhraseQuery, PhraseCache};
+use super::prune::Pruning;
 use super::term::WeightedTermQuery;
 use super::{fuzzy, rank};
 use crate::analysis::{self, is_stop_word};
@@ -173,6 +174,9 @@ pub struct QueryBuilder<'a> {
     /// Where the glossary's phrases are kept once matched (see [`super::phrase`]); without it,
     /// every phrase is matched search by search.
     phrases: Option<Arc<PhraseCache>>,
+    /// A ranked page that may pass over what cannot enter it (see [`super::prune`]): the strict
+    /// query's words are then one at-least query, whatever their number.
+    pruning: Option<Arc<Pruning>>,
     /// Tests compare the flat form of a foreign word's translations with the nested one.
     #[cfg(test)]
     nested_translations: bool,
@@ -196,6 +200,7 @@ impl<'a> QueryBuilder<'a> {
             vocabulary: None,
             meant: Vec::new(),
             phrases: None,
+            pruning: None,
             #[cfg(test)]
             nested_translations: false,
         }
@@ -212,6 +217,12 @@ impl<'a> QueryBuilder<'a> {
     /// The glossary's phrases are matched once and kept in `cache` (one per generation).
     pub fn with_phrase_cache(mut self, cache: Arc<PhraseCache>) -> Self {
         self.phrases = Some(cache);
+        self
+    }
+
+    /// The strict query prunes its page with `pruning` (see [`super::prune`]).
+    pub fn with_pruning(mut self, pruning: Arc<Pruning>) -> Self {
+        self.pruning = Some(pruning);
         self
     }
 
@@ -235,7 +246,12 @@ impl<'a> QueryBuilder<'a> {
             // tantivy serves "any" (a union) and "all" (a conjunction, with block-max pruning)
             // best; between the two, our windowed scorer (see `at_least`), which takes each
             // word's alternatives without a union of their own.
-            let words: Box<dyn Query> = if min > 1 && min < n {
+            let pruning = self.pruning.clone().filter(|_| !relaxed);
+            let words: Box<dyn Query> = if let Some(pruning) = pruning.filter(|_| min < n || n <= 2) {
+                // One word, two both required, or some of more: the same documents and scores
+                // (a sum of two is the same in either order), with the page pruned.
+                Box::new(AtLeastQuery::new(should, min).with_pruning(pruning))
+            } else if min > 1 && min < n {
                 Box::new(AtLeastQuery::new(should, min))
             } else if min == n && n > 1 {
                 // Every word required: a word's alternatives are asked only about the documents

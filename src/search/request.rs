@@ -66,6 +66,10 @@ pub struct RawSearchParams {
     /// `false`: words only (BM25), without ranking by meaning.
     #[serde(default)]
     pub dense: Option<String>,
+    /// `true` (the default): count every match; `false` or a number: count exactly up to that
+    /// many, then only what the page needs (see [`SearchRequest::track_total_hits`]).
+    #[serde(default)]
+    pub track_total_hits: Option<String>,
 }
 
 impl RawSearchParams {
@@ -94,6 +98,7 @@ impl RawSearchParams {
                 "facets" => single(&mut raw.facets, "facets", value)?,
                 "snippets" => single(&mut raw.snippets, "snippets", value)?,
                 "dense" => single(&mut raw.dense, "dense", value)?,
+                "track_total_hits" => single(&mut raw.track_total_hits, "track_total_hits", value)?,
                 "district" => raw.district.push(value),
                 "department" => raw.department.push(value),
                 "topic" => raw.topic.push(value),
@@ -183,6 +188,29 @@ pub struct SearchRequest {
     /// requests from outside unless they ask `dense=false`; off for internal searches that run on
     /// every keystroke.
     pub dense: bool,
+    /// `None`: the total counts every match. `Some(n)`: matches are counted exactly up to `n`;
+    /// past that, where only the ranked page is asked (no facets, by relevance), the search may
+    /// pass over the matches that cannot enter the page, and the total is then a lower bound
+    /// (`total_is_exact: false`), as Elasticsearch's `track_total_hits` (see `search::prune`).
+    pub track_total_hits: Option<u64>,
+}
+
+/// Largest number `track_total_hits` takes (more than any index holds).
+pub const MAX_TRACK_TOTAL_HITS: u64 = 1_000_000_000;
+
+/// `track_total_hits`: `true` or empty, every match; `false`, none beyond the page; a number.
+fn track_total_param(value: Option<&str>) -> Result<Option<u64>, SearchError> {
+    match value {
+        None | Some("") | Some("true") => Ok(None),
+        Some("false") => Ok(Some(0)),
+        Some(v) => match v.parse::<u64>() {
+            Ok(n) if n <= MAX_TRACK_TOTAL_HITS => Ok(Some(n)),
+            _ => Err(bad(
+                "track_total_hits",
+                format!("niepoprawna wartość {v:?} (true, false albo liczba od 0 do {MAX_TRACK_TOTAL_HITS})"),
+            )),
+        },
+    }
 }
 
 /// A `true`/`false` switch that is on unless turned off.
@@ -275,6 +303,7 @@ impl SearchRequest {
             facets: flag_param("facets", raw.facets.as_deref())?,
             snippets: flag_param("snippets", raw.snippets.as_deref())?,
             dense: flag_param("dense", raw.dense.as_deref())?,
+            track_total_hits: track_total_param(raw.track_total_hits.as_deref())?,
         })
     }
 }

@@ -9,8 +9,11 @@ use crate::index::{MeetingRef, StoredAnswer};
 pub struct SearchResponse {
     /// The query text as searched.
     pub query: String,
-    /// Number of matching questions.
+    /// Number of matching questions; with `total_is_exact: false`, a lower bound.
     pub total: u64,
+    /// False where the request let the search stop counting (`track_total_hits`) and it did:
+    /// `total` is then how many matches it saw.
+    pub total_is_exact: bool,
     /// Time spent searching, in milliseconds.
     pub took_ms: f64,
     /// The requested page.

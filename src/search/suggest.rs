@@ -69,6 +69,8 @@ pub fn suggest(generation: &Generation, glossary: &Glossary, q: &str, limit: usi
             snippets: false,
             // A prefix has no meaning to embed, and this runs on every keystroke.
             dense: false,
+            // Nobody sees the total: the page may be pruned (see `search::prune`).
+            track_total_hits: Some(0),
         };
         let ranked = ranked(generation, glossary, &req)?;
         let mut out = Vec::with_capacity(limit);

@@ -8,11 +8,15 @@
 //! block inlines. The scores are tantivy's to the bit (the same `Bm25Weight`, boosted the same
 //! way, and the same field norms); tests compare them with tantivy's `TermScorer`.
 
+use std::sync::Arc;
+
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::postings::BlockSegmentPostings;
 use tantivy::query::{Bm25Weight, BoostQuery, EnableScoring, Query, TermQuery, Weight};
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocId, Score, SegmentReader, Term, TERMINATED};
+
+use super::prune::{BlockMaxCache, BlockMaxes};
 
 /// A term found in the searched text, its BM25 score multiplied by `boost`.
 #[derive(Clone, Debug)]
@@ -111,7 +115,22 @@ impl PreparedTerm {
         };
         let record = if scoring.is_some() { IndexRecordOption::WithFreqs } else { IndexRecordOption::Basic };
         let postings = inverted.read_block_postings_from_terminfo(&info, record)?;
-        Ok(Some(TermPostings { postings, cursor: 0, scoring }))
+        Ok(Some(TermPostings { postings, cursor: 0, scoring, bounds: None }))
+    }
+
+    /// As [`PreparedTerm::postings`], with the term's best score per block from `cache` (see
+    /// [`super::prune`]) where the search scores.
+    pub(crate) fn bounded_postings(
+        &self,
+        reader: &SegmentReader,
+        boost: Score,
+        cache: &BlockMaxCache,
+    ) -> tantivy::Result<Option<TermPostings>> {
+        let mut postings = self.postings(reader, boost)?;
+        if let (Some(p), Some(bm25)) = (postings.as_mut(), &self.bm25) {
+            p.bounds = cache.get(reader, &self.term, bm25)?.map(|m| (m, boost * self.boost));
+        }
+        Ok(postings)
     }
 }
 
@@ -122,9 +141,25 @@ pub struct TermPostings {
     /// Index of the current document in the decoded block.
     cursor: usize,
     scoring: Option<(Bm25Weight, FieldNormReader)>,
+    /// The best score per block (unboosted) and the boost, where a pruned search asks.
+    bounds: Option<(Arc<BlockMaxes>, Score)>,
 }
 
 impl TermPostings {
+    /// The best score any of its documents from the current one up to `end` can have:
+    /// 0 where it has none before `end`, unbounded without the table.
+    #[inline]
+    pub fn bound_before(&self, end: DocId) -> Score {
+        let doc = self.doc();
+        if doc >= end {
+            return 0.0;
+        }
+        match &self.bounds {
+            Some((maxes, boost)) => maxes.bound(doc, end, *boost),
+            None => Score::INFINITY,
+        }
+    }
+
     /// The current document, or `TERMINATED` past the last.
     #[inline]
     pub fn doc(&self) -> DocId {

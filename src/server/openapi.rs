@@ -24,7 +24,7 @@ use crate::index::{GenerationMeta, MeetingRef, MeetingSummary, StoredAnswer, Sto
 use crate::search::export::{Bucket, Histogram, Interval};
 use crate::search::request::{
     forbidden_in_query, DEFAULT_LIMIT, FLAG_OFF, FLAG_ON, LANG_CODE_LEN, MAX_FILTER_VALUES, MAX_LIMIT, MAX_OFFSET,
-    MAX_QUERY_CHARS,
+    MAX_QUERY_CHARS, MAX_TRACK_TOTAL_HITS,
 };
 use crate::search::suggest::{SuggestResponse, SuggestedQuestion, MAX_SUGGESTIONS};
 use crate::search::{FacetCount, Facets, Hit, QuestionResponse, RelatedHit, SearchResponse, Sort, MAX_RELATED};
@@ -188,6 +188,13 @@ fn integer(min: usize, max: usize, default: usize) -> Schema {
     OneOfBuilder::new().item(number).item(empty()).into()
 }
 
+/// `track_total_hits`: `true`, `false`, empty, or a count.
+fn track_total() -> Schema {
+    let number =
+        ObjectBuilder::new().schema_type(Type::Integer).minimum(Some(0.0)).maximum(Some(MAX_TRACK_TOTAL_HITS as f64));
+    OneOfBuilder::new().item(number).item(one_of(["", "true", "false"])).into()
+}
+
 /// One of `values` (the empty value among them when it is accepted).
 fn one_of<'a>(values: impl IntoIterator<Item = &'a str>) -> Schema {
     ObjectBuilder::new().schema_type(Type::String).enum_values(Some(values.into_iter().collect::<Vec<_>>())).into()
@@ -300,6 +307,12 @@ fn search_params(meta: &GenerationMeta) -> Vec<Parameter> {
             None,
         ),
         query("snippets", "`false` or `0`: leave the snippets empty; `true`, `1` or empty: highlight them (the default).", one_of(flag.clone()), None),
+        query(
+            "track_total_hits",
+            "`true` or empty: `total` counts every match (the default). `false` or a number N: matches are counted exactly up to N (at least 10); past that, a search for the ranked page alone (`facets=false`, by relevance, without filters or required words) may pass over the matches that cannot enter the page, and then answers `total_is_exact: false` with `total` the matches it saw, a lower bound (as Elasticsearch's parameter of the same name). The page itself is the same. Ignored where every match is counted anyway (facets, histograms, exports).",
+            track_total(),
+            None,
+        ),
         query(
             "dense",
             "`false` or `0`: rank by the words alone (BM25), without embedding the query or letting questions near in meaning join (faster: no model run per new query text); `true`, `1` or empty: rank by meaning too where the server has the model (the default; `GET /healthz` says which retrieval it has).",

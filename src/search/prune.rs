@@ -1,0 +1,314 @@
+//! The ranked page without counting every match (Elasticsearch's `track_total_hits`): the
+//! at-least scorer passes over the documents that cannot enter the page, by the best score each
+//! term reaches in each block of its postings.
+//!
+//! A search that asks for the page alone (`facets=false`, by relevance) and allows a total that
+//! is only a lower bound (`track_total_hits=false` or a number) counts its matches exactly up to
+//! that number, as before. From there on, the collector ([`PrunedTop`]) publishes the lowest
+//! score its page still takes, and the at-least scorer reads it at each window of documents:
+//! - a query word whose terms cannot reach that score together with the other words in the
+//!   window (the sum of their bounds stays at or below it) only completes the documents the other
+//!   words bring (MaxScore, as Lucene's disjunctions): its postings are sought, not read;
+//! - a window where no word can lift a document above it is passed over whole (its blocks are
+//!   skipped through tantivy's skip lists, not decoded).
+//!
+//! The bounds are each term's best score per block of 128 postings, for its own BM25 weight
+//! (multiplied by the query's weight of the term). tantivy keeps a block's best pair of term
+//! frequency and field norm in its skip list but exposes it only for the block it stands on, so
+//! each term's table is computed once per segment and generation (a pass over its postings, the
+//! first time a pruned search asks) and kept, up to [`MAX_BLOCKS`] blocks in all.
+//!
+//! The page is the same, documents and scores, as without pruning: a document is passed over
+//! only when its score cannot exceed the lowest score of a full page (ties go to the earlier
+//! document, as tantivy's `TopDocs` orders them, so a later document with an equal score would
+//! not enter either). Only the total changes: once something was passed over, it counts the
+//! matches seen, at least the number asked for, and the response says `total_is_exact: false`.
+
+use std::cmp::Ordering as CmpOrdering;
+use std::collections::{BinaryHeap, HashMap};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, RwLock};
+
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::fieldnorm::FieldNormReader;
+use tantivy::index::SegmentId;
+use tantivy::query::Bm25Weight;
+use tantivy::schema::IndexRecordOption;
+use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
+
+/// Blocks whose bounds a generation keeps, in all terms and segments (8 bytes each: 32 MB). A
+/// term of a million questions' most common word has ~2,500 blocks.
+pub const MAX_BLOCKS: usize = 4_000_000;
+
+/// A bound is raised by this factor: the query's weight multiplies a term's score after the
+/// bound was taken, and a sum of words is added in another order than the bounds are, each a
+/// rounding away from the other.
+const MARGIN: Score = 1.0001;
+
+/// Documents per block of postings (tantivy's `COMPRESSION_BLOCK_SIZE`, not exported).
+const BLOCK: usize = 128;
+
+/// One term's best score in each block of its postings in one segment: (last document of the
+/// block, best score), in document order, for the term's BM25 weight without the query's boost.
+pub struct BlockMaxes {
+    blocks: Box<[(DocId, Score)]>,
+}
+
+impl BlockMaxes {
+    /// Reads `term`'s postings in `reader` once; `None` where the segment does not have it.
+    fn compute(reader: &SegmentReader, term: &Term, bm25: &Bm25Weight) -> tantivy::Result<Option<BlockMaxes>> {
+        let inverted = reader.inverted_index(term.field())?;
+        let Some(info) = inverted.get_term_info(term)? else {
+            return Ok(None);
+        };
+        let norms = reader.fieldnorms_readers().get_field(term.field())?;
+        let norms = norms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
+        let mut postings = inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
+        let mut blocks = Vec::with_capacity(info.doc_freq as usize / BLOCK + 1);
+        loop {
+            let docs = postings.docs();
+            let Some(&last) = docs.last() else {
+                break;
+            };
+            let best = docs
+                .iter()
+                .zip(postings.freqs())
+                .map(|(&doc, &tf)| bm25.score(norms.fieldnorm_id(doc), tf))
+                .fold(0.0, Score::max);
+            blocks.push((last, best));
+            if docs.len() < BLOCK {
+                break;
+            }
+            postings.advance();
+        }
+        Ok(Some(BlockMaxes { blocks: blocks.into_boxed_slice() }))
+    }
+
+    /// The best score, times `factor`, of any document in `from..end` (`from < end`).
+    #[inline]
+    pub fn bound(&self, from: DocId, end: DocId, factor: Score) -> Score {
+        let first = self.blocks.partition_point(|&(last, _)| last < from);
+        let mut best: Score = 0.0;
+        for &(last, max) in &self.blocks[first..] {
+            best = best.max(max);
+            if last >= end - 1 {
+                break;
+            }
+        }
+        best * factor * MARGIN
+    }
+
+    fn len(&self) -> usize {
+        self.blocks.len()
+    }
+}
+
+/// The tables computed so far in a generation (see the module's text).
+#[derive(Default)]
+pub struct BlockMaxCache {
+    kept: RwLock<HashMap<(SegmentId, Term), Arc<BlockMaxes>>>,
+    blocks: AtomicUsize,
+}
+
+impl BlockMaxCache {
+    /// `term`'s table in `reader`'s segment for `bm25` (the same for every search of a
+    /// generation: its statistics are the generation's), computed now if not before; `None`
+    /// where the segment lacks the term or the cache is full (the term is then never passed
+    /// over).
+    pub fn get(
+        &self,
+        reader: &SegmentReader,
+        term: &Term,
+        bm25: &Bm25Weight,
+    ) -> tantivy::Result<Option<Arc<BlockMaxes>>> {
+        let key = (reader.segment_id(), term.clone());
+        if let Some(kept) = self.kept.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
+            return Ok(Some(Arc::clone(kept)));
+        }
+        if self.blocks.load(Ordering::Relaxed) >= MAX_BLOCKS {
+            return Ok(None);
+        }
+        let Some(maxes) = BlockMaxes::compute(reader, term, bm25)? else {
+            return Ok(None);
+        };
+        let maxes = Arc::new(maxes);
+        let mut kept = self.kept.write().unwrap_or_else(|p| p.into_inner());
+        if self.blocks.load(Ordering::Relaxed) + maxes.len() <= MAX_BLOCKS
+            && kept.insert(key, Arc::clone(&maxes)).is_none()
+        {
+            self.blocks.fetch_add(maxes.len(), Ordering::Relaxed);
+        }
+        Ok(Some(maxes))
+    }
+}
+
+/// What one pruned search shares between its scorers and its collector.
+pub struct Pruning {
+    /// Matches are counted exactly up to this many before anything is passed over.
+    exact_up_to: u64,
+    counted: AtomicU64,
+    /// The bits of the lowest score a full page takes (scores are never negative, so the bits
+    /// order as the scores do), valid once `started`.
+    threshold: AtomicU32,
+    started: AtomicBool,
+    /// Something that might have matched was passed over: the count is a lower bound.
+    skipped: AtomicBool,
+    /// The pruned pass is over: a later pass over the same query (another collector) is exact.
+    finished: AtomicBool,
+    /// The block bounds of the generation.
+    pub(crate) maxes: Arc<BlockMaxCache>,
+}
+
+impl std::fmt::Debug for Pruning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Pruning").field("exact_up_to", &self.exact_up_to).finish_non_exhaustive()
+    }
+}
+
+impl Pruning {
+    /// A search that counts exactly up to `exact_up_to` matches, with the generation's bounds.
+    pub fn new(exact_up_to: u64, maxes: Arc<BlockMaxCache>) -> Pruning {
+        Pruning {
+            exact_up_to,
+            counted: AtomicU64::new(0),
+            threshold: AtomicU32::new(0),
+            started: AtomicBool::new(false),
+            skipped: AtomicBool::new(false),
+            finished: AtomicBool::new(false),
+            maxes,
+        }
+    }
+
+    /// The score a document must exceed to enter the page, once pruning has started.
+    #[inline]
+    pub fn threshold(&self) -> Option<Score> {
+        (self.started.load(Ordering::Relaxed) && !self.finished.load(Ordering::Relaxed))
+            .then(|| Score::from_bits(self.threshold.load(Ordering::Relaxed)))
+    }
+
+    /// A scorer passed over documents that might have matched.
+    pub fn mark_skipped(&self) {
+        self.skipped.store(true, Ordering::Relaxed);
+    }
+
+    /// Whether nothing was passed over (the count is the total).
+    pub fn exact(&self) -> bool {
+        !self.skipped.load(Ordering::Relaxed)
+    }
+
+    fn raise(&self, score: Score) {
+        self.threshold.fetch_max(score.max(0.0).to_bits(), Ordering::Relaxed);
+        self.started.store(true, Ordering::Relaxed);
+    }
+
+    /// Ends the pruned pass (see `finished`).
+    pub fn finish(&self) {
+        self.finished.store(true, Ordering::Relaxed);
+    }
+}
+
+/// The best `k` matches by score (ties: the earlier document first, as `TopDocs`) and how many
+/// matches were seen, publishing the page's lowest score to the scorers once the count has
+/// reached what must be exact (see the module's text).
+pub struct PrunedTop {
+    k: usize,
+    pruning: Arc<Pruning>,
+}
+
+impl PrunedTop {
+    /// The best `k` (at least one).
+    pub fn new(k: usize, pruning: Arc<Pruning>) -> PrunedTop {
+        PrunedTop { k: k.max(1), pruning }
+    }
+}
+
+/// A hit in a segment's heap, the worst on top: the lowest score, then the later document.
+#[derive(Clone, Copy)]
+struct Entry {
+    score: Score,
+    doc: DocId,
+}
+
+impl PartialEq for Entry {
+    fn eq(&self, other: &Entry) -> bool {
+        self.cmp(other) == CmpOrdering::Equal
+    }
+}
+
+impl Eq for Entry {}
+
+impl PartialOrd for Entry {
+    fn partial_cmp(&self, other: &Entry) -> Option<CmpOrdering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Entry {
+    /// Greater is worse.
+    fn cmp(&self, other: &Entry) -> CmpOrdering {
+        other.score.total_cmp(&self.score).then_with(|| self.doc.cmp(&other.doc))
+    }
+}
+
+/// One segment's part of [`PrunedTop`].
+pub struct PrunedSegment {
+    segment: SegmentOrdinal,
+    k: usize,
+    heap: BinaryHeap<Entry>,
+    counted: u64,
+    pruning: Arc<Pruning>,
+}
+
+impl SegmentCollector for PrunedSegment {
+    type Fruit = (u64, Vec<(Score, DocAddress)>);
+
+    fn collect(&mut self, doc: DocId, score: Score) {
+        self.counted += 1;
+        let counted = self.pruning.counted.fetch_add(1, Ordering::Relaxed) + 1;
+        let entry = Entry { score, doc };
+        if self.heap.len() < self.k {
+            self.heap.push(entry);
+        } else if let Some(mut worst) = self.heap.peek_mut() {
+            if entry < *worst {
+                *worst = entry;
+            }
+        }
+        if self.heap.len() == self.k && counted >= self.pruning.exact_up_to {
+            if let Some(worst) = self.heap.peek() {
+                self.pruning.raise(worst.score);
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        let segment = self.segment;
+        (self.counted, self.heap.into_iter().map(|e| (e.score, DocAddress::new(segment, e.doc))).collect())
+    }
+}
+
+impl Collector for PrunedTop {
+    type Fruit = (u64, Vec<(Score, DocAddress)>);
+    type Child = PrunedSegment;
+
+    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<PrunedSegment> {
+        Ok(PrunedSegment {
+            segment,
+            k: self.k,
+            heap: BinaryHeap::with_capacity(self.k + 1),
+            counted: 0,
+            pruning: Arc::clone(&self.pruning),
+        })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        true
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+        let counted = fruits.iter().map(|(c, _)| c).sum();
+        let mut hits: Vec<(Score, DocAddress)> = fruits.into_iter().flat_map(|(_, h)| h).collect();
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        hits.truncate(self.k);
+        Ok((counted, hits))
+    }
+}
