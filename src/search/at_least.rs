@@ -179,9 +179,13 @@ impl Alt {
     }
 
     /// Marks and scores (see [`Marks::mark`]) every document of this alternative from its
-    /// current one up to `end`, and stops there.
-    fn mark_until(&mut self, end: DocId, marks: &mut Marks<'_>) {
+    /// current one up to `end`, and stops there; a term passes over its blocks whose best score
+    /// is at most `floor` (a document there cannot enter a pruned page).
+    fn mark_until(&mut self, end: DocId, floor: Score, marks: &mut Marks<'_>) {
         match self {
+            Alt::Term(t) if floor > 0.0 => {
+                t.for_each_before_above(end, floor, |doc, score| marks.mark(doc, || score.get()))
+            }
             Alt::Term(t) => t.for_each_before(end, |doc, score| marks.mark(doc, || score.get())),
             Alt::Other(s) => {
                 let mut doc = s.doc();
@@ -318,6 +322,7 @@ pub struct AtLeastScorer {
     pruning: Option<Arc<Pruning>>,
     threshold: Option<Score>,
     bounds: Vec<Score>,
+    bound_sum: Score,
     pass: Vec<usize>,
 }
 
@@ -349,6 +354,7 @@ impl AtLeastScorer {
             pruning: None,
             threshold: None,
             bounds: Vec::new(),
+            bound_sum: 0.0,
             pass: Vec::new(),
         }
     }
@@ -401,10 +407,20 @@ impl AtLeastScorer {
                 if needed > 0 {
                     let marked: u64 = self.bits.iter().map(|b| u64::from(b.count_ones())).sum();
                     if marked * SEEK_RATIO < self.per_window[c] {
-                        self.seek_candidates(c, needed, end);
+                        // In a pruned window, a document is sought only if what it has plus the
+                        // best of the clauses still to read can exceed the threshold.
+                        let hopeless =
+                            self.threshold.map(|t| (t, self.pass[i..].iter().map(|&c| self.bounds[c]).sum()));
+                        self.seek_candidates(c, needed, end, hopeless);
                         continue;
                     }
                 }
+                // What this clause must score for a document to exceed the threshold with the
+                // best the other clauses can add.
+                let floor = match self.threshold {
+                    Some(threshold) => threshold - (self.bound_sum - self.bounds[c]),
+                    None => Score::NEG_INFINITY,
+                };
                 let best =
                     if self.scoring { &mut self.best[c * WINDOW as usize..(c + 1) * WINDOW as usize] } else { &mut [] };
                 let mut marks = Marks {
@@ -421,7 +437,7 @@ impl AtLeastScorer {
                         // Only a trailing clause lags: what it has before the window cannot match.
                         s.seek(start);
                     }
-                    s.mark_until(end, &mut marks);
+                    s.mark_until(end, floor, &mut marks);
                 }
                 self.clauses[c].retain(|s| s.doc() != TERMINATED);
             }
@@ -462,6 +478,7 @@ impl AtLeastScorer {
         if count == n {
             return None;
         }
+        self.bound_sum = self.bounds.iter().sum();
         if reachable {
             // Documents that only these clauses have are not read.
             if let Some(p) = &self.pruning {
@@ -492,8 +509,10 @@ impl AtLeastScorer {
 
     /// Fills clause `c` only where the window's documents have `needed` clauses already, each
     /// alternative seeking them (skipping whole blocks of postings) rather than reading every
-    /// posting of the window; then past the window (`end`).
-    fn seek_candidates(&mut self, c: usize, needed: u32, end: DocId) {
+    /// posting of the window; then past the window (`end`). With `hopeless` (a pruned window's
+    /// threshold, and the sum of the bounds of the clauses left, this one's included), only those
+    /// whose scores so far with that sum exceed the threshold.
+    fn seek_candidates(&mut self, c: usize, needed: u32, end: DocId, hopeless: Option<(Score, Score)>) {
         let bit = 1u64 << c;
         let start = self.window_start;
         for w in 0..WORDS {
@@ -503,6 +522,11 @@ impl AtLeastScorer {
                 bits &= bits - 1;
                 if u32::from(self.counts[delta]) < needed {
                     continue;
+                }
+                if let Some((threshold, rest)) = hopeless {
+                    if self.sum_of(self.masks[delta], delta) + rest <= threshold {
+                        continue;
+                    }
                 }
                 let doc = start + delta as DocId;
                 for s in self.clauses[c].iter_mut() {

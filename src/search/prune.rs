@@ -98,6 +98,26 @@ impl BlockMaxes {
         best * factor * MARGIN
     }
 
+    /// The first block, from the one of `doc` on and starting before `end`, whose best score
+    /// times `factor` exceeds `floor`: where to start in it (`doc`, or its first possible
+    /// document) and its last document; `None` if there is none.
+    #[inline]
+    pub fn next_above(&self, doc: DocId, end: DocId, floor: Score, factor: Score) -> Option<(DocId, DocId)> {
+        let mut i = self.blocks.partition_point(|&(last, _)| last < doc);
+        let mut from = doc;
+        while let Some(&(last, max)) = self.blocks.get(i) {
+            if max * factor * MARGIN > floor {
+                return Some((from, last));
+            }
+            if last >= end - 1 {
+                return None;
+            }
+            from = last + 1;
+            i += 1;
+        }
+        None
+    }
+
     fn len(&self) -> usize {
         self.blocks.len()
     }

@@ -216,6 +216,40 @@ impl TermPostings {
     /// with nothing between it and the scoring, which is done only where asked.
     #[inline]
     pub fn for_each_before(&mut self, end: DocId, mut each: impl FnMut(DocId, LazyScore<'_>)) {
+        self.each_before(end, &mut each);
+    }
+
+    /// As [`TermPostings::for_each_before`], passing over the blocks whose best score is at most
+    /// `floor` (those between are not decoded: the skip list finds the next block above it).
+    #[inline]
+    pub fn for_each_before_above(&mut self, end: DocId, floor: Score, mut each: impl FnMut(DocId, LazyScore<'_>)) {
+        let Some((maxes, boost)) = self.bounds.clone() else {
+            return self.each_before(end, &mut each);
+        };
+        loop {
+            let doc = self.doc();
+            if doc >= end {
+                return;
+            }
+            match maxes.next_above(doc, end, floor, boost) {
+                Some((from, last)) => {
+                    if from > doc {
+                        self.seek(from);
+                    }
+                    self.each_before(end.min(last.saturating_add(1)), &mut each);
+                }
+                None => {
+                    self.seek(end);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The loop of [`TermPostings::for_each_before`], `each` called directly (not through a
+    /// reference to a closure, which would keep it out of line).
+    #[inline(always)]
+    fn each_before<F: FnMut(DocId, LazyScore<'_>)>(&mut self, end: DocId, each: &mut F) {
         loop {
             let docs = self.postings.docs();
             let len = docs.len();
