@@ -3,7 +3,8 @@
 # A then B in odd rounds and B then A in even ones (the VM's speed drifts; alternating in both
 # orders is what makes the two comparable): wrk at concurrency 16,
 # the judged queries of tests/eval as the mix, full search and ranked page, the BM25 path
-# (LAWKA_DENSE=off) unless LAWKA_DENSE is set. Prints p50/p90/p99, requests/s and the server's
+# (LAWKA_DENSE=off) unless LAWKA_DENSE is set; MODES="full page pruned" adds the pruned page
+# (track_total_hits=false, which binaries before it reject). Prints p50/p90/p99, requests/s and the server's
 # RSS after the load, per binary and round.
 #
 # Usage: benches/ab.sh BIN_A BIN_B INDEX_DIR CORPUS_DIR [ROUNDS] [SECONDS]   (defaults: 2, 20)
@@ -27,7 +28,7 @@ for round in $(seq "$ROUNDS"); do
     LAWKA_DENSE=${LAWKA_DENSE:-off} "$bin" serve --corpus "$CORPUS" --index "$INDEX" --addr "127.0.0.1:$PORT" --rate-limit 0 2>"$WORK/serve.log" &
     pid=$!
     for _ in $(seq 600); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-    for mode in full page; do
+    for mode in ${MODES:-full page}; do
       wrk -t2 -c16 -d3s --timeout 30s -s benches/mix.lua "http://127.0.0.1:$PORT" -- "$WORK/paths-$mode.txt" >/dev/null
       wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" --timeout 30s -s benches/mix.lua "http://127.0.0.1:$PORT" -- "$WORK/paths-$mode.txt" \
         | awk -v r="$round" -v b="$bin" -v m="$mode" '/^RESULT/ { printf "round %s %s %-4s c16 p50=%sms p90=%sms p99=%sms rps=%.0f errors=%s\n", r, b, m, $2, $3, $4, $5, $6 }'

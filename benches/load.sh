@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # HTTP load against a running `lawka serve` on a synthetic index: the judged queries of
 # tests/eval as the query mix, wrk as the load generator. Prints p50/p90/p99 and requests/s at
-# concurrency 1 and 16, for the full search (facets, snippets) and the ranked page alone
-# (facets=false&snippets=false).
+# concurrency 1 and 16, for the full search (facets, snippets), the ranked page alone
+# (facets=false&snippets=false) and the same page with track_total_hits=false (pruned).
 #
 # Usage: benches/load.sh [QUESTIONS] [SECONDS]      (defaults: 100000, 20)
 # Installs wrk (Debian) when absent; builds Ławka in release mode; works in a temp dir.
@@ -29,12 +29,12 @@ echo "server RSS with the index open: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERV
 
 # The query mix: every judged query, URL-encoded, one per line (benches/mix_paths.py).
 python3 benches/mix_paths.py "$WORK"
-for mode in full page; do
+for mode in full page pruned; do
   for c in 1 16; do
     threads=$(( c < 2 ? 1 : 2 ))
     wrk -t"$threads" -c"$c" -d3s --timeout 30s -s benches/mix.lua "http://127.0.0.1:$PORT" -- "$WORK/paths-$mode.txt" >/dev/null   # warm-up
     wrk -t"$threads" -c"$c" -d"${SECONDS_PER_RUN}s" --timeout 30s -s benches/mix.lua "http://127.0.0.1:$PORT" -- "$WORK/paths-$mode.txt" \
-      | awk -v m="$mode" -v c="$c" '/^RESULT/ { printf "%-5s concurrency %-3s p50=%sms p90=%sms p99=%sms rps=%.0f errors=%s\n", m, c, $2, $3, $4, $5, $6 }'
+      | awk -v m="$mode" -v c="$c" '/^RESULT/ { printf "%-6s concurrency %-3s p50=%sms p90=%sms p99=%sms rps=%.0f errors=%s\n", m, c, $2, $3, $4, $5, $6 }'
   done
 done
 echo "server RSS after the load: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVE_PID/status), peak $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVE_PID/status)"

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """The HTTP load's query mix: every judged query of tests/eval as a /api/search path, one per
-line, into OUT_DIR/paths-full.txt (facets and snippets) and OUT_DIR/paths-page.txt (the ranked
-page alone). Used by benches/load.sh and benches/ab.sh; run from the repository's root."""
+line, into OUT_DIR/paths-full.txt (facets and snippets), OUT_DIR/paths-page.txt (the ranked
+page alone) and OUT_DIR/paths-pruned.txt (the ranked page with track_total_hits=false: the total
+may stop counting, so the page may be pruned). Used by benches/load.sh and benches/ab.sh; run
+from the repository's root."""
 import glob
 import json
 import sys
@@ -14,3 +16,5 @@ for f in sorted(glob.glob('tests/eval/queries-*.json')):
         paths.append('/api/search?' + urllib.parse.urlencode(params))
 open(sys.argv[1] + '/paths-full.txt', 'w').write('\n'.join(paths) + '\n')
 open(sys.argv[1] + '/paths-page.txt', 'w').write('\n'.join(p + '&facets=false&snippets=false' for p in paths) + '\n')
+open(sys.argv[1] + '/paths-pruned.txt', 'w').write(
+    '\n'.join(p + '&facets=false&snippets=false&track_total_hits=false' for p in paths) + '\n')

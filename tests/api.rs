@@ -203,6 +203,33 @@ fn the_ranked_page_alone_is_the_same_page_without_facets_or_snippets() {
     assert!(full["hits"][0]["question_snippet"].as_str().is_some_and(|s| s.contains("<mark>")), "{full}");
 }
 
+#[test]
+fn a_page_that_may_stop_counting_is_the_exact_page_with_a_lower_bound_for_a_total() {
+    // One word in 161 questions and ten on the page: once the page holds its best ten, the
+    // others are compared with its lowest score and most are passed over.
+    let q = "ulica";
+    let (total, _) = plain_counts(q);
+    assert!(total > 100, "the word must be in far more questions than a page: {total}");
+    let exact = shared().get_ok(&format!("/api/search?q={q}&facets=false&snippets=false&dense=false"));
+    assert_eq!((exact["total"].as_u64(), &exact["total_is_exact"]), (Some(total), &Value::Bool(true)), "{exact}");
+    for track in ["false", "0", "20"] {
+        let url = format!("/api/search?q={q}&facets=false&snippets=false&dense=false&track_total_hits={track}");
+        let pruned = shared().get_ok(&url);
+        assert_eq!(hit_ids(&pruned), hit_ids(&exact), "{track}");
+        assert_eq!(pruned["hits"][9]["score"], exact["hits"][9]["score"], "{track}");
+        assert_eq!(pruned["total_is_exact"], false, "{track}: {pruned}");
+        let seen = pruned["total"].as_u64().expect("total");
+        assert!(seen < total && seen >= track.parse().unwrap_or(10).max(10), "{track}: {seen} of {total}");
+    }
+    // Asked to count more than there are, or with facets (which count every match), it is exact.
+    for params in ["facets=false&track_total_hits=1000", "facets=false&track_total_hits=true", "track_total_hits=false"]
+    {
+        let body = shared().get_ok(&format!("/api/search?q={q}&snippets=false&dense=false&{params}"));
+        assert_eq!((body["total"].as_u64(), &body["total_is_exact"]), (Some(total), &Value::Bool(true)), "{params}");
+        assert_eq!(hit_ids(&body), hit_ids(&exact), "{params}");
+    }
+}
+
 /// The matches of `q` (strict: no relaxing, no joining by meaning) and their facet counts, from
 /// tantivy's own `Count` and `FacetCollector` over the served index.
 fn plain_counts(q: &str) -> (u64, BTreeMap<&'static str, BTreeMap<String, u64>>) {
@@ -320,6 +347,10 @@ fn every_invalid_parameter_is_a_400_naming_it() {
         ("facets=true&facets=false", "invalid_facets"),
         ("dense=nie", "invalid_dense"),
         ("dense=true&dense=false", "invalid_dense"),
+        ("track_total_hits=tak", "invalid_track_total_hits"),
+        ("track_total_hits=-1", "invalid_track_total_hits"),
+        ("track_total_hits=1000000001", "invalid_track_total_hits"),
+        ("track_total_hits=false&track_total_hits=true", "invalid_track_total_hits"),
     ];
     for (query, code) in cases {
         let (status, body) = shared().get(&format!("/api/search?{query}"));

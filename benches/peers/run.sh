@@ -22,7 +22,7 @@ PEERS=${PEERS:-lucene postgres meili}
 WORK=$(mktemp -d /tmp/lawka-peers.XXXXXX)
 chmod 755 "$WORK"
 PG_BIN=/usr/lib/postgresql/15/bin
-declare -A PORT=([lawka]=7802 [lawka_page]=7802 [lucene]=7801 [postgres]=7803 [meili]=7804)
+declare -A PORT=([lawka]=7802 [lawka_page]=7802 [lawka_pruned]=7802 [lucene]=7801 [postgres]=7803 [meili]=7804)
 PG_PORT=54329
 
 cleanup() {
@@ -141,6 +141,8 @@ paths = {
     'lawka': [lawka(q) for q in queries],
     # Like for like with the peers, which return the ranked ids only.
     'lawka_page': [lawka(q) + '&facets=false&snippets=false' for q in queries],
+    # The same page with a total that may stop counting (as Meilisearch's estimatedTotalHits).
+    'lawka_pruned': [lawka(q) + '&facets=false&snippets=false&track_total_hits=false' for q in queries],
     'lucene': ['/search?' + urllib.parse.urlencode({'q': q['query'], 'k': 10}) for q in queries],
     'postgres': ['/search?' + urllib.parse.urlencode({'q': q['query'], 'k': 10}) for q in queries],
     'meili': ['/indexes/q_speed/search?' + urllib.parse.urlencode({'q': q['query'], 'limit': 10, 'attributesToRetrieve': 'key'}) for q in queries],
@@ -172,7 +174,7 @@ done
 # All engines serve at once and take turns under load, round after round, each round in another
 # order: this VM's speed drifts by ±25 % within minutes, which one engine measured after another
 # would read as a difference between engines. Each figure is the median over the rounds.
-ENGINES=(lawka lawka_page $PEERS)
+ENGINES=(lawka lawka_page lawka_pruned $PEERS)
 for round in $(seq "$ROUNDS"); do
   n=${#ENGINES[@]}
   for i in $(seq 0 $(( n - 1 ))); do
@@ -209,14 +211,14 @@ if has meili; then start_meili corpus "$WORK/demo.tsv" demo; args+=(--meili "htt
 RELEVANCE=$(python3 benches/peers/relevance.py corpus tests/eval "${args[@]}")
 
 # --- report --------------------------------------------------------------------------------------
-name() { case $1 in lawka) echo "Ławka (facets, snippets)";; lawka_page) echo "Ławka (ranked page only)";; lucene) echo "Lucene 8 + Morfologik";; postgres) echo "PostgreSQL 15 + hunspell-pl";; meili) echo "Meilisearch 1.21";; esac; }
+name() { case $1 in lawka) echo "Ławka (facets, snippets)";; lawka_page) echo "Ławka (ranked page only)";; lawka_pruned) echo "Ławka (ranked page, total may stop counting)";; lucene) echo "Lucene 8 + Morfologik";; postgres) echo "PostgreSQL 15 + hunspell-pl";; meili) echo "Meilisearch 1.21";; esac; }
 field() { echo "$1" | awk -v i="$2" '{print $i}'; }
 echo
 echo "## $QUESTIONS synthetic questions, $(nproc) cores, wrk ${SECONDS_PER_RUN} s per run, medians of $ROUNDS interleaved rounds, query mix of tests/eval ($(wc -l < "$WORK/paths-lawka.txt") queries)"
 echo
 echo "| engine | indexing s | questions/s | c1 p50 ms | c1 p99 ms | c1 req/s | c16 p50 ms | c16 p99 ms | c16 req/s | errors |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
-for engine in lawka lawka_page $PEERS; do
+for engine in lawka lawka_page lawka_pruned $PEERS; do
   r1=${RESULT1[$engine]} r16=${RESULT16[$engine]} idx=${INDEX_S[$engine]:-${INDEX_S[lawka]}}
   printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$(name "$engine")" "$idx" \
     "$(calc "$QUESTIONS / $idx" 0)" "$(field "$r1" 1)" "$(field "$r1" 3)" "$(field "$r1" 4)" \
