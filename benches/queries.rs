@@ -1,7 +1,8 @@
-//! Search with facets and snippets, in process, on synthetic indexes of 10k questions (built at
-//! the start), or on the index at LAWKA_BENCH_INDEX (e.g. a 100k or 1M index made with
-//! `lawka synth` + `lawka index`). The query mix is the judged queries of tests/eval; related
-//! questions are asked of the first question each of them finds, and of its title as free text.
+//! Search with facets and snippets, and the ranked page alone (exact total, or pruned), in
+//! process, on synthetic indexes of 10k questions (built at the start), or on the index at
+//! LAWKA_BENCH_INDEX (e.g. a 100k or 1M index made with `lawka synth` + `lawka index`). The query
+//! mix is the judged queries of tests/eval; related questions are asked of the first question
+//! each of them finds, and of its title as free text.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use lawka::corpus::{synth, Corpus};
@@ -53,6 +54,31 @@ fn bench(c: &mut Criterion) {
             assert!(resp.hits.len() <= 10);
         })
     });
+    // The ranked page alone, with the exact total and with a total that may stop counting (the
+    // page pruned: see `search::prune`).
+    for (name, track) in [("ranked_page", None), ("ranked_page_pruned", Some("false"))] {
+        let pages: Vec<SearchRequest> = queries()
+            .into_iter()
+            .map(|q| {
+                let raw = RawSearchParams {
+                    q: Some(q),
+                    facets: Some("false".into()),
+                    snippets: Some("false".into()),
+                    track_total_hits: track.map(String::from),
+                    ..Default::default()
+                };
+                SearchRequest::parse(&raw, &generation.meta).expect("valid")
+            })
+            .collect();
+        let mut i = 0;
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                let resp = search::search(&generation, &glossary, &pages[i % pages.len()]).expect("search");
+                i += 1;
+                assert!(resp.hits.len() <= 10);
+            })
+        });
+    }
     let seeds: Vec<(lawka::corpus::QuestionId, String)> = requests
         .iter()
         .filter_map(|r| search::search(&generation, &glossary, r).expect("search").hits.into_iter().next())
