@@ -27,7 +27,7 @@ use tantivy::{DocId, DocSet, Score, SegmentReader, Term, TERMINATED};
 
 use std::sync::Arc;
 
-use super::prune::Pruning;
+use super::prune::{Pruning, MARGIN};
 use super::term::{PreparedTerm, TermPostings, WeightedTermQuery};
 
 /// Documents per window: 64 words of 64 bits.
@@ -180,19 +180,24 @@ impl Alt {
 
     /// Marks and scores (see [`Marks::mark`]) every document of this alternative from its
     /// current one up to `end`, and stops there; a term passes over its blocks whose best score
-    /// is at most `floor` (a document there cannot enter a pruned page).
-    fn mark_until(&mut self, end: DocId, floor: Score, marks: &mut Marks<'_>) {
+    /// is at most `floor` (a document there cannot enter a pruned page). True if it passed over
+    /// any posting.
+    fn mark_until(&mut self, end: DocId, floor: Score, marks: &mut Marks<'_>) -> bool {
         match self {
             Alt::Term(t) if floor > 0.0 => {
                 t.for_each_before_above(end, floor, |doc, score| marks.mark(doc, || score.get()))
             }
-            Alt::Term(t) => t.for_each_before(end, |doc, score| marks.mark(doc, || score.get())),
+            Alt::Term(t) => {
+                t.for_each_before(end, |doc, score| marks.mark(doc, || score.get()));
+                false
+            }
             Alt::Other(s) => {
                 let mut doc = s.doc();
                 while doc < end {
                     marks.mark(doc, || s.score());
                     doc = s.advance();
                 }
+                false
             }
         }
     }
@@ -322,7 +327,6 @@ pub struct AtLeastScorer {
     pruning: Option<Arc<Pruning>>,
     threshold: Option<Score>,
     bounds: Vec<Score>,
-    bound_sum: Score,
     pass: Vec<usize>,
 }
 
@@ -354,7 +358,6 @@ impl AtLeastScorer {
             pruning: None,
             threshold: None,
             bounds: Vec::new(),
-            bound_sum: 0.0,
             pass: Vec::new(),
         }
     }
@@ -416,9 +419,13 @@ impl AtLeastScorer {
                     }
                 }
                 // What this clause must score for a document to exceed the threshold with the
-                // best the other clauses can add.
+                // best the other clauses can add (the threshold lowered by the margin: the
+                // subtraction's rounding must not pass over a document that could enter).
                 let floor = match self.threshold {
-                    Some(threshold) => threshold - (self.bound_sum - self.bounds[c]),
+                    Some(threshold) => {
+                        let others: Score = (0..n).filter(|&d| d != c).map(|d| self.bounds[d]).sum();
+                        threshold / MARGIN - others
+                    }
                     None => Score::NEG_INFINITY,
                 };
                 let best =
@@ -437,7 +444,11 @@ impl AtLeastScorer {
                         // Only a trailing clause lags: what it has before the window cannot match.
                         s.seek(start);
                     }
-                    s.mark_until(end, floor, &mut marks);
+                    if s.mark_until(end, floor, &mut marks) {
+                        if let Some(p) = &self.pruning {
+                            p.mark_skipped();
+                        }
+                    }
                 }
                 self.clauses[c].retain(|s| s.doc() != TERMINATED);
             }
@@ -478,7 +489,6 @@ impl AtLeastScorer {
         if count == n {
             return None;
         }
-        self.bound_sum = self.bounds.iter().sum();
         if reachable {
             // Documents that only these clauses have are not read.
             if let Some(p) = &self.pruning {
@@ -524,7 +534,12 @@ impl AtLeastScorer {
                     continue;
                 }
                 if let Some((threshold, rest)) = hopeless {
-                    if self.sum_of(self.masks[delta], delta) + rest <= threshold {
+                    // Scores so far and bounds added in another order than the document's own
+                    // sum: the margin covers the rounding.
+                    if (self.sum_of(self.masks[delta], delta) + rest) * MARGIN <= threshold {
+                        if let Some(p) = &self.pruning {
+                            p.mark_skipped();
+                        }
                         continue;
                     }
                 }
@@ -853,21 +868,21 @@ mod tests {
 
     /// The best `k` of `clauses` (each alternative a term read from its blocks, every fifth
     /// through tantivy's scorer: a phrase's place, without bounds) pruned after `exact_up_to`
-    /// matches, against the same query unpruned: the same documents and scores, in the same order;
-    /// a total that is exact where nothing was passed over, and never above the matches. Returns
-    /// whether anything was passed over.
+    /// matches, in `parts` segments, against every match of the same query unpruned, ordered by
+    /// score and then address, and against the unpruned page: the same documents and scores, in
+    /// the same order; a total that is exact where nothing was passed over, and never above the
+    /// matches. Returns whether anything was passed over.
     fn pruned_as_unpruned(
         docs: &[Vec<u8>],
         clauses: &[Vec<(u8, u8)>],
         minimum: usize,
         k: usize,
         exact_up_to: u64,
-        split: bool,
+        parts: usize,
     ) -> bool {
         use crate::search::prune::{BlockMaxCache, PrunedTop, Pruning};
-        use tantivy::collector::TopDocs;
 
-        let (index, field) = index_of(docs, split);
+        let (index, field) = crate::search::scorer_tests::index_in_parts(docs, parts);
         let searcher = index.reader().expect("reader").searcher();
         let groups = |field| -> Vec<Vec<Box<dyn Query>>> {
             clauses
@@ -887,7 +902,13 @@ mod tests {
                 .collect()
         };
         let exact = AtLeastQuery::new(groups(field), minimum);
-        let expected = searcher.search(&exact, &TopDocs::with_limit(k).order_by_score()).expect("search");
+        // Every match in address order, then by score (a stable sort keeps ties in that order).
+        let mut expected: Vec<(Score, tantivy::DocAddress)> =
+            matches(&index, &exact).into_iter().map(|(a, s)| (s, a)).collect();
+        expected.sort_by(|a, b| b.0.total_cmp(&a.0));
+        expected.truncate(k);
+        let (_, unpruned) = searcher.search(&exact, &PrunedTop::exact(k)).expect("search");
+        assert_eq!(unpruned, expected, "{clauses:?} at least {minimum}, top {k}, unpruned");
         let total = searcher.search(&exact, &Count).expect("count") as u64;
         let pruning = Arc::new(Pruning::new(exact_up_to, Arc::new(BlockMaxCache::default())));
         let pruned = AtLeastQuery::new(groups(field), minimum).with_pruning(Arc::clone(&pruning));
@@ -919,12 +940,22 @@ mod tests {
                 d
             })
             .collect();
-        for split in [false, true] {
-            assert!(pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3), (2, 0)]], 1, 10, 0, split));
-            assert!(pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3)], vec![(2, 1)]], 2, 10, 100, split));
-            assert!(pruned_as_unpruned(&docs, &[vec![(0, 3), (1, 1)]], 1, 10, 0, split));
+        for parts in [1, 2, 4] {
+            assert!(pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3), (2, 0)]], 1, 10, 0, parts));
+            assert!(pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3)], vec![(2, 1)]], 2, 10, 100, parts));
+            assert!(pruned_as_unpruned(&docs, &[vec![(0, 3), (1, 1)]], 1, 10, 0, parts));
             // Counting every match up to more than there are: nothing is passed over.
-            assert!(!pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3)]], 1, 10, 1_000_000, split));
+            assert!(!pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3)]], 1, 10, 1_000_000, parts));
+        }
+    }
+
+    #[test]
+    fn ties_at_the_end_of_the_page_go_to_the_earlier_document_across_segments() {
+        // Five kinds of document, each many times over in four segments: every score is tied
+        // with hundreds of others, at any page size.
+        let docs: Vec<Vec<u8>> = (0..12_000u32).map(|i| vec![0; 1 + (i % 5) as usize]).collect();
+        for k in [1, 15, 40, 100] {
+            assert!(pruned_as_unpruned(&docs, &[vec![(0, 1)]], 1, k, 0, 4));
         }
     }
 
@@ -937,9 +968,9 @@ mod tests {
             minimum in 1usize..5,
             k in 1usize..40,
             exact_up_to in 0u64..200,
-            split in any::<bool>(),
+            parts in 1usize..4,
         ) {
-            pruned_as_unpruned(&docs, &clauses, minimum, k, exact_up_to, split);
+            pruned_as_unpruned(&docs, &clauses, minimum, k, exact_up_to, parts);
         }
 
 

@@ -478,7 +478,16 @@ fn collect(
         None => TopDocs::with_limit(req.limit).and_offset(req.offset),
     };
     match req.sort {
-        Sort::Relevance => collect_with(searcher, q, top.order_by_score(), |page| page, facets, ords),
+        Sort::Relevance => {
+            // Ties in address order whatever the segments (see `prune::PrunedTop`).
+            let skip = if window.is_some() { 0 } else { req.offset };
+            let top = prune::PrunedTop::exact(window.unwrap_or(req.offset + req.limit));
+            let page = move |(_, mut hits): (u64, Vec<(f32, DocAddress)>)| {
+                hits.drain(..skip.min(hits.len()));
+                hits
+            };
+            collect_with(searcher, q, top, page, facets, ords)
+        }
         Sort::DateDesc | Sort::DateAsc => {
             let (key, order) = match req.sort {
                 Sort::DateAsc => (schema::SORT_ASC, Order::Asc),

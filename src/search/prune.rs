@@ -43,7 +43,7 @@ pub const MAX_BLOCKS: usize = 4_000_000;
 /// A bound is raised by this factor: the query's weight multiplies a term's score after the
 /// bound was taken, and a sum of words is added in another order than the bounds are, each a
 /// rounding away from the other.
-const MARGIN: Score = 1.0001;
+pub(crate) const MARGIN: Score = 1.0001;
 
 /// Documents per block of postings (tantivy's `COMPRESSION_BLOCK_SIZE`, not exported).
 const BLOCK: usize = 128;
@@ -55,12 +55,22 @@ pub struct BlockMaxes {
 }
 
 impl BlockMaxes {
-    /// Reads `term`'s postings in `reader` once; `None` where the segment does not have it.
-    fn compute(reader: &SegmentReader, term: &Term, bm25: &Bm25Weight) -> tantivy::Result<Option<BlockMaxes>> {
+    /// Reads `term`'s postings in `reader` once; `None` where the segment does not have it (or
+    /// has it without frequencies).
+    /// `None` too where its table would have more than `room` blocks.
+    fn compute(
+        reader: &SegmentReader,
+        term: &Term,
+        bm25: &Bm25Weight,
+        room: usize,
+    ) -> tantivy::Result<Option<BlockMaxes>> {
         let inverted = reader.inverted_index(term.field())?;
         let Some(info) = inverted.get_term_info(term)? else {
             return Ok(None);
         };
+        if info.doc_freq as usize / BLOCK + 1 > room {
+            return Ok(None);
+        }
         let norms = reader.fieldnorms_readers().get_field(term.field())?;
         let norms = norms.unwrap_or_else(|| FieldNormReader::constant(reader.max_doc(), 1));
         let mut postings = inverted.read_block_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
@@ -70,6 +80,10 @@ impl BlockMaxes {
             let Some(&last) = docs.last() else {
                 break;
             };
+            if postings.freqs().len() < docs.len() {
+                // Indexed without frequencies: no bound rather than a wrong one.
+                return Ok(None);
+            }
             let best = docs
                 .iter()
                 .zip(postings.freqs())
@@ -133,8 +147,8 @@ pub struct BlockMaxCache {
 impl BlockMaxCache {
     /// `term`'s table in `reader`'s segment for `bm25` (the same for every search of a
     /// generation: its statistics are the generation's), computed now if not before; `None`
-    /// where the segment lacks the term or the cache is full (the term is then never passed
-    /// over).
+    /// where the segment lacks the term (or its frequencies) or the cache is full (the term is
+    /// then never passed over).
     pub fn get(
         &self,
         reader: &SegmentReader,
@@ -145,10 +159,9 @@ impl BlockMaxCache {
         if let Some(kept) = self.kept.read().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return Ok(Some(Arc::clone(kept)));
         }
-        if self.blocks.load(Ordering::Relaxed) >= MAX_BLOCKS {
-            return Ok(None);
-        }
-        let Some(maxes) = BlockMaxes::compute(reader, term, bm25)? else {
+        // A table that would not fit is not computed (it would be dropped at every search).
+        let room = MAX_BLOCKS.saturating_sub(self.blocks.load(Ordering::Relaxed));
+        let Some(maxes) = BlockMaxes::compute(reader, term, bm25, room)? else {
             return Ok(None);
         };
         let maxes = Arc::new(maxes);
@@ -216,6 +229,10 @@ impl Pruning {
         !self.skipped.load(Ordering::Relaxed)
     }
 
+    /// A document scoring at most the threshold is passed over: it would lose the tie to the
+    /// page's documents only if they come first in address order, which holds because tantivy's
+    /// default executor collects the segments one after the other, in order (no multithreaded
+    /// executor is set on a generation's index).
     fn raise(&self, score: Score) {
         self.threshold.fetch_max(score.max(0.0).to_bits(), Ordering::Relaxed);
         self.started.store(true, Ordering::Relaxed);
@@ -227,18 +244,27 @@ impl Pruning {
     }
 }
 
-/// The best `k` matches by score (ties: the earlier document first, as `TopDocs`) and how many
-/// matches were seen, publishing the page's lowest score to the scorers once the count has
-/// reached what must be exact (see the module's text).
+/// The best `k` matches by score, ties to the earlier document (by address, across segments
+/// too), and how many matches were seen; with a [`Pruning`], publishing the page's lowest score
+/// to the scorers once the count has reached what must be exact (see the module's text).
+///
+/// Every ranked search collects with it, pruned or not, so both give one order: tantivy's
+/// `TopDocs` keeps ties in address order within a segment, but merging three segments or more
+/// it may keep a later one of documents tied at the page's last score.
 pub struct PrunedTop {
     k: usize,
-    pruning: Arc<Pruning>,
+    pruning: Option<Arc<Pruning>>,
 }
 
 impl PrunedTop {
-    /// The best `k` (at least one).
+    /// The best `k` (at least one), pruned by `pruning`.
     pub fn new(k: usize, pruning: Arc<Pruning>) -> PrunedTop {
-        PrunedTop { k: k.max(1), pruning }
+        PrunedTop { k: k.max(1), pruning: Some(pruning) }
+    }
+
+    /// The best `k` (at least one), every match seen.
+    pub fn exact(k: usize) -> PrunedTop {
+        PrunedTop { k: k.max(1), pruning: None }
     }
 }
 
@@ -275,8 +301,12 @@ pub struct PrunedSegment {
     segment: SegmentOrdinal,
     k: usize,
     heap: BinaryHeap<Entry>,
+    /// The heap's lowest score once it is full (a later document must beat it; a tie loses).
+    floor: Score,
     counted: u64,
-    pruning: Arc<Pruning>,
+    pruning: Option<Arc<Pruning>>,
+    /// The floor last published to `pruning`.
+    published: Option<Score>,
 }
 
 impl SegmentCollector for PrunedSegment {
@@ -284,18 +314,23 @@ impl SegmentCollector for PrunedSegment {
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.counted += 1;
-        let counted = self.pruning.counted.fetch_add(1, Ordering::Relaxed) + 1;
-        let entry = Entry { score, doc };
-        if self.heap.len() < self.k {
-            self.heap.push(entry);
-        } else if let Some(mut worst) = self.heap.peek_mut() {
-            if entry < *worst {
+        // Documents come in address order: one that ties with the heap's worst loses to it.
+        if score > self.floor {
+            let entry = Entry { score, doc };
+            if self.heap.len() < self.k {
+                self.heap.push(entry);
+            } else if let Some(mut worst) = self.heap.peek_mut() {
                 *worst = entry;
             }
+            if self.heap.len() == self.k {
+                self.floor = self.heap.peek().map_or(Score::NEG_INFINITY, |e| e.score);
+            }
         }
-        if self.heap.len() == self.k && counted >= self.pruning.exact_up_to {
-            if let Some(worst) = self.heap.peek() {
-                self.pruning.raise(worst.score);
+        if let Some(pruning) = &self.pruning {
+            let counted = pruning.counted.fetch_add(1, Ordering::Relaxed) + 1;
+            if self.heap.len() == self.k && counted >= pruning.exact_up_to && self.published != Some(self.floor) {
+                pruning.raise(self.floor);
+                self.published = Some(self.floor);
             }
         }
     }
@@ -315,8 +350,10 @@ impl Collector for PrunedTop {
             segment,
             k: self.k,
             heap: BinaryHeap::with_capacity(self.k + 1),
+            floor: Score::NEG_INFINITY,
             counted: 0,
-            pruning: Arc::clone(&self.pruning),
+            pruning: self.pruning.clone(),
+            published: None,
         })
     }
 

@@ -220,27 +220,36 @@ impl TermPostings {
     }
 
     /// As [`TermPostings::for_each_before`], passing over the blocks whose best score is at most
-    /// `floor` (those between are not decoded: the skip list finds the next block above it).
+    /// `floor` (those between are not decoded: the skip list finds the next block above it);
+    /// true if it passed over any posting.
     #[inline]
-    pub fn for_each_before_above(&mut self, end: DocId, floor: Score, mut each: impl FnMut(DocId, LazyScore<'_>)) {
+    pub fn for_each_before_above(
+        &mut self,
+        end: DocId,
+        floor: Score,
+        mut each: impl FnMut(DocId, LazyScore<'_>),
+    ) -> bool {
         let Some((maxes, boost)) = self.bounds.clone() else {
-            return self.each_before(end, &mut each);
+            self.each_before(end, &mut each);
+            return false;
         };
+        let mut passed = false;
         loop {
             let doc = self.doc();
             if doc >= end {
-                return;
+                return passed;
             }
             match maxes.next_above(doc, end, floor, boost) {
                 Some((from, last)) => {
                     if from > doc {
+                        passed = true;
                         self.seek(from);
                     }
                     self.each_before(end.min(last.saturating_add(1)), &mut each);
                 }
                 None => {
                     self.seek(end);
-                    return;
+                    return true;
                 }
             }
         }
