@@ -473,10 +473,6 @@ fn collect(
     facets: &[FacetField],
     ords: Option<&Arc<FacetOrds>>,
 ) -> Result<Collected> {
-    let top = match window {
-        Some(n) => TopDocs::with_limit(n),
-        None => TopDocs::with_limit(req.limit).and_offset(req.offset),
-    };
     match req.sort {
         Sort::Relevance => {
             // Ties in address order whatever the segments (see `prune::PrunedTop`).
@@ -489,6 +485,10 @@ fn collect(
             collect_with(searcher, q, top, page, facets, ords)
         }
         Sort::DateDesc | Sort::DateAsc => {
+            let top = match window {
+                Some(n) => TopDocs::with_limit(n),
+                None => TopDocs::with_limit(req.limit).and_offset(req.offset),
+            };
             let (key, order) = match req.sort {
                 Sort::DateAsc => (schema::SORT_ASC, Order::Asc),
                 _ => (schema::SORT_DESC, Order::Desc),

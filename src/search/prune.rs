@@ -20,8 +20,8 @@
 //!
 //! The page is the same, documents and scores, as without pruning: a document is passed over
 //! only when its score cannot exceed the lowest score of a full page (ties go to the earlier
-//! document, as tantivy's `TopDocs` orders them, so a later document with an equal score would
-//! not enter either). Only the total changes: once something was passed over, it counts the
+//! document, as every ranked search's collector, [`PrunedTop`], orders them, so a later document
+//! with an equal score would not enter either). Only the total changes: once something was passed over, it counts the
 //! matches seen, at least the number asked for, and the response says `total_is_exact: false`.
 
 use std::cmp::Ordering as CmpOrdering;
