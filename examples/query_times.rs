@@ -7,8 +7,9 @@
 //! `cargo run --release --example query_times -- INDEX_DIR [RUNS] [full|page|pruned[=N]]`: `full`
 //! (the default) counts the facets and highlights snippets, `page` is the ranked page alone
 //! (`facets=false&snippets=false`, still with the exact total), `pruned` the same page with
-//! `track_total_hits=false` (or `=N`: the total exact up to N), which lets it be pruned. `LAWKA_DENSE=off` measures the
-//! BM25 path alone; `QUERY_TIMES_ONLY=text` runs only the queries containing `text` (to profile one).
+//! `track_total_hits=false` (or `=N`: the total exact up to N), which lets it be pruned.
+//! `LAWKA_DENSE=off` measures the BM25 path alone; `QUERY_TIMES_ONLY=text` runs only the queries
+//! containing `text` (to profile one).
 
 use std::time::Instant;
 

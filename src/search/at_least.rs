@@ -880,7 +880,7 @@ mod tests {
         exact_up_to: u64,
         parts: usize,
     ) -> bool {
-        use crate::search::prune::{BlockMaxCache, PrunedTop, Pruning};
+        use crate::search::prune::{BlockMaxCache, Pruning, TopHits};
 
         let (index, field) = crate::search::scorer_tests::index_in_parts(docs, parts);
         let searcher = index.reader().expect("reader").searcher();
@@ -907,12 +907,12 @@ mod tests {
             matches(&index, &exact).into_iter().map(|(a, s)| (s, a)).collect();
         expected.sort_by(|a, b| b.0.total_cmp(&a.0));
         expected.truncate(k);
-        let (_, unpruned) = searcher.search(&exact, &PrunedTop::exact(k)).expect("search");
+        let (_, unpruned) = searcher.search(&exact, &TopHits::exact(k)).expect("search");
         assert_eq!(unpruned, expected, "{clauses:?} at least {minimum}, top {k}, unpruned");
         let total = searcher.search(&exact, &Count).expect("count") as u64;
         let pruning = Arc::new(Pruning::new(exact_up_to, Arc::new(BlockMaxCache::default())));
         let pruned = AtLeastQuery::new(groups(field), minimum).with_pruning(Arc::clone(&pruning));
-        let (seen, got) = searcher.search(&pruned, &PrunedTop::new(k, Arc::clone(&pruning))).expect("search");
+        let (seen, got) = searcher.search(&pruned, &TopHits::new(k, Arc::clone(&pruning))).expect("search");
         pruning.finish();
         assert_eq!(got, expected, "{clauses:?} at least {minimum}, top {k} after {exact_up_to}");
         assert!(seen <= total && seen >= total.min(exact_up_to), "{seen} seen of {total}");

@@ -475,9 +475,9 @@ fn collect(
 ) -> Result<Collected> {
     match req.sort {
         Sort::Relevance => {
-            // Ties in address order whatever the segments (see `prune::PrunedTop`).
+            // Ties in address order whatever the segments (see `prune::TopHits`).
             let skip = if window.is_some() { 0 } else { req.offset };
-            let top = prune::PrunedTop::exact(window.unwrap_or(req.offset + req.limit));
+            let top = prune::TopHits::exact(window.unwrap_or(req.offset + req.limit));
             let page = move |(_, mut hits): (u64, Vec<(f32, DocAddress)>)| {
                 hits.drain(..skip.min(hits.len()));
                 hits
@@ -509,7 +509,7 @@ fn collect_pruned(
     pruning: &Arc<prune::Pruning>,
 ) -> Result<Collected> {
     let k = window.unwrap_or(req.offset + req.limit);
-    let found = searcher.search(q, &prune::PrunedTop::new(k, Arc::clone(pruning)));
+    let found = searcher.search(q, &prune::TopHits::new(k, Arc::clone(pruning)));
     pruning.finish();
     let (seen, mut page) = found?;
     if window.is_none() {

@@ -4,13 +4,15 @@
 //!
 //! A search that asks for the page alone (`facets=false`, by relevance) and allows a total that
 //! is only a lower bound (`track_total_hits=false` or a number) counts its matches exactly up to
-//! that number, as before. From there on, the collector ([`PrunedTop`]) publishes the lowest
+//! that number, as before. From there on, the collector ([`TopHits`]) publishes the lowest
 //! score its page still takes, and the at-least scorer reads it at each window of documents:
+//! - a window where no word can lift a document above it is passed over whole (its blocks are
+//!   skipped through tantivy's skip lists, not decoded);
 //! - a query word whose terms cannot reach that score together with the other words in the
 //!   window (the sum of their bounds stays at or below it) only completes the documents the other
 //!   words bring (MaxScore, as Lucene's disjunctions): its postings are sought, not read;
-//! - a window where no word can lift a document above it is passed over whole (its blocks are
-//!   skipped through tantivy's skip lists, not decoded).
+//! - a term's blocks that cannot reach it with the best the other words add are not read;
+//! - a candidate is sought by the next word only if the words left can still lift it above it.
 //!
 //! The bounds are each term's best score per block of 128 postings, for its own BM25 weight
 //! (multiplied by the query's weight of the term). tantivy keeps a block's best pair of term
@@ -20,9 +22,10 @@
 //!
 //! The page is the same, documents and scores, as without pruning: a document is passed over
 //! only when its score cannot exceed the lowest score of a full page (ties go to the earlier
-//! document, as every ranked search's collector, [`PrunedTop`], orders them, so a later document
-//! with an equal score would not enter either). Only the total changes: once something was passed over, it counts the
-//! matches seen, at least the number asked for, and the response says `total_is_exact: false`.
+//! document, as every ranked search's collector, [`TopHits`], orders them, so a later document
+//! with an equal score would not enter either). Only the total changes: once something was
+//! passed over, it counts the matches seen, at least the number asked for, and the response says
+//! `total_is_exact: false`.
 
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::{BinaryHeap, HashMap};
@@ -36,6 +39,8 @@ use tantivy::query::Bm25Weight;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
+use super::term::BLOCK;
+
 /// Blocks whose bounds a generation keeps, in all terms and segments (8 bytes each: 32 MB). A
 /// term of a million questions' most common word has ~2,500 blocks.
 pub const MAX_BLOCKS: usize = 4_000_000;
@@ -45,9 +50,6 @@ pub const MAX_BLOCKS: usize = 4_000_000;
 /// rounding away from the other.
 pub(crate) const MARGIN: Score = 1.0001;
 
-/// Documents per block of postings (tantivy's `COMPRESSION_BLOCK_SIZE`, not exported).
-const BLOCK: usize = 128;
-
 /// One term's best score in each block of its postings in one segment: (last document of the
 /// block, best score), in document order, for the term's BM25 weight without the query's boost.
 pub struct BlockMaxes {
@@ -55,9 +57,8 @@ pub struct BlockMaxes {
 }
 
 impl BlockMaxes {
-    /// Reads `term`'s postings in `reader` once; `None` where the segment does not have it (or
-    /// has it without frequencies).
-    /// `None` too where its table would have more than `room` blocks.
+    /// Reads `term`'s postings in `reader` once; `None` where the segment does not have it, has it
+    /// without frequencies, or its table would have more than `room` blocks.
     fn compute(
         reader: &SegmentReader,
         term: &Term,
@@ -251,20 +252,20 @@ impl Pruning {
 /// Every ranked search collects with it, pruned or not, so both give one order: tantivy's
 /// `TopDocs` keeps ties in address order within a segment, but merging three segments or more
 /// it may keep a later one of documents tied at the page's last score.
-pub struct PrunedTop {
+pub struct TopHits {
     k: usize,
     pruning: Option<Arc<Pruning>>,
 }
 
-impl PrunedTop {
+impl TopHits {
     /// The best `k` (at least one), pruned by `pruning`.
-    pub fn new(k: usize, pruning: Arc<Pruning>) -> PrunedTop {
-        PrunedTop { k: k.max(1), pruning: Some(pruning) }
+    pub fn new(k: usize, pruning: Arc<Pruning>) -> TopHits {
+        TopHits { k: k.max(1), pruning: Some(pruning) }
     }
 
     /// The best `k` (at least one), every match seen.
-    pub fn exact(k: usize) -> PrunedTop {
-        PrunedTop { k: k.max(1), pruning: None }
+    pub fn exact(k: usize) -> TopHits {
+        TopHits { k: k.max(1), pruning: None }
     }
 }
 
@@ -296,8 +297,8 @@ impl Ord for Entry {
     }
 }
 
-/// One segment's part of [`PrunedTop`].
-pub struct PrunedSegment {
+/// One segment's part of [`TopHits`].
+pub struct TopHitsSegment {
     segment: SegmentOrdinal,
     k: usize,
     heap: BinaryHeap<Entry>,
@@ -309,7 +310,7 @@ pub struct PrunedSegment {
     published: Option<Score>,
 }
 
-impl SegmentCollector for PrunedSegment {
+impl SegmentCollector for TopHitsSegment {
     type Fruit = (u64, Vec<(Score, DocAddress)>);
 
     fn collect(&mut self, doc: DocId, score: Score) {
@@ -341,12 +342,12 @@ impl SegmentCollector for PrunedSegment {
     }
 }
 
-impl Collector for PrunedTop {
+impl Collector for TopHits {
     type Fruit = (u64, Vec<(Score, DocAddress)>);
-    type Child = PrunedSegment;
+    type Child = TopHitsSegment;
 
-    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<PrunedSegment> {
-        Ok(PrunedSegment {
+    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<TopHitsSegment> {
+        Ok(TopHitsSegment {
             segment,
             k: self.k,
             heap: BinaryHeap::with_capacity(self.k + 1),

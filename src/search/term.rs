@@ -303,7 +303,7 @@ impl LazyScore<'_> {
 
 /// Documents per decoded block (tantivy's `COMPRESSION_BLOCK_SIZE`, not exported): only the last
 /// block of a term's postings is shorter.
-const BLOCK: usize = 128;
+pub(crate) const BLOCK: usize = 128;
 
 #[cfg(test)]
 mod tests {
