@@ -47,6 +47,9 @@ pub const MAX_CLAUSES: usize = 64;
 #[derive(Debug)]
 pub struct AtLeastQuery {
     clauses: Vec<Vec<Box<dyn Query>>>,
+    /// The first `counted` clauses count towards the minimum; the others only add their scores
+    /// to the documents that reach it (see [`AtLeastQuery::scoring_also`]).
+    counted: usize,
     minimum: usize,
     /// A ranked page that may pass over what cannot enter it (see [`super::prune`]).
     pruning: Option<Arc<Pruning>>,
@@ -67,12 +70,23 @@ impl AtLeastQuery {
     /// `minimum` is meant to lie strictly between 1 and the number of clauses; outside, the
     /// query still answers correctly (nothing matches when `minimum` exceeds the clauses).
     pub fn new(clauses: Vec<Vec<Box<dyn Query>>>, minimum: usize) -> AtLeastQuery {
-        AtLeastQuery { clauses, minimum: minimum.max(1), pruning: None }
+        AtLeastQuery { counted: clauses.len(), clauses, minimum: minimum.max(1), pruning: None }
+    }
+
+    /// The same query, where `extra` clauses add their scores to the documents that reach the
+    /// minimum without counting towards it (as Lucene's common-terms query treats the words
+    /// too common to select a document). Not for a pruned search: their scores are not bounded.
+    pub fn scoring_also(mut self, extra: Vec<Vec<Box<dyn Query>>>) -> AtLeastQuery {
+        self.clauses.extend(extra);
+        self.pruning = None;
+        self
     }
 
     /// The same query, passing over the documents that cannot enter `pruning`'s page.
     pub fn with_pruning(mut self, pruning: Arc<Pruning>) -> AtLeastQuery {
-        self.pruning = Some(pruning);
+        if self.counted == self.clauses.len() {
+            self.pruning = Some(pruning);
+        }
         self
     }
 }
@@ -81,6 +95,7 @@ impl Clone for AtLeastQuery {
     fn clone(&self) -> AtLeastQuery {
         AtLeastQuery {
             clauses: self.clauses.iter().map(|c| c.iter().map(|a| a.box_clone()).collect()).collect(),
+            counted: self.counted,
             minimum: self.minimum,
             pruning: self.pruning.clone(),
         }
@@ -90,11 +105,15 @@ impl Clone for AtLeastQuery {
 impl Query for AtLeastQuery {
     fn weight(&self, enable_scoring: EnableScoring<'_>) -> tantivy::Result<Box<dyn Weight>> {
         if self.clauses.len() > MAX_CLAUSES {
-            let clauses = self
-                .clauses
-                .iter()
-                .map(|c| (Occur::Should, disjunction_max(c.iter().map(|a| a.box_clone()).collect())));
-            return BooleanQuery::with_minimum_required_clauses(clauses.collect(), self.minimum).weight(enable_scoring);
+            let any = |c: &Vec<Box<dyn Query>>| disjunction_max(c.iter().map(|a| a.box_clone()).collect());
+            let counted = self.clauses[..self.counted].iter().map(|c| (Occur::Should, any(c)));
+            let counted = BooleanQuery::with_minimum_required_clauses(counted.collect(), self.minimum);
+            if self.counted == self.clauses.len() {
+                return counted.weight(enable_scoring);
+            }
+            let mut all: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(counted))];
+            all.extend(self.clauses[self.counted..].iter().map(|c| (Occur::Should, any(c))));
+            return BooleanQuery::new(all).weight(enable_scoring);
         }
         // A term is read from its blocks by this scorer (see `term`); anything else (a glossary
         // name's phrase) through its own scorer.
@@ -109,7 +128,7 @@ impl Query for AtLeastQuery {
             .collect::<tantivy::Result<Vec<_>>>()?;
         let scoring = enable_scoring.is_scoring_enabled();
         let pruning = self.pruning.clone().filter(|_| scoring);
-        Ok(Box::new(AtLeastWeight { weights, minimum: self.minimum, scoring, pruning }))
+        Ok(Box::new(AtLeastWeight { weights, counted: self.counted, minimum: self.minimum, scoring, pruning }))
     }
 
     fn query_terms<'a>(&'a self, visitor: &mut dyn FnMut(&'a Term, bool)) {
@@ -214,6 +233,8 @@ struct Marks<'a> {
     bit: u64,
     /// How many clauses a document needs already to be marked (see `refill`).
     needed: u32,
+    /// The clause counts towards the minimum.
+    tally: bool,
 }
 
 impl Marks<'_> {
@@ -229,7 +250,7 @@ impl Marks<'_> {
                 keep_best(&mut self.best[delta], seen, score());
             }
             *mask |= self.bit;
-            *count += u8::from(!seen);
+            *count += u8::from(!seen && self.tally);
         }
     }
 }
@@ -237,6 +258,8 @@ impl Marks<'_> {
 struct AtLeastWeight {
     /// Per clause, its alternatives.
     weights: Vec<Vec<AltWeight>>,
+    /// Clauses that count towards the minimum (the first ones).
+    counted: usize,
     minimum: usize,
     scoring: bool,
     pruning: Option<Arc<Pruning>>,
@@ -259,7 +282,7 @@ impl Weight for AtLeastWeight {
             .iter()
             .map(|c| c.iter().filter_map(|w| alternative(w).transpose()).collect::<tantivy::Result<Vec<_>>>())
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let mut scorer = AtLeastScorer::new(scorers, self.minimum, self.scoring, reader.max_doc());
+        let mut scorer = AtLeastScorer::new(scorers, self.counted, self.minimum, self.scoring, reader.max_doc());
         scorer.pruning = self.pruning.clone();
         scorer.advance();
         Ok(Box::new(scorer))
@@ -304,8 +327,10 @@ pub struct AtLeastScorer {
     order: Vec<usize>,
     /// Per clause, about how many postings it has in a window.
     per_window: Vec<u64>,
-    /// Clauses with an alternative left.
+    /// Clauses that count towards the minimum with an alternative left.
     live: usize,
+    /// The first `counted` clauses count towards the minimum; the others only add to the score.
+    counted: usize,
     minimum: u32,
     scoring: bool,
     /// Per document of the window, the clauses that matched it (bit `c` for clause `c`).
@@ -332,18 +357,20 @@ pub struct AtLeastScorer {
 
 impl AtLeastScorer {
     /// The scorer before its first document (`advance` to start), in a segment of `max_doc`.
-    fn new(clauses: Vec<Vec<Alt>>, minimum: usize, scoring: bool, max_doc: DocId) -> AtLeastScorer {
+    fn new(clauses: Vec<Vec<Alt>>, counted: usize, minimum: usize, scoring: bool, max_doc: DocId) -> AtLeastScorer {
         let clauses: Vec<Vec<Alt>> =
             clauses.into_iter().map(|c| c.into_iter().filter(|s| s.doc() != TERMINATED).collect()).collect();
         let best = if scoring { vec![0.0; clauses.len() * WINDOW as usize] } else { Vec::new() };
         let cost = |c: &Vec<Alt>| c.iter().map(Alt::cost).sum::<u64>();
         let mut order: Vec<usize> = (0..clauses.len()).collect();
-        order.sort_by_key(|&c| cost(&clauses[c]));
+        // The clauses that only add to the score are read last: they add to what the others found.
+        order.sort_by_key(|&c| (c >= counted, cost(&clauses[c])));
         let per_window = clauses.iter().map(|c| cost(c) * u64::from(WINDOW) / u64::from(max_doc.max(1))).collect();
         AtLeastScorer {
             order,
             per_window,
-            live: clauses.iter().filter(|c| !c.is_empty()).count(),
+            live: clauses[..counted].iter().filter(|c| !c.is_empty()).count(),
+            counted,
             clauses,
             minimum: u32::try_from(minimum).unwrap_or(u32::MAX),
             scoring,
@@ -372,7 +399,7 @@ impl AtLeastScorer {
             // A document that `minimum` of the `n` clauses match is in one of the first
             // `n - minimum + 1` (the rarest): the window starts at the first of theirs.
             let n = self.order.len();
-            let leading = (n + 1).saturating_sub(self.minimum as usize);
+            let leading = (self.counted + 1).saturating_sub(self.minimum as usize);
             let Some(start) = self.order[..leading].iter().flat_map(|&c| self.clauses[c].iter()).map(|s| s.doc()).min()
             else {
                 return false;
@@ -403,7 +430,8 @@ impl AtLeastScorer {
                 // postings of the last (the commonest words) are mostly passed over without being
                 // scored. A clause that cannot lift a document above the page's threshold (with
                 // the other such clauses) only completes documents the others brought.
-                let mut needed = self.minimum.saturating_sub((n - i) as u32);
+                // (A clause that only adds to the score needs the minimum already.)
+                let mut needed = self.minimum.saturating_sub(self.counted.saturating_sub(i) as u32);
                 if i >= n - optional {
                     needed = needed.max(1);
                 }
@@ -438,6 +466,7 @@ impl AtLeastScorer {
                     start,
                     bit,
                     needed,
+                    tally: c < self.counted,
                 };
                 for s in self.clauses[c].iter_mut() {
                     if s.doc() < start {
@@ -452,7 +481,7 @@ impl AtLeastScorer {
                 }
                 self.clauses[c].retain(|s| s.doc() != TERMINATED);
             }
-            self.live = self.clauses.iter().filter(|c| !c.is_empty()).count();
+            self.live = self.live_counted();
             return true;
         }
     }
@@ -514,7 +543,7 @@ impl AtLeastScorer {
             }
             alternatives.retain(|s| s.doc() != TERMINATED);
         }
-        self.live = self.clauses.iter().filter(|c| !c.is_empty()).count();
+        self.live = self.live_counted();
     }
 
     /// Fills clause `c` only where the window's documents have `needed` clauses already, each
@@ -554,7 +583,7 @@ impl AtLeastScorer {
                             keep_best(&mut self.best[c * WINDOW as usize + delta], seen, s.score());
                         }
                         self.masks[delta] |= bit;
-                        self.counts[delta] += u8::from(!seen);
+                        self.counts[delta] += u8::from(!seen && c < self.counted);
                     }
                 }
             }
@@ -606,6 +635,11 @@ impl AtLeastScorer {
             score += self.best[c * WINDOW as usize + delta];
         }
         score
+    }
+
+    /// How many of the clauses that count towards the minimum have an alternative left.
+    fn live_counted(&self) -> usize {
+        self.clauses[..self.counted].iter().filter(|c| !c.is_empty()).count()
     }
 
     /// Forgets the buffered documents of the words before `upto`.
@@ -660,7 +694,7 @@ impl DocSet for AtLeastScorer {
                 }
                 alternatives.retain(|s| s.doc() != TERMINATED);
             }
-            self.live = self.clauses.iter().filter(|c| !c.is_empty()).count();
+            self.live = self.live_counted();
         }
         let mut doc = self.advance();
         while doc < target {
@@ -676,8 +710,10 @@ impl DocSet for AtLeastScorer {
     fn size_hint(&self) -> u32 {
         // A document that `minimum` clauses match is in one of any `n - minimum + 1` of them: at
         // most the sizes of the smallest such group, summed.
-        let mut sizes: Vec<u32> =
-            self.clauses.iter().map(|c| c.iter().fold(0u32, |a, s| a.saturating_add(s.size_hint()))).collect();
+        let mut sizes: Vec<u32> = self.clauses[..self.counted]
+            .iter()
+            .map(|c| c.iter().fold(0u32, |a, s| a.saturating_add(s.size_hint())))
+            .collect();
         sizes.sort_unstable();
         let group = (sizes.len() + 1).saturating_sub(self.minimum as usize);
         sizes.iter().take(group).fold(0u32, |a, b| a.saturating_add(*b))
@@ -769,6 +805,54 @@ mod tests {
         }
         let searcher = index.reader().expect("reader").searcher();
         assert_eq!(searcher.search(&ours, &Count).expect("count"), b.len());
+    }
+
+    /// Ours with clauses that only add to the score against tantivy's: the counted clauses'
+    /// minimum-should-match required, the others optional.
+    fn scoring_also_as_tantivy(docs: &[Vec<u8>], counted: &[Vec<(u8, u8)>], extra: &[Vec<(u8, u8)>], minimum: usize) {
+        let (index, field) = index_of(docs, true);
+        let ours = AtLeastQuery::new(our_groups(field, counted), minimum).scoring_also(our_groups(field, extra));
+        let required = BooleanQuery::with_minimum_required_clauses(
+            groups(field, counted).into_iter().map(|g| (Occur::Should, disjunction_max(g))).collect(),
+            minimum,
+        );
+        let mut theirs: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, Box::new(required))];
+        theirs.extend(groups(field, extra).into_iter().map(|g| (Occur::Should, disjunction_max(g))));
+        let theirs = BooleanQuery::new(theirs);
+        let (a, b) = (matches(&index, &ours), matches(&index, &theirs));
+        assert_eq!(a.len(), b.len(), "{counted:?} at least {minimum}, and {extra:?}");
+        for ((da, sa), (db, sb)) in a.iter().zip(&b) {
+            assert_eq!(da, db);
+            assert!((sa - sb).abs() <= 1e-4 * sb.abs().max(1.0), "{da:?}: {sa} vs {sb}");
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.search(&ours, &Count).expect("count"), b.len());
+    }
+
+    #[test]
+    fn words_that_only_score_select_nothing() {
+        // Word 0 in every document, word 1 in every fifth, word 2 in every seventh: at least one of
+        // 1 and 2, with 0 adding to the score of those only.
+        let docs: Vec<Vec<u8>> = (0..20_000u32)
+            .map(|i| {
+                let mut d = vec![0; 1 + (i % 3) as usize];
+                if i % 5 == 0 {
+                    d.push(1);
+                }
+                if i % 7 == 0 {
+                    d.push(2);
+                }
+                d
+            })
+            .collect();
+        scoring_also_as_tantivy(&docs, &[vec![(1, 1)], vec![(2, 2)]], &[vec![(0, 1)]], 1);
+        scoring_also_as_tantivy(&docs, &[vec![(1, 1)], vec![(2, 2)]], &[vec![(0, 1)]], 2);
+        let (index, field) = index_of(&docs, true);
+        let q = AtLeastQuery::new(our_groups(field, &[vec![(1, 1)], vec![(2, 2)]]), 1)
+            .scoring_also(our_groups(field, &[vec![(0, 1)]]));
+        let searcher = index.reader().expect("reader").searcher();
+        // Multiples of 5 or 7 below 20,000.
+        assert_eq!(searcher.search(&q, &Count).expect("count"), 4_000 + 2_858 - 572);
     }
 
     #[test]
@@ -982,6 +1066,16 @@ mod tests {
             split in any::<bool>(),
         ) {
             same_as_tantivy(&docs, &words, minimum, split);
+        }
+
+        #[test]
+        fn clauses_that_only_score_match_and_score_as_tantivy_does(
+            docs in proptest::collection::vec(proptest::collection::vec(0u8..8, 0..6), 1..6_000),
+            counted in proptest::collection::vec(proptest::collection::vec((0u8..9, 0u8..4), 0..4), 1..5),
+            extra in proptest::collection::vec(proptest::collection::vec((0u8..9, 0u8..4), 0..4), 1..4),
+            minimum in 1usize..4,
+        ) {
+            scoring_also_as_tantivy(&docs, &counted, &extra, minimum);
         }
 
         #[test]

@@ -177,6 +177,12 @@ pub(crate) fn prepare(
 
     let mut text = builder.build(&ast, false);
     let mut total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
+    // As `ranked` does: common words counted again, then some of the words.
+    if needs_relaxing(total, &ast) && builder.took_common_words_apart() {
+        builder.keep_common_words();
+        text = builder.build(&ast, false);
+        total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
+    }
     if needs_relaxing(total, &ast) {
         text = relaxed(text, None, &ast, &mut builder);
         total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
@@ -347,6 +353,14 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         Some(p) => collect_pruned(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, p)?,
         None => collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?,
     };
+    if needs_relaxing(collected.total, &ast) && builder.took_common_words_apart() {
+        // Too few questions have most of the words that select: most of all the words, as
+        // before common words were set apart, then (below) some of them.
+        builder.keep_common_words();
+        text = builder.build(&ast, false);
+        collected =
+            collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
+    }
     let mut partial_match = false;
     if needs_relaxing(collected.total, &ast) {
         // The page holds every strict match when it holds as many as there are.
@@ -765,10 +779,14 @@ mod tests {
                     if !ast.should.iter().any(|c| matches!(c, query::Clause::AnyOf(_))) {
                         continue;
                     }
-                    let flat = query::QueryBuilder::new(f, &glossary, Some(&searcher)).build(&ast, false);
-                    let nested = query::QueryBuilder::new(f, &glossary, Some(&searcher))
-                        .with_nested_translations()
-                        .build(&ast, false);
+                    // Every word counted in both (a nested translation is never taken for a
+                    // common word, see `QueryBuilder::common_words`).
+                    let mut flat = query::QueryBuilder::new(f, &glossary, Some(&searcher));
+                    flat.keep_common_words();
+                    let flat = flat.build(&ast, false);
+                    let mut nested = query::QueryBuilder::new(f, &glossary, Some(&searcher)).with_nested_translations();
+                    nested.keep_common_words();
+                    let nested = nested.build(&ast, false);
                     let expected = searcher.search(nested.as_ref(), &all).expect("search");
                     assert_eq!(searcher.search(flat.as_ref(), &all).expect("search"), expected, "{:?}", q.query);
                     checked += usize::from(!expected.is_empty());
@@ -829,6 +847,77 @@ mod tests {
             }
         }
         assert!(pruned >= 10, "only {pruned} searches pruned");
+    }
+
+    /// A word in more than `rank::COMMON_WORD_SHARE` of the bundled corpus's questions does not
+    /// select questions: beside a rarer word, the rarer one alone decides what matches, and the
+    /// common ones still add to the scores; where that leaves fewer than a page, every word
+    /// counts again, as before common words were set apart.
+    #[test]
+    fn words_too_common_to_select_only_add_to_the_score() {
+        let (_tmp, handle, glossary) = bundled();
+        let generation = handle.current();
+        let searcher = generation.searcher();
+        let docs = searcher.num_docs() as f32;
+        let search = |q: &str| {
+            let raw = RawSearchParams {
+                q: Some(q.to_string()),
+                dense: Some("false".into()),
+                facets: Some("false".into()),
+                snippets: Some("false".into()),
+                ..Default::default()
+            };
+            let req = SearchRequest::parse(&raw, &generation.meta).expect("valid request");
+            super::search(&generation, &glossary, &req).expect("search")
+        };
+        // The strict query's matches, with the common words set apart or (as before) not.
+        let strict = |q: &str, apart: bool| {
+            let ast = translate::into_polish(query::parse(q, &glossary), q);
+            let mut builder = query::QueryBuilder::new(&generation.fields, &glossary, Some(&searcher));
+            if !apart {
+                builder.keep_common_words();
+            }
+            searcher.search(builder.build(&ast, false).as_ref(), &Count).expect("count") as u64
+        };
+        let unsplit = |q: &str| strict(q, false);
+        let share = |w: &str| search(w).total as f32 / docs;
+        let common: Vec<&str> = ["miasto", "mieszkaniec", "ulica", "teren", "brak"]
+            .into_iter()
+            .filter(|w| share(w) > rank::COMMON_WORD_SHARE)
+            .collect();
+        assert!(common.len() >= 2, "common words of the bundled corpus: {common:?}");
+        let (a, b) = (common[0], common[1]);
+        let mut selected = 0;
+        for rare in ["chodnik", "latarnia", "drzewo", "autobus", "parking", "szkoła", "hałas", "śmieci", "tramwaj"] {
+            let alone = search(rare);
+            if alone.total < rank::RELAX_BELOW || share(rare) > rank::COMMON_WORD_SHARE {
+                continue;
+            }
+            let q = format!("{a} {b} {rare}");
+            let got = search(&q);
+            // The rare word alone selects; before, any two of the three did.
+            assert_eq!(got.total, alone.total, "{q}");
+            assert!(!got.partial_match, "{q}");
+            assert!(got.total < unsplit(&q), "{q}: {} matches, {} with every word counted", got.total, unsplit(&q));
+            // The common words add to the score.
+            assert!(got.hits[0].score > alone.hits[0].score, "{q}: {} vs {}", got.hits[0].score, alone.hits[0].score);
+            selected += 1;
+        }
+        assert!(selected >= 3, "only {selected} rare words tried");
+        // Fewer than a page of questions have the rarer words: every word counts again.
+        let mut again = 0;
+        for rare in ["oszustwo wnuczek", "gołoledź chodnik", "skatepark młodzież", "winda blok", "psycholog szkoła"]
+        {
+            let q = format!("{a} {b} {rare}");
+            if strict(&q, true) >= rank::RELAX_BELOW || unsplit(&q) < rank::RELAX_BELOW {
+                continue;
+            }
+            let got = search(&q);
+            assert_eq!(got.total, unsplit(&q), "{q}");
+            assert!(!got.partial_match, "{q}");
+            again += 1;
+        }
+        assert!(again >= 1, "no query fell back to every word");
     }
 
     /// The words inside `<mark>` of a snippet, lowercased.

@@ -177,6 +177,10 @@ pub struct QueryBuilder<'a> {
     /// A ranked page that may pass over what cannot enter it (see [`super::prune`]): the strict
     /// query's words are then one at-least query, whatever their number.
     pruning: Option<Arc<Pruning>>,
+    /// Whether the strict query takes the words too common to select a question apart (see
+    /// `rank::COMMON_WORD_SHARE`), and whether a query built so far did.
+    common_apart: bool,
+    common_taken_apart: bool,
     /// Tests compare the flat form of a foreign word's translations with the nested one.
     #[cfg(test)]
     nested_translations: bool,
@@ -201,6 +205,8 @@ impl<'a> QueryBuilder<'a> {
             meant: Vec::new(),
             phrases: None,
             pruning: None,
+            common_apart: true,
+            common_taken_apart: false,
             #[cfg(test)]
             nested_translations: false,
         }
@@ -226,6 +232,50 @@ impl<'a> QueryBuilder<'a> {
         self
     }
 
+    /// Whether a strict query built so far took common words apart (see
+    /// [`QueryBuilder::common_words`]).
+    pub fn took_common_words_apart(&self) -> bool {
+        self.common_taken_apart
+    }
+
+    /// From now on, every word of a strict query counts towards its minimum, the commonest too.
+    pub fn keep_common_words(&mut self) {
+        self.common_apart = false;
+    }
+
+    /// Takes out of `concepts` those whose every term is in more than
+    /// [`rank::COMMON_WORD_SHARE`] of the questions (a concept with an alternative that is not a
+    /// term, a glossary name's phrase, is never common), unless every concept is.
+    fn common_words(&self, concepts: &mut Vec<Vec<Box<dyn Query>>>) -> Vec<Vec<Box<dyn Query>>> {
+        let Some(searcher) = self.searcher else { return Vec::new() };
+        let docs = searcher.num_docs().max(1) as f32;
+        let share = |concept: &[Box<dyn Query>]| -> f32 {
+            let mut commonest = 0u64;
+            for a in concept {
+                match a.downcast_ref::<WeightedTermQuery>() {
+                    Some(t) => commonest = commonest.max(searcher.doc_freq(t.term()).unwrap_or(0)),
+                    None => return 0.0,
+                }
+            }
+            commonest as f32 / docs
+        };
+        let common: Vec<bool> = concepts.iter().map(|c| share(c) > rank::COMMON_WORD_SHARE).collect();
+        if common.iter().all(|&c| c) || !common.iter().any(|&c| c) {
+            return Vec::new();
+        }
+        let mut out = Vec::new();
+        let mut i = 0;
+        concepts.retain_mut(|c| {
+            let keep = !common[i];
+            i += 1;
+            if !keep {
+                out.push(std::mem::take(c));
+            }
+            keep
+        });
+        out
+    }
+
     /// Misspelt words are also corrected to the words the corpus writes (not only to its lemmas):
     /// a slip in an inflected form is one edit from the form, often more from its lemma.
     pub fn with_vocabulary(mut self, vocabulary: &'a Suggestions) -> Self {
@@ -239,9 +289,16 @@ impl<'a> QueryBuilder<'a> {
     /// matches, so it need not be computed for every match.
     pub fn build(&mut self, ast: &QueryAst, relaxed: bool) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let should = self.concepts(&ast.should);
+        let mut should = self.concepts(&ast.should);
+        // The words too common to select a question only add to the score (see
+        // `rank::COMMON_WORD_SHARE`); not in a relaxed query, whose one word is enough.
+        let common = if relaxed || !self.common_apart { Vec::new() } else { self.common_words(&mut should) };
+        self.common_taken_apart |= !common.is_empty();
         let n = should.len();
-        if n > 0 {
+        if !common.is_empty() {
+            let min = minimum_should_match(n);
+            clauses.push((Occur::Must, Box::new(AtLeastQuery::new(should, min).scoring_also(common))));
+        } else if n > 0 {
             let min = if relaxed { 1 } else { minimum_should_match(n) };
             // tantivy serves "any" (a union) and "all" (a conjunction, with block-max pruning)
             // best; between the two, our windowed scorer (see `at_least`), which takes each

@@ -34,6 +34,14 @@ pub fn fuzzy_weight(d: u32) -> f32 {
 /// nDCG@10 0.747, relaxing below 10 with the strict matches first 0.816 (below 5: 0.792).
 pub const RELAX_BELOW: u64 = 10;
 
+/// A query word in more than this share of the questions (the commonest of its terms) does not
+/// select questions, only adds to the score of those its other words select, as Lucene's
+/// common-terms query does: "miasto" or "ulica" say little of what a question is about (the
+/// share past which related questions skip a word too, `related::MAX_DOC_SHARE`), and a
+/// sentence's minimum of its words met by such words alone matched a tenth of a million
+/// questions. Not where every word is that common.
+pub const COMMON_WORD_SHARE: f32 = 0.3;
+
 /// Score added to the questions that contain most of the words when a search is relaxed, so that
 /// they stay ahead of those with fewer words (BM25 scores here stay far below it).
 pub const STRICT_MATCH_BONUS: f32 = 1000.0;
