@@ -75,18 +75,15 @@ impl AtLeastQuery {
 
     /// The same query, where `extra` clauses add their scores to the documents that reach the
     /// minimum without counting towards it (as Lucene's common-terms query treats the words
-    /// too common to select a document). Not for a pruned search: their scores are not bounded.
+    /// too common to select a document).
     pub fn scoring_also(mut self, extra: Vec<Vec<Box<dyn Query>>>) -> AtLeastQuery {
         self.clauses.extend(extra);
-        self.pruning = None;
         self
     }
 
     /// The same query, passing over the documents that cannot enter `pruning`'s page.
     pub fn with_pruning(mut self, pruning: Arc<Pruning>) -> AtLeastQuery {
-        if self.counted == self.clauses.len() {
-            self.pruning = Some(pruning);
-        }
+        self.pruning = Some(pruning);
         self
     }
 }
@@ -417,7 +414,7 @@ impl AtLeastScorer {
                 None => {
                     self.pass.clear();
                     self.pass.extend_from_slice(&self.order);
-                    0
+                    0u64
                 }
             };
             self.window_start = start;
@@ -432,7 +429,7 @@ impl AtLeastScorer {
                 // the other such clauses) only completes documents the others brought.
                 // (A clause that only adds to the score needs the minimum already.)
                 let mut needed = self.minimum.saturating_sub(self.counted.saturating_sub(i) as u32);
-                if i >= n - optional {
+                if optional & bit != 0 {
                     needed = needed.max(1);
                 }
                 if needed > 0 {
@@ -486,12 +483,14 @@ impl AtLeastScorer {
         }
     }
 
-    /// For the window up to `end` in a pruned search: puts in `pass` first the clauses that
-    /// can lift a document above `threshold`, then those that cannot even together (the lowest
-    /// bounds whose sum stays at or below it), each group rarest first, and returns how many are
-    /// in the second; `None` where no document of the window can exceed `threshold`.
-    fn plan(&mut self, threshold: Score, end: DocId) -> Option<usize> {
-        let n = self.order.len();
+    /// For the window up to `end` in a pruned search: puts in `pass` first the counted clauses
+    /// that can lift a document above `threshold`, then those that cannot even together with
+    /// every clause that only adds to the score (the lowest bounds whose sum with theirs stays at
+    /// or below it), each group rarest first, then the clauses that only add to the score; returns
+    /// the second group (one bit per clause), or `None` where no document of the window can
+    /// exceed `threshold`.
+    fn plan(&mut self, threshold: Score, end: DocId) -> Option<u64> {
+        let counted = self.counted;
         self.bounds.clear();
         self.bounds.extend(
             self.clauses
@@ -499,10 +498,12 @@ impl AtLeastScorer {
                 .map(|alternatives| alternatives.iter().map(|s| s.bound_before(end)).fold(0.0, Score::max)),
         );
         self.pass.clear();
-        self.pass.extend(0..n);
+        self.pass.extend(0..counted);
         let bounds = &self.bounds;
         self.pass.sort_by(|&a, &b| bounds[a].total_cmp(&bounds[b]));
-        let mut sum: Score = 0.0;
+        // A document that only the optional clauses select has at most their bounds and those
+        // of every clause that only adds to the score.
+        let mut sum: Score = bounds[counted..].iter().sum();
         let mut optional = 0u64;
         let mut count = 0;
         let mut reachable = false;
@@ -515,7 +516,7 @@ impl AtLeastScorer {
             count += 1;
             reachable |= bounds[c] > 0.0;
         }
-        if count == n {
+        if count == counted {
             return None;
         }
         if reachable {
@@ -525,9 +526,10 @@ impl AtLeastScorer {
             }
         }
         self.pass.clear();
-        self.pass.extend(self.order.iter().filter(|&&c| optional & (1 << c) == 0));
-        self.pass.extend(self.order.iter().filter(|&&c| optional & (1 << c) != 0));
-        Some(count)
+        self.pass.extend(self.order.iter().filter(|&&c| c < counted && optional & (1 << c) == 0));
+        self.pass.extend(self.order.iter().filter(|&&c| c < counted && optional & (1 << c) != 0));
+        self.pass.extend(self.order.iter().filter(|&&c| c >= counted));
+        Some(optional)
     }
 
     /// Passes over every document before `end` (a window whose documents cannot enter the page).
@@ -964,6 +966,20 @@ mod tests {
         exact_up_to: u64,
         parts: usize,
     ) -> bool {
+        pruned_as_unpruned_scoring_also(docs, clauses, clauses.len(), minimum, k, exact_up_to, parts)
+    }
+
+    /// As [`pruned_as_unpruned`], where the clauses after the first `counted` only add to the
+    /// score (see [`AtLeastQuery::scoring_also`]).
+    fn pruned_as_unpruned_scoring_also(
+        docs: &[Vec<u8>],
+        clauses: &[Vec<(u8, u8)>],
+        counted: usize,
+        minimum: usize,
+        k: usize,
+        exact_up_to: u64,
+        parts: usize,
+    ) -> bool {
         use crate::search::prune::{BlockMaxCache, Pruning, TopHits};
 
         let (index, field) = crate::search::scorer_tests::index_in_parts(docs, parts);
@@ -985,7 +1001,16 @@ mod tests {
                 })
                 .collect()
         };
-        let exact = AtLeastQuery::new(groups(field), minimum);
+        let query = |pruning: Option<Arc<Pruning>>| {
+            let mut counted_groups = groups(field);
+            let extra = counted_groups.split_off(counted.min(counted_groups.len()));
+            let q = AtLeastQuery::new(counted_groups, minimum).scoring_also(extra);
+            match pruning {
+                Some(p) => q.with_pruning(p),
+                None => q,
+            }
+        };
+        let exact = query(None);
         // Every match in address order, then by score (a stable sort keeps ties in that order).
         let mut expected: Vec<(Score, tantivy::DocAddress)> =
             matches(&index, &exact).into_iter().map(|(a, s)| (s, a)).collect();
@@ -995,7 +1020,7 @@ mod tests {
         assert_eq!(unpruned, expected, "{clauses:?} at least {minimum}, top {k}, unpruned");
         let total = searcher.search(&exact, &Count).expect("count") as u64;
         let pruning = Arc::new(Pruning::new(exact_up_to, Arc::new(BlockMaxCache::default())));
-        let pruned = AtLeastQuery::new(groups(field), minimum).with_pruning(Arc::clone(&pruning));
+        let pruned = query(Some(Arc::clone(&pruning)));
         let (seen, got) = searcher.search(&pruned, &TopHits::new(k, Arc::clone(&pruning))).expect("search");
         pruning.finish();
         assert_eq!(got, expected, "{clauses:?} at least {minimum}, top {k} after {exact_up_to}");
@@ -1028,6 +1053,16 @@ mod tests {
             assert!(pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3), (2, 0)]], 1, 10, 0, parts));
             assert!(pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3)], vec![(2, 1)]], 2, 10, 100, parts));
             assert!(pruned_as_unpruned(&docs, &[vec![(0, 3), (1, 1)]], 1, 10, 0, parts));
+            // Word 0 only adding to the score of what words 1 and 2 select.
+            assert!(pruned_as_unpruned_scoring_also(
+                &docs,
+                &[vec![(1, 3)], vec![(2, 1)], vec![(0, 1)]],
+                2,
+                1,
+                10,
+                0,
+                parts
+            ));
             // Counting every match up to more than there are: nothing is passed over.
             assert!(!pruned_as_unpruned(&docs, &[vec![(0, 1)], vec![(1, 3)]], 1, 10, 1_000_000, parts));
         }
@@ -1053,8 +1088,9 @@ mod tests {
             k in 1usize..40,
             exact_up_to in 0u64..200,
             parts in 1usize..4,
+            counted in 1usize..6,
         ) {
-            pruned_as_unpruned(&docs, &clauses, minimum, k, exact_up_to, parts);
+            pruned_as_unpruned_scoring_also(&docs, &clauses, counted, minimum, k, exact_up_to, parts);
         }
 
 

@@ -296,8 +296,12 @@ impl<'a> QueryBuilder<'a> {
         self.common_taken_apart |= !common.is_empty();
         let n = should.len();
         if !common.is_empty() {
-            let min = minimum_should_match(n);
-            clauses.push((Occur::Must, Box::new(AtLeastQuery::new(should, min).scoring_also(common))));
+            let words = AtLeastQuery::new(should, minimum_should_match(n)).scoring_also(common);
+            let words = match self.pruning.clone() {
+                Some(pruning) => words.with_pruning(pruning),
+                None => words,
+            };
+            clauses.push((Occur::Must, Box::new(words)));
         } else if n > 0 {
             let min = if relaxed { 1 } else { minimum_should_match(n) };
             // tantivy serves "any" (a union) and "all" (a conjunction, with block-max pruning)
