@@ -243,7 +243,7 @@ impl<'a> QueryBuilder<'a> {
         self.common_apart = false;
     }
 
-    /// Takes out of `concepts` those whose every term is in more than
+    /// Takes out of `concepts` those whose commonest term is in more than
     /// [`rank::COMMON_WORD_SHARE`] of the questions (a concept with an alternative that is not a
     /// term, a glossary name's phrase, is never common), unless every concept is.
     fn common_words(&self, concepts: &mut Vec<Vec<Box<dyn Query>>>) -> Vec<Vec<Box<dyn Query>>> {
