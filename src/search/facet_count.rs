@@ -67,7 +67,16 @@ impl DocValues {
         DocValues::Slots { width, values: slots(&starts, &values, width, u16::MAX, |v| v as u16) }
     }
 
-    /// Adds one to `counts` at each value of document `d`.
+    /// How many counters [`DocValues::count`] writes to for `distinct` values: one more for the
+    /// padding of the 8-bit layout, which it counts rather than test each slot for.
+    fn counters(&self, distinct: usize) -> usize {
+        match self {
+            DocValues::Bytes { .. } => usize::from(u8::MAX) + 1,
+            _ => distinct,
+        }
+    }
+
+    /// Adds one to `counts` (of [`DocValues::counters`]) at each value of document `d`.
     fn count(&self, d: usize, counts: &mut [u32]) {
         match self {
             DocValues::Slots { width, values } => {
@@ -76,7 +85,9 @@ impl DocValues {
                 }
             }
             DocValues::Bytes { width, values } => {
-                for &v in values[d * width..(d + 1) * width].iter().take_while(|v| **v != u8::MAX) {
+                // Every slot, the padding counted into the unused last counter (see
+                // `DocValues::counters`): no branch on the values, whose number varies.
+                for &v in &values[d * width..(d + 1) * width] {
                     counts[usize::from(v)] += 1;
                 }
             }
@@ -177,7 +188,7 @@ impl Collector for FacetCounter {
             // A segment not read up front (never in a written generation): read it now.
             None => Arc::new(SegmentOrds::read(reader, &self.ords.fields)?),
         };
-        let counts = vec![0u32; segment.names.len()];
+        let counts = vec![0u32; segment.values.counters(segment.names.len())];
         Ok(SegmentFacetCounter { segment, fields: self.fields.clone(), counts, pending: Vec::with_capacity(BATCH) })
     }
 
@@ -236,7 +247,8 @@ impl SegmentCollector for SegmentFacetCounter {
     fn harvest(mut self) -> FacetFruit {
         self.flush();
         let mut out: Vec<HashMap<&str, u64>> = vec![HashMap::new(); self.fields.len()];
-        for (value, n) in self.counts.into_iter().enumerate().filter(|(_, n)| *n > 0) {
+        let values = self.segment.names.len();
+        for (value, n) in self.counts.into_iter().take(values).enumerate().filter(|(_, n)| *n > 0) {
             let (field, name) = &self.segment.names[value];
             // Values whose facets collapse to one top-level value are summed.
             if let Some(at) = self.fields.iter().position(|f| f == field) {
@@ -257,8 +269,9 @@ mod tests {
 
     /// Counts of every document's values, one document at a time.
     fn counts(values: &DocValues, docs: usize, distinct: usize) -> Vec<u32> {
-        let mut counts = vec![0u32; distinct];
+        let mut counts = vec![0u32; values.counters(distinct)];
         (0..docs).for_each(|d| values.count(d, &mut counts));
+        counts.truncate(distinct);
         counts
     }
 
