@@ -233,7 +233,7 @@ impl<'a> QueryBuilder<'a> {
     }
 
     /// Whether a strict query built so far took common words apart (see
-    /// [`QueryBuilder::common_words`]).
+    /// `rank::COMMON_WORD_SHARE`).
     pub fn took_common_words_apart(&self) -> bool {
         self.common_taken_apart
     }
