@@ -18,7 +18,9 @@
 //! postings are mostly the bulk. The same documents and the same scores as tantivy's
 //! minimum-should-match over one `DisjunctionMaxQuery` per clause (no tie-breaker): the best of
 //! a clause is exact, and the clauses are summed in the same order. tantivy still handles `m = 1`
-//! (a union) and `m = n` (a conjunction, where block-max pruning applies).
+//! (a union) and `m = n` (a conjunction) of an exact search, unless some clauses only add to the
+//! score (see [`AtLeastQuery::scoring_also`]): those are read last, and only asked about the
+//! documents that already have `m` of the others.
 
 use tantivy::query::{
     BooleanQuery, DisjunctionMaxQuery, EmptyQuery, EnableScoring, Explanation, Occur, Query, Scorer, Weight,
@@ -118,12 +120,14 @@ impl Query for AtLeastQuery {
             Some(t) => t.prepare(enable_scoring).map(AltWeight::Term),
             None => a.weight(enable_scoring).map(AltWeight::Other),
         };
-        let weights = self
-            .clauses
+        let scoring = enable_scoring.is_scoring_enabled();
+        // Without scores (a count, facets apart, a date order), the clauses that only add to the
+        // score have nothing to do.
+        let clauses = if scoring { &self.clauses[..] } else { &self.clauses[..self.counted] };
+        let weights = clauses
             .iter()
             .map(|c| c.iter().map(|a| alternative(a.as_ref())).collect::<tantivy::Result<Vec<_>>>())
             .collect::<tantivy::Result<Vec<_>>>()?;
-        let scoring = enable_scoring.is_scoring_enabled();
         let pruning = self.pruning.clone().filter(|_| scoring);
         Ok(Box::new(AtLeastWeight { weights, counted: self.counted, minimum: self.minimum, scoring, pruning }))
     }
@@ -291,7 +295,12 @@ impl Weight for AtLeastWeight {
             return Err(tantivy::TantivyError::InvalidArgument(format!("Document #({doc}) does not match")));
         }
         let mut explanation = Explanation::new_with_string(
-            format!("at least {} of {} clauses, each the best of its alternatives", self.minimum, self.weights.len()),
+            format!(
+                "at least {} of {} clauses (and {} adding to the score), each the best of its alternatives",
+                self.minimum,
+                self.counted,
+                self.weights.len() - self.counted
+            ),
             scorer.score(),
         );
         for w in self.weights.iter().flatten() {
@@ -393,8 +402,8 @@ impl AtLeastScorer {
             if self.live < self.minimum as usize {
                 return false;
             }
-            // A document that `minimum` of the `n` clauses match is in one of the first
-            // `n - minimum + 1` (the rarest): the window starts at the first of theirs.
+            // A document that `minimum` of the `counted` clauses match is in one of the first
+            // `counted - minimum + 1` (the rarest): the window starts at the first of theirs.
             let n = self.order.len();
             let leading = (self.counted + 1).saturating_sub(self.minimum as usize);
             let Some(start) = self.order[..leading].iter().flat_map(|&c| self.clauses[c].iter()).map(|s| s.doc()).min()
@@ -470,10 +479,16 @@ impl AtLeastScorer {
                         // Only a trailing clause lags: what it has before the window cannot match.
                         s.seek(start);
                     }
-                    if s.mark_until(end, floor, &mut marks) {
+                    // A clause that only adds to the score loses no match by what it passes over.
+                    let passed = s.mark_until(end, floor, &mut marks);
+                    if passed && c < self.counted {
                         if let Some(p) = &self.pruning {
                             p.mark_skipped();
                         }
+                    }
+                    #[cfg(test)]
+                    if passed && c >= self.counted {
+                        tests::SCORING_ONLY_PASSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
                     }
                 }
                 self.clauses[c].retain(|s| s.doc() != TERMINATED);
@@ -722,7 +737,8 @@ impl DocSet for AtLeastScorer {
     }
 
     fn cost(&self) -> u64 {
-        self.clauses.iter().flatten().map(Alt::cost).sum()
+        // What selects the documents, as `size_hint`.
+        self.clauses[..self.counted].iter().flatten().map(Alt::cost).sum()
     }
 }
 
@@ -829,6 +845,39 @@ mod tests {
         }
         let searcher = index.reader().expect("reader").searcher();
         assert_eq!(searcher.search(&ours, &Count).expect("count"), b.len());
+    }
+
+    /// Times a pruned search passed over blocks of a clause that only adds to the score.
+    pub(super) static SCORING_ONLY_PASSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+    #[test]
+    fn a_pruned_page_passes_over_low_blocks_of_words_that_only_score() {
+        // Word 1 selects every other document; word 0, in every fifth, only adds to the score,
+        // four times more in every 211th: most of word 0's blocks cannot lift a document onto
+        // the page, and are passed over.
+        let docs: Vec<Vec<u8>> = (0..40_000u32)
+            .map(|i| {
+                let mut d = vec![7];
+                if i % 2 == 0 {
+                    d.push(1);
+                }
+                if i % 5 == 0 {
+                    d.push(0);
+                    if i % 211 == 0 {
+                        d.extend([0, 0, 0, 0]);
+                    }
+                }
+                d
+            })
+            .collect();
+        for parts in [1, 2, 3] {
+            for k in [1, 3] {
+                let before = SCORING_ONLY_PASSES.load(std::sync::atomic::Ordering::Relaxed);
+                assert!(pruned_as_unpruned_scoring_also(&docs, &[vec![(1, 1)], vec![(0, 1)]], 1, 1, k, 0, parts));
+                let passed = SCORING_ONLY_PASSES.load(std::sync::atomic::Ordering::Relaxed) - before;
+                assert!(passed > 0, "{parts} parts, top {k}: no block of word 0 passed over");
+            }
+        }
     }
 
     #[test]

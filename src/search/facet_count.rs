@@ -67,8 +67,8 @@ impl DocValues {
         DocValues::Slots { width, values: slots(&starts, &values, width, u16::MAX, |v| v as u16) }
     }
 
-    /// How many counters [`DocValues::count`] writes to for `distinct` values: one more for the
-    /// padding of the 8-bit layout, which it counts rather than test each slot for.
+    /// How many counters [`DocValues::count`] writes to for `distinct` values: all 256 of the
+    /// 8-bit layout, whose padding (255) it counts rather than test each slot for.
     fn counters(&self, distinct: usize) -> usize {
         match self {
             DocValues::Bytes { .. } => usize::from(u8::MAX) + 1,
