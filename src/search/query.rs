@@ -292,7 +292,9 @@ impl<'a> QueryBuilder<'a> {
         let mut should = self.concepts(&ast.should);
         // The words too common to select a question only add to the score (see
         // `rank::COMMON_WORD_SHARE`); not in a relaxed query, whose one word is enough.
-        let common = if relaxed || !self.common_apart { Vec::new() } else { self.common_words(&mut should) };
+        // One word has nothing to be set apart from: no look-ups of its terms' frequencies.
+        let apart = !relaxed && self.common_apart && should.len() > 1;
+        let common = if apart { self.common_words(&mut should) } else { Vec::new() };
         self.common_taken_apart |= !common.is_empty();
         let n = should.len();
         if !common.is_empty() {
