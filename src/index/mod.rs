@@ -10,6 +10,7 @@ mod document;
 mod error;
 pub mod generation;
 mod handle;
+pub mod published;
 pub mod schema;
 pub mod suggestions;
 

@@ -7,14 +7,11 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-use tantivy::schema::Value as _;
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, TantivyDocument};
 
 use super::client::{Body, Client};
 use super::error::{Result, TypesenseError};
-use crate::analysis;
-use crate::index::{Analyzers, Generation, Record};
+use crate::index::published::{for_each_record, Terms};
+use crate::index::{Generation, Record};
 
 /// The alias readers search when none is configured.
 pub const DEFAULT_ALIAS: &str = "questions";
@@ -67,36 +64,6 @@ pub fn document_id(qid: &str) -> String {
     qid.replace('/', "~")
 }
 
-/// The analyzers a document's terms come from: the generation's own (its gazetteer included).
-struct Terms {
-    pl: TextAnalyzer,
-    pl_ascii: TextAnalyzer,
-    other: Analyzers,
-}
-
-impl Terms {
-    fn new(generation: &Generation) -> Result<Terms> {
-        let get = |name: &str| {
-            generation
-                .index
-                .tokenizers()
-                .get(name)
-                .ok_or_else(|| TypesenseError::Protocol(format!("the index has no {name:?} analyzer")))
-        };
-        Ok(Terms { pl: get(analysis::PL)?, pl_ascii: get(analysis::PL_ASCII)?, other: Analyzers::default() })
-    }
-
-    /// The text's terms, space-separated: Polish analysis for Polish text, as the index does.
-    fn of(&mut self, text: &str, lang: &str, fold: bool) -> String {
-        let terms = match (lang, fold) {
-            ("pl", false) => analysis::analyze(&mut self.pl, text),
-            ("pl", true) => analysis::analyze(&mut self.pl_ascii, text),
-            (lang, fold) => self.other.pre_tokenize(text, lang, fold).tokens.into_iter().map(|t| t.text).collect(),
-        };
-        terms.join(" ")
-    }
-}
-
 /// The Typesense document of one stored record.
 fn document(rec: &Record, terms: &mut Terms) -> Result<Value> {
     let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
@@ -129,32 +96,6 @@ fn document(rec: &Record, terms: &mut Terms) -> Result<Value> {
         "date": (year * 100 + month) * 100 + day,
         "record": record,
     }))
-}
-
-/// Calls `visit` with every record of the generation, in index order (one at a time: a
-/// million records do not fit in memory at once).
-fn for_each_record(generation: &Generation, mut visit: impl FnMut(Record) -> Result<()>) -> Result<()> {
-    let searcher = generation.searcher();
-    let field = generation.fields.record;
-    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
-        let alive = segment.alive_bitset();
-        for doc in 0..segment.max_doc() {
-            if alive.is_some_and(|a| !a.is_alive(doc)) {
-                continue;
-            }
-            let stored: TantivyDocument = searcher
-                .doc(DocAddress::new(ord as u32, doc))
-                .map_err(|e| TypesenseError::Protocol(format!("reading stored record {ord}/{doc}: {e}")))?;
-            let json = stored
-                .get_first(field)
-                .and_then(|v| v.as_str())
-                .ok_or_else(|| TypesenseError::Protocol(format!("document {ord}/{doc} has no stored record")))?;
-            visit(
-                serde_json::from_str(json).map_err(|e| TypesenseError::Protocol(format!("record {ord}/{doc}: {e}")))?,
-            )?;
-        }
-    }
-    Ok(())
 }
 
 /// The collection `alias` points to, if any.
@@ -281,7 +222,7 @@ fn fill(client: &Client, generation: &Generation, name: &str) -> Result<u64> {
             imported += import(client, &path, &batch, &mut terms)?;
             batch.clear();
         }
-        Ok(())
+        Ok::<(), TypesenseError>(())
     })?;
     imported += import(client, &path, &batch, &mut terms)?;
     if imported != generation.meta.documents {
