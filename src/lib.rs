@@ -13,6 +13,8 @@
 //!   switched atomically.
 //! - [`search`]: requests → ranked hits, facet counts and snippets over an [`index::IndexHandle`].
 //! - [`server`]: the HTTP service (axum) over [`search`].
+//! - [`typesense`], [`sphinx`]: a generation published to a distributed engine's cluster, and
+//!   the queries Ławka sends there (issue 13, docs/SCALE.md).
 //! - [`cli`]: the `lawka` command line (clap) over all of the above.
 #![warn(missing_docs)]
 
@@ -25,4 +27,5 @@ pub mod index;
 pub mod progress;
 pub mod search;
 pub mod server;
+pub mod sphinx;
 pub mod typesense;

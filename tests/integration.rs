@@ -12,4 +12,5 @@ mod quality;
 mod reindex;
 mod relevance;
 mod reliability;
+mod sphinx;
 mod typesense;

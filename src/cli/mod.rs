@@ -73,6 +73,35 @@ pub enum Backend {
     Embedded,
     /// A Typesense cluster (docs/SCALE.md).
     Typesense,
+    /// A Sphinx cluster: shards with mirrors (docs/SCALE.md).
+    Sphinx,
+}
+
+/// The Sphinx cluster's address and layout, as `tools/sphinx-cluster.sh` writes them to
+/// cluster.env.
+#[derive(Debug, clap::Args)]
+pub struct SphinxArgs {
+    /// The cluster's nodes: SphinxQL `host:port`, separated by spaces or commas.
+    #[arg(id = "sphinx_nodes", long = "sphinx-nodes", env = "SPHINX_NODES", default_value = "")]
+    pub nodes: String,
+    /// The nodes' config files (for `indexer`), separated by spaces or commas.
+    #[arg(id = "sphinx_configs", long = "sphinx-configs", env = "SPHINX_CONFIGS", default_value = "")]
+    pub configs: String,
+    /// The directory the nodes' sources read the exported shards from.
+    #[arg(id = "sphinx_export", long = "sphinx-export", env = "SPHINX_EXPORT", default_value = "")]
+    pub export: String,
+}
+
+impl SphinxArgs {
+    /// A client for the cluster, or an error naming what is missing.
+    pub fn client(&self) -> anyhow::Result<crate::sphinx::Client> {
+        Ok(crate::sphinx::Client::new(crate::sphinx::Cluster::parse(&self.nodes)?))
+    }
+
+    /// The cluster's layout, or an error naming what is missing.
+    pub fn layout(&self) -> anyhow::Result<crate::sphinx::Layout> {
+        Ok(crate::sphinx::Layout::parse(&self.configs, &self.export)?)
+    }
 }
 
 /// The Typesense cluster's address, as `tools/typesense-cluster.sh` writes it to cluster.env.

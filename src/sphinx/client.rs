@@ -1,0 +1,157 @@
+//! A client for the nodes of a Sphinx cluster, over SphinxQL (Sphinx's MySQL protocol, through
+//! the `mysql` crate's text protocol, which Sphinx 2.2 speaks).
+//!
+//! Every node answers for the whole corpus through its distributed index, whose agents are each
+//! shard's mirrors. A statement goes to the next node in turn; a node that cannot be reached,
+//! fails, or answers with a warning is left for the next, with backoff, for a bounded time. The
+//! warning matters: for a few queries after a node is lost, Sphinx 2.2 still sends some shards to
+//! the lost mirror and answers with the other shards' matches and a warning (measured,
+//! docs/SCALE.md), so a result with a warning is partial and is never returned.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use mysql::prelude::{FromRow, Queryable};
+
+use super::error::{Result, SphinxError};
+
+/// How long a statement keeps trying the cluster's nodes.
+pub const RETRY_FOR: Duration = Duration::from_secs(10);
+
+/// Where the cluster is: each node's SphinxQL address.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cluster {
+    /// `host:port` of each node's SphinxQL listener.
+    pub nodes: Vec<(String, u16)>,
+}
+
+impl Cluster {
+    /// A cluster from its nodes' `host:port` (separated by spaces or commas).
+    pub fn parse(nodes: &str) -> Result<Cluster> {
+        let mut out = Vec::new();
+        for n in nodes.split(|c: char| c == ',' || c.is_whitespace()).filter(|n| !n.is_empty()) {
+            let (host, port) =
+                n.rsplit_once(':').ok_or_else(|| SphinxError::Config(format!("node {n:?}: expected host:port")))?;
+            let port =
+                port.parse().map_err(|_| SphinxError::Config(format!("node {n:?}: the port is not a number")))?;
+            if host.is_empty() {
+                return Err(SphinxError::Config(format!("node {n:?}: no host")));
+            }
+            out.push((host.to_string(), port));
+        }
+        if out.is_empty() {
+            return Err(SphinxError::Config("no Sphinx node given (SPHINX_NODES)".into()));
+        }
+        Ok(Cluster { nodes: out })
+    }
+}
+
+/// The client; shared by threads (round-robin over the nodes).
+pub struct Client {
+    cluster: Cluster,
+    next: AtomicUsize,
+    retry_for: Duration,
+    /// Attempts that failed and were tried again (for tests and diagnostics).
+    retried: AtomicUsize,
+    /// Per node, when it last failed: it is passed over for [`REST`] after that while another
+    /// node has not failed, so a lost node costs one failed attempt per [`REST`], not one in
+    /// every few searches.
+    failed: Mutex<Vec<Option<Instant>>>,
+}
+
+/// How long a node that failed is passed over.
+const REST: Duration = Duration::from_millis(500);
+
+impl Client {
+    /// A client for `cluster`, retrying for [`RETRY_FOR`].
+    pub fn new(cluster: Cluster) -> Client {
+        Client::with_retry(cluster, RETRY_FOR)
+    }
+
+    /// The same, retrying for `retry_for`.
+    pub fn with_retry(cluster: Cluster, retry_for: Duration) -> Client {
+        let failed = Mutex::new(vec![None; cluster.nodes.len()]);
+        Client { cluster, next: AtomicUsize::new(0), retry_for, retried: AtomicUsize::new(0), failed }
+    }
+
+    /// The cluster's nodes.
+    pub fn nodes(&self) -> &[(String, u16)] {
+        &self.cluster.nodes
+    }
+
+    /// How many attempts failed (a node unreachable, failing or answering in part) and were
+    /// tried again.
+    pub fn retried(&self) -> usize {
+        self.retried.load(Ordering::Relaxed)
+    }
+
+    /// Runs `sql` on the next node that answers in full: every row, or an error once no node
+    /// did within the retry time.
+    pub fn query<T: FromRow>(&self, sql: &str) -> Result<Vec<T>> {
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(10);
+        loop {
+            let node = self.pick();
+            let result = self.query_on(node, sql);
+            if let Ok(mut failed) = self.failed.lock() {
+                failed[node] = result.as_ref().err().map(|_| Instant::now());
+            }
+            match result {
+                Ok(rows) => return Ok(rows),
+                Err(last) if started.elapsed() >= self.retry_for => {
+                    return Err(SphinxError::Unavailable { sql: sql.to_string(), last });
+                }
+                Err(_) => {
+                    self.retried.fetch_add(1, Ordering::Relaxed);
+                    std::thread::sleep(pause);
+                    pause = (pause * 2).min(Duration::from_millis(500));
+                }
+            }
+        }
+    }
+
+    /// The next node in turn, passing over those that failed less than [`REST`] ago unless all
+    /// did.
+    fn pick(&self) -> usize {
+        let n = self.cluster.nodes.len();
+        let first = self.next.fetch_add(1, Ordering::Relaxed);
+        let Ok(failed) = self.failed.lock() else { return first % n };
+        (0..n).map(|i| (first + i) % n).find(|&k| failed[k].is_none_or(|at| at.elapsed() >= REST)).unwrap_or(first % n)
+    }
+
+    /// Runs `sql` on node `node` only, once: its rows, or why not (unreachable, an error, or a
+    /// warning, which marks a partial result).
+    pub fn query_on<T: FromRow>(&self, node: usize, sql: &str) -> std::result::Result<Vec<T>, String> {
+        let (host, port) = &self.cluster.nodes[node];
+        let opts = mysql::OptsBuilder::new()
+            .ip_or_hostname(Some(host.as_str()))
+            .tcp_port(*port)
+            .prefer_socket(false)
+            .tcp_connect_timeout(Some(Duration::from_secs(1)))
+            .read_timeout(Some(Duration::from_secs(10)))
+            .write_timeout(Some(Duration::from_secs(10)));
+        let mut conn = mysql::Conn::new(opts).map_err(|e| format!("{host}:{port}: {e}"))?;
+        let rows: Vec<T> = conn.query(sql).map_err(|e| format!("{host}:{port}: {e}"))?;
+        let warnings: Vec<(String, String, String)> =
+            conn.query("SHOW WARNINGS").map_err(|e| format!("{host}:{port}: SHOW WARNINGS: {e}"))?;
+        match warnings.first() {
+            Some((_, _, message)) => Err(format!("{host}:{port}: partial result: {message}")),
+            None => Ok(rows),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nodes_parse_from_host_and_port() {
+        let c = Cluster::parse("127.0.0.1:19306, localhost:19316 ").expect("parses");
+        assert_eq!(c.nodes, vec![("127.0.0.1".to_string(), 19306), ("localhost".to_string(), 19316)]);
+        for bad in ["", "127.0.0.1", "127.0.0.1:x", ":19306"] {
+            assert!(Cluster::parse(bad).is_err(), "{bad:?} should not parse");
+        }
+    }
+}

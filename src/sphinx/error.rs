@@ -1,0 +1,26 @@
+//! What can go wrong with a Sphinx cluster.
+
+/// A Sphinx failure, with what was asked and what the cluster said.
+#[derive(Debug, thiserror::Error)]
+pub enum SphinxError {
+    /// The cluster's address or layout is missing or malformed.
+    #[error("{0}")]
+    Config(String),
+    /// No node answered in full within the retry time.
+    #[error("Sphinx: no node answered in full in time (last: {last}); statement: {sql}")]
+    Unavailable {
+        /// The statement.
+        sql: String,
+        /// The last node's failure.
+        last: String,
+    },
+    /// Building or switching the shards failed.
+    #[error("Sphinx: {0}")]
+    Publish(String),
+    /// Reading the index to publish.
+    #[error(transparent)]
+    Index(#[from] crate::index::IndexError),
+}
+
+/// A Sphinx result.
+pub type Result<T> = std::result::Result<T, SphinxError>;

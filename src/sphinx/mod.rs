@@ -1,0 +1,17 @@
+//! Ławka's questions on a Sphinx cluster (issue 13; docs/SCALE.md says why Sphinx): a client for
+//! its nodes, the bulk publication of an index generation as shards, and the candidate query.
+//!
+//! Ławka analyses, Sphinx stores, shards and mirrors: documents go out pre-analysed (Ławka's
+//! folded terms, space-separated, which Sphinx's `charset_table` keeps whole), so a query
+//! analysed by Ławka matches the same terms on either backend. Sphinx ranks an OR of Ławka's
+//! expanded query by its BM25F; Ławka's own ranking over Sphinx's first 50 stays within 0.02 of
+//! the embedded ranking on the judged sets (docs/SCALE.md).
+
+pub mod client;
+mod error;
+pub mod publish;
+pub mod search;
+
+pub use client::{Client, Cluster};
+pub use error::{Result, SphinxError};
+pub use publish::{publish, Layout, Published};

@@ -1,0 +1,163 @@
+//! The candidate query: Ławka's expanded query (each word's lemmas, the glossary's other names,
+//! typo corrections, translations) as one OR of its folded terms, ranked by Sphinx's BM25F, with
+//! the request's filters as attribute filters. Ławka then ranks the candidates itself
+//! (docs/SCALE.md: over Sphinx's first 50, within 0.02 of the embedded ranking).
+
+use std::collections::BTreeSet;
+
+use super::client::Client;
+use super::error::Result;
+use crate::index::Generation;
+use crate::search::request::Filters;
+use crate::search::{dense, query, translate, Glossary, SearchRequest};
+
+/// Candidates asked of Sphinx per query.
+pub const CANDIDATES: usize = 50;
+
+/// Sphinx's BM25F with tantivy's k1 and b over the field lengths (`index_field_lengths`). The
+/// ranker's weight is an integer, hence the factor; Sphinx's `bm25` ranker ignores lengths.
+pub const RANKER: &str = "expr('bm25f(1.2,0.75)*100000')";
+
+/// The distributed index every node serves.
+pub const INDEX: &str = "lawka";
+
+/// A name's attribute (district, language, meeting): a stable 31-bit hash (FNV-1a), since
+/// Sphinx 2.2 compares strings by equality alone and a request may name several.
+pub fn name_id(s: &str) -> u32 {
+    s.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193)) & 0x7fff_ffff
+}
+
+/// A vocabulary value's attribute: its place in the generation's list, from 1 (0 for a value
+/// the list does not hold, which no document has).
+pub fn vocabulary_id(value: &str, vocabulary: &[String]) -> u32 {
+    vocabulary.iter().position(|v| v == value).map_or(0, |i| i as u32 + 1)
+}
+
+/// A term as Sphinx holds it: its letters and digits alone (`p+r` → `pr`), on both sides, so
+/// that no character of Sphinx's query syntax reaches a query and its `charset_table` never
+/// splits a term.
+pub fn sphinx_word(term: &str) -> String {
+    term.chars().filter(|c| c.is_alphanumeric()).collect()
+}
+
+/// The folded terms of Ławka's expanded query for `req`, as the published documents hold them.
+pub fn expanded_terms(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> BTreeSet<String> {
+    let searcher = generation.searcher();
+    let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
+    let mut builder = query::QueryBuilder::new(&generation.fields, glossary, Some(&searcher));
+    let built = builder.build(&ast, false);
+    let mut terms = BTreeSet::new();
+    let f = &generation.fields;
+    built.query_terms(&mut |t, _| {
+        // The folded field leaves out terms spelt like exact ones: both fields' terms, folded.
+        if t.field() == f.body_ascii || t.field() == f.body {
+            if let Some(s) = t.value().as_str() {
+                terms.insert(crate::analysis::fold_polish(s));
+            }
+        }
+    });
+    terms
+}
+
+/// The SphinxQL statement for Sphinx's first `n` question ids for the OR of `terms` under
+/// `filters` (`departments`, `topics`: the generation's vocabularies); `None` when no term is
+/// left to search.
+pub fn statement(
+    terms: &BTreeSet<String>,
+    filters: &Filters,
+    departments: &[String],
+    topics: &[String],
+    n: usize,
+) -> Option<String> {
+    let words: BTreeSet<String> = terms.iter().map(|t| sphinx_word(t)).filter(|t| !t.is_empty()).collect();
+    if words.is_empty() {
+        return None;
+    }
+    let words: Vec<&str> = words.iter().map(String::as_str).collect();
+    let mut sql = format!("SELECT qid FROM {INDEX} WHERE MATCH('@body {}')", words.join(" | "));
+    let list = |ids: Vec<u32>| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    if !filters.districts.is_empty() {
+        sql += &format!(" AND district IN ({})", list(filters.districts.iter().map(|d| name_id(d.as_str())).collect()));
+    }
+    if !filters.departments.is_empty() {
+        let ids = filters.departments.iter().map(|d| vocabulary_id(d, departments)).collect();
+        sql += &format!(" AND departments IN ({})", list(ids));
+    }
+    if !filters.topics.is_empty() {
+        sql += &format!(" AND topics IN ({})", list(filters.topics.iter().map(|t| vocabulary_id(t, topics)).collect()));
+    }
+    if !filters.langs.is_empty() {
+        sql += &format!(" AND lang IN ({})", list(filters.langs.iter().map(|l| name_id(l)).collect()));
+    }
+    if !filters.meetings.is_empty() {
+        sql += &format!(" AND meeting IN ({})", list(filters.meetings.iter().map(|m| name_id(m)).collect()));
+    }
+    let day = |d: time::Date| d.year() as u32 * 10_000 + u32::from(u8::from(d.month())) * 100 + u32::from(d.day());
+    if let Some(from) = filters.from {
+        sql += &format!(" AND date >= {}", day(from));
+    }
+    if let Some(to) = filters.to {
+        sql += &format!(" AND date <= {}", day(to));
+    }
+    sql += &format!(" LIMIT {n} OPTION max_matches={n}, ranker={RANKER}");
+    Some(sql)
+}
+
+/// Sphinx's first `n` candidates for `req`: question ids, best first.
+pub fn candidates(
+    client: &Client,
+    generation: &Generation,
+    glossary: &Glossary,
+    req: &SearchRequest,
+    n: usize,
+) -> Result<Vec<String>> {
+    let terms = expanded_terms(generation, glossary, req);
+    let meta = &generation.meta;
+    match statement(&terms, &req.filters, &meta.departments, &meta.topics, n) {
+        Some(sql) => client.query(&sql),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The questions Ławka itself would join to the query by meaning (its question vectors stay with
+/// Ławka; no lexical engine returns them): empty where dense retrieval is off.
+pub fn nearest_by_meaning(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Vec<String> {
+    let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
+    if !req.dense || !ast.has_positive() {
+        return Vec::new();
+    }
+    dense::QueryDense::of(generation, &req.q, ast.language)
+        .map(|d| d.additions().map(str::to_string).collect())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_statement_ors_the_terms_and_filters_by_attribute() {
+        let terms: BTreeSet<String> =
+            ["dziura", "ulica", "p+r", "(", "jezdnia"].iter().map(|s| s.to_string()).collect();
+        let filters = Filters {
+            departments: vec!["ZDMK".into(), "nieznany".into()],
+            from: Some(time::macros::date!(2025 - 03 - 01)),
+            ..Filters::default()
+        };
+        let sql = statement(&terms, &filters, &["MPK".into(), "ZDMK".into()], &[], 7).expect("a statement");
+        assert_eq!(
+            sql,
+            "SELECT qid FROM lawka WHERE MATCH('@body dziura | jezdnia | pr | ulica') AND departments IN (2,0) \
+             AND date >= 20250301 LIMIT 7 OPTION max_matches=7, ranker=expr('bm25f(1.2,0.75)*100000')"
+        );
+        assert!(statement(&BTreeSet::from(["(".to_string()]), &filters, &[], &[], 7).is_none());
+    }
+
+    #[test]
+    fn names_hash_apart_and_below_31_bits() {
+        let a = name_id("Dzielnica I Stare Miasto");
+        assert_eq!(a, name_id("Dzielnica I Stare Miasto"));
+        assert_ne!(a, name_id("Dzielnica II Grzegórzki"));
+        assert!(a < 1 << 31);
+    }
+}

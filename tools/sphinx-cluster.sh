@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# A local 3-node Sphinx cluster on 127.0.0.1 (Debian's sphinxsearch 2.2; issue 13, docs/SCALE.md):
+# the questions in 3 shards, each shard on 2 nodes (shard s on nodes s and s+1), and on every node
+# a distributed index `lawka` over the 3 shards whose agents are each shard's two mirrors, so any
+# node answers for the whole corpus and one node lost leaves every shard a copy.
+#
+#   tools/sphinx-cluster.sh init   [DIR]   write the nodes' configs and DIR/cluster.env (idempotent)
+#   tools/sphinx-cluster.sh start  [DIR]   start the nodes that are not running (after a publication:
+#                                          `lawka index --backend sphinx` writes the shards), wait
+#                                          (bounded) until every node answers
+#   tools/sphinx-cluster.sh status [DIR]   each node's pid and whether it answers
+#   tools/sphinx-cluster.sh kill N [DIR]   SIGKILL node N (1..3) only: the failover test's tool
+#   tools/sphinx-cluster.sh stop   [DIR]   stop every node and delete DIR
+#   tools/sphinx-cluster.sh install        only install sphinxsearch (apt-get) when searchd is missing
+#
+# DIR (default ${TMPDIR:-/tmp}/lawka-sphinx) holds node K's config (nodeK.conf), its shards'
+# files (nodeK/), its log and pid, the exported shards (export/shardS.xml, written by Ławka) and
+# cluster.env, which callers source: SPHINX_NODES (each node's SphinxQL address), SPHINX_CONFIGS
+# (each node's config, for `indexer`), SPHINX_EXPORT (where Ławka writes the shards),
+# SPHINX_NODE1..3.
+#
+# Environment: LAWKA_SPHINX_PORT (default 19306: node K's SphinxQL on PORT+10(K-1), its agent port
+# one above; kept in DIR/port), LAWKA_SPHINX_WAIT (seconds, default 30).
+# Exit status: 0 done (start: every node answers), 1 otherwise.
+set -euo pipefail
+
+BASE_PORT=${LAWKA_SPHINX_PORT:-19306}
+readonly WAIT=${LAWKA_SPHINX_WAIT:-30}
+readonly N=3
+
+die() { echo "sphinx-cluster: $*" >&2; exit 1; }
+say() { echo "sphinx-cluster: $*" >&2; }
+ql_port() { echo $((BASE_PORT + ($1 - 1) * 10)); }
+agent_port() { echo $((BASE_PORT + 1 + ($1 - 1) * 10)); }
+# The shards of node K: K-1 and the one before it (mod N); the nodes of shard S: S+1 and S+2.
+shards_of() { echo $(($1 - 1)) $((($1 + N - 2) % N)); }
+mirrors_of() { echo $(($1 + 1)) $((($1 + 1) % N + 1)); }
+
+install() {
+  command -v searchd >/dev/null && command -v indexer >/dev/null && return 0
+  say "installing Debian's sphinxsearch"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq sphinxsearch >/dev/null
+}
+
+pid_of() {
+  local f="$DIR/node$1/searchd.pid" pid
+  [ -s "$f" ] || return 1
+  pid=$(cat "$f")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$DIR/node$1.conf" || return 1
+  echo "$pid"
+}
+
+answers() { (exec 3<>"/dev/tcp/127.0.0.1/$(ql_port "$1")") 2>/dev/null; }
+
+write_config() {
+  local k=$1 s m agents="" c="$DIR/node$1.conf"
+  {
+    echo "# node $k of a 3-node Ławka cluster; written by tools/sphinx-cluster.sh"
+    for s in $(shards_of "$k"); do
+      cat <<EOF
+source shard$s
+{
+  type = xmlpipe2
+  xmlpipe_command = cat $DIR/export/shard$s.xml
+}
+index shard$s
+{
+  source = shard$s
+  path = $DIR/node$k/shard$s
+  # Ławka's folded terms: letters and digits (Latin, Polish, Cyrillic), space-separated.
+  charset_table = 0..9, a..z, _, U+00C0..U+024F, U+0400..U+04FF
+  index_field_lengths = 1
+  min_word_len = 1
+}
+EOF
+    done
+    for s in $(seq 0 $((N - 1))); do
+      local mirrors=""
+      for m in $(mirrors_of "$s"); do mirrors="$mirrors|127.0.0.1:$(agent_port "$m")"; done
+      agents="$agents  agent = ${mirrors#|}:shard$s"$'\n'
+    done
+    cat <<EOF
+index lawka
+{
+  type = distributed
+$agents  # A shard's mirror that fails is left for the other; connect and query time-outs short,
+  # so a lost node costs a search milliseconds, not seconds.
+  ha_strategy = nodeads
+  agent_connect_timeout = 300
+  agent_query_timeout = 5000
+}
+indexer
+{
+  mem_limit = 256M
+}
+searchd
+{
+  listen = 127.0.0.1:$(ql_port "$k"):mysql41
+  listen = 127.0.0.1:$(agent_port "$k")
+  log = $DIR/node$k/searchd.log
+  query_log = $DIR/node$k/query.log
+  pid_file = $DIR/node$k/searchd.pid
+  workers = threads
+  binlog_path =
+  seamless_rotate = 1
+  agent_retry_count = 2
+  agent_retry_delay = 50
+}
+EOF
+  } >"$c.tmp"
+  mv -f "$c.tmp" "$c"
+}
+
+write_env() {
+  local k nodes="" configs=""
+  for k in $(seq $N); do
+    nodes="$nodes 127.0.0.1:$(ql_port "$k")"
+    configs="$configs $DIR/node$k.conf"
+  done
+  {
+    echo "# written by tools/sphinx-cluster.sh; source it"
+    echo "SPHINX_NODES=\"${nodes# }\""
+    echo "SPHINX_CONFIGS=\"${configs# }\""
+    echo "SPHINX_EXPORT=$DIR/export"
+    for k in $(seq $N); do echo "SPHINX_NODE$k=127.0.0.1:$(ql_port "$k")"; done
+  } >"$DIR/cluster.env"
+}
+
+cmd_init() {
+  install
+  if [ -e "$DIR" ] && ! [ -f "$DIR/.lawka-sphinx" ]; then
+    die "$DIR exists and is not a cluster directory of this script; choose another DIR"
+  fi
+  mkdir -p "$DIR/export"
+  touch "$DIR/.lawka-sphinx"
+  [ -s "$DIR/port" ] || echo "$BASE_PORT" >"$DIR/port"
+  BASE_PORT=$(cat "$DIR/port")
+  local k
+  for k in $(seq $N); do
+    mkdir -p "$DIR/node$k"
+    write_config "$k"
+  done
+  write_env
+}
+
+cmd_start() {
+  cmd_init
+  local k s t0
+  for k in $(seq $N); do
+    pid_of "$k" >/dev/null && continue
+    for s in $(shards_of "$k"); do
+      [ -f "$DIR/node$k/shard$s.spa" ] || die "node $k has no shard $s yet: publish first (lawka index --backend sphinx)"
+    done
+    answers "$k" && die "port $(ql_port "$k") (node $k) is in use; set LAWKA_SPHINX_PORT"
+    searchd --config "$DIR/node$k.conf" >"$DIR/node$k/stdout.log" 2>&1 ||
+      die "node $k did not start: $(tail -3 "$DIR/node$k/searchd.log" 2>/dev/null)"
+    say "node $k started (SphinxQL 127.0.0.1:$(ql_port "$k"), agents $(agent_port "$k"))"
+  done
+  t0=$SECONDS
+  for k in $(seq $N); do
+    until answers "$k"; do
+      [ $((SECONDS - t0)) -lt "$WAIT" ] || die "node $k does not answer after ${WAIT}s"
+      sleep 0.2
+    done
+  done
+  write_env
+}
+
+cmd_status() {
+  local k pid
+  for k in $(seq $N); do
+    if pid=$(pid_of "$k"); then
+      echo "node $k: pid $pid, SphinxQL 127.0.0.1:$(ql_port "$k"), $(answers "$k" && echo answers || echo silent)"
+    else
+      echo "node $k: not running"
+    fi
+  done
+}
+
+cmd_kill() {
+  local k=$1 pid watchdog
+  [[ "$k" =~ ^[1-3]$ ]] || die "kill: node 1, 2 or 3"
+  pid=$(pid_of "$k") || die "node $k is not running"
+  # searchd runs as a watchdog (the parent) and the server (the pid file's): both go, the
+  # watchdog first, or it would restart the server.
+  watchdog=$(ps -o ppid= -p "$pid" | tr -d ' ')
+  if [ -n "$watchdog" ] && tr '\0' ' ' <"/proc/$watchdog/cmdline" 2>/dev/null | grep -qF -- "$DIR/node$k.conf"; then
+    kill -KILL "$watchdog"
+  fi
+  kill -KILL "$pid"
+  say "node $k killed (SIGKILL)"
+}
+
+cmd_stop() {
+  [ -f "$DIR/.lawka-sphinx" ] || { [ -e "$DIR" ] && die "$DIR is not a cluster directory of this script"; return 0; }
+  local k
+  for k in $(seq $N); do
+    if pid_of "$k" >/dev/null; then
+      searchd --config "$DIR/node$k.conf" --stopwait >/dev/null 2>&1 || true
+    fi
+    pid_of "$k" >/dev/null && cmd_kill "$k"
+  done
+  rm -rf "$DIR"
+}
+
+cmd=${1:-}
+case "$cmd" in
+  install) install ;;
+  init | start | status | stop)
+    DIR=${2:-${TMPDIR:-/tmp}/lawka-sphinx}
+    [ -s "$DIR/port" ] && BASE_PORT=$(cat "$DIR/port")
+    "cmd_$cmd"
+    ;;
+  kill)
+    DIR=${3:-${TMPDIR:-/tmp}/lawka-sphinx}
+    [ -s "$DIR/port" ] && BASE_PORT=$(cat "$DIR/port")
+    cmd_kill "${2:-}"
+    ;;
+  *) sed -n '2,24p' "$0"; exit 2 ;;
+esac
