@@ -9,6 +9,7 @@
 #
 #   tools/sphinx-candidates.sh corpus measure
 #   LAWKA_DENSE=off tools/sphinx-candidates.sh /tmp/s100k overlap 250
+#   tools/sphinx-candidates.sh /tmp/s100k load 50 20 16     # statements/s of the candidate step
 #
 # Environment: SPHINX_RANKER (overlap only), LAWKA_DENSE, LAWKA_SPHINX_PORT (default 19406).
 set -euo pipefail
@@ -25,5 +26,11 @@ bash tools/sphinx-cluster.sh start "$WORK/cluster"
 case "$1" in
   measure) target/release/lawka eval --backend sphinx --corpus "$CORPUS" --index "$WORK/index" ;;
   overlap) target/release/examples/sphinx_candidates "$WORK/index" "${2:?overlap N}" ;;
-  *) echo "measure or overlap N" >&2; exit 2 ;;
+  load)
+    # The candidate statements (first N) for SECONDS from CLIENTS threads: through all three
+    # nodes, then through node 1 alone.
+    target/release/examples/sphinx_candidates "$WORK/index" "${2:?load N}" load "${3:-20}" "${4:-16}"
+    SPHINX_NODES=$SPHINX_NODE1 target/release/examples/sphinx_candidates "$WORK/index" "$2" load "${3:-20}" "${4:-16}"
+    ;;
+  *) echo "measure, overlap N or load N [SECONDS] [CLIENTS]" >&2; exit 2 ;;
 esac
