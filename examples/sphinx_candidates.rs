@@ -102,7 +102,9 @@ fn load(client: &Client, statements: &[String], duration: std::time::Duration, c
         workers.into_iter().flat_map(|w| w.join().unwrap_or_default()).collect()
     });
     times.sort();
-    let at = |q: f64| times.get(((times.len() as f64 * q) as usize).min(times.len().saturating_sub(1))).copied().unwrap_or_default();
+    let at = |q: f64| {
+        times.get(((times.len() as f64 * q) as usize).min(times.len().saturating_sub(1))).copied().unwrap_or_default()
+    };
     println!(
         "{} statements in {:.1} s from {clients} clients: {:.1}/s, p50 {:.2} ms, p99 {:.2} ms, {} failed",
         times.len(),
