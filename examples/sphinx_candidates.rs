@@ -20,7 +20,7 @@ use std::path::Path;
 use lawka::index::IndexHandle;
 use lawka::search::eval::{self, JudgedQuery};
 use lawka::search::{self, Glossary};
-use lawka::sphinx::search::{expanded_terms, statement, RANKER};
+use lawka::sphinx::search::{expanded_terms, meeting_ids, statement, RANKER};
 use lawka::sphinx::{Client, Cluster};
 
 fn main() -> anyhow::Result<()> {
@@ -47,8 +47,8 @@ fn main() -> anyhow::Result<()> {
         eval::run_queries_with(&generation, &queries, |req| {
             let meta = &generation.meta;
             let terms = expanded_terms(&generation, &glossary, req);
-            let sql = statement(&terms, &req.filters, &meta.departments, &meta.topics, n);
-            statements.extend(sql.map(|s| s.replace(RANKER, &ranker)));
+            let sql = statement(&terms, &req.filters, &meta.departments, &meta.topics, &meeting_ids(&generation), n);
+            statements.push(sql.replace(RANKER, &ranker));
             anyhow::Ok((Vec::new(), 0))
         })?;
         return load(&client, &statements, std::time::Duration::from_secs_f64(seconds), clients);
@@ -57,10 +57,8 @@ fn main() -> anyhow::Result<()> {
     eval::run_queries_with(&generation, &queries, |req| {
         let terms = expanded_terms(&generation, &glossary, req);
         let meta = &generation.meta;
-        let found: BTreeSet<String> = match statement(&terms, &req.filters, &meta.departments, &meta.topics, n) {
-            Some(sql) => client.query(&sql.replace(RANKER, &ranker))?.into_iter().collect(),
-            None => BTreeSet::new(),
-        };
+        let sql = statement(&terms, &req.filters, &meta.departments, &meta.topics, &meeting_ids(&generation), n);
+        let found: BTreeSet<String> = client.query(&sql.replace(RANKER, &ranker))?.into_iter().collect();
         let resp = search::search(&generation, &glossary, req)?;
         all += resp.hits.len();
         kept += resp.hits.iter().filter(|h| found.contains(&h.id)).count();

@@ -13,9 +13,9 @@
 #
 # Environment: SPHINX_RANKER (overlap only), LAWKA_DENSE, LAWKA_SPHINX_PORT (default 19406).
 set -euo pipefail
-cd "$(dirname "$0")/.."
 [ $# -ge 2 ] || { sed -n '2,14p' "$0"; exit 2; }
-CORPUS=$(realpath "$1"); shift
+CORPUS=$(realpath "$1"); shift   # before the cd: a path relative to the caller's directory
+cd "$(dirname "$0")/.."
 WORK=$(mktemp -d)
 trap 'bash tools/sphinx-cluster.sh stop "$WORK/cluster" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
 LAWKA_SPHINX_PORT=${LAWKA_SPHINX_PORT:-19406} bash tools/sphinx-cluster.sh init "$WORK/cluster"

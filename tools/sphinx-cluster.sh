@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # A local 3-node Sphinx cluster on 127.0.0.1 (Debian's sphinxsearch 2.2; issue 13, docs/SCALE.md):
-# the questions in 3 shards, each shard on 2 nodes (shard s on nodes s and s+1), and on every node
+# the questions in 3 shards, each shard on 2 nodes (shard s, from 0, on nodes s+1 and s+2, mod 3),
+# and on every node
 # a distributed index `lawka` over the 3 shards whose agents are each shard's two mirrors, so any
 # node answers for the whole corpus and one node lost leaves every shard a copy.
 #
@@ -20,12 +21,14 @@
 # SPHINX_NODE1..3.
 #
 # Environment: LAWKA_SPHINX_PORT (default 19306: node K's SphinxQL on PORT+10(K-1), its agent port
-# one above; kept in DIR/port), LAWKA_SPHINX_WAIT (seconds, default 30).
+# one above; kept in DIR/port), LAWKA_SPHINX_WAIT (seconds, default 30), LAWKA_SPHINX_NICE (the
+# nodes' niceness, default 19: beside a test suite they take only the CPU nobody else wants).
 # Exit status: 0 done (start: every node answers), 1 otherwise.
 set -euo pipefail
 
 BASE_PORT=${LAWKA_SPHINX_PORT:-19306}
 readonly WAIT=${LAWKA_SPHINX_WAIT:-30}
+readonly NICE=${LAWKA_SPHINX_NICE:-19}
 readonly N=3
 
 die() { echo "sphinx-cluster: $*" >&2; exit 1; }
@@ -148,13 +151,23 @@ cmd_init() {
 cmd_start() {
   cmd_init
   local k s t0
+  # searchd rotates new files in at start: those of an interrupted publication would put a node
+  # on a generation the others do not serve. Checked for every node before any starts.
+  for k in $(seq $N); do
+    pid_of "$k" >/dev/null && continue
+    for s in $(shards_of "$k"); do
+      if compgen -G "$DIR/node$k/shard$s.new.*" >/dev/null; then
+        die "node $k has shard $s files of an interrupted publication ($DIR/node$k/shard$s.new.*): publish again, or remove them"
+      fi
+    done
+  done
   for k in $(seq $N); do
     pid_of "$k" >/dev/null && continue
     for s in $(shards_of "$k"); do
       [ -f "$DIR/node$k/shard$s.spa" ] || die "node $k has no shard $s yet: publish first (lawka index --backend sphinx)"
     done
     answers "$k" && die "port $(ql_port "$k") (node $k) is in use; set LAWKA_SPHINX_PORT"
-    searchd --config "$DIR/node$k.conf" >"$DIR/node$k/stdout.log" 2>&1 ||
+    nice -n "$NICE" searchd --config "$DIR/node$k.conf" >"$DIR/node$k/stdout.log" 2>&1 ||
       die "node $k did not start: $(tail -3 "$DIR/node$k/searchd.log" 2>/dev/null)"
     say "node $k started (SphinxQL 127.0.0.1:$(ql_port "$k"), agents $(agent_port "$k"))"
   done
@@ -195,12 +208,18 @@ cmd_kill() {
 
 cmd_stop() {
   [ -f "$DIR/.lawka-sphinx" ] || { [ -e "$DIR" ] && die "$DIR is not a cluster directory of this script"; return 0; }
-  local k
+  local k pid watchdog
   for k in $(seq $N); do
     if pid_of "$k" >/dev/null; then
       searchd --config "$DIR/node$k.conf" --stopwait >/dev/null 2>&1 || true
     fi
-    pid_of "$k" >/dev/null && cmd_kill "$k"
+    # Whatever is left, without stopping at a node that went meanwhile.
+    if pid=$(pid_of "$k"); then
+      watchdog=$(ps -o ppid= -p "$pid" | tr -d ' ' || true)
+      [ -n "$watchdog" ] && tr '\0' ' ' <"/proc/$watchdog/cmdline" 2>/dev/null | grep -qF -- "$DIR/node$k.conf" &&
+        kill -KILL "$watchdog" 2>/dev/null || true
+      kill -KILL "$pid" 2>/dev/null || true
+    fi
   done
   rm -rf "$DIR"
 }

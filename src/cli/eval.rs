@@ -192,8 +192,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     for set in &sets {
         let (results, related) = match (&typesense, &sphinx) {
             (None, Some(client)) => {
-                // Ławka's ranking kept to Sphinx's candidates and the questions Ławka joins by
-                // meaning: what a search on the Sphinx backend returns (docs/SCALE.md).
+                // Ławka's ranking (of the embedded index) kept to Sphinx's candidates and the
+                // questions Ławka joins by meaning: the candidate step of the Sphinx backend, whose
+                // serving is not built (docs/SCALE.md). The count is of the results kept.
                 let results = eval::run_queries_with(&generation, &set.queries, |req| {
                     use crate::sphinx::search::{candidates, nearest_by_meaning, CANDIDATES};
                     let mut found: std::collections::BTreeSet<String> =
@@ -203,9 +204,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     (wide.offset, wide.limit, wide.facets, wide.snippets) =
                         (0, crate::search::request::MAX_LIMIT, false, false);
                     let resp = crate::search::search(&generation, &glossary, &wide)?;
-                    let ids: Vec<String> =
-                        resp.hits.into_iter().map(|h| h.id).filter(|id| found.contains(id)).take(req.limit).collect();
-                    anyhow::Ok((ids, resp.total))
+                    let kept: Vec<String> =
+                        resp.hits.into_iter().map(|h| h.id).filter(|id| found.contains(id)).collect();
+                    let total = kept.len() as u64;
+                    anyhow::Ok((kept.into_iter().take(req.limit).collect(), total))
                 })
                 .with_context(|| format!("running the queries of {} with Sphinx's candidates", set.name))?;
                 (results, Vec::new())

@@ -87,64 +87,122 @@ impl Client {
     }
 
     /// Runs `sql` on the next node that answers in full: every row, or an error once no node
-    /// did within the retry time.
+    /// did within the retry time. A statement Sphinx refuses (a syntax error, an unknown
+    /// attribute) fails at once: another node would refuse it too.
     pub fn query<T: FromRow>(&self, sql: &str) -> Result<Vec<T>> {
+        if self.cluster.nodes.is_empty() {
+            return Err(SphinxError::Config("no Sphinx node given (SPHINX_NODES)".into()));
+        }
         let started = Instant::now();
         let mut pause = Duration::from_millis(10);
         loop {
             let node = self.pick();
-            let result = self.query_on(node, sql);
+            let left = self.retry_for.saturating_sub(started.elapsed()).max(Duration::from_millis(100));
+            let result = self.attempt(node, sql, left.min(ATTEMPT));
             if let Ok(mut failed) = self.failed.lock() {
-                failed[node] = result.as_ref().err().map(|_| Instant::now());
+                // A partial answer says nothing against the node asked (a mirror elsewhere
+                // failed it), so only a node that failed itself is passed over.
+                failed[node] = matches!(result, Err(Failure::Node(_))).then(Instant::now);
             }
-            match result {
+            let last = match result {
                 Ok(rows) => return Ok(rows),
-                Err(last) if started.elapsed() >= self.retry_for => {
-                    return Err(SphinxError::Unavailable { sql: sql.to_string(), last });
-                }
-                Err(_) => {
-                    self.retried.fetch_add(1, Ordering::Relaxed);
-                    std::thread::sleep(pause);
-                    pause = (pause * 2).min(Duration::from_millis(500));
-                }
+                Err(Failure::Refused(message)) => return Err(SphinxError::Statement { sql: sql.to_string(), message }),
+                Err(Failure::Node(last) | Failure::Partial(last)) => last,
+            };
+            if started.elapsed() >= self.retry_for {
+                return Err(SphinxError::Unavailable { sql: sql.to_string(), last });
             }
+            self.retried.fetch_add(1, Ordering::Relaxed);
+            std::thread::sleep(pause);
+            pause = (pause * 2).min(Duration::from_millis(500));
         }
     }
 
     /// The next node in turn, passing over those that failed less than [`REST`] ago unless all
     /// did.
     fn pick(&self) -> usize {
-        let n = self.cluster.nodes.len();
+        let n = self.cluster.nodes.len().max(1);
         let first = self.next.fetch_add(1, Ordering::Relaxed);
         let Ok(failed) = self.failed.lock() else { return first % n };
-        (0..n).map(|i| (first + i) % n).find(|&k| failed[k].is_none_or(|at| at.elapsed() >= REST)).unwrap_or(first % n)
+        (0..n)
+            .map(|i| (first + i) % n)
+            .find(|&k| failed.get(k).copied().flatten().is_none_or(|at| at.elapsed() >= REST))
+            .unwrap_or(first % n)
     }
 
     /// Runs `sql` on node `node` only, once: its rows, or why not (unreachable, an error, or a
     /// warning, which marks a partial result).
     pub fn query_on<T: FromRow>(&self, node: usize, sql: &str) -> std::result::Result<Vec<T>, String> {
-        let (host, port) = &self.cluster.nodes[node];
+        self.attempt(node, sql, ATTEMPT).map_err(|f| match f {
+            Failure::Node(m) | Failure::Partial(m) | Failure::Refused(m) => m,
+        })
+    }
+
+    fn attempt<T: FromRow>(&self, node: usize, sql: &str, timeout: Duration) -> std::result::Result<Vec<T>, Failure> {
+        let Some((host, port)) = self.cluster.nodes.get(node) else {
+            return Err(Failure::Refused(format!("no node {node}")));
+        };
         let opts = mysql::OptsBuilder::new()
             .ip_or_hostname(Some(host.as_str()))
             .tcp_port(*port)
             .prefer_socket(false)
-            .tcp_connect_timeout(Some(Duration::from_secs(1)))
-            .read_timeout(Some(Duration::from_secs(10)))
-            .write_timeout(Some(Duration::from_secs(10)));
-        let mut conn = mysql::Conn::new(opts).map_err(|e| format!("{host}:{port}: {e}"))?;
-        let rows: Vec<T> = conn.query(sql).map_err(|e| format!("{host}:{port}: {e}"))?;
-        let warnings: Vec<(String, String, String)> =
-            conn.query("SHOW WARNINGS").map_err(|e| format!("{host}:{port}: SHOW WARNINGS: {e}"))?;
+            .tcp_connect_timeout(Some(timeout.min(Duration::from_secs(1))))
+            .read_timeout(Some(timeout))
+            .write_timeout(Some(timeout));
+        let failure = |e: mysql::Error| {
+            let message = format!("{host}:{port}: {e}");
+            match &e {
+                // Sphinx refusing the statement itself (also as its agents' "remote query
+                // error"): every node would refuse it alike. Any other error of Sphinx's (an
+                // agent it could not reach) is worth another attempt.
+                mysql::Error::MySqlError(m) if refuses_statement(&m.message) => Failure::Refused(message),
+                mysql::Error::FromRowError(_) | mysql::Error::FromValueError(_) => Failure::Refused(message),
+                _ => Failure::Node(message),
+            }
+        };
+        let mut conn = mysql::Conn::new(opts).map_err(failure)?;
+        let rows: Vec<T> = conn.query(sql).map_err(failure)?;
+        // The protocol's warning count stays 0 where Sphinx has warnings: they are asked for.
+        let warnings: Vec<(String, String, String)> = conn.query("SHOW WARNINGS").map_err(failure)?;
         match warnings.first() {
-            Some((_, _, message)) => Err(format!("{host}:{port}: partial result: {message}")),
+            Some((_, _, message)) => Err(Failure::Partial(format!("{host}:{port}: partial result: {message}"))),
             None => Ok(rows),
         }
     }
 }
 
+/// Whether Sphinx's error message refuses the statement itself (its syntax, an attribute or
+/// index it does not know), as opposed to failing to reach a shard.
+fn refuses_statement(message: &str) -> bool {
+    let m = message.to_lowercase();
+    ["parse error", "syntax error", "unknown"].iter().any(|s| m.contains(s))
+}
+
+/// The longest one attempt may take.
+const ATTEMPT: Duration = Duration::from_secs(10);
+
+/// Why an attempt on one node did not give a full answer.
+enum Failure {
+    /// The node could not be reached or failed: another node may answer.
+    Node(String),
+    /// An answer with some shards missing (a warning): another attempt may be whole.
+    Partial(String),
+    /// Sphinx refused the statement itself: no node would answer it.
+    Refused(String),
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn statement_errors_are_told_from_unreachable_shards() {
+        assert!(refuses_statement("P01: syntax error, unexpected '(' near '('"));
+        assert!(refuses_statement(
+            "index lawka: agent 127.0.0.1:29307: remote query error: index shard0: parse error: unknown column: x"
+        ));
+        assert!(!refuses_statement("index lawka: agent 127.0.0.1:29317: connect() failed: Connection refused"));
+    }
 
     #[test]
     fn nodes_parse_from_host_and_port() {

@@ -14,6 +14,14 @@ pub enum SphinxError {
         /// The last node's failure.
         last: String,
     },
+    /// Sphinx refused the statement (no node would answer it).
+    #[error("Sphinx refused {sql}: {message}")]
+    Statement {
+        /// The statement.
+        sql: String,
+        /// Sphinx's answer.
+        message: String,
+    },
     /// Building or switching the shards failed.
     #[error("Sphinx: {0}")]
     Publish(String),

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use super::client::Client;
 use super::error::{Result, SphinxError};
-use super::search::{name_id, sphinx_word, vocabulary_id};
+use super::search::{meeting_ids, name_id, sphinx_word, vocabulary_id};
 use crate::index::published::{for_each_record, Terms};
 use crate::index::{Generation, Record};
 
@@ -41,6 +41,8 @@ pub struct Node {
     pub pid_file: PathBuf,
     /// Where each of its shards' files are (`path`), by shard.
     pub paths: BTreeMap<usize, PathBuf>,
+    /// Each shard source's `xmlpipe_command`, by shard.
+    pub sources: BTreeMap<usize, String>,
 }
 
 /// The cluster's layout: its nodes and where the exported shards go.
@@ -77,7 +79,21 @@ impl Layout {
                 "the configs hold shards {held:?}: every shard from 0 up must be on some node"
             )));
         }
-        Ok(Layout { nodes, export: PathBuf::from(export), shards })
+        let export = PathBuf::from(export);
+        for node in &nodes {
+            for shard in &node.shards {
+                let file = export.join(format!("shard{shard}.xml"));
+                let reads = node.sources.get(shard).is_some_and(|c| c.contains(file.to_string_lossy().as_ref()));
+                if !reads {
+                    return Err(SphinxError::Config(format!(
+                        "{}: shard {shard}'s source does not read {} (SPHINX_EXPORT and the configs disagree)",
+                        node.config.display(),
+                        file.display()
+                    )));
+                }
+            }
+        }
+        Ok(Layout { nodes, export, shards })
     }
 }
 
@@ -87,12 +103,16 @@ impl Node {
     fn parse(config: &Path, text: &str) -> Result<Node> {
         let bad = |what: &str| SphinxError::Config(format!("{}: {what}", config.display()));
         let mut paths = BTreeMap::new();
+        let mut sources = BTreeMap::new();
         let mut current: Option<usize> = None;
+        let mut source: Option<usize> = None;
         let mut listen = None;
         let mut pid_file = None;
         for line in text.lines().map(str::trim) {
             if let Some(name) = line.strip_prefix("index ") {
                 current = name.trim().strip_prefix("shard").and_then(|n| n.parse().ok());
+            } else if let Some(name) = line.strip_prefix("source ") {
+                source = name.trim().strip_prefix("shard").and_then(|n| n.parse().ok());
             } else if let Some((key, value)) = line.split_once('=') {
                 let (key, value) = (key.trim(), value.trim());
                 match (key, current) {
@@ -106,10 +126,16 @@ impl Node {
                         listen = Some((host.to_string(), port));
                     }
                     ("pid_file", _) => pid_file = Some(PathBuf::from(value)),
+                    ("xmlpipe_command", _) => {
+                        if let Some(shard) = source {
+                            sources.insert(shard, value.to_string());
+                        }
+                    }
                     _ => {}
                 }
             } else if line == "}" {
                 current = None;
+                source = None;
             }
         }
         Ok(Node {
@@ -118,13 +144,29 @@ impl Node {
             listen: listen.ok_or_else(|| bad("no `listen = host:port:mysql41`"))?,
             pid_file: pid_file.ok_or_else(|| bad("no pid_file"))?,
             paths,
+            sources,
         })
     }
 
-    /// The pid of the node's searchd, if it runs.
+    /// The pid of the node's searchd, if it runs: the pid file's process, if it is a searchd
+    /// of this config (a pid file left by a killed node may name a reused pid).
     fn running(&self) -> Option<u32> {
         let pid: u32 = std::fs::read_to_string(&self.pid_file).ok()?.trim().parse().ok()?;
-        Path::new(&format!("/proc/{pid}")).exists().then_some(pid)
+        let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).ok()?;
+        let cmdline = String::from_utf8_lossy(&cmdline).replace('\0', " ");
+        let config = self.config.to_string_lossy();
+        (cmdline.contains("searchd") && cmdline.contains(config.as_ref())).then_some(pid)
+    }
+
+    /// Whether something answers on the node's SphinxQL port.
+    fn answers(&self) -> bool {
+        use std::net::ToSocketAddrs;
+        let (host, port) = &self.listen;
+        (host.as_str(), *port)
+            .to_socket_addrs()
+            .ok()
+            .and_then(|mut a| a.next())
+            .is_some_and(|a| std::net::TcpStream::connect_timeout(&a, Duration::from_millis(500)).is_ok())
     }
 }
 
@@ -158,6 +200,8 @@ fn generation_number(name: &str) -> Result<u32> {
 pub fn publish(client: &Client, generation: &Generation, layout: &Layout, wait: Duration) -> Result<Published> {
     let started = Instant::now();
     let gen = generation_number(&generation.meta.generation)?;
+    check_nodes(client, layout)?;
+    let _lock = lock(layout)?;
     let per_shard = export(generation, layout, gen)?;
     let documents: u64 = per_shard.iter().sum();
     if documents != generation.meta.documents {
@@ -166,28 +210,52 @@ pub fn publish(client: &Client, generation: &Generation, layout: &Layout, wait: 
             generation.meta.documents
         )));
     }
-    if let Err(e) = build(layout) {
+    // New files an interrupted publication left would be rotated in with these, or at a node's
+    // next start: none survive.
+    remove_new(layout);
+    if let Err(e) = build(layout).and_then(|()| check_built(layout, &per_shard)) {
         remove_new(layout);
         return Err(e);
     }
     let (mut rotated, mut stopped) = (0, 0);
-    for node in &layout.nodes {
-        match node.running() {
+    let mut switched: Vec<String> = Vec::new();
+    for (k, node) in layout.nodes.iter().enumerate() {
+        let done = match node.running() {
             Some(pid) => {
-                let status = Command::new("kill").arg("-HUP").arg(pid.to_string()).status();
-                if !status.is_ok_and(|s| s.success()) {
-                    return Err(SphinxError::Publish(format!(
-                        "could not signal {} (pid {pid})",
-                        node.config.display()
-                    )));
-                }
+                let signalled = Command::new("kill").arg("-HUP").arg(pid.to_string()).status();
                 rotated += 1;
+                signalled.map_err(|e| e.to_string()).and_then(|s| {
+                    if s.success() {
+                        Ok(())
+                    } else {
+                        Err(format!("kill -HUP {pid}: {s}"))
+                    }
+                })
             }
+            None if node.answers() => Err(format!(
+                "it answers on {}:{} but its pid file {} names no searchd of it",
+                node.listen.0,
+                node.listen.1,
+                node.pid_file.display()
+            )),
             None => {
-                move_new_in(node)?;
                 stopped += 1;
+                move_new_in(node).map_err(|e| e.to_string())
             }
+        };
+        if let Err(why) = done {
+            // The nodes not yet switched keep what they serve, and no new file is left for them.
+            for rest in &layout.nodes[k..] {
+                remove_new_of(rest);
+            }
+            return Err(SphinxError::Publish(format!(
+                "switching {} failed ({why}); switched to {} before: {}; the others still serve what they served",
+                node.config.display(),
+                generation.meta.generation,
+                if switched.is_empty() { "none".to_string() } else { switched.join(", ") }
+            )));
         }
+        switched.push(node.config.display().to_string());
     }
     wait_for_nodes(client, layout, gen, &per_shard, wait)?;
     Ok(Published {
@@ -198,6 +266,73 @@ pub fn publish(client: &Client, generation: &Generation, layout: &Layout, wait: 
         stopped,
         seconds: started.elapsed().as_secs_f64(),
     })
+}
+
+/// Every node of the layout is one the client reaches, and the reverse: a node left out of
+/// either would keep serving the old shards, mixed into every search.
+fn check_nodes(client: &Client, layout: &Layout) -> Result<()> {
+    let configured: BTreeSet<&(String, u16)> = layout.nodes.iter().map(|n| &n.listen).collect();
+    let reached: BTreeSet<&(String, u16)> = client.nodes().iter().collect();
+    if configured != reached {
+        let show =
+            |s: &BTreeSet<&(String, u16)>| s.iter().map(|(h, p)| format!("{h}:{p}")).collect::<Vec<_>>().join(" ");
+        return Err(SphinxError::Config(format!(
+            "the configs' nodes ({}) are not SPHINX_NODES ({}): every node must be in both",
+            show(&configured),
+            show(&reached)
+        )));
+    }
+    Ok(())
+}
+
+/// One publication at a time per export directory (its shard files and build config are
+/// shared): the lock is held until the returned file is dropped.
+fn lock(layout: &Layout) -> Result<std::fs::File> {
+    let path = layout.export.join(".publish.lock");
+    std::fs::create_dir_all(&layout.export)
+        .map_err(|e| SphinxError::Publish(format!("creating {}: {e}", layout.export.display())))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| SphinxError::Publish(format!("opening {}: {e}", path.display())))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => {
+            Err(SphinxError::Publish(format!("another publication holds {}", path.display())))
+        }
+        Err(std::fs::TryLockError::Error(e)) => Err(SphinxError::Publish(format!("locking {}: {e}", path.display()))),
+    }
+}
+
+/// Before any node is switched: every node's every new shard holds the documents exported for
+/// it (`indextool --dumpheader`).
+fn check_built(layout: &Layout, per_shard: &[u64]) -> Result<()> {
+    for node in &layout.nodes {
+        for (shard, path) in &node.paths {
+            let header = path
+                .with_file_name(format!("{}.new.sph", path.file_name().and_then(|n| n.to_str()).unwrap_or_default()));
+            let out = Command::new("indextool")
+                .arg("--config")
+                .arg(&node.config)
+                .arg("--dumpheader")
+                .arg(&header)
+                .output()
+                .map_err(|e| SphinxError::Publish(format!("running indextool: {e}")))?;
+            let said = String::from_utf8_lossy(&out.stdout);
+            let total =
+                said.lines().find_map(|l| l.strip_prefix("total-documents:")).and_then(|n| n.trim().parse().ok());
+            if total != Some(per_shard[*shard]) {
+                return Err(SphinxError::Publish(format!(
+                    "{}: the new shard {shard} holds {total:?} documents, {} were exported",
+                    node.config.display(),
+                    per_shard[*shard]
+                )));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Writes every shard's xmlpipe2 file (beside, then renamed over the last one); the documents
@@ -215,12 +350,13 @@ fn export(generation: &Generation, layout: &Layout, gen: u32) -> Result<Vec<u64>
         files.push(w);
     }
     let mut terms = Terms::new(generation)?;
+    let meetings = meeting_ids(generation);
     let mut counts = vec![0u64; layout.shards];
     let mut n = 0u64;
     for_each_record(generation, |rec| {
         n += 1;
         let shard = (n % layout.shards as u64) as usize;
-        let doc = document(n, &rec, &mut terms, generation, gen);
+        let doc = document(n, &rec, &mut terms, generation, &meetings, gen);
         files[shard].write_all(doc.as_bytes()).map_err(io("writing a shard".into()))?;
         counts[shard] += 1;
         Ok::<(), SphinxError>(())
@@ -251,7 +387,7 @@ fn xml(s: &str) -> String {
 }
 
 /// One record as an xmlpipe2 document numbered `n`.
-fn document(n: u64, rec: &Record, terms: &mut Terms, generation: &Generation, gen: u32) -> String {
+fn document(n: u64, rec: &Record, terms: &mut Terms, generation: &Generation, meetings: &[String], gen: u32) -> String {
     let mut words = |text: &str, lang: &str| -> String {
         let t = terms.of(text, lang, true);
         let w: Vec<String> = t.split(' ').map(sphinx_word).filter(|w| !w.is_empty()).collect();
@@ -276,7 +412,7 @@ fn document(n: u64, rec: &Record, terms: &mut Terms, generation: &Generation, ge
         xml(&rec.id),
         name_id(&rec.district),
         name_id(&rec.lang),
-        name_id(meeting),
+        vocabulary_id(meeting, meetings),
         ids(&rec.departments, &generation.meta.departments),
         ids(&rec.topics, &generation.meta.topics),
     )
@@ -353,10 +489,14 @@ fn new_files(path: &Path) -> Vec<PathBuf> {
 /// After a failed build: no new file stays behind to be rotated in later.
 fn remove_new(layout: &Layout) {
     for node in &layout.nodes {
-        for path in node.paths.values() {
-            for f in new_files(path) {
-                let _ = std::fs::remove_file(f);
-            }
+        remove_new_of(node);
+    }
+}
+
+fn remove_new_of(node: &Node) {
+    for path in node.paths.values() {
+        for f in new_files(path) {
+            let _ = std::fs::remove_file(f);
         }
     }
 }

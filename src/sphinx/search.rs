@@ -21,8 +21,10 @@ pub const RANKER: &str = "expr('bm25f(1.2,0.75)*100000')";
 /// The distributed index every node serves.
 pub const INDEX: &str = "lawka";
 
-/// A name's attribute (district, language, meeting): a stable 31-bit hash (FNV-1a), since
-/// Sphinx 2.2 compares strings by equality alone and a request may name several.
+/// A name's attribute (district, language): a stable 31-bit hash (FNV-1a), since Sphinx 2.2
+/// compares strings by equality alone and a request may name several. Districts and languages
+/// number a few dozen, so a collision is out of reach; meetings, which grow, take their place in
+/// the generation's list instead ([`vocabulary_id`]).
 pub fn name_id(s: &str) -> u32 {
     s.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193)) & 0x7fff_ffff
 }
@@ -40,13 +42,19 @@ pub fn sphinx_word(term: &str) -> String {
     term.chars().filter(|c| c.is_alphanumeric()).collect()
 }
 
-/// The folded terms of Ławka's expanded query for `req`, as the published documents hold them.
+/// The folded terms of Ławka's expanded query for `req`, as the published documents hold them:
+/// those of its wanted words and phrases. Excluded words are Ławka's to apply over the
+/// candidates: in the OR their terms would only draw in the questions they exclude.
 pub fn expanded_terms(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> BTreeSet<String> {
+    let mut ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
+    ast.must_not.clear();
+    let mut terms = BTreeSet::new();
+    if !ast.has_positive() {
+        return terms;
+    }
     let searcher = generation.searcher();
-    let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
     let mut builder = query::QueryBuilder::new(&generation.fields, glossary, Some(&searcher));
     let built = builder.build(&ast, false);
-    let mut terms = BTreeSet::new();
     let f = &generation.fields;
     built.query_terms(&mut |t, _| {
         // The folded field leaves out terms spelt like exact ones: both fields' terms, folded.
@@ -60,47 +68,64 @@ pub fn expanded_terms(generation: &Generation, glossary: &Glossary, req: &Search
 }
 
 /// The SphinxQL statement for Sphinx's first `n` question ids for the OR of `terms` under
-/// `filters` (`departments`, `topics`: the generation's vocabularies); `None` when no term is
-/// left to search.
+/// `filters` (`departments`, `topics`, `meetings`: the generation's lists), by Sphinx's BM25F;
+/// without terms (nothing wanted, or only exclusions), the latest `n` under the filters.
 pub fn statement(
     terms: &BTreeSet<String>,
     filters: &Filters,
     departments: &[String],
     topics: &[String],
+    meetings: &[String],
     n: usize,
-) -> Option<String> {
+) -> String {
     let words: BTreeSet<String> = terms.iter().map(|t| sphinx_word(t)).filter(|t| !t.is_empty()).collect();
-    if words.is_empty() {
-        return None;
-    }
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
-    let mut sql = format!("SELECT qid FROM {INDEX} WHERE MATCH('@body {}')", words.join(" | "));
+    let mut conditions = Vec::new();
+    if !words.is_empty() {
+        conditions.push(format!("MATCH('@body {}')", words.join(" | ")));
+    }
     let list = |ids: Vec<u32>| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
     if !filters.districts.is_empty() {
-        sql += &format!(" AND district IN ({})", list(filters.districts.iter().map(|d| name_id(d.as_str())).collect()));
+        let ids = filters.districts.iter().map(|d| name_id(d.as_str())).collect();
+        conditions.push(format!("district IN ({})", list(ids)));
     }
     if !filters.departments.is_empty() {
         let ids = filters.departments.iter().map(|d| vocabulary_id(d, departments)).collect();
-        sql += &format!(" AND departments IN ({})", list(ids));
+        conditions.push(format!("departments IN ({})", list(ids)));
     }
     if !filters.topics.is_empty() {
-        sql += &format!(" AND topics IN ({})", list(filters.topics.iter().map(|t| vocabulary_id(t, topics)).collect()));
+        conditions
+            .push(format!("topics IN ({})", list(filters.topics.iter().map(|t| vocabulary_id(t, topics)).collect())));
     }
     if !filters.langs.is_empty() {
-        sql += &format!(" AND lang IN ({})", list(filters.langs.iter().map(|l| name_id(l)).collect()));
+        conditions.push(format!("lang IN ({})", list(filters.langs.iter().map(|l| name_id(l)).collect())));
     }
     if !filters.meetings.is_empty() {
-        sql += &format!(" AND meeting IN ({})", list(filters.meetings.iter().map(|m| name_id(m)).collect()));
+        let ids = filters.meetings.iter().map(|m| vocabulary_id(m, meetings)).collect();
+        conditions.push(format!("meeting IN ({})", list(ids)));
     }
     let day = |d: time::Date| d.year() as u32 * 10_000 + u32::from(u8::from(d.month())) * 100 + u32::from(d.day());
     if let Some(from) = filters.from {
-        sql += &format!(" AND date >= {}", day(from));
+        conditions.push(format!("date >= {}", day(from)));
     }
     if let Some(to) = filters.to {
-        sql += &format!(" AND date <= {}", day(to));
+        conditions.push(format!("date <= {}", day(to)));
     }
-    sql += &format!(" LIMIT {n} OPTION max_matches={n}, ranker={RANKER}");
-    Some(sql)
+    let mut sql = format!("SELECT qid FROM {INDEX}");
+    if !conditions.is_empty() {
+        sql += &format!(" WHERE {}", conditions.join(" AND "));
+    }
+    if words.is_empty() {
+        sql += &format!(" ORDER BY date DESC LIMIT {n} OPTION max_matches={n}");
+    } else {
+        sql += &format!(" LIMIT {n} OPTION max_matches={n}, ranker={RANKER}");
+    }
+    sql
+}
+
+/// The meetings' ids in the generation's order: the meeting attribute is a place in this list.
+pub fn meeting_ids(generation: &Generation) -> Vec<String> {
+    generation.meta.meetings.iter().map(|m| m.id.clone()).collect()
 }
 
 /// Sphinx's first `n` candidates for `req`: question ids, best first.
@@ -113,10 +138,7 @@ pub fn candidates(
 ) -> Result<Vec<String>> {
     let terms = expanded_terms(generation, glossary, req);
     let meta = &generation.meta;
-    match statement(&terms, &req.filters, &meta.departments, &meta.topics, n) {
-        Some(sql) => client.query(&sql),
-        None => Ok(Vec::new()),
-    }
+    client.query(&statement(&terms, &req.filters, &meta.departments, &meta.topics, &meeting_ids(generation), n))
 }
 
 /// The questions Ławka itself would join to the query by meaning (its question vectors stay with
@@ -144,13 +166,21 @@ mod tests {
             from: Some(time::macros::date!(2025 - 03 - 01)),
             ..Filters::default()
         };
-        let sql = statement(&terms, &filters, &["MPK".into(), "ZDMK".into()], &[], 7).expect("a statement");
+        let sql = statement(&terms, &filters, &["MPK".into(), "ZDMK".into()], &[], &[], 7);
         assert_eq!(
             sql,
             "SELECT qid FROM lawka WHERE MATCH('@body dziura | jezdnia | pr | ulica') AND departments IN (2,0) \
              AND date >= 20250301 LIMIT 7 OPTION max_matches=7, ranker=expr('bm25f(1.2,0.75)*100000')"
         );
-        assert!(statement(&BTreeSet::from(["(".to_string()]), &filters, &[], &[], 7).is_none());
+        // Nothing to match: the latest under the filters (a query of exclusions only, or none).
+        assert_eq!(
+            statement(&BTreeSet::from(["(".to_string()]), &filters, &[], &[], &[], 7),
+            "SELECT qid FROM lawka WHERE departments IN (0,0) AND date >= 20250301 ORDER BY date DESC LIMIT 7 OPTION max_matches=7"
+        );
+        assert_eq!(
+            statement(&BTreeSet::new(), &Filters::default(), &[], &[], &[], 3),
+            "SELECT qid FROM lawka ORDER BY date DESC LIMIT 3 OPTION max_matches=3"
+        );
     }
 
     #[test]
