@@ -24,6 +24,8 @@ use super::error::{Result, SphinxError};
 use super::search::{meeting_ids, name_id, sphinx_word, vocabulary_id};
 use crate::index::published::{for_each_record, Terms};
 use crate::index::{Generation, Record};
+// XML's text escapes are HTML's.
+use crate::search::snippet::escape_html as xml_text;
 
 /// How long every node may take, by default, to serve the new shards.
 pub const SWITCH_WAIT: Duration = Duration::from_secs(60);
@@ -33,8 +35,6 @@ pub const SWITCH_WAIT: Duration = Duration::from_secs(60);
 pub struct Node {
     /// Its config file.
     pub config: PathBuf,
-    /// The shards it holds (its plain indexes `shardN`).
-    pub shards: Vec<usize>,
     /// Its SphinxQL address.
     pub listen: (String, u16),
     /// Its pid file.
@@ -72,7 +72,7 @@ impl Layout {
         if export.is_empty() {
             return Err(SphinxError::Config("no export directory given (SPHINX_EXPORT)".into()));
         }
-        let held: BTreeSet<usize> = nodes.iter().flat_map(|n| n.shards.iter().copied()).collect();
+        let held: BTreeSet<usize> = nodes.iter().flat_map(|n| n.shards()).collect();
         let shards = held.iter().max().map_or(0, |m| m + 1);
         if shards == 0 || held.len() != shards {
             return Err(SphinxError::Config(format!(
@@ -81,9 +81,9 @@ impl Layout {
         }
         let export = PathBuf::from(export);
         for node in &nodes {
-            for shard in &node.shards {
+            for shard in node.shards() {
                 let file = export.join(format!("shard{shard}.xml"));
-                let reads = node.sources.get(shard).is_some_and(|c| c.contains(file.to_string_lossy().as_ref()));
+                let reads = node.sources.get(&shard).is_some_and(|c| c.contains(file.to_string_lossy().as_ref()));
                 if !reads {
                     return Err(SphinxError::Config(format!(
                         "{}: shard {shard}'s source does not read {} (SPHINX_EXPORT and the configs disagree)",
@@ -140,12 +140,16 @@ impl Node {
         }
         Ok(Node {
             config: config.to_path_buf(),
-            shards: paths.keys().copied().collect(),
             listen: listen.ok_or_else(|| bad("no `listen = host:port:mysql41`"))?,
             pid_file: pid_file.ok_or_else(|| bad("no pid_file"))?,
             paths,
             sources,
         })
+    }
+
+    /// The shards it holds (its plain indexes `shardN`).
+    pub fn shards(&self) -> impl Iterator<Item = usize> + '_ {
+        self.paths.keys().copied()
     }
 
     /// The pid of the node's searchd, if it runs: the pid file's process, if it is a searchd
@@ -382,10 +386,6 @@ const SCHEMA: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sphinx:docset
 <sphinx:attr name=\"topics\" type=\"multi\"/>\n<sphinx:attr name=\"date\" type=\"int\"/>\n\
 <sphinx:attr name=\"gen\" type=\"int\"/>\n</sphinx:schema>\n";
 
-fn xml(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
-}
-
 /// One record as an xmlpipe2 document numbered `n`.
 fn document(n: u64, rec: &Record, terms: &mut Terms, generation: &Generation, meetings: &[String], gen: u32) -> String {
     let mut words = |text: &str, lang: &str| -> String {
@@ -409,7 +409,7 @@ fn document(n: u64, rec: &Record, terms: &mut Terms, generation: &Generation, me
         "<sphinx:document id=\"{n}\"><title>{title}</title><question>{question}</question><answers>{answers}</answers>\
 <body>{body}</body><qid>{}</qid><district>{}</district><lang>{}</lang><meeting>{}</meeting>\
 <departments>{}</departments><topics>{}</topics><date>{date}</date><gen>{gen}</gen></sphinx:document>\n",
-        xml(&rec.id),
+        xml_text(&rec.id),
         name_id(&rec.district),
         name_id(&rec.lang),
         vocabulary_id(meeting, meetings),
@@ -525,7 +525,7 @@ fn wait_for_nodes(client: &Client, layout: &Layout, gen: u32, per_shard: &[u64],
                 node.listen.1
             )));
         };
-        for &shard in &node.shards {
+        for shard in node.shards() {
             let sql = format!("SELECT COUNT(*) FROM shard{shard} WHERE gen={gen}");
             loop {
                 let got: std::result::Result<Vec<u64>, String> = client.query_on(at, &sql);
@@ -556,7 +556,7 @@ mod tests {
 index shard2\n{\n  path = /d/node1/shard2\n}\nindex lawka\n{\n  type = distributed\n  agent = 127.0.0.1:1|127.0.0.1:2:shard0\n}\n\
 searchd\n{\n  listen = 127.0.0.1:19306:mysql41\n  listen = 127.0.0.1:19307\n  pid_file = /d/node1/searchd.pid\n}\n";
         let node = Node::parse(Path::new("/d/node1.conf"), text).expect("parses");
-        assert_eq!(node.shards, vec![0, 2]);
+        assert_eq!(node.shards().collect::<Vec<_>>(), vec![0, 2]);
         assert_eq!(node.listen, ("127.0.0.1".to_string(), 19306));
         assert_eq!(node.pid_file, PathBuf::from("/d/node1/searchd.pid"));
         assert_eq!(node.paths[&2], PathBuf::from("/d/node1/shard2"));
