@@ -294,6 +294,28 @@ fn ukrainian_words_meet_their_polish_cognates() {
     }
 }
 
+/// A Ukrainian query is searched with the Polish words of its own (Apertium's Ukrainian–Russian
+/// pair and FreeDict's Polish–Russian dictionary chained, `tools/setup-dictionary.sh`), so its
+/// words alone, without ranking by meaning, find the Polish questions on its subject where
+/// neither the words as typed nor their Polish spelling share anything with them.
+#[test]
+fn ukrainian_words_find_polish_questions_through_the_table() {
+    if lawka::analysis::ukrainian::ukrainian_polish().is_none() {
+        assert_eq!(shared().get_ok("/healthz")["ukrainian_dictionary"], false, "the service says so");
+        eprintln!("skipped: the Ukrainian–Polish table is not generated (tools/test.sh does it)");
+        return;
+    }
+    assert_eq!(shared().get_ok("/healthz")["ukrainian_dictionary"], true);
+    for (query, wanted) in [
+        ("дикі кабани у дворі", "dzik"),
+        ("зламаний ліфт у будинку", "wind"),
+        ("безкоштовний проїзд для пенсіонерів", "przejazd"),
+    ] {
+        let titles = first_titles_by_words(query);
+        assert!(titles.iter().any(|t| t.contains(wanted)), "{query}: {titles:?}");
+    }
+}
+
 /// An English query is searched with the Polish translations of its words (FreeDict's
 /// English–Polish dictionary, Debian `dict-freedict-eng-pol`, which the test command installs),
 /// so its words alone, without ranking by meaning, find the Polish questions on its subject.

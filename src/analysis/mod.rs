@@ -30,6 +30,7 @@ mod near;
 mod polish_tokenizer;
 mod stopwords;
 pub mod transliterate;
+pub mod ukrainian;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,

@@ -204,7 +204,9 @@ pub(crate) fn prepare(
 
 /// The dense side of a request, where the model, the generation's vectors and the request allow.
 fn query_dense(generation: &Generation, req: &SearchRequest, ast: &query::QueryAst) -> Option<dense::QueryDense> {
-    (req.dense && ast.has_positive()).then(|| dense::QueryDense::of(generation, &req.q, ast.language)).flatten()
+    (req.dense && ast.has_positive())
+        .then(|| dense::QueryDense::of(generation, &translate::for_meaning(&req.q), ast.language))
+        .flatten()
 }
 
 /// A text query widened by meaning, and the questions that joined it.

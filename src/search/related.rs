@@ -124,7 +124,9 @@ pub fn related_to_text(generation: &Generation, text: &str, limit: usize) -> Res
     let searcher = generation.searcher();
     let vector = super::dense::enabled(generation).then(super::dense::embedder).flatten().and_then(|e| {
         let polish = !super::dense::is_foreign(text);
-        e.embed_query(&super::dense::as_the_corpus_spells(generation, text, polish)).ok()
+        // A Ukrainian text's meaning with its words' Polish translations, as a search's.
+        let text = super::translate::for_meaning(text);
+        e.embed_query(&super::dense::as_the_corpus_spells(generation, &text, polish)).ok()
     });
     let meta = SeedMeta { vector, ..SeedMeta::default() };
     run(generation, &searcher, ["", text, ""], &meta, None, limit)

@@ -148,7 +148,7 @@ pub fn nearest_by_meaning(generation: &Generation, glossary: &Glossary, req: &Se
     if !req.dense || !ast.has_positive() {
         return Vec::new();
     }
-    dense::QueryDense::of(generation, &req.q, ast.language)
+    dense::QueryDense::of(generation, &translate::for_meaning(&req.q), ast.language)
         .map(|d| d.additions().map(str::to_string).collect())
         .unwrap_or_default()
 }

@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""Builds Ławka's Ukrainian -> Polish word table from two Debian packages, chained through Russian.
+
+No Ukrainian-Polish dictionary installs here (docs/RELEVANCE.md), but two halves do:
+- Apertium's Ukrainian-Russian pair (`apertium-rus-ukr`, GPL): its Ukrainian morphological
+  analyser (every inflected form -> lemma and tags) and its bilingual dictionary (Ukrainian
+  lemma -> Russian lemma);
+- FreeDict's Polish-Russian dictionary (`dict-freedict-pol-rus`, CC-BY-SA 3.0, from Wiktionary),
+  read backwards (Russian word -> the Polish headwords that list it).
+
+Both transducers are printed with `lt-print` (lttoolbox-dev) and walked here; only the forms of
+content words (nouns, adjectives, verbs, adverbs) whose lemma reaches a Polish word are written,
+one per line: `form TAB polish|polish`, Polish words in the dictionary's order (at most
+MAX_POLISH). The table is generated on the machine from the installed packages, never committed.
+
+Usage: ukrainian-polish.py OUT_TSV
+"""
+import collections
+import gzip
+import os
+import re
+import subprocess
+import sys
+
+APERTIUM = "/usr/share/apertium/apertium-rus-ukr"
+FREEDICT = os.environ.get("LAWKA_FREEDICT_DIR", "/usr/share/dictd")
+# Parts of speech whose words carry a need; function words' translations only add noise.
+CONTENT = {"n", "adj", "vblex", "adv"}
+# Polish words kept per Ukrainian form: the first senses are the common ones.
+MAX_POLISH = 2
+CYRILLIC = re.compile("[\u0400-\u04ff]")
+WORD = re.compile(r"^[^\W\d_]['\w\-]*$|^$")
+LATIN_WORD = re.compile("[a-ząćęłńóśźż]{3,}")
+
+
+def att(path):
+    """The transducer at `path` as sections of (arcs by state, final states)."""
+    text = subprocess.run(["lt-print", path], check=True, capture_output=True, text=True).stdout
+    sections = [[]]
+    for line in text.split("\n"):
+        if line.startswith("--"):
+            sections.append([])
+        elif line:
+            sections[-1].append([f for f in line.split("\t") if f != ""])
+    out = []
+    for lines in sections:
+        arcs, finals = collections.defaultdict(list), set()
+        for f in lines:
+            if len(f) <= 2:
+                finals.add(f[0])
+            else:
+                sym = lambda s: "" if s in ("ε", "@0@") else s
+                arcs[f[0]].append((f[1], sym(f[2]), sym(f[3])))
+        out.append((arcs, finals))
+    return out
+
+
+def paths(arcs, finals, keep=lambda i, o: True, limit=60, first_tag=False):
+    """Every (input, output) string pair the section accepts, up to `limit` input symbols; `keep`
+    prunes by the two prefixes. With `first_tag`, a path ends where both sides have their lemma and
+    first tag (all that is used of the bilingual dictionary, which loops over any further tags)."""
+    stack = [("0", "", "")]
+    while stack:
+        state, i, o = stack.pop()
+        if first_tag and ">" in i and ">" in o:
+            yield i, o
+            continue
+        if state in finals and i:
+            yield i, o
+        if len(i) > limit:
+            continue
+        for to, a, b in arcs.get(state, ()):
+            if keep(i + a, o + b):
+                stack.append((to, i + a, o + b))
+
+
+def lemma_and_pos(analysis):
+    m = re.match(r"([^<]*)<([^>]*)>", analysis)
+    return (m.group(1).lower(), m.group(2)) if m else (analysis.lower(), "")
+
+
+def russian_to_polish():
+    """FreeDict pol-rus backwards: Russian word -> Polish headwords. A Polish headword whose first
+    sense translates the word comes first; one that lists it only for a later sense ("serce" for
+    "язык", a bell's tongue) is kept only where no headword has it as its first sense."""
+    b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+    def number(s):
+        n = 0
+        for c in s:
+            n = n * 64 + b64.index(c)
+        return n
+
+    data = gzip.open(os.path.join(FREEDICT, "freedict-pol-rus.dict.dz")).read()
+    senses = collections.defaultdict(list)  # Russian word -> [(sense, Polish headword)]
+    with open(os.path.join(FREEDICT, "freedict-pol-rus.index"), encoding="utf-8") as index:
+        for line in index:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 3 or parts[0].startswith("00-"):
+                continue
+            head = parts[0].lower()
+            if not head.isalpha():
+                continue  # phrases and affixes
+            body = data[number(parts[1]) : number(parts[1]) + number(parts[2])].decode("utf-8")
+            sense = 0
+            for line in body.split("\n")[1:]:
+                # Translation lines are Russian; the definitions are Polish prose.
+                if not CYRILLIC.search(line) or LATIN_WORD.search(line):
+                    continue
+                # "1. дом 2.": the senses' numbers stand before and after the words.
+                line = re.sub(r"\s*\d+\.\s*$", "", re.sub(r"^\s*\d+\.\s*", "", line))
+                for word in re.split(r"[,;]", line):
+                    word = word.strip().lower()
+                    if word and head not in (h for _, h in senses[word]):
+                        senses[word].append((sense, head))
+                sense += 1
+    backwards = {}
+    for word, found in senses.items():
+        first = min(s for s, _ in found)
+        backwards[word] = [h for s, h in sorted(found, key=lambda f: f[0]) if s == first]
+    return backwards
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    to_polish = russian_to_polish()
+    def is_word(i, _):
+        # Lemmas are words: the numbers' and punctuation's patterns loop.
+        return WORD.match(i.split("<")[0]) is not None
+
+    # Ukrainian lemma -> Polish words, through each of its Russian lemmas.
+    polish = {}
+    for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.autobil.bin")):
+        for ukr, rus in sorted(set(paths(arcs, finals, is_word, first_tag=True))):
+            lemma, pos = lemma_and_pos(ukr)
+            if pos not in CONTENT:
+                continue
+            words = polish.setdefault(lemma, [])
+            for p in to_polish.get(lemma_and_pos(rus)[0], []):
+                if p not in words:
+                    words.append(p)
+    polish = {k: v for k, v in polish.items() if v}
+    prefixes = {lemma[:n] for lemma in polish for n in range(len(lemma) + 1)}
+
+    def keep(_, out):
+        cut = out.find("<")
+        return out in prefixes if cut < 0 else out[:cut].lower() in polish
+
+    # Every form of those lemmas, from the analyser (its paths pruned to the lemmas wanted).
+    table = {}
+    for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.automorf.bin")):
+        for form, analysis in paths(arcs, finals, keep):
+            lemma, pos = lemma_and_pos(analysis)
+            # Interrogatives ("де" where, "як" how) are function words, whatever their part of speech.
+            if pos not in CONTENT or lemma not in polish or "<itg>" in analysis:
+                continue
+            words = table.setdefault(form.lower(), [])
+            for p in polish[lemma]:
+                if p not in words and len(words) < MAX_POLISH:
+                    words.append(p)
+    tmp = sys.argv[1] + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as out:
+        out.write("# Ukrainian form -> Polish words; tools/ukrainian-polish.py from apertium-rus-ukr and dict-freedict-pol-rus\n")
+        for form in sorted(table):
+            out.write(f"{form}\t{'|'.join(table[form])}\n")
+    os.replace(tmp, sys.argv[1])
+    print(f"ukrainian-polish: {len(table)} forms of {len(polish)} lemmas -> {sys.argv[1]}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
