@@ -24,7 +24,8 @@ if [ "$(id -u)" != 0 ]; then
 fi
 missing=()
 for p in "${PACKAGES[@]}"; do
-  dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+  # Removed packages keep a status entry ("deinstall ok config-files"): only "installed" counts.
+  [ "$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null)" = "install ok installed" ] || missing+=("$p")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   command -v apt-get >/dev/null || { echo "setup-dictionary: no apt-get: install ${missing[*]} and set LAWKA_FREEDICT_DIR" >&2; exit 1; }
