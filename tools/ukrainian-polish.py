@@ -10,8 +10,11 @@ No Ukrainian-Polish dictionary installs here (docs/RELEVANCE.md), but two halves
 
 Both transducers are printed with `lt-print` (lttoolbox-dev) and walked here; only the forms of
 content words (nouns, adjectives, verbs, adverbs) whose lemma reaches a Polish word are written,
-one per line: `form TAB polish|polish`, Polish words in the dictionary's order (at most
-MAX_POLISH). The table is generated on the machine from the installed packages, never committed.
+one per line: `form TAB polish|polish` (at most MAX_POLISH words, those of the Russian words
+in sorted order, so that every run writes the same table). Forms with a hyphen are left out: the
+query parser splits words there. The table is generated on the machine from the installed
+packages, never committed; fewer than MIN_FORMS forms means the packages changed, and the script
+fails rather than write a table that serves nothing.
 
 Usage: ukrainian-polish.py OUT_TSV
 """
@@ -28,6 +31,8 @@ FREEDICT = os.environ.get("LAWKA_FREEDICT_DIR", "/usr/share/dictd")
 CONTENT = {"n", "adj", "vblex", "adv"}
 # Polish words kept per Ukrainian form: the first senses are the common ones.
 MAX_POLISH = 2
+# A table smaller than this (79,743 forms from the Debian 12 packages) means their format changed.
+MIN_FORMS = 10_000
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 WORD = re.compile(r"^[^\W\d_]['\w\-]*$|^$")
 LATIN_WORD = re.compile("[a-ząćęłńóśźż]{3,}")
@@ -81,8 +86,8 @@ def lemma_and_pos(analysis):
 
 def russian_to_polish():
     """FreeDict pol-rus backwards: Russian word -> Polish headwords. A Polish headword whose first
-    sense translates the word comes first; one that lists it only for a later sense ("serce" for
-    "язык", a bell's tongue) is kept only where no headword has it as its first sense."""
+    sense translates the word is kept; one that lists it only for a later sense ("serce" for
+    "язык", a bell's tongue) is kept only where no headword lists it for an earlier sense."""
     b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 
     def number(s):
@@ -145,7 +150,7 @@ def main():
 
     def keep(_, out):
         cut = out.find("<")
-        return out in prefixes if cut < 0 else out[:cut].lower() in polish
+        return out.lower() in prefixes if cut < 0 else out[:cut].lower() in polish
 
     # Every form of those lemmas, from the analyser (its paths pruned to the lemmas wanted).
     table = {}
@@ -153,12 +158,14 @@ def main():
         for form, analysis in paths(arcs, finals, keep):
             lemma, pos = lemma_and_pos(analysis)
             # Interrogatives ("де" where, "як" how) are function words, whatever their part of speech.
-            if pos not in CONTENT or lemma not in polish or "<itg>" in analysis:
+            if pos not in CONTENT or lemma not in polish or "<itg>" in analysis or "-" in form:
                 continue
             words = table.setdefault(form.lower(), [])
             for p in polish[lemma]:
                 if p not in words and len(words) < MAX_POLISH:
                     words.append(p)
+    if len(table) < MIN_FORMS:
+        sys.exit(f"ukrainian-polish: only {len(table)} forms: have apertium-rus-ukr or dict-freedict-pol-rus changed?")
     tmp = sys.argv[1] + ".tmp"
     with open(tmp, "w", encoding="utf-8") as out:
         out.write("# Ukrainian form -> Polish words; tools/ukrainian-polish.py from apertium-rus-ukr and dict-freedict-pol-rus\n")

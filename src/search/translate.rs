@@ -22,7 +22,7 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
         // Foreign even where its words were translated: word by word through Russian they are
         // rougher than English ones, and leaning on the words (as `Translated` does) lost on
         // the dev set and the first holdout (docs/RELEVANCE.md).
-        return QueryAst { language: Language::Foreign, ..transliterate(ast) };
+        return QueryAst { language: Language::Foreign, ..transliterate(ast, text) };
     }
     if !dense::is_foreign(text) {
         return ast;
@@ -39,10 +39,15 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
 
 /// A Ukrainian query's words widened by their Polish spelling (see
 /// [`analysis::transliterate`]) and, where the table is installed, their Polish words (see
-/// [`analysis::ukrainian`]): "any of" the word as typed, in Polish letters and in Polish.
-pub fn transliterate(ast: QueryAst) -> QueryAst {
-    widen_ukrainian(ast, analysis::ukrainian::ukrainian_polish())
+/// [`analysis::ukrainian`]): "any of" the word as typed, in Polish letters and in Polish. `text`
+/// is the query as typed, whose words with an apostrophe the parser has split.
+pub fn transliterate(ast: QueryAst, text: &str) -> QueryAst {
+    widen_ukrainian(ast, analysis::ukrainian::ukrainian_polish(), text)
 }
+
+/// Most words of a text whose translations join its meaning: the model reads a few hundred
+/// tokens, so words appended after a long text would be cut off anyway, and each costs time.
+const MAX_TRANSLATED_WORDS: usize = 24;
 
 /// The text whose meaning is searched: a Ukrainian query's is followed by its words' Polish
 /// translations, which put its vector nearer the Polish questions (the small model maps
@@ -54,10 +59,11 @@ pub fn for_meaning(text: &str) -> Cow<'_, str> {
     }
 }
 
-/// [`for_meaning`] with the table given (pure).
+/// [`for_meaning`] with the table given (pure). Excluded words (`-ліфт`, `-"..."`) add nothing:
+/// their meaning would draw in the questions the resident left out.
 pub fn with_translations<'t>(text: &'t str, table: &UkrainianPolish) -> Cow<'t, str> {
     let mut polish: Vec<&str> = Vec::new();
-    for word in text.split(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ'))) {
+    for word in searched_words(text).take(MAX_TRANSLATED_WORDS) {
         for p in table.translate(word) {
             if !polish.contains(&p.as_str()) {
                 polish.push(p);
@@ -70,12 +76,57 @@ pub fn with_translations<'t>(text: &'t str, table: &UkrainianPolish) -> Cow<'t, 
     format!("{text} {}", polish.join(" ")).into()
 }
 
+/// The words of `text` that are not excluded, apostrophes kept inside them (`здоров'я`), as
+/// [`query::parse`] reads a leading `-` (before a word or a quoted phrase).
+fn searched_words(text: &str) -> impl Iterator<Item = &str> {
+    let mut kept: Vec<&str> = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(|c: char| !c.is_whitespace()) {
+        rest = &rest[start..];
+        let excluded = rest.starts_with('-');
+        let end = match rest.strip_prefix("-\"").or_else(|| rest.strip_prefix('"')) {
+            Some(after) => after.find('"').map_or(rest.len(), |e| rest.len() - after.len() + e + 1),
+            None => rest.find(char::is_whitespace).unwrap_or(rest.len()),
+        };
+        if !excluded {
+            kept.push(&rest[..end]);
+        }
+        rest = &rest[end..];
+    }
+    kept.into_iter().flat_map(|chunk| chunk.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()))
+}
+
+/// A letter, a digit or an apostrophe, which Ukrainian writes inside words.
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ')
+}
+
 fn is_cyrillic(text: &str) -> bool {
     text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
 }
 
-/// [`transliterate`] with the table given (pure).
-pub fn widen_ukrainian(ast: QueryAst, table: Option<&UkrainianPolish>) -> QueryAst {
+/// [`transliterate`] with the table given (pure). The parser splits a word at an apostrophe
+/// (`здоров'я` → `здоров`, `я`): the whole word's translations go to its first piece, and its
+/// other pieces are not looked up (`я` would find some other word's entry).
+pub fn widen_ukrainian(ast: QueryAst, table: Option<&UkrainianPolish>, text: &str) -> QueryAst {
+    let mut whole: Vec<(String, &str)> = Vec::new();
+    let mut inner: Vec<String> = Vec::new();
+    for word in text.split(|c: char| !is_word_char(c)) {
+        let mut pieces = word.split(['\'', '’']).filter(|p| !p.is_empty());
+        if let (Some(first), Some(_)) = (pieces.next(), word.find(['\'', '’'])) {
+            whole.push((first.to_lowercase(), word));
+            inner.extend(pieces.map(str::to_lowercase));
+        }
+    }
+    let translations = |w: &str| -> &[String] {
+        let Some(table) = table else { return &[] };
+        let lower = w.to_lowercase();
+        match whole.iter().find(|(first, _)| *first == lower) {
+            Some((_, word)) => table.translate(word),
+            None if inner.contains(&lower) => &[],
+            None => table.translate(w),
+        }
+    };
     let widen = |c: Clause| match c {
         Clause::Word(w) => {
             let mut any = Vec::new();
@@ -84,7 +135,7 @@ pub fn widen_ukrainian(ast: QueryAst, table: Option<&UkrainianPolish>) -> QueryA
                     any.push(Clause::Word(polish));
                 }
             }
-            for p in table.map_or(&[][..], |t| t.translate(&w)) {
+            for p in translations(&w) {
                 if !any.contains(&Clause::Word(p.clone())) {
                     any.push(Clause::Word(p.clone()));
                 }
@@ -206,7 +257,7 @@ mod tests {
     fn ukrainian_words_become_any_of_their_polish_spelling_and_translations() {
         let table = UkrainianPolish::from_tsv("кабани\tdzik\nбудинків\tdom\n");
         let ast = query::parse("дикі кабани біля будинків", &Glossary::default());
-        let out = widen_ukrainian(ast, Some(&table));
+        let out = widen_ukrainian(ast, Some(&table), "дикі кабани біля будинків");
         assert_eq!(
             out.should[1],
             Clause::AnyOf(vec![
@@ -223,7 +274,7 @@ mod tests {
                 Clause::Word("dom".into())
             ])
         );
-        let without = widen_ukrainian(query::parse("дикі кабани", &Glossary::default()), None);
+        let without = widen_ukrainian(query::parse("дикі кабани", &Glossary::default()), None, "дикі кабани");
         assert_eq!(
             without.should[1],
             Clause::AnyOf(vec![Clause::Word("кабани".into()), Clause::Word("kabany".into())])
@@ -235,6 +286,31 @@ mod tests {
         let table = UkrainianPolish::from_tsv("кабани\tdzik\nкабан\tdzik\nсім'ї\trodzina\n");
         assert_eq!(with_translations("кабани і кабан у сім’ї", &table), "кабани і кабан у сім’ї dzik rodzina");
         assert_eq!(with_translations("невідоме слово", &table), "невідоме слово");
+        assert_eq!(with_translations("кабани -сім'ї", &table), "кабани -сім'ї dzik", "an excluded word adds nothing");
+        assert_eq!(with_translations(r#"-"сім'ї кабани" кабан"#, &table), r#"-"сім'ї кабани" кабан dzik"#);
+    }
+
+    #[test]
+    fn a_word_split_at_its_apostrophe_is_translated_whole() {
+        let table = UkrainianPolish::from_tsv("здоров'я\tzdrowie\nздоров\tgratulować\nя\tja\nдітей\tdziecko\n");
+        for text in ["здоров'я дітей", "Здоров’я дітей"] {
+            let out = widen_ukrainian(query::parse(text, &Glossary::default()), Some(&table), text);
+            let words: Vec<String> = out
+                .should
+                .iter()
+                .flat_map(|c| match c {
+                    Clause::AnyOf(any) => any.clone(),
+                    other => vec![other.clone()],
+                })
+                .filter_map(|c| if let Clause::Word(w) = c { Some(w) } else { None })
+                .collect();
+            assert!(words.contains(&"zdrowie".to_string()), "{text}: {words:?}");
+            assert!(
+                !words.contains(&"gratulować".to_string()) && !words.contains(&"ja".to_string()),
+                "{text}: {words:?}"
+            );
+            assert!(words.contains(&"dziecko".to_string()), "{text}: {words:?}");
+        }
     }
 
     #[test]
