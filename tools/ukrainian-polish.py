@@ -10,9 +10,11 @@ No Ukrainian-Polish dictionary installs here (docs/RELEVANCE.md), but two halves
 
 Both transducers are printed with `lt-print` (lttoolbox-dev) and walked here; only the forms of
 content words (nouns, adjectives, verbs, adverbs) whose lemma reaches a Polish word are written,
-one per line: `form TAB polish|polish` (at most MAX_POLISH words, those of the Russian words
+one per line: `form TAB polish|polish[ TAB lemma]` (at most MAX_POLISH words, those of the Russian words
 in sorted order, so that every run writes the same table). Forms with a hyphen are left out: the
-query parser splits words there. The table is generated on the machine from the installed
+query parser splits words there. Two-word names that the Polish-Russian dictionary translates as
+one Polish word ("детский сад" -> "przedszkole") follow as `+lemma lemma TAB polish|polish`, and
+the forms of their lemmas carry the lemma in a third column. The table is generated on the machine from the installed
 packages, never committed; fewer than MIN_FORMS forms means the packages changed, and the script
 fails rather than write a table that serves nothing.
 
@@ -146,21 +148,44 @@ def main():
                 if p not in words:
                     words.append(p)
     polish = {k: v for k, v in polish.items() if v}
-    prefixes = {lemma[:n] for lemma in polish for n in range(len(lemma) + 1)}
+    # Two-word names the dictionary translates as one Polish word ("детский сад" -> przedszkole):
+    # an adjective or noun, then a noun, each Russian word reached from a Ukrainian lemma.
+    from_russian = collections.defaultdict(set)
+    for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.autobil.bin")):
+        for ukr, rus in paths(arcs, finals, is_word, first_tag=True):
+            from_russian[lemma_and_pos(rus)[0]].add(lemma_and_pos(ukr))
+    phrases = {}
+    for russian, words in sorted(to_polish.items()):
+        parts = russian.split()
+        if len(parts) != 2:
+            continue
+        for a, pos_a in sorted(from_russian.get(parts[0], ())):
+            for b, pos_b in sorted(from_russian.get(parts[1], ())):
+                if pos_a in ("adj", "n") and pos_b == "n":
+                    phrases.setdefault((a, b), words[:MAX_POLISH])
+    in_phrases = {lemma for pair in phrases for lemma in pair}
+    wanted = set(polish) | in_phrases
+    prefixes = {lemma[:n] for lemma in wanted for n in range(len(lemma) + 1)}
 
     def keep(_, out):
         cut = out.find("<")
-        return out.lower() in prefixes if cut < 0 else out[:cut].lower() in polish
+        return out.lower() in prefixes if cut < 0 else out[:cut].lower() in wanted
 
     # Every form of those lemmas, from the analyser (its paths pruned to the lemmas wanted).
     table = {}
+    lemmas = {}  # form -> its lemma, for the forms of the phrases' lemmas
     for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.automorf.bin")):
         for form, analysis in paths(arcs, finals, keep):
             lemma, pos = lemma_and_pos(analysis)
             # Interrogatives ("де" where, "як" how) are function words, whatever their part of speech.
-            if pos not in CONTENT or lemma not in polish or "<itg>" in analysis or "-" in form:
+            if pos not in CONTENT or "<itg>" in analysis or "-" in form:
                 continue
-            words = table.setdefault(form.lower(), [])
+            form = form.lower()
+            if lemma in in_phrases and form not in lemmas:
+                lemmas[form] = lemma
+            if lemma not in polish:
+                continue
+            words = table.setdefault(form, [])
             for p in polish[lemma]:
                 if p not in words and len(words) < MAX_POLISH:
                     words.append(p)
@@ -169,10 +194,16 @@ def main():
     tmp = sys.argv[1] + ".tmp"
     with open(tmp, "w", encoding="utf-8") as out:
         out.write("# Ukrainian form -> Polish words; tools/ukrainian-polish.py from apertium-rus-ukr and dict-freedict-pol-rus\n")
-        for form in sorted(table):
-            out.write(f"{form}\t{'|'.join(table[form])}\n")
+        for form in sorted(set(table) | set(lemmas)):
+            lemma = f"\t{lemmas[form]}" if form in lemmas else ""
+            out.write(f"{form}\t{'|'.join(table.get(form, []))}{lemma}\n")
+        for (a, b), words in sorted(phrases.items()):
+            out.write(f"+{a} {b}\t{'|'.join(words)}\n")
     os.replace(tmp, sys.argv[1])
-    print(f"ukrainian-polish: {len(table)} forms of {len(polish)} lemmas -> {sys.argv[1]}", file=sys.stderr)
+    print(
+        f"ukrainian-polish: {len(table)} forms of {len(polish)} lemmas, {len(phrases)} two-word names -> {sys.argv[1]}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

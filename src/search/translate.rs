@@ -63,11 +63,11 @@ pub fn for_meaning(text: &str) -> Cow<'_, str> {
 /// their meaning would draw in the questions the resident left out.
 pub fn with_translations<'t>(text: &'t str, table: &UkrainianPolish) -> Cow<'t, str> {
     let mut polish: Vec<&str> = Vec::new();
-    for word in searched_words(text).take(MAX_TRANSLATED_WORDS) {
-        for p in table.translate(word) {
-            if !polish.contains(&p.as_str()) {
-                polish.push(p);
-            }
+    let words: Vec<&str> = searched_words(text).take(MAX_TRANSLATED_WORDS).collect();
+    let names = words.windows(2).flat_map(|pair| table.translate_name(pair[0], pair[1]));
+    for p in words.iter().flat_map(|w| table.translate(w)).chain(names) {
+        if !polish.contains(&p.as_str()) {
+            polish.push(p);
         }
     }
     if polish.is_empty() {
@@ -127,7 +127,20 @@ pub fn widen_ukrainian(ast: QueryAst, table: Option<&UkrainianPolish>, text: &st
             None => table.translate(w),
         }
     };
-    let widen = |c: Clause| match c {
+    // Two consecutive words that name one thing both take its Polish name.
+    let named = |clauses: &[Clause]| -> Vec<Vec<String>> {
+        let mut names = vec![Vec::new(); clauses.len()];
+        for i in 1..clauses.len() {
+            if let (Clause::Word(a), Clause::Word(b), Some(table)) = (&clauses[i - 1], &clauses[i], table) {
+                for p in table.translate_name(a, b) {
+                    names[i - 1].push(p.clone());
+                    names[i].push(p.clone());
+                }
+            }
+        }
+        names
+    };
+    let widen = |(c, names): (Clause, Vec<String>)| match c {
         Clause::Word(w) => {
             let mut any = Vec::new();
             if let Some(polish) = analysis::transliterate::ukrainian_to_polish(&w) {
@@ -135,7 +148,7 @@ pub fn widen_ukrainian(ast: QueryAst, table: Option<&UkrainianPolish>, text: &st
                     any.push(Clause::Word(polish));
                 }
             }
-            for p in translations(&w) {
+            for p in translations(&w).iter().chain(&names) {
                 if !any.contains(&Clause::Word(p.clone())) {
                     any.push(Clause::Word(p.clone()));
                 }
@@ -149,9 +162,10 @@ pub fn widen_ukrainian(ast: QueryAst, table: Option<&UkrainianPolish>, text: &st
         }
         other => other,
     };
+    let (should_names, must_names) = (named(&ast.should), named(&ast.must));
     QueryAst {
-        should: ast.should.into_iter().map(widen).collect(),
-        must: ast.must.into_iter().map(widen).collect(),
+        should: ast.should.into_iter().zip(should_names).map(widen).collect(),
+        must: ast.must.into_iter().zip(must_names).map(widen).collect(),
         ..ast
     }
 }
@@ -288,6 +302,22 @@ mod tests {
         assert_eq!(with_translations("невідоме слово", &table), "невідоме слово");
         assert_eq!(with_translations("кабани -сім'ї", &table), "кабани -сім'ї dzik", "an excluded word adds nothing");
         assert_eq!(with_translations(r#"-"сім'ї кабани" кабан"#, &table), r#"-"сім'ї кабани" кабан dzik"#);
+    }
+
+    #[test]
+    fn two_words_naming_one_thing_both_take_its_polish_name() {
+        let table = UkrainianPolish::from_tsv(
+            "дитячий\tdziecięcy\tдитячий\nсадок\togród\tсадок\nдитину\tdziecko\n+дитячий садок\tprzedszkole\n",
+        );
+        let text = "дитину в дитячий садок";
+        let out = widen_ukrainian(query::parse(text, &Glossary::default()), Some(&table), text);
+        let with_name: Vec<&Clause> = out
+            .should
+            .iter()
+            .filter(|c| matches!(c, Clause::AnyOf(any) if any.contains(&Clause::Word("przedszkole".into()))))
+            .collect();
+        assert_eq!(with_name.len(), 2, "{:?}", out.should);
+        assert_eq!(with_translations(text, &table), "дитину в дитячий садок dziecko dziecięcy ogród przedszkole");
     }
 
     #[test]
