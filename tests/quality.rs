@@ -318,6 +318,29 @@ fn ukrainian_words_find_polish_questions_through_the_table() {
     }
 }
 
+/// The "already asked?" box reads a Ukrainian text with its words' Polish translations too, so a
+/// resident describing a problem in Ukrainian is shown the Polish questions about it, not the few
+/// questions written in Ukrainian about something else.
+#[test]
+fn already_asked_finds_polish_questions_for_a_ukrainian_text() {
+    if lawka::analysis::ukrainian::ukrainian_polish().is_none() {
+        eprintln!("skipped: the Ukrainian–Polish table is not generated (tools/test.sh does it)");
+        return;
+    }
+    for (text, wanted) in
+        [("зламаний ліфт у будинку, мама не може вийти", "wind"), ("місця в дитячому садку для дитини", "przedszkol")]
+    {
+        let body = shared().get_ok(&format!("/api/related?q={}&limit=3", enc(text)));
+        let titles: Vec<String> = body["related"]
+            .as_array()
+            .expect("related")
+            .iter()
+            .map(|h| h["title"].as_str().unwrap_or_default().to_lowercase())
+            .collect();
+        assert!(titles.iter().any(|t| t.contains(wanted)), "{text}: {titles:?}");
+    }
+}
+
 /// An English query is searched with the Polish translations of its words (FreeDict's
 /// English–Polish dictionary, Debian `dict-freedict-eng-pol`, which the test command installs),
 /// so its words alone, without ranking by meaning, find the Polish questions on its subject.

@@ -122,14 +122,15 @@ pub fn related_to_question(generation: &Generation, id: &QuestionId, limit: usiz
 /// Questions related to a free text (treated as a question's text).
 pub fn related_to_text(generation: &Generation, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
     let searcher = generation.searcher();
+    // A Ukrainian text is read with its words' Polish translations after it, as a search reads
+    // one (`translate::for_meaning`): its words alone share nothing with the Polish questions.
+    let translated = super::translate::for_meaning(text);
     let vector = super::dense::enabled(generation).then(super::dense::embedder).flatten().and_then(|e| {
         let polish = !super::dense::is_foreign(text);
-        // A Ukrainian text's meaning with its words' Polish translations, as a search's.
-        let text = super::translate::for_meaning(text);
-        e.embed_query(&super::dense::as_the_corpus_spells(generation, &text, polish)).ok()
+        e.embed_query(&super::dense::as_the_corpus_spells(generation, &translated, polish)).ok()
     });
     let meta = SeedMeta { vector, ..SeedMeta::default() };
-    run(generation, &searcher, ["", text, ""], &meta, None, limit)
+    run(generation, &searcher, ["", &translated, ""], &meta, None, limit)
 }
 
 fn run(
