@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use tantivy::tokenizer::TextAnalyzer;
@@ -92,15 +92,13 @@ pub fn english_polish() -> Option<&'static EnglishPolish> {
     static DICTIONARY: OnceLock<Option<EnglishPolish>> = OnceLock::new();
     DICTIONARY
         .get_or_init(|| {
-            let dir = std::env::var_os(ENV_DIR).map_or_else(|| PathBuf::from(DEFAULT_DIR), PathBuf::from);
-            match EnglishPolish::open(&dir) {
-                Ok(d) if !d.is_empty() => Some(d),
-                Ok(_) => None,
-                Err(e) => {
-                    tracing::info!(dir = %dir.display(), reason = %e, "no English–Polish dictionary: English queries are not translated");
-                    None
-                }
-            }
+            super::load_optional(
+                ENV_DIR,
+                DEFAULT_DIR,
+                EnglishPolish::open,
+                EnglishPolish::is_empty,
+                "no English–Polish dictionary: English queries are not translated",
+            )
         })
         .as_ref()
 }

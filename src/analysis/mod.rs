@@ -122,6 +122,27 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
+/// Optional language data (a dictionary, a word table) at `$env` or `default`, opened once per
+/// process by its caller; `None`, logged once with `absent` (what goes without it), where it is
+/// missing, unreadable or empty: Ławka serves without it.
+fn load_optional<T>(
+    env: &str,
+    default: &str,
+    open: impl FnOnce(&std::path::Path) -> std::io::Result<T>,
+    is_empty: impl FnOnce(&T) -> bool,
+    absent: &str,
+) -> Option<T> {
+    let path = std::env::var_os(env).map_or_else(|| std::path::PathBuf::from(default), std::path::PathBuf::from);
+    match open(&path) {
+        Ok(data) if !is_empty(&data) => Some(data),
+        Ok(_) => None,
+        Err(e) => {
+            tracing::info!(path = %path.display(), reason = %e, "{absent}");
+            None
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,12 +7,17 @@
 /// word); after a consonant they soften it: `ia`, `iu`, `ie`.
 const VOWELS_AND_SIGNS: &str = "аеиіїоуяюєьʼ'’";
 
+/// Whether `text` has a Cyrillic letter (Ukrainian, Russian, ...).
+pub fn is_cyrillic(text: &str) -> bool {
+    text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
+}
+
 /// `word` in Polish letters, lowercased; `None` when it has no Cyrillic letter.
 pub fn ukrainian_to_polish(word: &str) -> Option<String> {
-    let lower: Vec<char> = word.to_lowercase().chars().collect();
-    if !lower.iter().any(|c| matches!(c, '\u{0400}'..='\u{04FF}')) {
+    if !is_cyrillic(word) {
         return None;
     }
+    let lower: Vec<char> = word.to_lowercase().chars().collect();
     let mut out = String::with_capacity(word.len() + 4);
     for (i, &c) in lower.iter().enumerate() {
         let next = lower.get(i + 1).copied();

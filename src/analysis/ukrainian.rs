@@ -8,7 +8,7 @@
 //! are served by meaning and by their words in Polish letters, as before.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 /// Where `tools/setup-dictionary.sh` writes the table.
@@ -98,15 +98,13 @@ pub fn ukrainian_polish() -> Option<&'static UkrainianPolish> {
     static TABLE: OnceLock<Option<UkrainianPolish>> = OnceLock::new();
     TABLE
         .get_or_init(|| {
-            let path = std::env::var_os(ENV_PATH).map_or_else(|| PathBuf::from(DEFAULT_PATH), PathBuf::from);
-            match UkrainianPolish::open(&path) {
-                Ok(t) if !t.is_empty() => Some(t),
-                Ok(_) => None,
-                Err(e) => {
-                    tracing::info!(path = %path.display(), reason = %e, "no Ukrainian–Polish table: Ukrainian queries are not translated");
-                    None
-                }
-            }
+            super::load_optional(
+                ENV_PATH,
+                DEFAULT_PATH,
+                UkrainianPolish::open,
+                UkrainianPolish::is_empty,
+                "no Ukrainian–Polish table: Ukrainian queries are not translated",
+            )
         })
         .as_ref()
 }

@@ -223,7 +223,7 @@ fn rrf(rank: usize) -> f32 {
 /// that no form of Polish has (SGJP's folded dictionary knows every Polish form typed with or
 /// without Polish letters; a language detector cannot tell three words apart reliably).
 pub fn is_foreign(text: &str) -> bool {
-    if text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}')) {
+    if crate::analysis::transliterate::is_cyrillic(text) {
         return true;
     }
     let words: Vec<String> = text

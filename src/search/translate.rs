@@ -11,6 +11,7 @@ use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyz
 
 use super::dense;
 use super::query::{Clause, Language, QueryAst};
+use crate::analysis::transliterate::is_cyrillic;
 use crate::analysis::{self, english::EnglishPolish, ukrainian::UkrainianPolish};
 
 /// `ast` with the words of a query in another language widened by Polish ones, and its
@@ -99,10 +100,6 @@ fn searched_words(text: &str) -> impl Iterator<Item = &str> {
 /// A letter, a digit or an apostrophe, which Ukrainian writes inside words.
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ')
-}
-
-fn is_cyrillic(text: &str) -> bool {
-    text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
 }
 
 /// [`transliterate`] with the table given (pure). The parser splits a word at an apostrophe
