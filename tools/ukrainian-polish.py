@@ -136,24 +136,29 @@ def main():
         # Lemmas are words: the numbers' and punctuation's patterns loop.
         return WORD.match(i.split("<")[0]) is not None
 
+    # The bilingual dictionary's (Ukrainian, Russian) lemma pairs, sorted for a stable table.
+    pairs = sorted(
+        {
+            (lemma_and_pos(ukr), lemma_and_pos(rus)[0])
+            for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.autobil.bin"))
+            for ukr, rus in paths(arcs, finals, is_word, first_tag=True)
+        }
+    )
     # Ukrainian lemma -> Polish words, through each of its Russian lemmas.
     polish = {}
-    for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.autobil.bin")):
-        for ukr, rus in sorted(set(paths(arcs, finals, is_word, first_tag=True))):
-            lemma, pos = lemma_and_pos(ukr)
-            if pos not in CONTENT:
-                continue
-            words = polish.setdefault(lemma, [])
-            for p in to_polish.get(lemma_and_pos(rus)[0], []):
-                if p not in words:
-                    words.append(p)
+    for (lemma, pos), russian in pairs:
+        if pos not in CONTENT:
+            continue
+        words = polish.setdefault(lemma, [])
+        for p in to_polish.get(russian, []):
+            if p not in words:
+                words.append(p)
     polish = {k: v for k, v in polish.items() if v}
     # Two-word names the dictionary translates as one Polish word ("детский сад" -> przedszkole):
     # an adjective or noun, then a noun, each Russian word reached from a Ukrainian lemma.
     from_russian = collections.defaultdict(set)
-    for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.autobil.bin")):
-        for ukr, rus in paths(arcs, finals, is_word, first_tag=True):
-            from_russian[lemma_and_pos(rus)[0]].add(lemma_and_pos(ukr))
+    for ukr, russian in pairs:
+        from_russian[russian].add(ukr)
     phrases = {}
     for russian, words in sorted(to_polish.items()):
         parts = russian.split()
