@@ -1,8 +1,9 @@
 //! `lawka eval`: relevance on judged queries, through the same search code as the API.
 //!
 //! By default every judged set of the repository side by side: the development set `tests/eval`,
-//! the holdout `tests/eval/holdout` and the second holdout `tests/eval/holdout2`. A ranking change
-//! is kept only if it does not lose on the sets it was not chosen on, so all are printed together.
+//! the holdout `tests/eval/holdout`, the second holdout `tests/eval/holdout2` and the Russian
+//! queries `tests/eval/russian`. A ranking change is kept only if it does not lose on the sets it
+//! was not chosen on, so all are printed together.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -14,14 +15,14 @@ use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary
 use crate::search::perturb::Perturbation;
 
 /// The judged sets `lawka eval` runs when given none.
-const DEFAULT_SETS: [&str; 3] = ["tests/eval", "tests/eval/holdout", "tests/eval/holdout2"];
+const DEFAULT_SETS: [&str; 4] = ["tests/eval", "tests/eval/holdout", "tests/eval/holdout2", "tests/eval/russian"];
 
 /// Arguments of `lawka eval`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A judged set: a directory with `queries-*.json` and optionally `related.json` (the format
-    /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout and
-    /// tests/eval/holdout2, where present.
+    /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout, tests/eval/holdout2
+    /// and tests/eval/russian, where present.
     #[arg(long, conflicts_with_all = ["queries", "related"])]
     set: Vec<PathBuf>,
     /// Judged queries (JSON, the format of shared/eval/queries-*.json) as one set; repeatable.
@@ -154,7 +155,8 @@ fn print_table(title: &str, names: &[String], summaries: &[Vec<(String, Summary)
     for kind in &kinds {
         print!("{kind:<16}");
         for s in summaries {
-            match s.iter().find(|(k, _)| k == kind) {
+            // A set without related seeds summarises nothing: a dash, not a mean of none.
+            match s.iter().find(|(k, v)| k == kind && v.n > 0) {
                 Some((_, v)) => print!(" | {:>3} {:>6.3} {:>6.3} {:>5}", v.n, v.ndcg, v.recall, v.zero),
                 None => print!(" | {:>3} {:>6} {:>6} {:>5}", "-", "-", "-", "-"),
             }
