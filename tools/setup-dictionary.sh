@@ -2,17 +2,19 @@
 # Installs the dictionaries with which queries in other languages are searched in Polish words:
 # - FreeDict's English–Polish dictionary (Debian `dict-freedict-eng-pol`, GPL-3+ / GFDL), which
 #   Ławka reads where the package puts it (/usr/share/dictd, or $LAWKA_FREEDICT_DIR);
-# - a Ukrainian–Polish word table, generated here by tools/ukrainian-polish.py from Apertium's
-#   Ukrainian–Russian pair (`apertium-rus-ukr`, GPL) and FreeDict's Polish–Russian dictionary
-#   (`dict-freedict-pol-rus`, CC-BY-SA 3.0), written to $LAWKA_UKR_POL or
-#   /usr/local/share/lawka/ukr-pol.tsv, never committed.
-# Without them English and Ukrainian queries are searched by meaning and by their words as typed.
-# Idempotent; installing packages needs root (or sudo) and Debian's apt. Each part is set up on
-# its own: a Ukrainian part that cannot be installed leaves the English one working.
+# - Ukrainian–Polish and Russian–Polish word tables, generated here by tools/cyrillic-polish.py
+#   from Apertium's Ukrainian–Russian pair (`apertium-rus-ukr`, GPL) and FreeDict's
+#   Polish–Russian dictionary (`dict-freedict-pol-rus`, CC-BY-SA 3.0), written to $LAWKA_UKR_POL
+#   or /usr/local/share/lawka/ukr-pol.tsv and $LAWKA_RUS_POL or /usr/local/share/lawka/rus-pol.tsv,
+#   never committed.
+# Without them English, Ukrainian and Russian queries are searched by meaning and by their words
+# as typed. Idempotent; installing packages needs root (or sudo) and Debian's apt. Each part is
+# set up on its own: a Cyrillic part that cannot be installed leaves the English one working.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 readonly FREEDICT_DIR=${LAWKA_FREEDICT_DIR:-/usr/share/dictd}
-readonly TABLE=${LAWKA_UKR_POL:-/usr/local/share/lawka/ukr-pol.tsv}
+readonly UK_TABLE=${LAWKA_UKR_POL:-/usr/local/share/lawka/ukr-pol.tsv}
+readonly RU_TABLE=${LAWKA_RUS_POL:-/usr/local/share/lawka/rus-pol.tsv}
 
 # Runs a command as root: directly when we are, through sudo otherwise.
 as_root() {
@@ -45,17 +47,26 @@ status=0
 if ! [ -f "$FREEDICT_DIR/freedict-eng-pol.index" ]; then
   install_packages dict-freedict-eng-pol || status=1
 fi
-if ! { [ -s "$TABLE" ] && [ "$TABLE" -nt tools/ukrainian-polish.py ]; }; then
-  ukrainian=(dict-freedict-pol-rus apertium-rus-ukr lttoolbox-dev)
-  command -v python3 >/dev/null || ukrainian+=(python3)
-  if install_packages "${ukrainian[@]}"; then
-    dir=$(dirname "$TABLE")
-    # Root only where the table's directory needs it (the default, under /usr/local).
-    if mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ]; then
-      LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/ukrainian-polish.py "$TABLE" || status=1
-    else
-      as_root mkdir -p "$dir" && as_root env LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/ukrainian-polish.py "$TABLE" || status=1
-    fi
+# Writes the table of language $1 (uk or ru) to $2, unless it is newer than the generator.
+generate_table() {
+  local table=$2 dir
+  [ -s "$table" ] && [ "$table" -nt tools/cyrillic-polish.py ] && return 0
+  dir=$(dirname "$table")
+  # Root only where the table's directory needs it (the default, under /usr/local).
+  if mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ]; then
+    LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/cyrillic-polish.py "$1" "$table"
+  else
+    as_root mkdir -p "$dir" && as_root env LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/cyrillic-polish.py "$1" "$table"
+  fi
+}
+
+if ! { [ -s "$UK_TABLE" ] && [ "$UK_TABLE" -nt tools/cyrillic-polish.py ] \
+  && [ -s "$RU_TABLE" ] && [ "$RU_TABLE" -nt tools/cyrillic-polish.py ]; }; then
+  cyrillic=(dict-freedict-pol-rus apertium-rus-ukr lttoolbox-dev)
+  command -v python3 >/dev/null || cyrillic+=(python3)
+  if install_packages "${cyrillic[@]}"; then
+    generate_table uk "$UK_TABLE" || status=1
+    generate_table ru "$RU_TABLE" || status=1
   else
     status=1
   fi

@@ -20,6 +20,7 @@
 //! assert_eq!(analyze(&mut pl, "Dziury na ulicach"), vec!["dziura", "ulica"]);
 //! ```
 
+pub mod cyrillic;
 pub mod english;
 mod fold;
 mod gazetteer;
@@ -30,7 +31,6 @@ mod near;
 mod polish_tokenizer;
 mod stopwords;
 pub mod transliterate;
-pub mod ukrainian;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter,

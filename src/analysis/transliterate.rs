@@ -1,19 +1,33 @@
-//! Ukrainian (Cyrillic) words written in Polish letters, the way Polish spells Ukrainian names
-//! (`будинків` → `budynkiw`, `психолога` → `psychołoga`). Ukrainian and Polish share many words
+//! Ukrainian and Russian (Cyrillic) words written in Polish letters, the way Polish spells their
+//! names (`будинків` → `budynkiw`, `психолога` → `psychołoga`; Russian `бесплатный` →
+//! `bespłatnyj`, see [`russian_to_polish`]). Both share many words with Polish
 //! that differ mostly in script; once transliterated, the Polish analysis (folded field, typo
 //! tolerance) meets them (`budynków`, `psychologa`, `tramwajach`).
 
 /// Letters after which `я`, `ю`, `є` are written `ja`, `ju`, `je` (a vowel, a sign, the start of the
-/// word); after a consonant they soften it: `ia`, `iu`, `ie`.
-const VOWELS_AND_SIGNS: &str = "аеиіїоуяюєьʼ'’";
+/// word; Russian's `ы`, `э`, `ё`, `ъ` among them); after a consonant they soften it: `ia`, `iu`, `ie`.
+const VOWELS_AND_SIGNS: &str = "аеиіїоуяюєьʼ'’ыэёъ";
 
 /// Whether `text` has a Cyrillic letter (Ukrainian, Russian, ...).
 pub fn is_cyrillic(text: &str) -> bool {
     text.chars().any(|c| matches!(c, '\u{0400}'..='\u{04FF}'))
 }
 
-/// `word` in Polish letters, lowercased; `None` when it has no Cyrillic letter.
+/// `word`, read as Ukrainian, in Polish letters, lowercased; `None` when it has no Cyrillic letter.
 pub fn ukrainian_to_polish(word: &str) -> Option<String> {
+    to_polish(word, false)
+}
+
+/// `word`, read as Russian, in Polish letters, lowercased; `None` when it has no Cyrillic letter.
+/// As Ukrainian, but for the letters the two read differently: `и` is `i` (`y` after `ж`, `ш`,
+/// `ц`), `ы` is `y`, `э` and `е` are `e` (the Polish cognates' letter: `проблема` → `problema`,
+/// not the `ie` of Polish transcription), `ё` is `io` (`jo` after a vowel), `ъ` is nothing, and
+/// `л` is soft (`l`) before `и`, `е`, `ё`, `ю`, `я`.
+pub fn russian_to_polish(word: &str) -> Option<String> {
+    to_polish(word, true)
+}
+
+fn to_polish(word: &str, russian: bool) -> Option<String> {
     if !is_cyrillic(word) {
         return None;
     }
@@ -28,6 +42,22 @@ pub fn ukrainian_to_polish(word: &str) -> Option<String> {
                 out.push_str(soft);
                 continue;
             }
+        }
+        let russian_letter = match c {
+            _ if !russian => None,
+            'и' if i > 0 && "жшц".contains(lower[i - 1]) => Some("y"),
+            'и' => Some("i"),
+            'ы' => Some("y"),
+            'э' | 'е' => Some("e"),
+            'ё' if after_consonant => Some("io"),
+            'ё' => Some("jo"),
+            'ъ' => Some(""),
+            'л' if next.is_some_and(|n| "иеёюяь".contains(n)) => Some("l"),
+            _ => None,
+        };
+        if let Some(s) = russian_letter {
+            out.push_str(s);
+            continue;
         }
         let s = match c {
             'ь' | 'ʼ' | '\'' | '’' => "",
@@ -107,5 +137,21 @@ mod tests {
         assert_eq!(t("яма"), "jama");
         assert_eq!(t("біля"), "bilia");
         assert_eq!(ukrainian_to_polish("tramwaj"), None);
+    }
+
+    #[test]
+    fn russian_words_come_out_in_polish_spelling() {
+        let t = |w: &str| russian_to_polish(w).unwrap_or_default();
+        assert_eq!(t("психолога"), "psichołoga");
+        assert_eq!(t("трамваях"), "tramwajach");
+        assert_eq!(t("проблема"), "problema");
+        assert_eq!(t("дикие"), "dikie");
+        assert_eq!(t("жилье"), "żyle");
+        assert_eq!(t("жизнь"), "żyzń");
+        assert_eq!(t("бесплатный"), "bespłatnyj");
+        assert_eq!(t("объявление"), "objawlenie");
+        assert_eq!(t("ёлка"), "jołka");
+        assert_eq!(t("Кракове"), "krakowe");
+        assert_eq!(russian_to_polish("tramwaj"), None);
     }
 }

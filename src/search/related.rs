@@ -122,7 +122,7 @@ pub fn related_to_question(generation: &Generation, id: &QuestionId, limit: usiz
 /// Questions related to a free text (treated as a question's text).
 pub fn related_to_text(generation: &Generation, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
     let searcher = generation.searcher();
-    // A Ukrainian text is read with its words' Polish translations after it, as a search reads
+    // A Ukrainian or Russian text is read with its words' Polish translations after it, as a search reads
     // one (`translate::for_meaning`): its words alone share nothing with the Polish questions.
     let translated = super::translate::for_meaning(text);
     let vector = super::dense::enabled(generation).then(super::dense::embedder).flatten().and_then(|e| {

@@ -1,7 +1,7 @@
 //! A query in another language searched in Polish words. An English word becomes "any of" itself
-//! and its Polish translations (FreeDict, see [`analysis::english`]); a Ukrainian word, "any of"
-//! itself, its spelling in Polish letters (see [`analysis::transliterate`]) and its Polish words
-//! (Apertium and FreeDict chained through Russian, see [`analysis::ukrainian`]). So the words find
+//! and its Polish translations (FreeDict, see [`analysis::english`]); a Ukrainian or Russian word,
+//! "any of" itself, its spelling in Polish letters (see [`analysis::transliterate`]) and its Polish
+//! words (from Apertium and FreeDict, see [`analysis::cyrillic`]). So the words find
 //! Polish questions the way a Polish query would, and dense retrieval (where installed) is fused
 //! with a list that means something.
 
@@ -11,8 +11,9 @@ use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyz
 
 use super::dense;
 use super::query::{Clause, Language, QueryAst};
+use crate::analysis::cyrillic::{self, CyrillicLanguage, CyrillicPolish};
 use crate::analysis::transliterate::is_cyrillic;
-use crate::analysis::{self, english::EnglishPolish, ukrainian::UkrainianPolish};
+use crate::analysis::{self, english::EnglishPolish};
 
 /// `ast` with the words of a query in another language widened by Polish ones, and its
 /// [`Language`] decided once for the ranking: a Cyrillic query is transliterated and, where the
@@ -38,35 +39,38 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
     }
 }
 
-/// A Ukrainian query's words widened by their Polish spelling (see
-/// [`analysis::transliterate`]) and, where the table is installed, their Polish words (see
-/// [`analysis::ukrainian`]): "any of" the word as typed, in Polish letters and in Polish. `text`
-/// is the query as typed, whose words with an apostrophe the parser has split.
+/// A Cyrillic query's words widened by their Polish spelling (see [`analysis::transliterate`])
+/// and, where the tables are installed, their Polish words (see [`analysis::cyrillic`]): "any of"
+/// the word as typed, in Polish letters and in Polish. Its letters tell Russian from Ukrainian
+/// where they can; otherwise it is read both ways. `text` is the query as typed, whose words
+/// with an apostrophe the parser has split.
 pub fn transliterate(ast: QueryAst, text: &str) -> QueryAst {
-    widen_ukrainian(ast, analysis::ukrainian::ukrainian_polish(), text)
+    let language = cyrillic::cyrillic_language(text);
+    widen_cyrillic(ast, &cyrillic::tables_for(text), language, text)
 }
 
 /// Most words of a text whose translations join its meaning: the model reads a few hundred
 /// tokens, so words appended after a long text would be cut off anyway, and each costs time.
 const MAX_TRANSLATED_WORDS: usize = 24;
 
-/// The text whose meaning is searched: a Ukrainian query's is followed by its words' Polish
-/// translations, which put its vector nearer the Polish questions (the small model maps
+/// The text whose meaning is searched: a Ukrainian or Russian query's is followed by its words'
+/// Polish translations, which put its vector nearer the Polish questions (the small model maps
 /// Ukrainian less well than Polish); any other text is searched as typed.
 pub fn for_meaning(text: &str) -> Cow<'_, str> {
-    match analysis::ukrainian::ukrainian_polish() {
-        Some(table) if is_cyrillic(text) => with_translations(text, table),
-        _ => text.into(),
+    if !is_cyrillic(text) {
+        return text.into();
     }
+    with_translations(text, &cyrillic::tables_for(text))
 }
 
-/// [`for_meaning`] with the table given (pure). Excluded words (`-ліфт`, `-"..."`) add nothing:
+/// [`for_meaning`] with the tables given (pure). Excluded words (`-ліфт`, `-"..."`) add nothing:
 /// their meaning would draw in the questions the resident left out.
-pub fn with_translations<'t>(text: &'t str, table: &UkrainianPolish) -> Cow<'t, str> {
+pub fn with_translations<'t>(text: &'t str, tables: &[&CyrillicPolish]) -> Cow<'t, str> {
     let mut polish: Vec<&str> = Vec::new();
     let words: Vec<&str> = searched_words(text).take(MAX_TRANSLATED_WORDS).collect();
-    let names = words.windows(2).flat_map(|pair| table.translate_name(pair[0], pair[1]));
-    for p in words.iter().flat_map(|w| table.translate(w)).chain(names) {
+    let names = tables.iter().flat_map(|t| words.windows(2).flat_map(move |pair| t.translate_name(pair[0], pair[1])));
+    let translated = words.iter().flat_map(|w| tables.iter().flat_map(move |t| t.translate(w)));
+    for p in translated.chain(names) {
         if !polish.contains(&p.as_str()) {
             polish.push(p);
         }
@@ -102,10 +106,12 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ')
 }
 
-/// [`transliterate`] with the table given (pure). The parser splits a word at an apostrophe
-/// (`здоров'я` → `здоров`, `я`): the whole word's translations go to its first piece, and its
-/// other pieces are not looked up (`я` would find some other word's entry).
-pub fn widen_ukrainian(ast: QueryAst, table: Option<&UkrainianPolish>, text: &str) -> QueryAst {
+/// [`transliterate`] with the tables given (pure), in the order their words are added. A Russian
+/// word is spelt in Polish letters as Russian reads its letters, any other as Ukrainian. The
+/// parser splits a word at an apostrophe (`здоров'я` → `здоров`, `я`): the whole word's
+/// translations go to its first piece, and its other pieces are not looked up (`я` would find
+/// some other word's entry).
+pub fn widen_cyrillic(ast: QueryAst, tables: &[&CyrillicPolish], language: CyrillicLanguage, text: &str) -> QueryAst {
     let mut whole: Vec<(String, &str)> = Vec::new();
     let mut inner: Vec<String> = Vec::new();
     for word in text.split(|c: char| !is_word_char(c)) {
@@ -115,21 +121,21 @@ pub fn widen_ukrainian(ast: QueryAst, table: Option<&UkrainianPolish>, text: &st
             inner.extend(pieces.map(str::to_lowercase));
         }
     }
-    let translations = |w: &str| -> &[String] {
-        let Some(table) = table else { return &[] };
+    let translations = |w: &str| -> Vec<&String> {
         let lower = w.to_lowercase();
-        match whole.iter().find(|(first, _)| *first == lower) {
-            Some((_, word)) => table.translate(word),
-            None if inner.contains(&lower) => &[],
-            None => table.translate(w),
-        }
+        let word = match whole.iter().find(|(first, _)| *first == lower) {
+            Some((_, word)) => *word,
+            None if inner.contains(&lower) => return Vec::new(),
+            None => w,
+        };
+        tables.iter().flat_map(|t| t.translate(word)).collect()
     };
     // Two consecutive words that name one thing both take its Polish name.
     let named = |clauses: &[Clause]| -> Vec<Vec<String>> {
         let mut names = vec![Vec::new(); clauses.len()];
         for i in 1..clauses.len() {
-            if let (Clause::Word(a), Clause::Word(b), Some(table)) = (&clauses[i - 1], &clauses[i], table) {
-                for p in table.translate_name(a, b) {
+            if let (Clause::Word(a), Clause::Word(b)) = (&clauses[i - 1], &clauses[i]) {
+                for p in tables.iter().flat_map(|t| t.translate_name(a, b)) {
                     names[i - 1].push(p.clone());
                     names[i].push(p.clone());
                 }
@@ -140,12 +146,16 @@ pub fn widen_ukrainian(ast: QueryAst, table: Option<&UkrainianPolish>, text: &st
     let widen = |(c, names): (Clause, Vec<String>)| match c {
         Clause::Word(w) => {
             let mut any = Vec::new();
-            if let Some(polish) = analysis::transliterate::ukrainian_to_polish(&w) {
+            let spelt = match language {
+                CyrillicLanguage::Russian => analysis::transliterate::russian_to_polish(&w),
+                _ => analysis::transliterate::ukrainian_to_polish(&w),
+            };
+            if let Some(polish) = spelt {
                 if polish.chars().count() >= 4 {
                     any.push(Clause::Word(polish));
                 }
             }
-            for p in translations(&w).iter().chain(&names) {
+            for p in translations(&w).into_iter().chain(&names) {
                 if !any.contains(&Clause::Word(p.clone())) {
                     any.push(Clause::Word(p.clone()));
                 }
@@ -266,9 +276,9 @@ mod tests {
 
     #[test]
     fn ukrainian_words_become_any_of_their_polish_spelling_and_translations() {
-        let table = UkrainianPolish::from_tsv("кабани\tdzik\nбудинків\tdom\n");
+        let table = CyrillicPolish::from_tsv("кабани\tdzik\nбудинків\tdom\n");
         let ast = query::parse("дикі кабани біля будинків", &Glossary::default());
-        let out = widen_ukrainian(ast, Some(&table), "дикі кабани біля будинків");
+        let out = widen_cyrillic(ast, &[&table], CyrillicLanguage::Ukrainian, "дикі кабани біля будинків");
         assert_eq!(
             out.should[1],
             Clause::AnyOf(vec![
@@ -285,7 +295,12 @@ mod tests {
                 Clause::Word("dom".into())
             ])
         );
-        let without = widen_ukrainian(query::parse("дикі кабани", &Glossary::default()), None, "дикі кабани");
+        let without = widen_cyrillic(
+            query::parse("дикі кабани", &Glossary::default()),
+            &[],
+            CyrillicLanguage::Ukrainian,
+            "дикі кабани",
+        );
         assert_eq!(
             without.should[1],
             Clause::AnyOf(vec![Clause::Word("кабани".into()), Clause::Word("kabany".into())])
@@ -294,34 +309,39 @@ mod tests {
 
     #[test]
     fn a_ukrainian_text_means_what_its_translations_add() {
-        let table = UkrainianPolish::from_tsv("кабани\tdzik\nкабан\tdzik\nсім'ї\trodzina\n");
-        assert_eq!(with_translations("кабани і кабан у сім’ї", &table), "кабани і кабан у сім’ї dzik rodzina");
-        assert_eq!(with_translations("невідоме слово", &table), "невідоме слово");
-        assert_eq!(with_translations("кабани -сім'ї", &table), "кабани -сім'ї dzik", "an excluded word adds nothing");
-        assert_eq!(with_translations(r#"-"сім'ї кабани" кабан"#, &table), r#"-"сім'ї кабани" кабан dzik"#);
+        let table = CyrillicPolish::from_tsv("кабани\tdzik\nкабан\tdzik\nсім'ї\trodzina\n");
+        assert_eq!(with_translations("кабани і кабан у сім’ї", &[&table]), "кабани і кабан у сім’ї dzik rodzina");
+        assert_eq!(with_translations("невідоме слово", &[&table]), "невідоме слово");
+        assert_eq!(
+            with_translations("кабани -сім'ї", &[&table]),
+            "кабани -сім'ї dzik",
+            "an excluded word adds nothing"
+        );
+        assert_eq!(with_translations(r#"-"сім'ї кабани" кабан"#, &[&table]), r#"-"сім'ї кабани" кабан dzik"#);
     }
 
     #[test]
     fn two_words_naming_one_thing_both_take_its_polish_name() {
-        let table = UkrainianPolish::from_tsv(
+        let table = CyrillicPolish::from_tsv(
             "дитячий\tdziecięcy\tдитячий\nсадок\togród\tсадок\nдитину\tdziecko\n+дитячий садок\tprzedszkole\n",
         );
         let text = "дитину в дитячий садок";
-        let out = widen_ukrainian(query::parse(text, &Glossary::default()), Some(&table), text);
+        let out = widen_cyrillic(query::parse(text, &Glossary::default()), &[&table], CyrillicLanguage::Either, text);
         let with_name: Vec<&Clause> = out
             .should
             .iter()
             .filter(|c| matches!(c, Clause::AnyOf(any) if any.contains(&Clause::Word("przedszkole".into()))))
             .collect();
         assert_eq!(with_name.len(), 2, "{:?}", out.should);
-        assert_eq!(with_translations(text, &table), "дитину в дитячий садок dziecko dziecięcy ogród przedszkole");
+        assert_eq!(with_translations(text, &[&table]), "дитину в дитячий садок dziecko dziecięcy ogród przedszkole");
     }
 
     #[test]
     fn a_word_split_at_its_apostrophe_is_translated_whole() {
-        let table = UkrainianPolish::from_tsv("здоров'я\tzdrowie\nздоров\tgratulować\nя\tja\nдітей\tdziecko\n");
+        let table = CyrillicPolish::from_tsv("здоров'я\tzdrowie\nздоров\tgratulować\nя\tja\nдітей\tdziecko\n");
         for text in ["здоров'я дітей", "Здоров’я дітей"] {
-            let out = widen_ukrainian(query::parse(text, &Glossary::default()), Some(&table), text);
+            let out =
+                widen_cyrillic(query::parse(text, &Glossary::default()), &[&table], CyrillicLanguage::Either, text);
             let words: Vec<String> = out
                 .should
                 .iter()
@@ -338,6 +358,26 @@ mod tests {
             );
             assert!(words.contains(&"dziecko".to_string()), "{text}: {words:?}");
         }
+    }
+
+    #[test]
+    fn a_russian_query_reads_its_own_table_and_spelling_and_an_unclear_one_reads_both() {
+        let uk = CyrillicPolish::from_tsv("кабани\tdzik\nчас\tczas\n");
+        let ru = CyrillicPolish::from_tsv("кабаны\tdzik\nчас\tgodzina\nдворе\tpodwórze\n+детский сад\tprzedszkole\nдетский\tdziecięcy\tдетский\nсад\togród\tсад\n");
+        let text = "дикие кабаны во дворе";
+        let out = widen_cyrillic(query::parse(text, &Glossary::default()), &[&ru], CyrillicLanguage::Russian, text);
+        assert_eq!(
+            out.should[1],
+            Clause::AnyOf(vec![
+                Clause::Word("кабаны".into()),
+                Clause::Word("kabany".into()),
+                Clause::Word("dzik".into())
+            ])
+        );
+        assert_eq!(out.should[0], Clause::AnyOf(vec![Clause::Word("дикие".into()), Clause::Word("dikie".into())]));
+        // Both tables, Ukrainian first, with each one's names.
+        let both = with_translations("час детский сад", &[&uk, &ru]);
+        assert_eq!(both, "час детский сад czas godzina dziecięcy ogród przedszkole");
     }
 
     #[test]

@@ -216,9 +216,10 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Loaded now rather than by the first English or Ukrainian query (tens of milliseconds).
+    // Loaded now rather than by the first English, Ukrainian or Russian query (tens of milliseconds).
     tokio::task::spawn_blocking(crate::analysis::english::english_polish);
-    tokio::task::spawn_blocking(crate::analysis::ukrainian::ukrainian_polish);
+    tokio::task::spawn_blocking(crate::analysis::cyrillic::ukrainian_polish);
+    tokio::task::spawn_blocking(crate::analysis::cyrillic::russian_polish);
     // Likewise each document's facet values, read once per generation (~0.25 s at 1M questions).
     let current = state.index.current();
     tokio::task::spawn_blocking(move || crate::search::warm(&current));

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Builds Ławka's Ukrainian -> Polish word table from two Debian packages, chained through Russian.
+"""Builds Ławka's Ukrainian -> Polish and Russian -> Polish word tables from two Debian packages.
 
 No Ukrainian-Polish dictionary installs here (docs/RELEVANCE.md), but two halves do:
 - Apertium's Ukrainian-Russian pair (`apertium-rus-ukr`, GPL): its Ukrainian morphological
@@ -7,6 +7,8 @@ No Ukrainian-Polish dictionary installs here (docs/RELEVANCE.md), but two halves
   lemma -> Russian lemma);
 - FreeDict's Polish-Russian dictionary (`dict-freedict-pol-rus`, CC-BY-SA 3.0, from Wiktionary),
   read backwards (Russian word -> the Polish headwords that list it).
+The Ukrainian table chains them through Russian; the Russian one needs only the pair's Russian
+morphological analyser (every inflected Russian form -> lemma and tags) and FreeDict.
 
 Both transducers are printed with `lt-print` (lttoolbox-dev) and walked here; only the forms of
 content words (nouns, adjectives, verbs, adverbs) whose lemma reaches a Polish word are written,
@@ -18,7 +20,9 @@ the forms of their lemmas carry the lemma in a third column. The table is genera
 packages, never committed; fewer than MIN_FORMS forms means the packages changed, and the script
 fails rather than write a table that serves nothing.
 
-Usage: ukrainian-polish.py OUT_TSV
+Russian `ё` is written `е`, as residents mostly type it (Ławka reads `ё` as `е` too).
+
+Usage: cyrillic-polish.py uk|ru OUT_TSV
 """
 import collections
 import gzip
@@ -117,7 +121,7 @@ def russian_to_polish():
                 # "1. дом 2.": the senses' numbers stand before and after the words.
                 line = re.sub(r"\s*\d+\.\s*$", "", re.sub(r"^\s*\d+\.\s*", "", line))
                 for word in re.split(r"[,;]", line):
-                    word = word.strip().lower()
+                    word = fold_yo(word.strip().lower())
                     if word and head not in (h for _, h in senses[word]):
                         senses[word].append((sense, head))
                 sense += 1
@@ -128,18 +132,54 @@ def russian_to_polish():
     return backwards
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    to_polish = russian_to_polish()
-    def is_word(i, _):
-        # Lemmas are words: the numbers' and punctuation's patterns loop.
-        return WORD.match(i.split("<")[0]) is not None
+def is_word(i, _):
+    # Lemmas are words: the numbers' and punctuation's patterns loop.
+    return WORD.match(i.split("<")[0]) is not None
 
+
+def forms_of(analyser, polish, in_phrases):
+    """Every form of the lemmas wanted (`polish`'s and the names' parts), from `analyser`: form ->
+    its Polish words (at most MAX_POLISH), and form -> lemma for the forms of the names' parts."""
+    wanted = set(polish) | in_phrases
+    prefixes = {lemma[:n] for lemma in wanted for n in range(len(lemma) + 1)}
+
+    def keep(_, out):
+        # The analyser's lemmas keep `ё`; the wanted ones are written with `е`.
+        cut = out.find("<")
+        lemma = fold_yo(out.lower() if cut < 0 else out[:cut].lower())
+        return lemma in prefixes if cut < 0 else lemma in wanted
+
+    table = {}
+    lemmas = {}
+    for arcs, finals in att(analyser):
+        for form, analysis in paths(arcs, finals, keep):
+            lemma, pos = lemma_and_pos(analysis)
+            lemma = fold_yo(lemma)
+            # Interrogatives ("де" where, "как" how) are function words, whatever their part of speech.
+            if pos not in CONTENT or "<itg>" in analysis or "-" in form:
+                continue
+            form = fold_yo(form.lower())
+            if lemma in in_phrases and form not in lemmas:
+                lemmas[form] = lemma
+            if lemma not in polish:
+                continue
+            words = table.setdefault(form, [])
+            for p in polish[lemma]:
+                if p not in words and len(words) < MAX_POLISH:
+                    words.append(p)
+    return table, lemmas
+
+
+def fold_yo(text):
+    return text.replace("ё", "е")
+
+
+def ukrainian(to_polish):
+    """The Ukrainian table: each Ukrainian lemma reaches Polish through its Russian lemmas."""
     # The bilingual dictionary's (Ukrainian, Russian) lemma pairs, sorted for a stable table.
     pairs = sorted(
         {
-            (lemma_and_pos(ukr), lemma_and_pos(rus)[0])
+            (lemma_and_pos(ukr), fold_yo(lemma_and_pos(rus)[0]))
             for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.autobil.bin"))
             for ukr, rus in paths(arcs, finals, is_word, first_tag=True)
         }
@@ -169,44 +209,60 @@ def main():
                 if pos_a in ("adj", "n") and pos_b == "n":
                     phrases.setdefault((a, b), words[:MAX_POLISH])
     in_phrases = {lemma for pair in phrases for lemma in pair}
-    wanted = set(polish) | in_phrases
-    prefixes = {lemma[:n] for lemma in wanted for n in range(len(lemma) + 1)}
+    table, lemmas = forms_of(os.path.join(APERTIUM, "ukr-rus.automorf.bin"), polish, in_phrases)
+    return table, lemmas, phrases, len(polish)
+
+
+def russian(to_polish):
+    """The Russian table: each Russian lemma is a word FreeDict translates."""
+    analyser = os.path.join(APERTIUM, "rus-ukr.automorf.bin")
+    polish = {w: ps for w, ps in to_polish.items() if " " not in w}
+    # The parts of speech of the analyser's lemmas, for the two-word names' parts.
+    pos_of = collections.defaultdict(set)
+    words = set(polish) | {p for w in to_polish for p in w.split()}
+    prefixes = {w[:n] for w in words for n in range(len(w) + 1)}
 
     def keep(_, out):
         cut = out.find("<")
-        return out.lower() in prefixes if cut < 0 else out[:cut].lower() in wanted
+        lemma = fold_yo(out.lower() if cut < 0 else out[:cut].lower())
+        return lemma in prefixes if cut < 0 else lemma in words
 
-    # Every form of those lemmas, from the analyser (its paths pruned to the lemmas wanted).
-    table = {}
-    lemmas = {}  # form -> its lemma, for the forms of the phrases' lemmas
-    for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.automorf.bin")):
-        for form, analysis in paths(arcs, finals, keep):
+    for arcs, finals in att(analyser):
+        for _, analysis in paths(arcs, finals, keep):
             lemma, pos = lemma_and_pos(analysis)
-            # Interrogatives ("де" where, "як" how) are function words, whatever their part of speech.
-            if pos not in CONTENT or "<itg>" in analysis or "-" in form:
-                continue
-            form = form.lower()
-            if lemma in in_phrases and form not in lemmas:
-                lemmas[form] = lemma
-            if lemma not in polish:
-                continue
-            words = table.setdefault(form, [])
-            for p in polish[lemma]:
-                if p not in words and len(words) < MAX_POLISH:
-                    words.append(p)
+            pos_of[fold_yo(lemma)].add(pos)
+    phrases = {}
+    for name, ps in sorted(to_polish.items()):
+        parts = name.split()
+        if len(parts) == 2 and pos_of[parts[0]] & {"adj", "n"} and "n" in pos_of[parts[1]]:
+            phrases[(parts[0], parts[1])] = ps[:MAX_POLISH]
+    in_phrases = {lemma for pair in phrases for lemma in pair}
+    table, lemmas = forms_of(analyser, polish, in_phrases)
+    return table, lemmas, phrases, len({l for l in polish if l in pos_of})
+
+
+LANGUAGES = {"uk": ("Ukrainian", ukrainian), "ru": ("Russian", russian)}
+
+
+def main():
+    if len(sys.argv) != 3 or sys.argv[1] not in LANGUAGES:
+        sys.exit(__doc__)
+    name, build = LANGUAGES[sys.argv[1]]
+    out_path = sys.argv[2]
+    table, lemmas, phrases, n_lemmas = build(russian_to_polish())
     if len(table) < MIN_FORMS:
-        sys.exit(f"ukrainian-polish: only {len(table)} forms: have apertium-rus-ukr or dict-freedict-pol-rus changed?")
-    tmp = sys.argv[1] + ".tmp"
+        sys.exit(f"cyrillic-polish: only {len(table)} {name} forms: have apertium-rus-ukr or dict-freedict-pol-rus changed?")
+    tmp = out_path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as out:
-        out.write("# Ukrainian form -> Polish words; tools/ukrainian-polish.py from apertium-rus-ukr and dict-freedict-pol-rus\n")
+        out.write(f"# {name} form -> Polish words; tools/cyrillic-polish.py from apertium-rus-ukr and dict-freedict-pol-rus\n")
         for form in sorted(set(table) | set(lemmas)):
             lemma = f"\t{lemmas[form]}" if form in lemmas else ""
             out.write(f"{form}\t{'|'.join(table.get(form, []))}{lemma}\n")
         for (a, b), words in sorted(phrases.items()):
             out.write(f"+{a} {b}\t{'|'.join(words)}\n")
-    os.replace(tmp, sys.argv[1])
+    os.replace(tmp, out_path)
     print(
-        f"ukrainian-polish: {len(table)} forms of {len(polish)} lemmas, {len(phrases)} two-word names -> {sys.argv[1]}",
+        f"cyrillic-polish: {len(table)} {name} forms of {n_lemmas} lemmas, {len(phrases)} two-word names -> {out_path}",
         file=sys.stderr,
     )
 

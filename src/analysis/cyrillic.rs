@@ -1,0 +1,240 @@
+//! Ukrainian and Russian words to Polish ones, for queries typed in Cyrillic (Kraków has many
+//! Ukrainian residents, and many of them, like other newcomers from the east, type in Russian; the
+//! questions and answers are Polish). No Ukrainian–Polish dictionary installs here, so the
+//! Ukrainian table chains two packages through Russian: Apertium's Ukrainian–Russian pair (every
+//! inflected Ukrainian form to its lemma, the lemma to Russian) and FreeDict's Polish–Russian
+//! dictionary read backwards; the Russian table needs only the pair's Russian analyser and
+//! FreeDict. `tools/cyrillic-polish.py` (run by `tools/setup-dictionary.sh`) writes each from the
+//! installed packages as one line per form, `form TAB polish|polish`; they are never copied into
+//! the repository. Without them, Cyrillic queries are served by meaning and by their words in
+//! Polish letters, as before.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+/// Where `tools/setup-dictionary.sh` writes the Ukrainian table.
+pub const UKRAINIAN_PATH: &str = "/usr/local/share/lawka/ukr-pol.tsv";
+/// Environment variable naming another Ukrainian table.
+pub const UKRAINIAN_ENV: &str = "LAWKA_UKR_POL";
+/// Where `tools/setup-dictionary.sh` writes the Russian table.
+pub const RUSSIAN_PATH: &str = "/usr/local/share/lawka/rus-pol.tsv";
+/// Environment variable naming another Russian table.
+pub const RUSSIAN_ENV: &str = "LAWKA_RUS_POL";
+
+/// Which Cyrillic language a text is written in, as far as its letters tell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CyrillicLanguage {
+    /// It has a letter only Ukrainian writes (`і`, `ї`, `є`, `ґ`) and none only Russian writes.
+    Ukrainian,
+    /// It has a letter only Russian writes (`ы`, `э`, `ъ`, `ё`) and none only Ukrainian writes.
+    Russian,
+    /// Neither or both: many short texts (`дикі кабани`, `лифт`) could be either.
+    Either,
+}
+
+/// The language of a Cyrillic `text` by its letters (pure). Whole-text detectors guess on a few
+/// words; these letters do not.
+pub fn cyrillic_language(text: &str) -> CyrillicLanguage {
+    let lower = text.to_lowercase();
+    let ukrainian = lower.contains(['і', 'ї', 'є', 'ґ']);
+    let russian = lower.contains(['ы', 'э', 'ъ', 'ё']);
+    match (ukrainian, russian) {
+        (true, false) => CyrillicLanguage::Ukrainian,
+        (false, true) => CyrillicLanguage::Russian,
+        _ => CyrillicLanguage::Either,
+    }
+}
+
+/// Word forms of one Cyrillic language to Polish words, best first, and the two-word names
+/// translated as one.
+#[derive(Debug, Default)]
+pub struct CyrillicPolish {
+    /// Each form's place in `lists`: the forms of a lemma share one list, so a table of ~90,000
+    /// forms holds ~6,000 lists (24 MB of server memory as one list per form, ~6 MB shared).
+    by_form: HashMap<Box<str>, u32>,
+    lists: Vec<Vec<String>>,
+    /// The lemma of each form of a two-word name's lemmas.
+    lemmas: HashMap<String, String>,
+    /// Two lemmas (an adjective or noun, then a noun) to the Polish word that names them
+    /// (`дитячий садок` → `przedszkole`).
+    names: HashMap<(String, String), Vec<String>>,
+}
+
+impl CyrillicPolish {
+    /// Reads the table at `path`.
+    pub fn open(path: &Path) -> std::io::Result<CyrillicPolish> {
+        Ok(CyrillicPolish::from_tsv(&std::fs::read_to_string(path)?))
+    }
+
+    /// The table from its text (`form TAB polish|polish[ TAB lemma]`, and `+lemma lemma TAB
+    /// polish|polish` for two-word names); comment lines (`#`) and lines without a tab are
+    /// skipped, and so are Polish stop words ("bardzo", "kiedy"): a word that translates to one
+    /// carries no need.
+    pub fn from_tsv(text: &str) -> CyrillicPolish {
+        let mut table = CyrillicPolish::default();
+        let mut ids: HashMap<Vec<String>, u32> = HashMap::new();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let mut fields = line.split('\t');
+            let (Some(key), Some(polish)) = (fields.next(), fields.next()) else { continue };
+            let words: Vec<String> = polish
+                .split('|')
+                .map(str::trim)
+                .filter(|w| !w.is_empty() && !super::is_stop_word(w))
+                .map(String::from)
+                .collect();
+            if let Some(name) = key.strip_prefix('+') {
+                if let (Some((a, b)), false) = (name.split_once(' '), words.is_empty()) {
+                    table.names.insert((normalise(a), normalise(b)), words);
+                }
+                continue;
+            }
+            let form = normalise(key);
+            if let Some(lemma) = fields.next().filter(|l| !l.is_empty()) {
+                table.lemmas.insert(form.clone(), normalise(lemma));
+            }
+            if !words.is_empty() {
+                let next = u32::try_from(table.lists.len()).unwrap_or(u32::MAX);
+                let id = *ids.entry(words).or_insert_with_key(|words| {
+                    table.lists.push(words.clone());
+                    next
+                });
+                table.by_form.insert(form.into_boxed_str(), id);
+            }
+        }
+        table
+    }
+
+    /// Whether the table has no entries.
+    pub fn is_empty(&self) -> bool {
+        self.by_form.is_empty()
+    }
+
+    /// The Polish words for a word in any form and case, best first; empty when the table does
+    /// not know it.
+    pub fn translate(&self, word: &str) -> &[String] {
+        self.by_form
+            .get(normalise(word).as_str())
+            .and_then(|&id| self.lists.get(id as usize))
+            .map_or(&[], Vec::as_slice)
+    }
+
+    /// The Polish words naming two consecutive words together (`дитячий садок`, `дитячого
+    /// садка` → `przedszkole`), which word by word would mean something else ("a children's
+    /// orchard"); empty when they name nothing together.
+    pub fn translate_name(&self, first: &str, second: &str) -> &[String] {
+        let (Some(a), Some(b)) = (self.lemmas.get(&normalise(first)), self.lemmas.get(&normalise(second))) else {
+            return &[];
+        };
+        self.names.get(&(a.clone(), b.clone())).map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Lower case, with the apostrophe as the table writes it (residents type `'`, `’` or `ʼ`) and
+/// `ё` as `е` (as residents mostly type it, and as the table is written).
+fn normalise(word: &str) -> String {
+    word.chars()
+        .map(|c| match c {
+            '’' | 'ʼ' | '`' => '\'',
+            'ё' => 'е',
+            'Ё' => 'Е',
+            c => c,
+        })
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The process's Ukrainian table, loaded on first use from [`UKRAINIAN_ENV`] or
+/// [`UKRAINIAN_PATH`]; `None` where it was not generated.
+pub fn ukrainian_polish() -> Option<&'static CyrillicPolish> {
+    static TABLE: OnceLock<Option<CyrillicPolish>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            super::load_optional(
+                UKRAINIAN_ENV,
+                UKRAINIAN_PATH,
+                CyrillicPolish::open,
+                CyrillicPolish::is_empty,
+                "no Ukrainian–Polish table: Ukrainian queries are not translated",
+            )
+        })
+        .as_ref()
+}
+
+/// The process's Russian table, loaded on first use from [`RUSSIAN_ENV`] or [`RUSSIAN_PATH`];
+/// `None` where it was not generated.
+pub fn russian_polish() -> Option<&'static CyrillicPolish> {
+    static TABLE: OnceLock<Option<CyrillicPolish>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            super::load_optional(
+                RUSSIAN_ENV,
+                RUSSIAN_PATH,
+                CyrillicPolish::open,
+                CyrillicPolish::is_empty,
+                "no Russian–Polish table: Russian queries are not translated",
+            )
+        })
+        .as_ref()
+}
+
+/// The installed tables to read a Cyrillic `text` with, in order: its language's, or both
+/// (Ukrainian first) where its letters do not tell.
+pub fn tables_for(text: &str) -> Vec<&'static CyrillicPolish> {
+    let (uk, ru) = match cyrillic_language(text) {
+        CyrillicLanguage::Ukrainian => (ukrainian_polish(), None),
+        CyrillicLanguage::Russian => (None, russian_polish()),
+        CyrillicLanguage::Either => (ukrainian_polish(), russian_polish()),
+    };
+    uk.into_iter().chain(ru).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn forms_find_their_polish_words_in_any_case_and_apostrophe() {
+        let t = CyrillicPolish::from_tsv(
+            "# a comment\nкабани\tdzik\nсім'ї\tdom|rodzina\nбез\t\nzły wiersz\nколи\tgdy|kiedy\nтам\ttam|tędy\n",
+        );
+        assert_eq!(t.translate("Кабани"), ["dzik"]);
+        assert_eq!(t.translate("сім’ї"), ["dom", "rodzina"]);
+        assert_eq!(t.translate("сімʼї"), ["dom", "rodzina"]);
+        assert!(t.translate("без").is_empty(), "a form without words is no entry");
+        assert!(t.translate("трамвай").is_empty());
+        assert!(t.translate("коли").is_empty(), "only stop words: no entry");
+        assert_eq!(t.translate("там"), ["tędy"]);
+        assert!(!t.is_empty());
+    }
+
+    #[test]
+    fn two_words_that_name_one_thing_find_its_polish_name_in_any_form() {
+        let t = CyrillicPolish::from_tsv(
+            "дитячий\tdziecięcy\tдитячий\nдитячого\tdziecięcy\tдитячий\nсадок\togród|sad\tсадок\nсадка\togród\tсадок\nсад\togród\n+дитячий садок\tprzedszkole\n",
+        );
+        assert_eq!(t.translate_name("дитячий", "садок"), ["przedszkole"]);
+        assert_eq!(t.translate_name("Дитячого", "садка"), ["przedszkole"]);
+        assert!(t.translate_name("садок", "дитячий").is_empty(), "in order only");
+        assert!(t.translate_name("дитячий", "сад").is_empty(), "a form without its lemma is no part of a name");
+        assert_eq!(t.translate("садок"), ["ogród", "sad"], "each word keeps its own words");
+    }
+
+    #[test]
+    fn letters_only_one_language_writes_tell_the_language() {
+        use CyrillicLanguage::*;
+        assert_eq!(cyrillic_language("дикі кабани біля будинків"), Ukrainian);
+        assert_eq!(cyrillic_language("Їжа"), Ukrainian);
+        assert_eq!(cyrillic_language("дикие кабаны возле домов"), Russian);
+        assert_eq!(cyrillic_language("Жильё"), Russian);
+        assert_eq!(cyrillic_language("сломан лифт"), Either);
+        assert_eq!(cyrillic_language("лифт і ы"), Either, "both: no letter decides");
+    }
+
+    #[test]
+    fn yo_is_read_as_ye() {
+        let t = CyrillicPolish::from_tsv("жилье\tmieszkanie\n");
+        assert_eq!(t.translate("жильё"), ["mieszkanie"]);
+        assert_eq!(t.translate("ЖИЛЬЁ"), ["mieszkanie"]);
+    }
+}
