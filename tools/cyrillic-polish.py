@@ -12,15 +12,18 @@ morphological analyser (every inflected Russian form -> lemma and tags) and Free
 
 Both transducers are printed with `lt-print` (lttoolbox-dev) and walked here; only the forms of
 content words (nouns, adjectives, verbs, adverbs) whose lemma reaches a Polish word are written,
-one per line: `form TAB polish|polish[ TAB lemma]` (at most MAX_POLISH words, those of the Russian words
-in sorted order, so that every run writes the same table). Forms with a hyphen are left out: the
-query parser splits words there. Two-word names that the Polish-Russian dictionary translates as
-one Polish word ("детский сад" -> "przedszkole") follow as `+lemma lemma TAB polish|polish`, and
-the forms of their lemmas carry the lemma in a third column. The table is generated on the machine from the installed
-packages, never committed; fewer than MIN_FORMS forms means the packages changed, and the script
-fails rather than write a table that serves nothing.
+one per line: `form TAB polish|polish[ TAB lemma]` (at most MAX_POLISH words, in the order the
+dictionaries give them; every run writes the same table). Forms with a hyphen are left out (the
+query parser splits words there), and so are forms that any reading makes a function word (`все`,
+"all", is also a form of `вес`, "weight"). Two-word names that the Polish-Russian dictionary
+translates as one Polish word ("детский сад" -> "przedszkole", "сточные воды" -> "ścieki") follow
+as `+lemma lemma TAB polish|polish`, and the forms of their lemmas carry the lemma in a third
+column. The table is generated on the machine from the installed packages, never committed;
+fewer than MIN_FORMS forms means the packages changed, and the script fails rather than write a
+table that serves nothing.
 
-Russian `ё` is written `е`, as residents mostly type it (Ławka reads `ё` as `е` too).
+Russian `ё` is written `е` in the forms, as residents mostly type it (Ławka reads `ё` as `е` too);
+a lemma is looked up in FreeDict as written first (`небо`, sky, is not `нёбо`, palate).
 
 Usage: cyrillic-polish.py uk|ru OUT_TSV
 """
@@ -35,9 +38,10 @@ APERTIUM = "/usr/share/apertium/apertium-rus-ukr"
 FREEDICT = os.environ.get("LAWKA_FREEDICT_DIR", "/usr/share/dictd")
 # Parts of speech whose words carry a need; function words' translations only add noise.
 CONTENT = {"n", "adj", "vblex", "adv"}
-# Polish words kept per Ukrainian form: the first senses are the common ones.
+# Polish words kept per form: the first senses are the common ones.
 MAX_POLISH = 2
-# A table smaller than this (79,743 forms from the Debian 12 packages) means their format changed.
+# A table smaller than this (79,751 Ukrainian and 94,413 Russian forms from the Debian 12 packages)
+# means their format changed.
 MIN_FORMS = 10_000
 CYRILLIC = re.compile("[\u0400-\u04ff]")
 WORD = re.compile(r"^[^\W\d_]['\w\-]*$|^$")
@@ -121,7 +125,7 @@ def russian_to_polish():
                 # "1. дом 2.": the senses' numbers stand before and after the words.
                 line = re.sub(r"\s*\d+\.\s*$", "", re.sub(r"^\s*\d+\.\s*", "", line))
                 for word in re.split(r"[,;]", line):
-                    word = fold_yo(word.strip().lower())
+                    word = word.strip().lower()
                     if word and head not in (h for _, h in senses[word]):
                         senses[word].append((sense, head))
                 sense += 1
@@ -132,54 +136,117 @@ def russian_to_polish():
     return backwards
 
 
+class Dictionary:
+    """FreeDict's Russian words (read backwards) looked up as written, else with `ё` read as `е`:
+    the analyser and FreeDict do not always agree on `ё` (`жильё` / `жилье`), but `небо` (sky) is
+    no form of `нёбо` (palate)."""
+
+    def __init__(self, backwards):
+        self.exact = backwards
+        self.folded = collections.defaultdict(list)
+        for word in sorted(backwards):
+            self.folded[fold_yo(word)].append(word)
+
+    def get(self, word):
+        if word in self.exact:
+            return self.exact[word]
+        out = []
+        for w in self.folded.get(fold_yo(word), ()):
+            out.extend(p for p in self.exact[w] if p not in out)
+        return out
+
+    def names(self):
+        """The two-word entries, as ((first, second), Polish words), sorted."""
+        return [(tuple(w.split()), ps) for w, ps in sorted(self.exact.items()) if len(w.split()) == 2]
+
+
 def is_word(i, _):
     # Lemmas are words: the numbers' and punctuation's patterns loop.
     return WORD.match(i.split("<")[0]) is not None
-
-
-def forms_of(analyser, polish, in_phrases):
-    """Every form of the lemmas wanted (`polish`'s and the names' parts), from `analyser`: form ->
-    its Polish words (at most MAX_POLISH), and form -> lemma for the forms of the names' parts."""
-    wanted = set(polish) | in_phrases
-    prefixes = {lemma[:n] for lemma in wanted for n in range(len(lemma) + 1)}
-
-    def keep(_, out):
-        # The analyser's lemmas keep `ё`; the wanted ones are written with `е`.
-        cut = out.find("<")
-        lemma = fold_yo(out.lower() if cut < 0 else out[:cut].lower())
-        return lemma in prefixes if cut < 0 else lemma in wanted
-
-    table = {}
-    lemmas = {}
-    for arcs, finals in att(analyser):
-        for form, analysis in paths(arcs, finals, keep):
-            lemma, pos = lemma_and_pos(analysis)
-            lemma = fold_yo(lemma)
-            # Interrogatives ("де" where, "как" how) are function words, whatever their part of speech.
-            if pos not in CONTENT or "<itg>" in analysis or "-" in form:
-                continue
-            form = fold_yo(form.lower())
-            if lemma in in_phrases and form not in lemmas:
-                lemmas[form] = lemma
-            if lemma not in polish:
-                continue
-            words = table.setdefault(form, [])
-            for p in polish[lemma]:
-                if p not in words and len(words) < MAX_POLISH:
-                    words.append(p)
-    return table, lemmas
 
 
 def fold_yo(text):
     return text.replace("ё", "е")
 
 
-def ukrainian(to_polish):
+# First tags of function words: a form that any reading makes one (`все`, "all", is also a form of
+# `вес`, "weight"; `вы`, "you", of `высокий`) is a function word in a query, not a need.
+FUNCTION = {"prn", "det", "pr", "cnjcoo", "cnjsub", "cnjadv", "part", "ij", "num", "pred", "vbser", "vbmod", "vaux"}
+
+
+def analyse(analyser, words):
+    """Each of `words` -> its readings [(lemma, first tag)], by `lt-proc` with `analyser`."""
+    text = "\n".join(sorted(set(words)))
+    out = subprocess.run(["lt-proc", analyser], input=text, check=True, capture_output=True, text=True).stdout
+    readings = {}
+    for m in re.finditer(r"\^([^/$]*)/([^$]*)\$", out):
+        found = [lemma_and_pos(r) for r in m.group(2).split("/") if not r.startswith("*")]
+        readings[m.group(1).lower()] = found
+    return readings
+
+
+def readings_of(analyser, wanted):
+    """(form, lemma, first tag, analysis) for every form of the lemmas whose `ё`-folded spelling
+    is in `wanted`, walking `analyser` (its paths pruned to those lemmas)."""
+    prefixes = {lemma[:n] for lemma in wanted for n in range(len(lemma) + 1)}
+
+    def keep(_, out):
+        cut = out.find("<")
+        lemma = fold_yo(out.lower() if cut < 0 else out[:cut].lower())
+        return lemma in prefixes if cut < 0 else lemma in wanted
+
+    for arcs, finals in att(analyser):
+        for form, analysis in paths(arcs, finals, keep):
+            lemma, pos = lemma_and_pos(analysis)
+            yield form.lower(), lemma, pos, analysis
+
+
+def build_table(analyser, rows, translate, in_phrases):
+    """Form (`ё` written `е`) -> its Polish words (at most MAX_POLISH), and form -> lemma for the
+    forms of the names' parts (`in_phrases`, folded lemmas). A form written without `ё` keeps its
+    own words where another form folds into it (`небо`, not `нёбо`); forms that are function words
+    by any reading are left out."""
+    exact, folded, lemmas = {}, {}, {}
+    for form, lemma, pos, analysis in rows:
+        # Interrogatives ("де" where, "как" how) are function words, whatever their part of speech.
+        if pos not in CONTENT or "<itg>" in analysis or "-" in form:
+            continue
+        key = fold_yo(form)
+        if fold_yo(lemma) in in_phrases and key not in lemmas:
+            lemmas[key] = fold_yo(lemma)
+        polish = translate(lemma)
+        if not polish:
+            continue
+        words = (exact if key == form else folded).setdefault(key, [])
+        for p in polish:
+            if p not in words and len(words) < MAX_POLISH:
+                words.append(p)
+    table = {**folded, **exact}
+    readings = analyse(analyser, set(table) | set(lemmas))
+    for form, found in readings.items():
+        if any(pos in FUNCTION for _, pos in found):
+            table.pop(form, None)
+            lemmas.pop(form, None)
+    return table, lemmas
+
+
+def name_lemmas(dictionary):
+    """FreeDict's two-word names with the readings of their words by the Russian analyser: an
+    entry may be inflected (`сточные воды` -> `ścieki`) and is found by its lemmas."""
+    names = dictionary.names()
+    readings = analyse(os.path.join(APERTIUM, "rus-ukr.automorf.bin"), [w for pair, _ in names for w in pair])
+    for (a, b), polish in names:
+        firsts = sorted({fold_yo(l) for l, pos in readings.get(a, ()) if pos in ("adj", "n")})
+        seconds = sorted({fold_yo(l) for l, pos in readings.get(b, ()) if pos == "n"})
+        yield firsts, seconds, polish[:MAX_POLISH]
+
+
+def ukrainian(dictionary):
     """The Ukrainian table: each Ukrainian lemma reaches Polish through its Russian lemmas."""
     # The bilingual dictionary's (Ukrainian, Russian) lemma pairs, sorted for a stable table.
     pairs = sorted(
         {
-            (lemma_and_pos(ukr), fold_yo(lemma_and_pos(rus)[0]))
+            (lemma_and_pos(ukr), lemma_and_pos(rus)[0])
             for arcs, finals in att(os.path.join(APERTIUM, "ukr-rus.autobil.bin"))
             for ukr, rus in paths(arcs, finals, is_word, first_tag=True)
         }
@@ -190,55 +257,38 @@ def ukrainian(to_polish):
         if pos not in CONTENT:
             continue
         words = polish.setdefault(lemma, [])
-        for p in to_polish.get(russian, []):
-            if p not in words:
-                words.append(p)
+        words.extend(p for p in dictionary.get(russian) if p not in words)
     polish = {k: v for k, v in polish.items() if v}
     # Two-word names the dictionary translates as one Polish word ("детский сад" -> przedszkole):
-    # an adjective or noun, then a noun, each Russian word reached from a Ukrainian lemma.
+    # an adjective or noun, then a noun, each Russian lemma reached from a Ukrainian one.
     from_russian = collections.defaultdict(set)
     for ukr, russian in pairs:
-        from_russian[russian].add(ukr)
+        from_russian[fold_yo(russian)].add(ukr)
     phrases = {}
-    for russian, words in sorted(to_polish.items()):
-        parts = russian.split()
-        if len(parts) != 2:
-            continue
-        for a, pos_a in sorted(from_russian.get(parts[0], ())):
-            for b, pos_b in sorted(from_russian.get(parts[1], ())):
+    for firsts, seconds, words in name_lemmas(dictionary):
+        for a, pos_a in sorted(u for r in firsts for u in from_russian.get(r, ())):
+            for b, pos_b in sorted(u for r in seconds for u in from_russian.get(r, ())):
                 if pos_a in ("adj", "n") and pos_b == "n":
-                    phrases.setdefault((a, b), words[:MAX_POLISH])
+                    phrases.setdefault((a, b), words)
     in_phrases = {lemma for pair in phrases for lemma in pair}
-    table, lemmas = forms_of(os.path.join(APERTIUM, "ukr-rus.automorf.bin"), polish, in_phrases)
-    return table, lemmas, phrases, len(polish)
+    analyser = os.path.join(APERTIUM, "ukr-rus.automorf.bin")
+    rows = readings_of(analyser, set(polish) | in_phrases)
+    table, lemmas = build_table(analyser, rows, lambda lemma: polish.get(lemma, []), in_phrases)
+    return table, lemmas, phrases
 
 
-def russian(to_polish):
+def russian(dictionary):
     """The Russian table: each Russian lemma is a word FreeDict translates."""
     analyser = os.path.join(APERTIUM, "rus-ukr.automorf.bin")
-    polish = {w: ps for w, ps in to_polish.items() if " " not in w}
-    # The parts of speech of the analyser's lemmas, for the two-word names' parts.
-    pos_of = collections.defaultdict(set)
-    words = set(polish) | {p for w in to_polish for p in w.split()}
-    prefixes = {w[:n] for w in words for n in range(len(w) + 1)}
-
-    def keep(_, out):
-        cut = out.find("<")
-        lemma = fold_yo(out.lower() if cut < 0 else out[:cut].lower())
-        return lemma in prefixes if cut < 0 else lemma in words
-
-    for arcs, finals in att(analyser):
-        for _, analysis in paths(arcs, finals, keep):
-            lemma, pos = lemma_and_pos(analysis)
-            pos_of[fold_yo(lemma)].add(pos)
     phrases = {}
-    for name, ps in sorted(to_polish.items()):
-        parts = name.split()
-        if len(parts) == 2 and pos_of[parts[0]] & {"adj", "n"} and "n" in pos_of[parts[1]]:
-            phrases[(parts[0], parts[1])] = ps[:MAX_POLISH]
+    for firsts, seconds, words in name_lemmas(dictionary):
+        for a in firsts:
+            for b in seconds:
+                phrases.setdefault((a, b), words)
     in_phrases = {lemma for pair in phrases for lemma in pair}
-    table, lemmas = forms_of(analyser, polish, in_phrases)
-    return table, lemmas, phrases, len({l for l in polish if l in pos_of})
+    wanted = {fold_yo(w) for w in dictionary.exact if " " not in w} | in_phrases
+    table, lemmas = build_table(analyser, readings_of(analyser, wanted), dictionary.get, in_phrases)
+    return table, lemmas, phrases
 
 
 LANGUAGES = {"uk": ("Ukrainian", ukrainian), "ru": ("Russian", russian)}
@@ -249,22 +299,23 @@ def main():
         sys.exit(__doc__)
     name, build = LANGUAGES[sys.argv[1]]
     out_path = sys.argv[2]
-    table, lemmas, phrases, n_lemmas = build(russian_to_polish())
+    table, lemmas, phrases = build(Dictionary(russian_to_polish()))
     if len(table) < MIN_FORMS:
         sys.exit(f"cyrillic-polish: only {len(table)} {name} forms: have apertium-rus-ukr or dict-freedict-pol-rus changed?")
     tmp = out_path + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as out:
-        out.write(f"# {name} form -> Polish words; tools/cyrillic-polish.py from apertium-rus-ukr and dict-freedict-pol-rus\n")
-        for form in sorted(set(table) | set(lemmas)):
-            lemma = f"\t{lemmas[form]}" if form in lemmas else ""
-            out.write(f"{form}\t{'|'.join(table.get(form, []))}{lemma}\n")
-        for (a, b), words in sorted(phrases.items()):
-            out.write(f"+{a} {b}\t{'|'.join(words)}\n")
-    os.replace(tmp, out_path)
-    print(
-        f"cyrillic-polish: {len(table)} {name} forms of {n_lemmas} lemmas, {len(phrases)} two-word names -> {out_path}",
-        file=sys.stderr,
-    )
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write(f"# {name} form -> Polish words; tools/cyrillic-polish.py from apertium-rus-ukr and dict-freedict-pol-rus\n")
+            for form in sorted(set(table) | set(lemmas)):
+                lemma = f"\t{lemmas[form]}" if form in lemmas else ""
+                out.write(f"{form}\t{'|'.join(table.get(form, []))}{lemma}\n")
+            for (a, b), words in sorted(phrases.items()):
+                out.write(f"+{a} {b}\t{'|'.join(words)}\n")
+        os.replace(tmp, out_path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+    print(f"cyrillic-polish: {len(table)} {name} forms, {len(phrases)} two-word names -> {out_path}", file=sys.stderr)
 
 
 if __name__ == "__main__":

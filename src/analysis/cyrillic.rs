@@ -29,7 +29,7 @@ pub enum CyrillicLanguage {
     Ukrainian,
     /// It has a letter only Russian writes (`ы`, `э`, `ъ`, `ё`) and none only Ukrainian writes.
     Russian,
-    /// Neither or both: many short texts (`дикі кабани`, `лифт`) could be either.
+    /// Neither or both: many short texts (`кабани`, `лифт`, `де вивчити`) could be either.
     Either,
 }
 
@@ -50,8 +50,9 @@ pub fn cyrillic_language(text: &str) -> CyrillicLanguage {
 /// translated as one.
 #[derive(Debug, Default)]
 pub struct CyrillicPolish {
-    /// Each form's place in `lists`: the forms of a lemma share one list, so a table of ~90,000
-    /// forms holds ~6,000 lists (24 MB of server memory as one list per form, ~6 MB shared).
+    /// Each form's place in `lists`: forms with the same Polish words (mostly a lemma's forms)
+    /// share one list, so ~90,000 forms hold a few thousand lists (a table took 22–24 MB of server
+    /// memory with a list per form, 8–9 MB shared).
     by_form: HashMap<Box<str>, u32>,
     lists: Vec<Vec<String>>,
     /// The lemma of each form of a two-word name's lemmas.
@@ -94,7 +95,7 @@ impl CyrillicPolish {
                 table.lemmas.insert(form.clone(), normalise(lemma));
             }
             if !words.is_empty() {
-                let next = u32::try_from(table.lists.len()).unwrap_or(u32::MAX);
+                let next = u32::try_from(table.lists.len()).expect("fewer lists than forms, and forms fit a u32");
                 let id = *ids.entry(words).or_insert_with_key(|words| {
                     table.lists.push(words.clone());
                     next
@@ -178,13 +179,18 @@ pub fn russian_polish() -> Option<&'static CyrillicPolish> {
         .as_ref()
 }
 
-/// The installed tables to read a Cyrillic `text` with, in order: its language's, or both
-/// (Ukrainian first) where its letters do not tell.
-pub fn tables_for(text: &str) -> Vec<&'static CyrillicPolish> {
-    let (uk, ru) = match cyrillic_language(text) {
-        CyrillicLanguage::Ukrainian => (ukrainian_polish(), None),
-        CyrillicLanguage::Russian => (None, russian_polish()),
-        CyrillicLanguage::Either => (ukrainian_polish(), russian_polish()),
+/// The installed tables to read a Cyrillic text of `language` with, in order (see [`choose`]).
+pub fn tables_for(language: CyrillicLanguage) -> Vec<&'static CyrillicPolish> {
+    choose(language, ukrainian_polish(), russian_polish())
+}
+
+/// The tables to read a text of `language` with, in order: its language's, or both (Ukrainian
+/// first) where its letters do not tell (pure).
+pub fn choose<T>(language: CyrillicLanguage, ukrainian: Option<T>, russian: Option<T>) -> Vec<T> {
+    let (uk, ru) = match language {
+        CyrillicLanguage::Ukrainian => (ukrainian, None),
+        CyrillicLanguage::Russian => (None, russian),
+        CyrillicLanguage::Either => (ukrainian, russian),
     };
     uk.into_iter().chain(ru).collect()
 }
@@ -229,6 +235,16 @@ mod tests {
         assert_eq!(cyrillic_language("Жильё"), Russian);
         assert_eq!(cyrillic_language("сломан лифт"), Either);
         assert_eq!(cyrillic_language("лифт і ы"), Either, "both: no letter decides");
+    }
+
+    #[test]
+    fn a_language_reads_its_own_table_and_an_unclear_text_both() {
+        use CyrillicLanguage::*;
+        assert_eq!(choose(Ukrainian, Some("uk"), Some("ru")), ["uk"]);
+        assert_eq!(choose(Russian, Some("uk"), Some("ru")), ["ru"]);
+        assert_eq!(choose(Either, Some("uk"), Some("ru")), ["uk", "ru"]);
+        assert_eq!(choose(Either, None, Some("ru")), ["ru"]);
+        assert!(choose(Russian, Some("uk"), None).is_empty(), "never the other language's table alone");
     }
 
     #[test]

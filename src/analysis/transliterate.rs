@@ -22,7 +22,9 @@ pub fn ukrainian_to_polish(word: &str) -> Option<String> {
 /// As Ukrainian, but for the letters the two read differently: `и` is `i` (`y` after `ж`, `ш`,
 /// `ц`), `ы` is `y`, `э` and `е` are `e` (the Polish cognates' letter: `проблема` → `problema`,
 /// not the `ie` of Polish transcription), `ё` is `io` (`jo` after a vowel), `ъ` is nothing, and
-/// `л` is soft (`l`) before `и`, `е`, `ё`, `ю`, `я`.
+/// `л` is soft (`l`) before `и`, `е`, `ё`, `ю`, `я`. Simplified as the search needs it, not a
+/// transcription standard: `е` stays `e` after a vowel or a sign too, and `ё` is `io` after `ж` or
+/// `ш` as well.
 pub fn russian_to_polish(word: &str) -> Option<String> {
     to_polish(word, true)
 }
@@ -52,7 +54,8 @@ fn to_polish(word: &str, russian: bool) -> Option<String> {
             'ё' if after_consonant => Some("io"),
             'ё' => Some("jo"),
             'ъ' => Some(""),
-            'л' if next.is_some_and(|n| "иеёюяь".contains(n)) => Some("l"),
+            // (`ль` is soft already, by the soft sign's rule above.)
+            'л' if next.is_some_and(|n| "иеёюя".contains(n)) => Some("l"),
             _ => None,
         };
         if let Some(s) = russian_letter {

@@ -16,14 +16,15 @@ use crate::analysis::transliterate::is_cyrillic;
 use crate::analysis::{self, english::EnglishPolish};
 
 /// `ast` with the words of a query in another language widened by Polish ones, and its
-/// [`Language`] decided once for the ranking: a Cyrillic query is transliterated and, where the
-/// table is installed, translated (and stays foreign); a Latin-script query that reads as not
+/// [`Language`] decided once for the ranking: a Cyrillic query is transliterated and, where its
+/// language's table is installed, translated (and stays foreign); a Latin-script query that reads as not
 /// Polish is translated where the dictionary is installed and knows some of its words.
 pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
     if is_cyrillic(text) {
-        // Foreign even where its words were translated: word by word through Russian they are
-        // rougher than English ones, and leaning on the words (as `Translated` does) lost on
-        // the dev set and the first holdout (docs/RELEVANCE.md).
+        // Foreign even where its words were translated: word by word (Ukrainian through Russian)
+        // they are rougher than English ones, and leaning on the words (as `Translated` does)
+        // lost on the dev set and the first holdout for Ukrainian, and on the development probe
+        // for Russian (docs/RELEVANCE.md).
         return QueryAst { language: Language::Foreign, ..transliterate(ast, text) };
     }
     if !dense::is_foreign(text) {
@@ -46,7 +47,7 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
 /// with an apostrophe the parser has split.
 pub fn transliterate(ast: QueryAst, text: &str) -> QueryAst {
     let language = cyrillic::cyrillic_language(text);
-    widen_cyrillic(ast, &cyrillic::tables_for(text), language, text)
+    widen_cyrillic(ast, &cyrillic::tables_for(language), language, text)
 }
 
 /// Most words of a text whose translations join its meaning: the model reads a few hundred
@@ -60,7 +61,7 @@ pub fn for_meaning(text: &str) -> Cow<'_, str> {
     if !is_cyrillic(text) {
         return text.into();
     }
-    with_translations(text, &cyrillic::tables_for(text))
+    with_translations(text, &cyrillic::tables_for(cyrillic::cyrillic_language(text)))
 }
 
 /// [`for_meaning`] with the tables given (pure). Excluded words (`-ліфт`, `-"..."`) add nothing:
@@ -146,11 +147,7 @@ pub fn widen_cyrillic(ast: QueryAst, tables: &[&CyrillicPolish], language: Cyril
     let widen = |(c, names): (Clause, Vec<String>)| match c {
         Clause::Word(w) => {
             let mut any = Vec::new();
-            let spelt = match language {
-                CyrillicLanguage::Russian => analysis::transliterate::russian_to_polish(&w),
-                _ => analysis::transliterate::ukrainian_to_polish(&w),
-            };
-            if let Some(polish) = spelt {
+            for polish in spellings(&w, language) {
                 if polish.chars().count() >= 4 {
                     any.push(Clause::Word(polish));
                 }
@@ -175,6 +172,20 @@ pub fn widen_cyrillic(ast: QueryAst, tables: &[&CyrillicPolish], language: Cyril
         must: ast.must.into_iter().zip(must_names).map(widen).collect(),
         ..ast
     }
+}
+
+/// A Cyrillic word in Polish letters as its language reads them: both readings, where the letters
+/// do not tell the language and the two differ (Ukrainian `и` is Polish `y`, Russian `и` is `i`).
+fn spellings(word: &str, language: CyrillicLanguage) -> Vec<String> {
+    use analysis::transliterate::{russian_to_polish, ukrainian_to_polish};
+    let (uk, ru) = match language {
+        CyrillicLanguage::Ukrainian => (ukrainian_to_polish(word), None),
+        CyrillicLanguage::Russian => (None, russian_to_polish(word)),
+        CyrillicLanguage::Either => (ukrainian_to_polish(word), russian_to_polish(word)),
+    };
+    let mut out: Vec<String> = uk.into_iter().collect();
+    out.extend(ru.filter(|r| !out.contains(r)));
+    out
 }
 
 /// The translation itself (pure: the dictionary is given).
@@ -378,6 +389,15 @@ mod tests {
         // Both tables, Ukrainian first, with each one's names.
         let both = with_translations("час детский сад", &[&uk, &ru]);
         assert_eq!(both, "час детский сад czas godzina dziecięcy ogród przedszkole");
+    }
+
+    #[test]
+    fn an_unclear_word_is_spelt_both_ways_where_they_differ() {
+        assert_eq!(spellings("психолога", CyrillicLanguage::Either), ["psychołoga", "psichołoga"]);
+        assert_eq!(spellings("психолога", CyrillicLanguage::Ukrainian), ["psychołoga"]);
+        assert_eq!(spellings("психолога", CyrillicLanguage::Russian), ["psichołoga"]);
+        assert_eq!(spellings("трамвай", CyrillicLanguage::Either), ["tramwaj"], "one spelling where both agree");
+        assert!(spellings("tram", CyrillicLanguage::Either).is_empty());
     }
 
     #[test]
