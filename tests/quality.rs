@@ -21,7 +21,7 @@ type Floors = [(&'static str, usize, f64, f64, usize, f64); 3];
 const HYBRID_TRANSLATED_FLOORS: Floors = [
     ("", 32, 0.919 - 0.02, 0.772 - 0.02, 0, 0.988 - 0.05),
     ("holdout", 71, 0.887 - 0.02, 0.786 - 0.02, 0, 0.884 - 0.05),
-    ("holdout2", 48, 0.777 - 0.02, 0.769 - 0.02, 0, 0.682 - 0.05),
+    ("holdout2", 48, 0.787 - 0.02, 0.769 - 0.02, 0, 0.682 - 0.05),
 ];
 const HYBRID_FLOORS: Floors = [
     ("", 32, 0.904 - 0.02, 0.772 - 0.02, 0, 0.741 - 0.05),
@@ -31,7 +31,7 @@ const HYBRID_FLOORS: Floors = [
 const BM25_TRANSLATED_FLOORS: Floors = [
     ("", 32, 0.861 - 0.02, 0.755 - 0.02, 0, 0.0),
     ("holdout", 71, 0.809 - 0.02, 0.732 - 0.02, 1, 0.0),
-    ("holdout2", 48, 0.756 - 0.02, 0.767 - 0.02, 0, 0.0),
+    ("holdout2", 48, 0.761 - 0.02, 0.767 - 0.02, 0, 0.0),
 ];
 const BM25_FLOORS: Floors = [
     ("", 32, 0.843 - 0.02, 0.755 - 0.02, 0, 0.0),
@@ -401,6 +401,23 @@ fn russian_words_find_polish_questions_through_the_table() {
         .map(|h| h["title"].as_str().unwrap_or_default().to_lowercase())
         .collect();
     assert!(titles.iter().any(|t| t.contains("przedszkol")), "{text}: {titles:?}");
+}
+
+/// An abbreviation the glossary does not list but the corpus spells out ("… w Punktach
+/// Selektywnego Zbierania Odpadów Komunalnych (PSZOK)") is learnt at index time: `PSZOK` alone,
+/// by its words, finds the questions whose answers name the points in full and never write
+/// `PSZOK`, which it did not find before.
+#[test]
+fn abbreviations_the_corpus_spells_out_find_the_full_name() {
+    assert!(
+        !Glossary::read(&corpus_dir().join("glossary.txt")).unwrap().is_abbreviation("PSZOK"),
+        "the hand-written glossary has no PSZOK: the test is about learning it"
+    );
+    let body = shared().get_ok("/api/search?q=PSZOK&limit=20&dense=false");
+    let ids = hit_ids(&body);
+    for id in ["2024-07-10-sidzina/8", "2025-10-21-pradnik-czerwony/8"] {
+        assert!(ids.contains(&id.to_string()), "{id} not in {ids:?}");
+    }
 }
 
 /// An English query is searched with the Polish translations of its words (FreeDict's

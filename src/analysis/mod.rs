@@ -20,6 +20,7 @@
 //! assert_eq!(analyze(&mut pl, "Dziury na ulicach"), vec!["dziura", "ulica"]);
 //! ```
 
+pub mod abbreviations;
 pub mod cyrillic;
 pub mod english;
 mod fold;

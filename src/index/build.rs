@@ -128,6 +128,8 @@ struct Survey {
     names: BTreeSet<String>,
     /// The suggestions' word counts.
     words: suggestions::WordCounts,
+    /// The abbreviations the corpus spells out.
+    abbreviations: analysis::abbreviations::Abbreviations,
     meetings: Vec<MeetingSummary>,
     revised: Vec<generation::RevisedQuestion>,
     questions: u64,
@@ -141,6 +143,7 @@ fn survey(reader: &CorpusReader, caches: &[&Path]) -> Result<Survey> {
         langs: Vec::new(),
         names: BTreeSet::new(),
         words: suggestions::WordCounts::default(),
+        abbreviations: analysis::abbreviations::Abbreviations::default(),
         meetings: Vec::new(),
         revised: Vec::new(),
         questions: 0,
@@ -150,6 +153,7 @@ fn survey(reader: &CorpusReader, caches: &[&Path]) -> Result<Survey> {
         let langs: Vec<Vec<&'static str>> =
             batch.par_iter().map(|m| m.questions.iter().map(question_language).collect()).collect();
         s.names.extend(learn_names(&batch, &langs));
+        s.abbreviations.extend(learn_abbreviations(&batch, &langs));
         let words = suggestions::count_words(
             batch.iter().flat_map(|m| m.questions.iter().map(|q| q.title.as_str())),
             batch.iter().flat_map(|m| m.questions.iter().map(|q| q.text.as_str())),
@@ -207,6 +211,31 @@ fn learn_names(meetings: &[Meeting], langs: &[Vec<&'static str>]) -> Vec<String>
     names.into_iter().collect()
 }
 
+/// The abbreviations a batch of meetings spells out ("long form (ABBR)"): in the titles and texts
+/// of Polish questions and in every answer (the city's Polish).
+fn learn_abbreviations(meetings: &[Meeting], langs: &[Vec<&'static str>]) -> analysis::abbreviations::Abbreviations {
+    meetings
+        .par_iter()
+        .zip(langs)
+        .map(|(m, langs)| {
+            let mut learnt = analysis::abbreviations::Abbreviations::default();
+            for (q, lang) in m.questions.iter().zip(langs) {
+                if *lang == "pl" {
+                    learnt.learn(&q.title);
+                    learnt.learn(&q.text);
+                }
+                for a in &q.answers {
+                    learnt.learn(&a.text);
+                }
+            }
+            learnt
+        })
+        .reduce(analysis::abbreviations::Abbreviations::default, |mut a, b| {
+            a.extend(b);
+            a
+        })
+}
+
 /// The second pass: writes the whole index of the corpus into `work` and verifies it.
 fn write_generation(
     reader: &CorpusReader,
@@ -216,7 +245,7 @@ fn write_generation(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<(GenerationMeta, Vectors, VectorStats)> {
-    let Survey { langs, names, words, mut meetings, mut revised, questions: expected, vectors } = survey;
+    let Survey { langs, names, words, abbreviations, mut meetings, mut revised, questions: expected, vectors } = survey;
     let names: Vec<String> = names.into_iter().collect();
     let (schema, fields) = build_schema();
     // Stored records in 4 KB blocks rather than tantivy's 16 KB: a page of results decompresses a
@@ -304,6 +333,7 @@ fn write_generation(
         gazetteer: names,
         analysis: generation::ANALYSIS_VERSION,
         revised,
+        abbreviations: abbreviations.glossary_lines(),
     };
     suggestions::Suggestions::new(words)
         .write(&work.join(suggestions::FILE))

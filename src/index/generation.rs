@@ -85,6 +85,10 @@ pub struct GenerationMeta {
     /// Every revision of an answer, newest first: what the Atom feed announces.
     #[serde(default)]
     pub revised: Vec<RevisedQuestion>,
+    /// The abbreviations the corpus spells out ("long form (ABBR)"), as glossary lines (see
+    /// `analysis::abbreviations`); searches add them to the glossary's.
+    #[serde(default)]
+    pub abbreviations: Vec<String>,
 }
 
 /// A question whose answers were revised, and when.

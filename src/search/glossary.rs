@@ -44,6 +44,9 @@ pub struct Group {
 #[derive(Clone, Debug, Default)]
 pub struct Glossary {
     groups: Vec<Group>,
+    /// A hash of the text it was parsed from (0 for none): what a glossary derived from it is
+    /// kept under (see [`Glossary::with_learned`]).
+    fingerprint: u64,
 }
 
 /// A glossary line that could not be read.
@@ -180,7 +183,10 @@ impl Glossary {
             groups.push(Group { names, weight });
         }
         if problems.is_empty() {
-            Ok(Glossary { groups })
+            use std::hash::{Hash, Hasher};
+            let mut hasher = std::collections::hash_map::DefaultHasher::new();
+            text.hash(&mut hasher);
+            Ok(Glossary { groups, fingerprint: hasher.finish() })
         } else {
             Err(problems)
         }
@@ -199,6 +205,39 @@ impl Glossary {
                 problems.iter().map(|p| format!("{}:{}: {}", path.display(), p.line, p.message)).collect();
             lines.join("\n")
         })
+    }
+
+    /// A hash of the text it was parsed from: two glossaries of one text share it.
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// This glossary and the abbreviations a corpus spells out (`learned`: glossary lines, `ABBR =
+    /// long form`, see `analysis::abbreviations`); an abbreviation this glossary has already keeps
+    /// its own line, written by someone who knows the city, and a line that does not parse is
+    /// left out.
+    pub fn with_learned(&self, learned: &[String]) -> Glossary {
+        let mut merged = self.clone();
+        for line in learned {
+            let Ok(parsed) = Glossary::parse(line) else { continue };
+            for mut group in parsed.groups {
+                // Long forms written alike but for their endings are one name.
+                let mut seen: Vec<Vec<BTreeSet<String>>> = Vec::new();
+                group.names.retain(|n| {
+                    let new = !seen.contains(&n.words);
+                    seen.push(n.words.clone());
+                    new
+                });
+                let known = group.names.iter().any(|n| {
+                    n.abbreviation.is_some()
+                        && (self.is_abbreviation(&n.text) || self.names().any(|m| m.text == n.text))
+                });
+                if !known {
+                    merged.groups.push(group);
+                }
+            }
+        }
+        merged
     }
 
     /// Number of groups.
@@ -315,5 +354,26 @@ mod tests {
         }
         let m = g.find(&words("Zarządu Inwestycji Miejskich"));
         assert_eq!(m[0].alternatives[0].0.text, "ZIM", "the full name still finds the abbreviation");
+    }
+
+    #[test]
+    fn learned_abbreviations_join_unless_the_glossary_has_them() {
+        let g = Glossary::parse("SCT = Strefa Czystego Transportu\n").unwrap();
+        let learned = [
+            "PSZOK = Punktach Selektywnego Zbierania Odpadów Komunalnych = Punkt Selektywnego Zbierania Odpadów Komunalnych = Punktu Selektywnej Zbiórki Odpadów Komunalnych".to_string(),
+            "SCT = Strefy Czystego Transportu".to_string(),
+            "not a glossary line".to_string(),
+        ];
+        let merged = g.with_learned(&learned);
+        assert_eq!(merged.len(), 2, "PSZOK joins; the glossary's SCT stays alone; the bad line is left out");
+        let m = merged.find(&words("PSZOK co przyjmuje"));
+        let names: Vec<&str> = m[0].alternatives.iter().map(|(n, _)| n.text.as_str()).collect();
+        assert_eq!(
+            names,
+            ["Punktach Selektywnego Zbierania Odpadów Komunalnych", "Punktu Selektywnej Zbiórki Odpadów Komunalnych"],
+            "two forms of one name are one alternative"
+        );
+        assert_eq!(merged.find(&words("sct")).len(), 1);
+        assert_eq!(g.with_learned(&[]).len(), 1);
     }
 }

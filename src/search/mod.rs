@@ -169,6 +169,8 @@ pub(crate) fn prepare(
 ) -> Result<Prepared> {
     let searcher = generation.searcher();
     let f = &generation.fields;
+    let glossary = with_learned(generation, glossary);
+    let glossary: &Glossary = &glossary;
     let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
     let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher))
         .with_vocabulary(&generation.suggestions)
@@ -305,6 +307,8 @@ pub(crate) struct Ranked {
 pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<Ranked> {
     let searcher = generation.searcher();
     let f = &generation.fields;
+    let glossary = with_learned(generation, glossary);
+    let glossary: &Glossary = &glossary;
     let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
     let mut builder = query::QueryBuilder::new(f, glossary, Some(&searcher))
         .with_vocabulary(&generation.suggestions)
@@ -626,6 +630,23 @@ fn facet_counts(
 pub fn warm(generation: &Generation) {
     if let Err(e) = facet_ords(generation) {
         tracing::warn!(error = %e, "facet values not read ahead");
+    }
+}
+
+/// The glossary with the abbreviations this generation's corpus spells out
+/// (`GenerationMeta::abbreviations`), merged once per generation and version of the glossary.
+pub fn with_learned(generation: &Generation, glossary: &Glossary) -> Arc<Glossary> {
+    #[derive(Default)]
+    struct Merged(std::sync::Mutex<Option<(u64, Arc<Glossary>)>>);
+    let merged: Arc<Merged> = generation.derived.get().unwrap_or_else(|| generation.derived.set(Merged::default()));
+    let mut kept = merged.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    match kept.as_ref() {
+        Some((fingerprint, g)) if *fingerprint == glossary.fingerprint() => Arc::clone(g),
+        _ => {
+            let g = Arc::new(glossary.with_learned(&generation.meta.abbreviations));
+            *kept = Some((glossary.fingerprint(), Arc::clone(&g)));
+            g
+        }
     }
 }
 

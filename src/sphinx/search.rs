@@ -46,6 +46,8 @@ pub fn sphinx_word(term: &str) -> String {
 /// those of its wanted words and phrases. Excluded words are Ławka's to apply over the
 /// candidates: in the OR their terms would only draw in the questions they exclude.
 pub fn expanded_terms(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> BTreeSet<String> {
+    let glossary = crate::search::with_learned(generation, glossary);
+    let glossary: &Glossary = &glossary;
     let mut ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
     ast.must_not.clear();
     let mut terms = BTreeSet::new();
