@@ -20,7 +20,7 @@
 //! assert_eq!(analyze(&mut pl, "Dziury na ulicach"), vec!["dziura", "ulica"]);
 //! ```
 
-pub mod abbreviations;
+mod abbreviations;
 pub mod cyrillic;
 pub mod english;
 mod fold;
@@ -38,6 +38,7 @@ use tantivy::tokenizer::{
     TextAnalyzer, TokenizerManager,
 };
 
+pub use abbreviations::{spelled_out, Abbreviations, LearnedAbbreviation};
 pub use fold::fold_polish;
 pub use gazetteer::Gazetteer;
 pub use lang::detect_language;

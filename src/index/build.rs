@@ -129,7 +129,7 @@ struct Survey {
     /// The suggestions' word counts.
     words: suggestions::WordCounts,
     /// The abbreviations the corpus spells out.
-    abbreviations: analysis::abbreviations::Abbreviations,
+    abbreviations: analysis::Abbreviations,
     meetings: Vec<MeetingSummary>,
     revised: Vec<generation::RevisedQuestion>,
     questions: u64,
@@ -143,7 +143,7 @@ fn survey(reader: &CorpusReader, caches: &[&Path]) -> Result<Survey> {
         langs: Vec::new(),
         names: BTreeSet::new(),
         words: suggestions::WordCounts::default(),
-        abbreviations: analysis::abbreviations::Abbreviations::default(),
+        abbreviations: analysis::Abbreviations::default(),
         meetings: Vec::new(),
         revised: Vec::new(),
         questions: 0,
@@ -212,13 +212,13 @@ fn learn_names(meetings: &[Meeting], langs: &[Vec<&'static str>]) -> Vec<String>
 }
 
 /// The abbreviations a batch of meetings spells out ("long form (ABBR)"): in the titles and texts
-/// of Polish questions and in every answer (the city's Polish).
-fn learn_abbreviations(meetings: &[Meeting], langs: &[Vec<&'static str>]) -> analysis::abbreviations::Abbreviations {
+/// of Polish questions and in every answer (Cyrillic initials never spell a Latin abbreviation).
+fn learn_abbreviations(meetings: &[Meeting], langs: &[Vec<&'static str>]) -> analysis::Abbreviations {
     meetings
         .par_iter()
         .zip(langs)
         .map(|(m, langs)| {
-            let mut learnt = analysis::abbreviations::Abbreviations::default();
+            let mut learnt = analysis::Abbreviations::default();
             for (q, lang) in m.questions.iter().zip(langs) {
                 if *lang == "pl" {
                     learnt.learn(&q.title);
@@ -230,7 +230,7 @@ fn learn_abbreviations(meetings: &[Meeting], langs: &[Vec<&'static str>]) -> ana
             }
             learnt
         })
-        .reduce(analysis::abbreviations::Abbreviations::default, |mut a, b| {
+        .reduce(analysis::Abbreviations::default, |mut a, b| {
             a.extend(b);
             a
         })
@@ -333,7 +333,7 @@ fn write_generation(
         gazetteer: names,
         analysis: generation::ANALYSIS_VERSION,
         revised,
-        abbreviations: abbreviations.glossary_lines(),
+        abbreviations: abbreviations.learned(),
     };
     suggestions::Suggestions::new(words)
         .write(&work.join(suggestions::FILE))

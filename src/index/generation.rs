@@ -85,10 +85,11 @@ pub struct GenerationMeta {
     /// Every revision of an answer, newest first: what the Atom feed announces.
     #[serde(default)]
     pub revised: Vec<RevisedQuestion>,
-    /// The abbreviations the corpus spells out ("long form (ABBR)"), as glossary lines (see
-    /// `analysis::abbreviations`); searches add them to the glossary's.
+    /// The abbreviations the corpus spells out ("long form (ABBR)", see
+    /// [`crate::analysis::spelled_out`]); searches add them to the glossary's. A generation built before
+    /// has none (`lawka index` learns them).
     #[serde(default)]
-    pub abbreviations: Vec<String>,
+    pub abbreviations: Vec<crate::analysis::LearnedAbbreviation>,
 }
 
 /// A question whose answers were revised, and when.

@@ -29,6 +29,9 @@ pub struct Name {
     /// `zima`: "ślisko zimą" is no question about the city's investment unit); if it is also a
     /// stop word, only typed in capitals. Holds it lowercased and folded.
     abbreviation: Option<String>,
+    /// An abbreviation that matches only typed in capitals: a learnt one that is also a Polish
+    /// word (see [`Glossary::with_learned`]).
+    capitals_only: bool,
 }
 
 /// A group of names that stand for one another.
@@ -95,7 +98,29 @@ impl Name {
                 }
             })
             .collect();
-        Name { text: text.to_string(), words, abbreviation }
+        Name { text: text.to_string(), words, abbreviation, capitals_only: false }
+    }
+
+    /// A learnt abbreviation (`PSZOK`, `GDDKiA`) as a name that matches only itself, in capitals
+    /// where it is also a Polish word; `None` for no word.
+    fn learned_abbreviation(text: &str) -> Option<Name> {
+        let lower = text.to_lowercase();
+        if lower.split_whitespace().count() != 1 {
+            return None;
+        }
+        let word = analysis::sgjp(false).lemmas(&lower, &mut Vec::new()) || is_stop_word(&lower);
+        Some(Name {
+            text: text.to_string(),
+            words: vec![BTreeSet::from([lower])],
+            abbreviation: Some(folded_lower(text)),
+            capitals_only: word,
+        })
+    }
+
+    /// Whether `other`'s words stand, in order, among this name's (by lemmas).
+    fn holds(&self, other: &Name) -> bool {
+        other.words.len() <= self.words.len()
+            && self.words.windows(other.words.len()).any(|w| w.iter().zip(&other.words).all(|(a, b)| !a.is_disjoint(b)))
     }
 
     /// How many words.
@@ -115,10 +140,16 @@ impl Name {
         }
         if let Some(written) = &self.abbreviation {
             let typed = &query[0];
-            return analysis::fold_polish(&typed.lower) == *written && (typed.capitals || !is_stop_word(&typed.lower));
+            return analysis::fold_polish(&typed.lower) == *written
+                && (typed.capitals || !(self.capitals_only || is_stop_word(&typed.lower)));
         }
         self.words.iter().zip(query).all(|(lemma_set, typed)| !lemma_set.is_disjoint(&typed.lemmas))
     }
+}
+
+/// Lowercase, without Polish letters: how abbreviations are compared.
+fn folded_lower(text: &str) -> String {
+    analysis::fold_polish(&text.to_lowercase())
 }
 
 /// A query word as typed, analysed once for all the names it is compared with.
@@ -212,31 +243,42 @@ impl Glossary {
         self.fingerprint
     }
 
-    /// This glossary and the abbreviations a corpus spells out (`learned`: glossary lines, `ABBR =
-    /// long form`, see `analysis::abbreviations`); an abbreviation this glossary has already keeps
-    /// its own line, written by someone who knows the city, and a line that does not parse is
-    /// left out.
-    pub fn with_learned(&self, learned: &[String]) -> Glossary {
+    /// This glossary and the abbreviations a corpus spells out (see
+    /// [`analysis::spelled_out`]), each as a group of equivalents. The glossary, written by someone
+    /// who knows the city, keeps its own: an abbreviation it lists (in any case) adds nothing, and
+    /// neither does one whose long form holds a name of it (`Zarząd Inwestycji Miejskich w
+    /// Krakowie (ZIMK)` would otherwise, as the longer match, hide the glossary's `ZIM` line). A
+    /// learnt abbreviation that is also a Polish word (`DOM`) matches only typed in capitals.
+    pub fn with_learned(&self, learned: &[analysis::LearnedAbbreviation]) -> Glossary {
+        use std::hash::{Hash, Hasher};
         let mut merged = self.clone();
-        for line in learned {
-            let Ok(parsed) = Glossary::parse(line) else { continue };
-            for mut group in parsed.groups {
-                // Long forms written alike but for their endings are one name.
-                let mut seen: Vec<Vec<BTreeSet<String>>> = Vec::new();
-                group.names.retain(|n| {
-                    let new = !seen.contains(&n.words);
-                    seen.push(n.words.clone());
-                    new
-                });
-                let known = group.names.iter().any(|n| {
-                    n.abbreviation.is_some()
-                        && (self.is_abbreviation(&n.text) || self.names().any(|m| m.text == n.text))
-                });
-                if !known {
-                    merged.groups.push(group);
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.fingerprint.hash(&mut hasher);
+        let listed: BTreeSet<String> =
+            self.names().filter(|n| n.text.split_whitespace().count() == 1).map(|n| folded_lower(&n.text)).collect();
+        for l in learned {
+            l.abbreviation.hash(&mut hasher);
+            l.long_forms.hash(&mut hasher);
+            if listed.contains(&folded_lower(&l.abbreviation)) {
+                continue;
+            }
+            let mut longs: Vec<Name> = Vec::new();
+            for long in &l.long_forms {
+                let name = Name::new(long);
+                // Forms written alike but for their endings are one name.
+                if !name.is_empty() && name.abbreviation.is_none() && !longs.iter().any(|n| n.words == name.words) {
+                    longs.push(name);
                 }
             }
+            let holds_a_name = |n: &Name| self.names().any(|m| m.abbreviation.is_none() && m.len() >= 2 && n.holds(m));
+            if longs.is_empty() || longs.iter().any(holds_a_name) {
+                continue;
+            }
+            let Some(abbreviation) = Name::learned_abbreviation(&l.abbreviation) else { continue };
+            let names = std::iter::once(abbreviation).chain(longs).collect();
+            merged.groups.push(Group { names, weight: EQUIVALENT_WEIGHT });
         }
+        merged.fingerprint = hasher.finish();
         merged
     }
 
@@ -356,24 +398,50 @@ mod tests {
         assert_eq!(m[0].alternatives[0].0.text, "ZIM", "the full name still finds the abbreviation");
     }
 
+    fn learned(abbreviation: &str, long_forms: &[&str]) -> analysis::LearnedAbbreviation {
+        analysis::LearnedAbbreviation {
+            abbreviation: abbreviation.into(),
+            long_forms: long_forms.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
     #[test]
     fn learned_abbreviations_join_unless_the_glossary_has_them() {
-        let g = Glossary::parse("SCT = Strefa Czystego Transportu\n").unwrap();
-        let learned = [
-            "PSZOK = Punktach Selektywnego Zbierania Odpadów Komunalnych = Punkt Selektywnego Zbierania Odpadów Komunalnych = Punktu Selektywnej Zbiórki Odpadów Komunalnych".to_string(),
-            "SCT = Strefy Czystego Transportu".to_string(),
-            "not a glossary line".to_string(),
-        ];
-        let merged = g.with_learned(&learned);
-        assert_eq!(merged.len(), 2, "PSZOK joins; the glossary's SCT stays alone; the bad line is left out");
-        let m = merged.find(&words("PSZOK co przyjmuje"));
+        let g = Glossary::parse(
+            "SCT = Strefa Czystego Transportu\nGDDKiA = Generalna Dyrekcja Dróg Krajowych i Autostrad\nZIM = Zarząd Inwestycji Miejskich\nśmieci ~ odpady\n",
+        )
+        .unwrap();
+        let merged = g.with_learned(&[
+            learned(
+                "PSZOK",
+                &[
+                    "Punktach Selektywnego Zbierania Odpadów Komunalnych",
+                    "Punkt Selektywnego Zbierania Odpadów Komunalnych",
+                    "Punktu Selektywnej Zbiórki Odpadów Komunalnych",
+                ],
+            ),
+            learned("SCT", &["Strefy Czystego Transportu"]),
+            learned("GDDKiA", &["Generalnej Dyrekcji Dróg Krajowych i Autostrad"]),
+            learned("ZIMK", &["Zarząd Inwestycji Miejskich w Krakowie"]),
+            learned("DOM", &["Dzienny Ośrodek Mieszkaniowy"]),
+        ]);
+        assert_eq!(
+            merged.len(),
+            6,
+            "PSZOK (whose name holds only the one word `odpady` of the glossary) and DOM join; SCT, GDDKiA (in any case) and ZIMK (holding ZIM's name) do not"
+        );
+        let m = merged.find(&words("pszok co przyjmuje"));
         let names: Vec<&str> = m[0].alternatives.iter().map(|(n, _)| n.text.as_str()).collect();
         assert_eq!(
             names,
             ["Punktach Selektywnego Zbierania Odpadów Komunalnych", "Punktu Selektywnej Zbiórki Odpadów Komunalnych"],
             "two forms of one name are one alternative"
         );
-        assert_eq!(merged.find(&words("sct")).len(), 1);
-        assert_eq!(g.with_learned(&[]).len(), 1);
+        let zim = merged.find(&words("Zarząd Inwestycji Miejskich w Krakowie"));
+        assert_eq!(zim[0].alternatives[0].0.text, "ZIM", "the glossary's line is not hidden by a longer learnt one");
+        assert!(merged.find(&words("nowy dom")).is_empty(), "a learnt abbreviation that is a word needs capitals");
+        assert_eq!(merged.find(&words("nowy DOM")).len(), 1);
+        assert_ne!(merged.fingerprint(), g.fingerprint());
+        assert_eq!(g.with_learned(&[]).len(), 4);
     }
 }

@@ -639,15 +639,18 @@ pub fn with_learned(generation: &Generation, glossary: &Glossary) -> Arc<Glossar
     #[derive(Default)]
     struct Merged(std::sync::Mutex<Option<(u64, Arc<Glossary>)>>);
     let merged: Arc<Merged> = generation.derived.get().unwrap_or_else(|| generation.derived.set(Merged::default()));
-    let mut kept = merged.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    match kept.as_ref() {
-        Some((fingerprint, g)) if *fingerprint == glossary.fingerprint() => Arc::clone(g),
-        _ => {
-            let g = Arc::new(glossary.with_learned(&generation.meta.abbreviations));
-            *kept = Some((glossary.fingerprint(), Arc::clone(&g)));
-            g
+    fn kept(m: &Merged) -> std::sync::MutexGuard<'_, Option<(u64, Arc<Glossary>)>> {
+        m.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+    if let Some((fingerprint, g)) = kept(&merged).as_ref() {
+        if *fingerprint == glossary.fingerprint() {
+            return Arc::clone(g);
         }
     }
+    // Merged outside the lock: searches of the glossary kept meanwhile do not wait for it.
+    let g = Arc::new(glossary.with_learned(&generation.meta.abbreviations));
+    *kept(&merged) = Some((glossary.fingerprint(), Arc::clone(&g)));
+    g
 }
 
 /// The glossary's phrases matched so far in this generation (see [`phrase`]).

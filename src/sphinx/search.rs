@@ -146,6 +146,8 @@ pub fn candidates(
 /// The questions Ławka itself would join to the query by meaning (its question vectors stay with
 /// Ławka; no lexical engine returns them): empty where dense retrieval is off.
 pub fn nearest_by_meaning(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Vec<String> {
+    let glossary = crate::search::with_learned(generation, glossary);
+    let glossary: &Glossary = &glossary;
     let ast = translate::into_polish(query::parse(&req.q, glossary), &req.q);
     if !req.dense || !ast.has_positive() {
         return Vec::new();
