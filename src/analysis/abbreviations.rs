@@ -53,7 +53,12 @@ pub fn spelled_out(text: &str) -> Vec<(String, String)> {
             if let Some(long) = spelled_backwards(&words(clause), inside) {
                 out.push((inside.to_string(), long));
             }
-        } else if let Some(before) = words(&text[..at]).last().filter(|w| is_abbreviation(w)) {
+        } else if let Some(before) = text[..at]
+            .split_whitespace()
+            .next_back()
+            .map(|w| w.trim_matches(AROUND_WORDS))
+            .filter(|w| is_abbreviation(w))
+        {
             let inside = words(inside);
             if spells(&inside, before) {
                 out.push((before.to_string(), inside.join(" ")));
