@@ -314,6 +314,25 @@ fn first_titles_by_words(q: &str) -> Vec<String> {
     titles(&shared().get_ok(&format!("/api/search?q={}&limit=3&dense=false", enc(q))))
 }
 
+/// Asserts that each query's first three questions by words hold one whose title has its word.
+fn each_finds_by_words(cases: &[(&str, &str)]) {
+    for (query, wanted) in cases {
+        let titles = first_titles_by_words(query);
+        assert!(titles.iter().any(|t| t.contains(wanted)), "{query}: {titles:?}");
+    }
+}
+
+/// The lowercased titles of the first three questions the "already asked?" box shows for `text`.
+fn already_asked_titles(text: &str) -> Vec<String> {
+    let body = shared().get_ok(&format!("/api/related?q={}&limit=3", enc(text)));
+    body["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .map(|h| h["title"].as_str().unwrap_or_default().to_lowercase())
+        .collect()
+}
+
 /// A Ukrainian query's words are also searched in Polish letters (`психологічна` →
 /// `psychołogiczna`, `трамваї` → `tramwaji`): the words Ukrainian and Polish share find Polish
 /// questions without ranking by meaning and without any dictionary.
@@ -338,14 +357,11 @@ fn ukrainian_words_find_polish_questions_through_the_table() {
         return;
     }
     assert_eq!(shared().get_ok("/healthz")["ukrainian_dictionary"], true);
-    for (query, wanted) in [
+    each_finds_by_words(&[
         ("дикі кабани у дворі", "dzik"),
         ("зламаний ліфт у будинку", "wind"),
         ("безкоштовний проїзд для пенсіонерів", "przejazd"),
-    ] {
-        let titles = first_titles_by_words(query);
-        assert!(titles.iter().any(|t| t.contains(wanted)), "{query}: {titles:?}");
-    }
+    ]);
 }
 
 /// The "already asked?" box reads a Ukrainian text with its words' Polish translations too, so a
@@ -360,13 +376,7 @@ fn already_asked_finds_polish_questions_for_a_ukrainian_text() {
     for (text, wanted) in
         [("зламаний ліфт у будинку, мама не може вийти", "wind"), ("місця в дитячому садку для дитини", "przedszkol")]
     {
-        let body = shared().get_ok(&format!("/api/related?q={}&limit=3", enc(text)));
-        let titles: Vec<String> = body["related"]
-            .as_array()
-            .expect("related")
-            .iter()
-            .map(|h| h["title"].as_str().unwrap_or_default().to_lowercase())
-            .collect();
+        let titles = already_asked_titles(text);
         assert!(titles.iter().any(|t| t.contains(wanted)), "{text}: {titles:?}");
     }
 }
@@ -384,22 +394,13 @@ fn russian_words_find_polish_questions_through_the_table() {
         return;
     }
     assert_eq!(shared().get_ok("/healthz")["russian_dictionary"], true);
-    for (query, wanted) in [
+    each_finds_by_words(&[
         ("дикие кабаны во дворе", "dzik"),
         ("сломанный лифт в доме", "wind"),
         ("бесплатный проезд для пенсионеров", "przejazd"),
-    ] {
-        let titles = first_titles_by_words(query);
-        assert!(titles.iter().any(|t| t.contains(wanted)), "{query}: {titles:?}");
-    }
+    ]);
     let text = "нет мест в детском саду, ребёнка не приняли";
-    let body = shared().get_ok(&format!("/api/related?q={}&limit=3", enc(text)));
-    let titles: Vec<String> = body["related"]
-        .as_array()
-        .expect("related")
-        .iter()
-        .map(|h| h["title"].as_str().unwrap_or_default().to_lowercase())
-        .collect();
+    let titles = already_asked_titles(text);
     assert!(titles.iter().any(|t| t.contains("przedszkol")), "{text}: {titles:?}");
 }
 
