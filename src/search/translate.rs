@@ -17,8 +17,8 @@ use crate::analysis::{self, english::EnglishPolish};
 
 /// `ast` with the words of a query in another language widened by Polish ones, and its
 /// [`Language`] decided once for the ranking: a Cyrillic query is transliterated and, where its
-/// language's table is installed, translated (and stays foreign); a Latin-script query that reads as not
-/// Polish is translated where the dictionary is installed and knows some of its words.
+/// language's table is installed, translated (and stays foreign); a Latin-script query that reads
+/// as not Polish is translated where the dictionary is installed and knows some of its words.
 pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
     if is_cyrillic(text) {
         // Foreign even where its words were translated: word by word (Ukrainian through Russian)
@@ -107,9 +107,9 @@ fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ')
 }
 
-/// [`transliterate`] with the tables given (pure), in the order their words are added. A Russian
-/// word is spelt in Polish letters as Russian reads its letters, any other as Ukrainian. The
-/// parser splits a word at an apostrophe (`здоров'я` → `здоров`, `я`): the whole word's
+/// [`transliterate`] with the tables given (pure), in the order their words are added. A word is
+/// spelt in Polish letters as `language` reads its letters, both ways where the letters do not
+/// tell (see [`spellings`]). The parser splits a word at an apostrophe (`здоров'я` → `здоров`, `я`): the whole word's
 /// translations go to its first piece, and its other pieces are not looked up (`я` would find
 /// some other word's entry).
 pub fn widen_cyrillic(ast: QueryAst, tables: &[&CyrillicPolish], language: CyrillicLanguage, text: &str) -> QueryAst {
