@@ -53,7 +53,7 @@ pub struct CyrillicPolish {
     /// Each form's place in `lists`: forms with the same Polish words (mostly a lemma's forms)
     /// share one list, so ~90,000 forms hold a few thousand lists (a table took 22–24 MB of server
     /// memory with a list per form, 8–9 MB shared).
-    by_form: HashMap<Box<str>, u32>,
+    by_form: HashMap<Box<str>, usize>,
     lists: Vec<Vec<String>>,
     /// The lemma of each form of a two-word name's lemmas.
     lemmas: HashMap<String, String>,
@@ -74,7 +74,7 @@ impl CyrillicPolish {
     /// carries no need.
     pub fn from_tsv(text: &str) -> CyrillicPolish {
         let mut table = CyrillicPolish::default();
-        let mut ids: HashMap<Vec<String>, u32> = HashMap::new();
+        let mut ids: HashMap<Vec<String>, usize> = HashMap::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
             let mut fields = line.split('\t');
             let (Some(key), Some(polish)) = (fields.next(), fields.next()) else { continue };
@@ -95,7 +95,7 @@ impl CyrillicPolish {
                 table.lemmas.insert(form.clone(), normalise(lemma));
             }
             if !words.is_empty() {
-                let next = u32::try_from(table.lists.len()).expect("fewer lists than forms, and forms fit a u32");
+                let next = table.lists.len();
                 let id = *ids.entry(words).or_insert_with_key(|words| {
                     table.lists.push(words.clone());
                     next
@@ -114,10 +114,7 @@ impl CyrillicPolish {
     /// The Polish words for a word in any form and case, best first; empty when the table does
     /// not know it.
     pub fn translate(&self, word: &str) -> &[String] {
-        self.by_form
-            .get(normalise(word).as_str())
-            .and_then(|&id| self.lists.get(id as usize))
-            .map_or(&[], Vec::as_slice)
+        self.by_form.get(normalise(word).as_str()).and_then(|&id| self.lists.get(id)).map_or(&[], Vec::as_slice)
     }
 
     /// The Polish words naming two consecutive words together (`дитячий садок`, `дитячого
