@@ -40,7 +40,7 @@ FREEDICT = os.environ.get("LAWKA_FREEDICT_DIR", "/usr/share/dictd")
 CONTENT = {"n", "adj", "vblex", "adv"}
 # Polish words kept per form: the first senses are the common ones.
 MAX_POLISH = 2
-# A table smaller than this (79,751 Ukrainian and 94,413 Russian forms from the Debian 12 packages)
+# A table smaller than this (79,751 Ukrainian and 94,389 Russian forms from the Debian 12 packages)
 # means their format changed.
 MIN_FORMS = 10_000
 CYRILLIC = re.compile("[\u0400-\u04ff]")
@@ -277,6 +277,15 @@ def ukrainian(dictionary):
     return table, lemmas, phrases
 
 
+def polish_stop_words():
+    """Ławka's Polish stop list, read from its source (`src/analysis/stopwords.rs`)."""
+    path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src", "analysis", "stopwords.rs")
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    body = text[text.index("STOP_WORDS: &[&str] = &[") :]
+    return set(re.findall(r'"([^"]+)"', body[: body.index("];")]))
+
+
 def russian(dictionary):
     """The Russian table: each Russian lemma is a word FreeDict translates."""
     analyser = os.path.join(APERTIUM, "rus-ukr.automorf.bin")
@@ -288,6 +297,14 @@ def russian(dictionary):
     in_phrases = {lemma for pair in phrases for lemma in pair}
     wanted = {fold_yo(w) for w in dictionary.exact if " " not in w} | in_phrases
     table, lemmas = build_table(analyser, readings_of(analyser, wanted), dictionary.get, in_phrases)
+    # A form that FreeDict itself translates by Polish function words only is one, whatever the
+    # analyser reads in it (it knows `при`, "przy", only as a form of `переть`, "przeć").
+    stop = polish_stop_words()
+    for form in sorted(set(table) | set(lemmas)):
+        direct = dictionary.get(form)
+        if direct and all(p in stop for p in direct):
+            table.pop(form, None)
+            lemmas.pop(form, None)
     return table, lemmas, phrases
 
 
