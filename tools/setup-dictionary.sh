@@ -47,10 +47,16 @@ status=0
 if ! [ -f "$FREEDICT_DIR/freedict-eng-pol.index" ]; then
   install_packages dict-freedict-eng-pol || status=1
 fi
-# Writes the table of language $1 (uk or ru) to $2, unless it is newer than the generator.
+# Whether table $1 is there and newer than what it is made from (the generator, and the Polish
+# stop list it reads).
+fresh() {
+  [ -s "$1" ] && [ "$1" -nt tools/cyrillic-polish.py ] && [ "$1" -nt src/analysis/stopwords.rs ]
+}
+
+# Writes the table of language $1 (uk or ru) to $2, unless it is fresh.
 generate_table() {
   local table=$2 dir
-  [ -s "$table" ] && [ "$table" -nt tools/cyrillic-polish.py ] && return 0
+  fresh "$table" && return 0
   dir=$(dirname "$table")
   # Root only where the table's directory needs it (the default, under /usr/local).
   if mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ]; then
@@ -60,8 +66,7 @@ generate_table() {
   fi
 }
 
-if ! { [ -s "$UK_TABLE" ] && [ "$UK_TABLE" -nt tools/cyrillic-polish.py ] \
-  && [ -s "$RU_TABLE" ] && [ "$RU_TABLE" -nt tools/cyrillic-polish.py ]; }; then
+if ! { fresh "$UK_TABLE" && fresh "$RU_TABLE"; }; then
   cyrillic=(dict-freedict-pol-rus apertium-rus-ukr lttoolbox-dev)
   command -v python3 >/dev/null || cyrillic+=(python3)
   if install_packages "${cyrillic[@]}"; then
