@@ -13,6 +13,7 @@ use super::dense::{self, VectorStats};
 use super::document::{question_language, to_document, Analyzers};
 use super::error::{IndexError, Result};
 use super::generation::{self, BuildLock, GenerationMeta, MeetingSummary};
+use super::read_directory::ReadDirectory;
 use super::schema::build_schema;
 use super::suggestions;
 use crate::analysis;
@@ -59,10 +60,11 @@ const BATCH_FILES: usize = 512;
 /// Most questions merged into one segment once the documents are committed. A generation is
 /// never written again, so fewer segments only save: each search sets up its scorers and looks
 /// up its terms once per segment (100k questions in one segment instead of four: −21 % of a
-/// search's instructions, +2–3 s of indexing). Merging more at once costs memory beyond the
-/// indexing budget (1M questions into one: 2.3 GB peak RSS), so larger indexes keep tantivy's
-/// larger segments and only their small tail is merged.
-const MERGE_SMALL_UP_TO: u64 = 250_000;
+/// search's instructions, +2–3 s of indexing; 1M in one instead of five: the ranked page's median
+/// 1.55 → 1.22 ms, docs/BENCHMARKS.md). The merge's own memory is small (26 MB merging 1M; the
+/// segments are read through `pread`, see `read_directory`); its time is not (~18 s per million
+/// on one thread), so past two million only the small tail is merged.
+const MERGE_SMALL_UP_TO: u64 = 2_000_000;
 
 /// Bytes of stored records per compressed block (see where the index is created).
 const STORE_BLOCK_BYTES: usize = 4096;
@@ -252,7 +254,10 @@ fn write_generation(
     // block per hit, so smaller blocks cost each hit a quarter of the work, for a slightly larger
     // store (a record is ~1.5 KB of JSON).
     let settings = tantivy::IndexSettings { docstore_blocksize: STORE_BLOCK_BYTES, ..Default::default() };
-    let index = Index::builder().schema(schema).settings(settings).create_in_dir(work)?;
+    // Read back through `pread`, not maps: merges read every segment, and mapped pages would stay
+    // in the build's resident set (see `read_directory`).
+    let directory = ReadDirectory::open(work).map_err(tantivy::TantivyError::from)?;
+    let index = Index::create(directory, schema, settings)?;
     let phase = Instant::now();
     analysis::register(index.tokenizers(), &analysis::Gazetteer::new(&names));
     let writer: tantivy::IndexWriter = index.writer(options.memory_bytes.max(15 << 20))?;

@@ -11,6 +11,7 @@ mod error;
 pub mod generation;
 mod handle;
 pub mod published;
+mod read_directory;
 pub mod schema;
 pub mod suggestions;
 
