@@ -5,7 +5,8 @@
 # the judged queries of tests/eval as the mix, full search and ranked page, the BM25 path
 # (LAWKA_DENSE=off) unless LAWKA_DENSE is set; MODES="full page pruned" adds the pruned page
 # (track_total_hits=false, which binaries before it reject). Prints p50/p90/p99, requests/s and the server's
-# RSS after the load, per binary and round.
+# RSS after the load, per binary and round (anonymous and mapped-file pages apart: the second
+# depends on what the page cache holds, docs/BENCHMARKS.md).
 #
 # Usage: benches/ab.sh BIN_A BIN_B INDEX_DIR CORPUS_DIR [ROUNDS] [SECONDS]   (defaults: 2, 20)
 # e.g. a 1M index: lawka synth --questions 1000000 --out /tmp/s1m && lawka index --corpus /tmp/s1m --index /tmp/i1m
@@ -33,7 +34,7 @@ for round in $(seq "$ROUNDS"); do
       wrk -t2 -c16 -d"${SECONDS_PER_RUN}s" --timeout 30s -s benches/mix.lua "http://127.0.0.1:$PORT" -- "$WORK/paths-$mode.txt" \
         | awk -v r="$round" -v b="$bin" -v m="$mode" '/^RESULT/ { printf "round %s %s %-4s c16 p50=%sms p90=%sms p99=%sms rps=%.0f errors=%s\n", r, b, m, $2, $3, $4, $5, $6 }'
     done
-    echo "round $round $bin RSS after the load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
+    echo "round $round $bin RSS after the load: $(awk '/VmRSS|RssAnon|RssFile/ {printf "%s %s %s  ", $1, $2, $3}' /proc/$pid/status)"
     kill "$pid"
     wait "$pid" 2>/dev/null || true
   done

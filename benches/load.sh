@@ -25,7 +25,7 @@ find "$WORK/corpus/meetings" -name "*.md" -print0 | xargs -0 cat > /dev/null   #
 $BIN serve --corpus "$WORK/corpus" --index "$WORK/index" --addr "127.0.0.1:$PORT" --rate-limit 0 2>"$WORK/serve.log" &
 SERVE_PID=$!
 for _ in $(seq 100); do curl -sf "127.0.0.1:$PORT/healthz" >/dev/null && break; sleep 0.2; done
-echo "server RSS with the index open: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVE_PID/status)"
+echo "server RSS with the index open: $(awk '/VmRSS|RssAnon|RssFile/ {printf "%s %s %s  ", $1, $2, $3}' /proc/$SERVE_PID/status)"
 
 # The query mix: every judged query, URL-encoded, one per line (benches/mix_paths.py).
 python3 benches/mix_paths.py "$WORK"
@@ -37,4 +37,4 @@ for mode in full page pruned; do
       | awk -v m="$mode" -v c="$c" '/^RESULT/ { printf "%-6s concurrency %-3s p50=%sms p90=%sms p99=%sms rps=%.0f errors=%s\n", m, c, $2, $3, $4, $5, $6 }'
   done
 done
-echo "server RSS after the load: $(awk '/VmRSS/ {print $2, $3}' /proc/$SERVE_PID/status), peak $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVE_PID/status)"
+echo "server RSS after the load: $(awk '/VmRSS|RssAnon|RssFile/ {printf "%s %s %s  ", $1, $2, $3}' /proc/$SERVE_PID/status), peak $(awk '/VmHWM/ {print $2, $3}' /proc/$SERVE_PID/status)"
