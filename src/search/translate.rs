@@ -109,7 +109,7 @@ fn is_word_char(c: char) -> bool {
 
 /// [`transliterate`] with the tables given (pure), in the order their words are added. A word is
 /// spelt in Polish letters as `language` reads its letters, both ways where the letters do not
-/// tell (see [`spellings`]). The parser splits a word at an apostrophe (`здоров'я` → `здоров`, `я`): the whole word's
+/// tell (see `spellings`). The parser splits a word at an apostrophe (`здоров'я` → `здоров`, `я`): the whole word's
 /// translations go to its first piece, and its other pieces are not looked up (`я` would find
 /// some other word's entry).
 pub fn widen_cyrillic(ast: QueryAst, tables: &[&CyrillicPolish], language: CyrillicLanguage, text: &str) -> QueryAst {
