@@ -5,9 +5,10 @@
 //! Why: a build reads back every segment it merges. Through maps, each page read stays in the
 //! process's resident set until the segment is dropped, so merging a million questions into one
 //! segment showed a peak RSS of 2 GB of which 26 MB was the merge's own memory (`RssAnon`) and the
-//! rest pages of the files it read (`RssFile`). Read into buffers, a page counts only while its
-//! bytes are in use: the build's RSS is then what it really holds. Serving still maps the files
-//! (`IndexHandle`), where a page read once is worth keeping.
+//! rest pages of the files it read (`RssFile`). Read into buffers (or, for a large read, a mapping
+//! of its own range, see [`MAP_FROM`]), a page counts only while its bytes are in use: the build's
+//! RSS is then what it really holds. Serving still maps the files (`IndexHandle`), where a page
+//! read once is worth keeping.
 
 use std::fmt;
 use std::fs::File;
@@ -57,10 +58,22 @@ impl HasLen for ReadFile {
     }
 }
 
+/// Reads of at least this many bytes are mapped for as long as their bytes are in use rather than
+/// copied: a merge reads a segment's whole store of records at once (1.2 GB per million
+/// questions), which as a buffer would be memory nothing else could reclaim.
+const MAP_FROM: usize = 1 << 20;
+
 impl FileHandle for ReadFile {
     fn read_bytes(&self, range: Range<usize>) -> io::Result<OwnedBytes> {
         if range.end > self.len || range.start > range.end {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{range:?} outside {} bytes", self.len)));
+        }
+        if range.len() >= MAP_FROM {
+            // SAFETY: a segment's files are written once and never changed while they are read
+            // (tantivy's own `MmapDirectory` maps them on the same ground).
+            let map =
+                unsafe { memmap2::MmapOptions::new().offset(range.start as u64).len(range.len()).map(&self.file)? };
+            return Ok(OwnedBytes::new(map));
         }
         let mut buffer = vec![0; range.len()];
         self.file.read_exact_at(&mut buffer, range.start as u64)?;
@@ -125,6 +138,13 @@ mod tests {
         assert_eq!(slice.read_bytes().expect("bytes").as_slice(), "zawartość pliku".as_bytes());
         assert_eq!(slice.slice(2..6).read_bytes().expect("range").as_slice(), b"wart");
         assert!(slice.slice(3..3).read_bytes().expect("an empty range").is_empty());
+        // A large read is mapped rather than copied, from any offset.
+        let large: Vec<u8> = (0..3 * MAP_FROM + 7).map(|i| (i % 251) as u8).collect();
+        directory.atomic_write(Path::new("b.bin"), &large).expect("write");
+        let slice = directory.open_read(Path::new("b.bin")).expect("read");
+        assert_eq!(slice.read_bytes().expect("whole").as_slice(), &large[..]);
+        let tail = slice.slice(5..large.len()).read_bytes().expect("unaligned");
+        assert_eq!(tail.as_slice(), &large[5..]);
         assert!(matches!(
             directory.open_read(Path::new("missing.bin")),
             Err(OpenReadError::FileDoesNotExist(p)) if p == Path::new("missing.bin")
