@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the dictionaries with which queries in other languages are searched in Polish words:
-# - FreeDict's English–Polish dictionary (Debian `dict-freedict-eng-pol`, GPL-3+ / GFDL), which
-#   Ławka reads where the package puts it (/usr/share/dictd, or $LAWKA_FREEDICT_DIR);
+# - FreeDict's English–Polish dictionary (Debian `dict-freedict-eng-pol`, GPL-3+ / GFDL) and its
+#   Polish–English one (`dict-freedict-pol-eng`, CC-BY-SA 3.0, read backwards for words the first
+#   lacks), which Ławka reads where the packages put them (/usr/share/dictd, or $LAWKA_FREEDICT_DIR);
 # - Ukrainian–Polish and Russian–Polish word tables, generated here by tools/cyrillic-polish.py
 #   from Apertium's Ukrainian–Russian pair (`apertium-rus-ukr`, GPL) and FreeDict's
 #   Polish–Russian dictionary (`dict-freedict-pol-rus`, CC-BY-SA 3.0), written to $LAWKA_UKR_POL
@@ -46,6 +47,9 @@ install_packages() {
 status=0
 if ! [ -f "$FREEDICT_DIR/freedict-eng-pol.index" ]; then
   install_packages dict-freedict-eng-pol || status=1
+fi
+if ! [ -f "$FREEDICT_DIR/freedict-pol-eng.index" ]; then
+  install_packages dict-freedict-pol-eng || status=1
 fi
 # Whether table $1 is there and newer than what it is made from (the generator, and the Polish
 # stop list it reads).

@@ -20,6 +20,14 @@ const NAME: &str = "freedict-eng-pol";
 /// Translations kept per English word: the dictionary lists the common senses first, and the
 /// later ones ("sejf" for "safe") mostly add noise to a query.
 const MAX_TRANSLATIONS: usize = 5;
+/// FreeDict's Polish–English dictionary (Debian `dict-freedict-pol-eng`, from Wiktionary;
+/// CC-BY-SA 3.0), read backwards where it is installed beside the other: it knows words the
+/// English–Polish one lacks ("volunteer" is `wolontariusz` there, only `ochotnik` here; "shelter"
+/// `schronisko`).
+const INVERSE_NAME: &str = "freedict-pol-eng";
+/// Polish words added per English word from [`INVERSE_NAME`], after the English–Polish
+/// dictionary's own.
+const MAX_INVERSE: usize = 3;
 
 /// English headwords (and their English stems) to Polish words and short phrases, best first.
 #[derive(Debug, Default)]
@@ -31,16 +39,51 @@ pub struct EnglishPolish {
 impl EnglishPolish {
     /// Reads the dictionary from `dir` (`freedict-eng-pol.index` and `.dict.dz` or `.dict`).
     pub fn open(dir: &Path) -> std::io::Result<EnglishPolish> {
-        let index = std::fs::read_to_string(dir.join(format!("{NAME}.index")))?;
-        let compressed = dir.join(format!("{NAME}.dict.dz"));
-        let mut dict = Vec::new();
-        if compressed.exists() {
-            // dictzip is gzip with a chunk table in an extra header field, which gzip readers skip.
-            flate2::read::GzDecoder::new(std::fs::File::open(compressed)?).read_to_end(&mut dict)?;
-        } else {
-            dict = std::fs::read(dir.join(format!("{NAME}.dict")))?;
+        let (index, dict) = read_dictd(dir, NAME)?;
+        let mut out = EnglishPolish::from_dictd(&index, &dict);
+        if dir.join(format!("{INVERSE_NAME}.index")).exists() {
+            let (index, dict) = read_dictd(dir, INVERSE_NAME)?;
+            out.add_inverse(&index, &dict);
         }
-        Ok(EnglishPolish::from_dictd(&index, &dict))
+        Ok(out)
+    }
+
+    /// Adds the Polish headwords of a Polish–English dictionary (dictd index and data) under the
+    /// English words of their first sense, up to three per English word.
+    pub fn add_inverse(&mut self, index: &str, dict: &[u8]) {
+        let mut stemmer = super::english_analyzer();
+        // Under the English word each Polish word translates first, the most specific first (the
+        // fewest other translations): "report" is first for `raport`, not for `protokół`.
+        let mut ranked: HashMap<String, Vec<(usize, String)>> = HashMap::new();
+        for (head, entry) in dictd_entries(index, dict) {
+            let sense = first_sense(&entry);
+            if let Some(first) = sense.first().filter(|t| t.chars().all(|c| c.is_ascii_alphabetic())) {
+                ranked.entry(first.clone()).or_default().push((sense.len(), head));
+            }
+        }
+        let inverse: HashMap<String, Vec<String>> = ranked
+            .into_iter()
+            .map(|(english, mut polish)| {
+                polish.sort();
+                (english, polish.into_iter().map(|(_, p)| p).collect())
+            })
+            .collect();
+        // An English word the English–Polish dictionary knows only by its stem ("dumping", under
+        // "dump") keeps that stem's words first: its own entry is looked up before the stem's.
+        let seeds: Vec<(String, Vec<String>)> = inverse
+            .keys()
+            .filter(|english| !self.by_word.contains_key(*english))
+            .map(|english| (english.clone(), self.translate(english, &mut stemmer).to_vec()))
+            .collect();
+        for (english, seed) in seeds {
+            self.by_word.insert(english, seed);
+        }
+        for (english, polish) in inverse {
+            for key in super::analyze(&mut stemmer, &english) {
+                merge_inverse(self.by_stem.entry(key).or_default(), &polish);
+            }
+            merge_inverse(self.by_word.entry(english).or_default(), &polish);
+        }
     }
 
     /// The dictionary from a dictd index (`headword TAB offset TAB length`, numbers in dictd's
@@ -48,17 +91,8 @@ impl EnglishPolish {
     pub fn from_dictd(index: &str, dict: &[u8]) -> EnglishPolish {
         let mut stemmer = super::english_analyzer();
         let mut out = EnglishPolish::default();
-        for line in index.lines() {
-            let mut parts = line.split('\t');
-            let (Some(head), Some(offset), Some(len)) = (parts.next(), parts.next(), parts.next()) else { continue };
-            // The database's own entries (`00-database-...`) and multi-word headwords are no words.
-            let head = head.to_lowercase();
-            if !head.chars().all(char::is_alphabetic) {
-                continue;
-            }
-            let (Some(offset), Some(len)) = (dictd_number(offset), dictd_number(len)) else { continue };
-            let Some(entry) = dict.get(offset..offset.saturating_add(len)) else { continue };
-            let translations = translations(&String::from_utf8_lossy(entry));
+        for (head, entry) in dictd_entries(index, dict) {
+            let translations = translations(&entry);
             if translations.is_empty() {
                 continue;
             }
@@ -101,6 +135,72 @@ pub fn english_polish() -> Option<&'static EnglishPolish> {
             )
         })
         .as_ref()
+}
+
+/// A dictd dictionary's index and uncompressed data, from `dir`.
+fn read_dictd(dir: &Path, name: &str) -> std::io::Result<(String, Vec<u8>)> {
+    let index = std::fs::read_to_string(dir.join(format!("{name}.index")))?;
+    let compressed = dir.join(format!("{name}.dict.dz"));
+    let mut dict = Vec::new();
+    if compressed.exists() {
+        // dictzip is gzip with a chunk table in an extra header field, which gzip readers skip.
+        flate2::read::GzDecoder::new(std::fs::File::open(compressed)?).read_to_end(&mut dict)?;
+    } else {
+        dict = std::fs::read(dir.join(format!("{name}.dict")))?;
+    }
+    Ok((index, dict))
+}
+
+/// The (lowercase headword, entry text) pairs of a dictd dictionary whose headword is one word:
+/// the database's own entries (`00-database-...`) and multi-word headwords are no words.
+fn dictd_entries<'a>(index: &'a str, dict: &'a [u8]) -> impl Iterator<Item = (String, String)> + 'a {
+    index.lines().filter_map(move |line| {
+        let mut parts = line.split('\t');
+        let (head, offset, len) = (parts.next()?, parts.next()?, parts.next()?);
+        let head = head.to_lowercase();
+        if !head.chars().all(char::is_alphabetic) {
+            return None;
+        }
+        let (offset, len) = (dictd_number(offset)?, dictd_number(len)?);
+        let entry = dict.get(offset..offset.saturating_add(len))?;
+        Some((head, String::from_utf8_lossy(entry).into_owned()))
+    })
+}
+
+/// The English translations of a Polish–English entry's first sense, in order. An entry looks
+/// like
+/// ```text
+/// schronisko /sxrɔ̃ˈɲiskɔ/ <n>
+/// 1. shelter
+/// budynek zapewniający miejsce odpoczynku, …
+/// 2. home
+/// ```
+/// or, with one sense, the translations on the line after the headword without a number.
+pub fn first_sense(entry: &str) -> Vec<String> {
+    let Some(line) = entry.lines().nth(1) else { return Vec::new() };
+    let line = line.trim();
+    let line = line.strip_prefix("1.").unwrap_or(line);
+    let mut out: Vec<String> = Vec::new();
+    for part in strip_parentheses(line).split([',', ';']) {
+        let t = part.trim().to_lowercase();
+        if !t.is_empty() && !out.contains(&t) {
+            out.push(t);
+        }
+    }
+    out
+}
+
+fn merge_inverse(into: &mut Vec<String>, more: &[String]) {
+    let mut added = 0;
+    for t in more {
+        if added == MAX_INVERSE {
+            break;
+        }
+        if !into.contains(t) {
+            into.push(t.clone());
+            added += 1;
+        }
+    }
 }
 
 fn merge(into: &mut Vec<String>, more: &[String]) {
@@ -223,6 +323,44 @@ mod tests {
         let tap = "tap /tæp/\nI.  <N> 1.  kurek, kran, zawór\n 2.  stukanie\nII.  <V> 1.  stukać, postukiwać (sth - w coś)  (on sth - o coś)\nIII.  <N Comp>tap dancing /ˈtæp dɑ:nsɪŋ/   stepowanie\n";
         assert_eq!(translations(tap), ["kurek", "kran", "zawór", "stukanie", "stukać", "postukiwać"].map(String::from));
         assert_eq!(translations("kindergarten /ˈkɪndəgɑ:tən/ <N>\n  przedszkole\n"), ["przedszkole"]);
+    }
+
+    #[test]
+    fn the_polish_english_dictionary_read_backwards_adds_words_after_the_english_polish_ones() {
+        let schronisko =
+            "schronisko /sxrɔ̃ˈɲiskɔ/ <n>\n1. shelter\nbudynek zapewniający miejsce odpoczynku\n2. home\nmiejsce\n";
+        let praktykant =
+            "praktykant /praktˈɨkant/ <n>\ntrainee, apprentice, student teacher\nktoś, kto odbywa praktykę\n";
+        assert_eq!(first_sense(schronisko), ["shelter"], "the first sense only");
+        assert_eq!(first_sense(praktykant), ["trainee", "apprentice", "student teacher"]);
+        assert!(first_sense(" 3.\n").is_empty());
+
+        let shelter = "shelter /ˈʃeltə/\nI.  <N> 1.  schronienie, osłona\n 2.  schron, wiata\n";
+        let index = format!("shelter\tA\t{}\n", dictd_text(shelter.len()));
+        let mut d = EnglishPolish::from_dictd(&index, shelter.as_bytes());
+        let dict = format!("{schronisko}{praktykant}");
+        let inverse = format!(
+            "schronisko\tA\t{}\npraktykant\t{}\t{}\n",
+            dictd_text(schronisko.len()),
+            dictd_text(schronisko.len()),
+            dictd_text(praktykant.len())
+        );
+        d.add_inverse(&inverse, dict.as_bytes());
+        let mut stemmer = crate::analysis::english_analyzer();
+        assert_eq!(d.translate("shelter", &mut stemmer), ["schronienie", "osłona", "schron", "wiata", "schronisko"]);
+        assert_eq!(d.translate("trainees", &mut stemmer), ["praktykant"], "by stem too");
+        assert!(d.translate("apprentice", &mut stemmer).is_empty(), "only under the first translation");
+
+        // An English word the English–Polish side knows by its stem alone keeps that stem's
+        // words first ("dumping" is `składować`, …, then the Polish loanword).
+        let mut d = EnglishPolish::from_dictd(&format!("dump\tA\t{}\n", dictd_text(DUMP.len())), DUMP.as_bytes());
+        let loanword = "dumping /ˈdampʲiŋk/ <n>\ndumping\nsprzedaż poniżej kosztów\n";
+        d.add_inverse(&format!("dumping\tA\t{}\n", dictd_text(loanword.len())), loanword.as_bytes());
+        assert_eq!(
+            d.translate("dumping", &mut stemmer),
+            ["składować", "zwalać", "zrzucać", "wysypisko śmieci", "wysypisko", "dumping"]
+        );
+        assert!(d.translate("home", &mut stemmer).is_empty(), "a later sense is not read");
     }
 
     #[test]
