@@ -1,11 +1,12 @@
 //! English words to Polish ones, for queries typed in English (students, visitors, journalists
 //! abroad): the questions and answers are Polish, so an English query shares almost no word with
 //! them. The data is FreeDict's English–Polish dictionary (Debian `dict-freedict-eng-pol`, from
-//! Piotrowski and Saloni's dictionary; GPL-3+ / GFDL), read where the package installs it and never
-//! copied into the repository. Without the package, English queries are served by meaning alone
-//! (dense retrieval) or by their words as typed, as before.
+//! Piotrowski and Saloni's dictionary; GPL-3+ / GFDL), widened by its Polish–English one read
+//! backwards (`dict-freedict-pol-eng`, from Wiktionary; CC-BY-SA 3.0), read where the packages
+//! install them and never copied into the repository. Without the packages, English queries are
+//! served by meaning alone (dense retrieval) or by their words as typed, as before.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::Path;
 use std::sync::OnceLock;
@@ -34,6 +35,7 @@ const MAX_INVERSE: usize = 3;
 pub struct EnglishPolish {
     by_word: HashMap<String, Vec<String>>,
     by_stem: HashMap<String, Vec<String>>,
+    inverse: bool,
 }
 
 impl EnglishPolish {
@@ -42,10 +44,20 @@ impl EnglishPolish {
         let (index, dict) = read_dictd(dir, NAME)?;
         let mut out = EnglishPolish::from_dictd(&index, &dict);
         if dir.join(format!("{INVERSE_NAME}.index")).exists() {
-            let (index, dict) = read_dictd(dir, INVERSE_NAME)?;
-            out.add_inverse(&index, &dict);
+            // The second dictionary only widens the first: unreadable, it is left out, not both.
+            match read_dictd(dir, INVERSE_NAME) {
+                Ok((index, dict)) => out.add_inverse(&index, &dict),
+                Err(e) => {
+                    tracing::warn!(error = %e, "{INVERSE_NAME} unreadable: English words are translated without it")
+                }
+            }
         }
         Ok(out)
+    }
+
+    /// Whether the Polish–English dictionary was read backwards too (`dict-freedict-pol-eng`).
+    pub fn reads_polish_english(&self) -> bool {
+        self.inverse
     }
 
     /// Adds the Polish headwords of a Polish–English dictionary (dictd index and data) under the
@@ -61,7 +73,8 @@ impl EnglishPolish {
                 ranked.entry(first.clone()).or_default().push((sense.len(), head));
             }
         }
-        let inverse: HashMap<String, Vec<String>> = ranked
+        // In a fixed order: the words of several English words meet under one stem.
+        let inverse: BTreeMap<String, Vec<String>> = ranked
             .into_iter()
             .map(|(english, mut polish)| {
                 polish.sort();
@@ -78,12 +91,16 @@ impl EnglishPolish {
         for (english, seed) in seeds {
             self.by_word.insert(english, seed);
         }
+        // Words added under each stem, counted across the English words that share it.
+        let mut added: HashMap<String, usize> = HashMap::new();
         for (english, polish) in inverse {
             for key in super::analyze(&mut stemmer, &english) {
-                merge_inverse(self.by_stem.entry(key).or_default(), &polish);
+                let n = added.entry(key.clone()).or_default();
+                *n += merge_inverse(self.by_stem.entry(key).or_default(), &polish, MAX_INVERSE - *n);
             }
-            merge_inverse(self.by_word.entry(english).or_default(), &polish);
+            merge_inverse(self.by_word.entry(english).or_default(), &polish, MAX_INVERSE);
         }
+        self.inverse = true;
     }
 
     /// The dictionary from a dictd index (`headword TAB offset TAB length`, numbers in dictd's
@@ -190,17 +207,24 @@ pub fn first_sense(entry: &str) -> Vec<String> {
     out
 }
 
-fn merge_inverse(into: &mut Vec<String>, more: &[String]) {
+/// Appends up to `room` of `more` not yet in `into`, and returns how many. Nothing joins an
+/// English function word (every translation a Polish stop word, which a query drops: "over" is
+/// not also `odbiór`), and no stop word joins.
+fn merge_inverse(into: &mut Vec<String>, more: &[String], room: usize) -> usize {
+    if !into.is_empty() && into.iter().all(|t| super::is_stop_word(t)) {
+        return 0;
+    }
     let mut added = 0;
     for t in more {
-        if added == MAX_INVERSE {
+        if added == room {
             break;
         }
-        if !into.contains(t) {
+        if !into.contains(t) && !super::is_stop_word(t) {
             into.push(t.clone());
             added += 1;
         }
     }
+    added
 }
 
 fn merge(into: &mut Vec<String>, more: &[String]) {
@@ -361,6 +385,22 @@ mod tests {
             ["składować", "zwalać", "zrzucać", "wysypisko śmieci", "wysypisko", "dumping"]
         );
         assert!(d.translate("home", &mut stemmer).is_empty(), "a later sense is not read");
+
+        // A function word (its translations all Polish stop words, which a query drops) gains
+        // nothing, and no stop word joins another word.
+        let from = "from /frɒm/\n<Prep>  z, od\n";
+        let mut d = EnglishPolish::from_dictd(&format!("from\tA\t{}\n", dictd_text(from.len())), from.as_bytes());
+        let polish = "spośród /spɔˈɕrut/ <prep>\nfrom, among\nz grupy\nprzez /pʃɛs/ <prep>\nvia\nz\n";
+        let cut = polish.find("przez").expect("second entry");
+        let index = format!(
+            "spośród\tA\t{}\nprzez\t{}\t{}\n",
+            dictd_text(cut),
+            dictd_text(cut),
+            dictd_text(polish.len() - cut)
+        );
+        d.add_inverse(&index, polish.as_bytes());
+        assert_eq!(d.translate("from", &mut stemmer), ["z", "od"]);
+        assert!(d.translate("via", &mut stemmer).is_empty(), "przez is a stop word");
     }
 
     #[test]

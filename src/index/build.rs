@@ -63,7 +63,8 @@ const BATCH_FILES: usize = 512;
 /// search's instructions, +2–3 s of indexing; 1M in one instead of five: the ranked page's median
 /// 1.55 → 1.22 ms, docs/BENCHMARKS.md). The merge's own memory is small (26 MB merging 1M; the
 /// segments are read through `pread`, see `read_directory`); its time is not (18–25 s per
-/// million on one thread), so past two million only the small tail is merged.
+/// million on one thread, measured up to one million), so past two million only the smallest
+/// segments, up to two million questions together, are merged.
 const MERGE_SMALL_UP_TO: u64 = 2_000_000;
 
 /// Bytes of stored records per compressed block (see where the index is created).
