@@ -100,6 +100,8 @@ impl EnglishPolish {
             }
             merge_inverse(self.by_word.entry(english).or_default(), &polish, MAX_INVERSE);
         }
+        // A word left without any (nothing known, nothing added) must not hide its stem's entry.
+        self.by_word.retain(|_, polish| !polish.is_empty());
         self.inverse = true;
     }
 

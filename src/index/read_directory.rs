@@ -40,7 +40,9 @@ impl fmt::Debug for ReadDirectory {
 impl ReadDirectory {
     /// The directory at `root`, which must exist.
     pub fn open(root: &Path) -> Result<Self, OpenDirectoryError> {
-        Ok(ReadDirectory { root: root.to_path_buf(), inner: MmapDirectory::open(root)? })
+        // The path `MmapDirectory` writes under, so that reads and writes name the same files.
+        let root = root.canonicalize().map_err(|_| OpenDirectoryError::DoesNotExist(root.to_path_buf()))?;
+        Ok(ReadDirectory { inner: MmapDirectory::open(&root)?, root })
     }
 }
 
