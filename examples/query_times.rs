@@ -9,7 +9,9 @@
 //! (`facets=false&snippets=false`, still with the exact total), `pruned` the same page with
 //! `track_total_hits=false` (or `=N`: the total exact up to N), which lets it be pruned.
 //! `LAWKA_DENSE=off` measures the BM25 path alone; `QUERY_TIMES_ONLY=text` runs only the queries
-//! containing `text` (to profile one).
+//! containing `text` (to profile one). `QUERY_TIMES_FILTERS=on` applies each judged query's filters
+//! (districts, departments, topics, dates), as the HTTP mix does; `QUERY_TIMES_SET=DIR` reads the
+//! queries of another judged set than `tests/eval` (e.g. `tests/eval/holdout`).
 
 use std::time::Instant;
 
@@ -33,26 +35,45 @@ fn main() -> anyhow::Result<()> {
     let generation = handle.current();
     let glossary = Glossary::read(&root.join("corpus/glossary.txt")).map_err(anyhow::Error::msg)?;
     let only = std::env::var("QUERY_TIMES_ONLY").ok();
+    let with_filters = std::env::var("QUERY_TIMES_FILTERS").is_ok_and(|v| v == "on");
+    let set = std::env::var("QUERY_TIMES_SET").map_or_else(|_| root.join("tests/eval"), std::path::PathBuf::from);
     // As a server starts: each document's facet values read before the first search.
     let started = Instant::now();
     search::warm(&generation);
     let warm_ms = started.elapsed().as_secs_f64() * 1000.0;
     let mut requests = Vec::new();
     for file in ["queries-residents.json", "queries-journalists.json"] {
-        let judged: Vec<serde_json::Value> =
-            serde_json::from_str(&std::fs::read_to_string(root.join("tests/eval").join(file))?)?;
+        let judged: Vec<serde_json::Value> = serde_json::from_str(&std::fs::read_to_string(set.join(file))?)?;
         for q in judged {
             let text = q["query"].as_str().unwrap_or_default().to_string();
             if only.as_deref().is_some_and(|o| !text.contains(o)) {
                 continue;
             }
+            let filters = &q["filters"];
+            let list = |key: &str| -> Vec<String> {
+                let values = filters[key].as_array().map(Vec::as_slice).unwrap_or_default();
+                values.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+            };
+            let date = |key: &str| filters[key].as_str().map(str::to_string);
+            let raw = if with_filters {
+                RawSearchParams {
+                    district: list("district"),
+                    department: list("department"),
+                    topic: list("topic"),
+                    from: date("from"),
+                    to: date("to"),
+                    ..Default::default()
+                }
+            } else {
+                RawSearchParams::default()
+            };
             let req = SearchRequest::parse(
                 &RawSearchParams {
                     q: Some(text.clone()),
                     facets: lean.clone(),
                     snippets: lean.clone(),
                     track_total_hits: track.clone(),
-                    ..Default::default()
+                    ..raw
                 },
                 &generation.meta,
             )?;

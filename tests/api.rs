@@ -95,6 +95,36 @@ fn district_filter_counts_and_other_facets_match_the_corpus() {
 }
 
 #[test]
+fn with_words_each_facet_counts_what_choosing_its_values_would_find() {
+    // Words, two districts and a date: each facet is counted in the pass that ranks the page,
+    // with its own filter checked per match (search::post_filter), so every count must be the
+    // total of the search a journalist gets by choosing that value instead.
+    let (words, a, b, from) = ("chodnik", "Dzielnica VI Bronowice", "Dzielnica XVIII Nowa Huta", "2025-01-01");
+    let districts = |ds: &[&str]| ds.iter().map(|d| format!("&district={}", enc(d))).collect::<String>();
+    let total = |path: String| shared().get_ok(&path)["total"].as_u64().unwrap_or_else(|| panic!("{path}"));
+    let base = format!("/api/search?q={words}{}&from={from}&limit=1", districts(&[a, b]));
+    let body = shared().get_ok(&base);
+    let by_district = facet(&body, "district");
+    assert!(by_district.len() > 2, "the test needs matches in other districts: {body}");
+    assert_eq!(
+        by_district.get(a).copied().unwrap_or(0) + by_district.get(b).copied().unwrap_or(0),
+        total(base.clone())
+    );
+    for (district, n) in &by_district {
+        assert_eq!(*n, total(format!("/api/search?q={words}{}&from={from}", districts(&[district]))), "{district}");
+    }
+    let by_year = facet(&body, "year");
+    assert!(by_year.len() > 1, "the test needs matches before {from}: {body}");
+    for (year, n) in &by_year {
+        let path = format!("/api/search?q={words}{}&from={year}-01-01&to={year}-12-31", districts(&[a, b]));
+        assert_eq!(*n, total(path), "{year}");
+    }
+    for (department, n) in &facet(&body, "department") {
+        assert_eq!(*n, total(format!("{base}&department={}", enc(department))), "{department}");
+    }
+}
+
+#[test]
 fn department_topic_and_date_filters_combine_with_and_across_or_within() {
     let (d1, d2) = ("Zarząd Zieleni Miejskiej", "Zarząd Dróg Miasta Krakowa");
     let topic = "bezpieczeństwo";

@@ -15,6 +15,7 @@ pub mod fuzzy;
 pub mod glossary;
 pub mod perturb;
 pub mod phrase;
+mod post_filter;
 pub mod prune;
 pub mod query;
 pub mod rank;
@@ -79,6 +80,8 @@ struct FilterQueries {
     department: Option<Box<dyn Query>>,
     topic: Option<Box<dyn Query>>,
     date: Option<Box<dyn Query>>,
+    /// The date filter's bounds, for checking a match's date in the fast field.
+    dates: (Bound<tantivy::DateTime>, Bound<tantivy::DateTime>),
     lang: Option<Box<dyn Query>>,
     meeting: Option<Box<dyn Query>>,
 }
@@ -88,20 +91,24 @@ impl FilterQueries {
         let facet_any = |field: Field, values: Vec<&str>| -> Option<Box<dyn Query>> {
             any_term(values.into_iter().map(|v| Term::from_facet(field, &Facet::from_path([v]))).collect())
         };
+        let bound = |d: Option<time::Date>| d.map_or(Bound::Unbounded, |d| Bound::Included(date_value(d)));
+        let dates = (bound(filters.from), bound(filters.to));
         let date = (filters.from.is_some() || filters.to.is_some()).then(|| {
-            let bound = |d: Option<time::Date>| match d {
-                Some(d) => Bound::Included(Term::from_field_date_for_search(f.date, date_value(d))),
-                None => Bound::Unbounded,
-            };
-            Box::new(RangeQuery::new(bound(filters.from), bound(filters.to))) as Box<dyn Query>
+            let term = |b: Bound<tantivy::DateTime>| b.map(|d| Term::from_field_date_for_search(f.date, d));
+            Box::new(RangeQuery::new(term(dates.0), term(dates.1))) as Box<dyn Query>
         });
+        // A filter selects and never scores: the same page whether it is applied in the query or
+        // checked per match (see `post_filter`), and a rarer district of several asked for gives
+        // its questions no lift.
+        let unscored = |q: Option<Box<dyn Query>>| q.map(|q| Box::new(ConstScoreQuery::new(q, 0.0)) as Box<dyn Query>);
         FilterQueries {
-            district: facet_any(f.district, filters.districts.iter().map(|d| d.as_str()).collect()),
-            department: facet_any(f.department, filters.departments.iter().map(String::as_str).collect()),
-            topic: facet_any(f.topic, filters.topics.iter().map(String::as_str).collect()),
-            date,
-            lang: any_term(filters.langs.iter().map(|l| Term::from_field_text(f.lang, l)).collect()),
-            meeting: any_term(filters.meetings.iter().map(|m| Term::from_field_text(f.meeting, m)).collect()),
+            district: unscored(facet_any(f.district, filters.districts.iter().map(|d| d.as_str()).collect())),
+            department: unscored(facet_any(f.department, filters.departments.iter().map(String::as_str).collect())),
+            topic: unscored(facet_any(f.topic, filters.topics.iter().map(String::as_str).collect())),
+            date: unscored(date),
+            dates,
+            lang: unscored(any_term(filters.langs.iter().map(|l| Term::from_field_text(f.lang, l)).collect())),
+            meeting: unscored(any_term(filters.meetings.iter().map(|m| Term::from_field_text(f.meeting, m)).collect())),
         }
     }
 
@@ -114,8 +121,20 @@ impl FilterQueries {
         }
     }
 
-    /// `text` AND every filter except the one of `except`.
-    fn apply(&self, text: &dyn Query, except: Option<FacetField>) -> Box<dyn Query> {
+    /// The filter of `facet`, as checked at each match (see `post_filter`).
+    fn post_filter(&self, facet: FacetField) -> Option<post_filter::Filter<'_>> {
+        match facet {
+            FacetField::Year => self.date.as_ref().map(|_| post_filter::Filter::Dates {
+                field: schema::DATE,
+                from: self.dates.0,
+                to: self.dates.1,
+            }),
+            _ => self.own(facet).map(post_filter::Filter::Query),
+        }
+    }
+
+    /// `text` AND every filter except those of the facets in `except`.
+    fn apply(&self, text: &dyn Query, except: &[FacetField]) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text.box_clone())];
         let all = [
             (Some(FacetField::District), &self.district),
@@ -127,7 +146,7 @@ impl FilterQueries {
         ];
         for (facet, q) in all {
             if let Some(q) = q {
-                if facet.is_none() || facet != except {
+                if facet.is_none_or(|f| !except.contains(&f)) {
                     clauses.push((Occur::Must, q.box_clone()));
                 }
             }
@@ -178,16 +197,16 @@ pub(crate) fn prepare(
     let filters = FilterQueries::new(f, &req.filters);
 
     let mut text = builder.build(&ast, false);
-    let mut total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
+    let mut total = searcher.search(filters.apply(text.as_ref(), &[]).as_ref(), &Count)? as u64;
     // As `ranked` does: common words counted again, then some of the words.
     if needs_relaxing(total, &ast) && builder.took_common_words_apart() {
         builder.keep_common_words();
         text = builder.build(&ast, false);
-        total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
+        total = searcher.search(filters.apply(text.as_ref(), &[]).as_ref(), &Count)? as u64;
     }
     if needs_relaxing(total, &ast) {
         text = relaxed(text, None, &ast, &mut builder);
-        total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
+        total = searcher.search(filters.apply(text.as_ref(), &[]).as_ref(), &Count)? as u64;
     }
     let near = if proximity { builder.proximity(&ast.should) } else { None };
     drop(builder);
@@ -197,10 +216,10 @@ pub(crate) fn prepare(
         if let Some((wider, j)) = join_by_meaning(&searcher, f, &filters, text.as_ref(), d, total)? {
             text = wider;
             joined = j;
-            total = searcher.search(filters.apply(text.as_ref(), None).as_ref(), &Count)? as u64;
+            total = searcher.search(filters.apply(text.as_ref(), &[]).as_ref(), &Count)? as u64;
         }
     }
-    let full = filters.apply(text.as_ref(), None);
+    let full = filters.apply(text.as_ref(), &[]);
     Ok(Prepared { searcher, full, total, near, dense: dense.map(|d| (d, joined)) })
 }
 
@@ -234,7 +253,7 @@ fn join_by_meaning(
     let ids: Box<dyn Query> = Box::new(ConstScoreQuery::new(ids, 0.0));
     let top = TopDocs::with_limit(rank::DENSE_ADDED).order_by_score();
     let joined =
-        searcher.search(filters.apply(ids.as_ref(), None).as_ref(), &top)?.into_iter().map(|(_, a)| a).collect();
+        searcher.search(filters.apply(ids.as_ref(), &[]).as_ref(), &top)?.into_iter().map(|(_, a)| a).collect();
     let wider = Box::new(BooleanQuery::new(vec![(Occur::Should, text.box_clone()), (Occur::Should, ids)]));
     Ok(Some((wider, joined)))
 }
@@ -317,13 +336,10 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     // Browsing everything: the facets are those of the whole generation, counted once.
     let everything = req.facets && req.q.is_empty() && req.filters == Filters::default();
     let known: Option<Arc<Facets>> = if everything { generation.derived.get::<Facets>() } else { None };
-    // Facets without a filter of their own are counted in the same pass as the total and the
-    // page; each of the others over the query without its own filter.
-    let (own, shared): (Vec<FacetField>, Vec<FacetField>) = if req.facets && known.is_none() {
-        FACET_FIELDS.iter().partition(|f| filters.own(**f).is_some())
-    } else {
-        (Vec::new(), Vec::new())
-    };
+    // The facets are counted in the same pass as the total and the page; each one that has a
+    // filter of its own without it (see `post_filter`).
+    let counted: Vec<FacetField> = if req.facets && known.is_none() { FACET_FIELDS.to_vec() } else { Vec::new() };
+    let pass = Pass { filters: &filters, facets: &counted };
 
     // By relevance, the best PROXIMITY_WINDOW are reordered by the bonus, then the page is cut.
     let near = match req.sort {
@@ -354,18 +370,17 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         builder = builder.with_pruning(Arc::clone(p));
     }
     let mut text = builder.build(&ast, false);
-    let ords = if own.is_empty() && shared.is_empty() { None } else { Some(facet_ords(generation)?) };
+    let ords = if counted.is_empty() { None } else { Some(facet_ords(generation)?) };
     let mut collected = match &pruning {
-        Some(p) => collect_pruned(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, p)?,
-        None => collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?,
+        Some(p) => collect_pruned(&searcher, filters.apply(text.as_ref(), &[]).as_ref(), req, window, p)?,
+        None => collect(&searcher, &pass, text.as_ref(), req, window, ords.as_ref())?,
     };
     if needs_relaxing(collected.total, &ast) && builder.took_common_words_apart() {
         // Too few questions have most of the words that select: most of all the words, as
         // before common words were set apart, then (below) some of them.
         builder.keep_common_words();
         text = builder.build(&ast, false);
-        collected =
-            collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
+        collected = collect(&searcher, &pass, text.as_ref(), req, window, ords.as_ref())?;
     }
     let mut partial_match = false;
     if needs_relaxing(collected.total, &ast) {
@@ -373,8 +388,7 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         let known = (collected.page.len() as u64 == collected.total)
             .then(|| (&searcher, collected.page.iter().map(|&(_, a)| a).collect()));
         text = relaxed(text, known, &ast, &mut builder);
-        let wider =
-            collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
+        let wider = collect(&searcher, &pass, text.as_ref(), req, window, ords.as_ref())?;
         partial_match = wider.total > collected.total;
         collected = wider;
     }
@@ -384,13 +398,12 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         if let Some((wider_text, j)) = join_by_meaning(&searcher, f, &filters, text.as_ref(), d, collected.total)? {
             text = wider_text;
             joined = j;
-            let wider =
-                collect(&searcher, filters.apply(text.as_ref(), None).as_ref(), req, window, &shared, ords.as_ref())?;
+            let wider = collect(&searcher, &pass, text.as_ref(), req, window, ords.as_ref())?;
             partial_match |= wider.total > collected.total;
             collected = wider;
         }
     }
-    let Collected { total, mut page, facets: mut counted, exact: total_is_exact } = collected;
+    let Collected { total, mut page, facets: counted, exact: total_is_exact } = collected;
     if let Some(near) = &near {
         let head = page.len().min(rank::PROXIMITY_WINDOW);
         rerank_by_proximity(&searcher, near, &mut page[..head])?;
@@ -400,16 +413,6 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     }
     if window.is_some() {
         page = page.into_iter().skip(req.offset).take(req.limit).collect();
-    }
-    if let Some(ords) = &ords {
-        for facet in own {
-            counted.extend(facet_counts(
-                &searcher,
-                filters.apply(text.as_ref(), Some(facet)).as_ref(),
-                &[facet],
-                ords,
-            )?);
-        }
     }
     let mut facets = Facets::default();
     for (facet, counts) in counted {
@@ -483,14 +486,28 @@ struct Collected {
     exact: bool,
 }
 
-/// The total, the requested page (or the first `window` hits) and the counts of `facets`, in one
-/// pass over the matches of `q`.
+/// What a pass over a text query applies and counts besides the page.
+struct Pass<'a> {
+    filters: &'a FilterQueries,
+    /// The facets to count (each without its own filter).
+    facets: &'a [FacetField],
+}
+
+impl Pass<'_> {
+    /// The facets counted whose filters are left to `post_filter`.
+    fn filtered_facets(&self) -> Vec<FacetField> {
+        self.facets.iter().copied().filter(|f| self.filters.own(*f).is_some()).collect()
+    }
+}
+
+/// The total, the requested page (or the first `window` hits) and the counts of the pass's
+/// facets, in one pass over the matches of `text` and the filters.
 fn collect(
     searcher: &Searcher,
-    q: &dyn Query,
+    pass: &Pass<'_>,
+    text: &dyn Query,
     req: &SearchRequest,
     window: Option<usize>,
-    facets: &[FacetField],
     ords: Option<&Arc<FacetOrds>>,
 ) -> Result<Collected> {
     match req.sort {
@@ -502,7 +519,7 @@ fn collect(
                 hits.drain(..skip.min(hits.len()));
                 hits
             };
-            collect_with(searcher, q, top, page, facets, ords)
+            collect_with(searcher, pass, text, top, page, ords)
         }
         Sort::DateDesc | Sort::DateAsc => {
             let top = match window {
@@ -513,7 +530,7 @@ fn collect(
                 Sort::DateAsc => (schema::SORT_ASC, Order::Asc),
                 _ => (schema::SORT_DESC, Order::Desc),
             };
-            collect_with(searcher, q, top.order_by_fast_field::<u64>(key, order), by_key, facets, ords)
+            collect_with(searcher, pass, text, top.order_by_fast_field::<u64>(key, order), by_key, ords)
         }
     }
 }
@@ -540,19 +557,41 @@ fn collect_pruned(
 
 fn collect_with<C>(
     searcher: &Searcher,
-    q: &dyn Query,
+    pass: &Pass<'_>,
+    text: &dyn Query,
     top: C,
     to_page: impl FnOnce(C::Fruit) -> Vec<(f32, DocAddress)>,
-    facets: &[FacetField],
     ords: Option<&Arc<FacetOrds>>,
 ) -> Result<Collected>
 where
     C: tantivy::collector::Collector + 'static,
 {
+    let facets = pass.facets;
+    let filtered = pass.filtered_facets();
+    let q = pass.filters.apply(text, &filtered);
+    let q = q.as_ref();
     // Statically typed collectors: one call per match and collector, none through a vtable.
     match ords.filter(|_| !facets.is_empty()) {
-        Some(ords) => {
+        Some(ords) if filtered.is_empty() => {
             let (total, page, counts) = searcher.search(q, &(Count, top, ords.counter(&field_names(facets))))?;
+            Ok(Collected {
+                total: total as u64,
+                page: to_page(page),
+                facets: sorted_facets(facets, counts),
+                exact: true,
+            })
+        }
+        Some(ords) => {
+            let own = filtered.iter().filter_map(|f| pass.filters.post_filter(*f)).collect();
+            let counters = filtered.iter().map(|f| ords.counter(&[f.field_name()])).collect();
+            let inner = (Count, top, ords.counter(&field_names(facets)));
+            let collector = post_filter::PostFiltered::new(searcher, inner, own, counters)?;
+            let ((total, page, mut counts), dropped) = searcher.search(q, &collector)?;
+            for (facet, mut extra) in filtered.iter().zip(dropped) {
+                if let (Some(at), Some(extra)) = (facets.iter().position(|f| f == facet), extra.pop()) {
+                    add_counts(&mut counts[at], extra);
+                }
+            }
             Ok(Collected {
                 total: total as u64,
                 page: to_page(page),
@@ -608,18 +647,13 @@ fn by_key(docs: Vec<(Option<u64>, DocAddress)>) -> Vec<(f32, DocAddress)> {
     docs.into_iter().map(|(_, a)| (0.0, a)).collect()
 }
 
-/// Counts of each value of each of `facets` among the documents matching `q`, in one pass.
-fn facet_counts(
-    searcher: &Searcher,
-    q: &dyn Query,
-    facets: &[FacetField],
-    ords: &Arc<FacetOrds>,
-) -> Result<Vec<(FacetField, Vec<FacetCount>)>> {
-    if facets.is_empty() {
-        return Ok(Vec::new());
+/// `more`'s counts added to `into`'s, value by value.
+fn add_counts(into: &mut Vec<(String, u64)>, more: Vec<(String, u64)>) {
+    let mut sums: std::collections::HashMap<String, u64> = std::mem::take(into).into_iter().collect();
+    for (value, n) in more {
+        *sums.entry(value).or_default() += n;
     }
-    let counts = searcher.search(q, &ords.counter(&field_names(facets)))?;
-    Ok(sorted_facets(facets, counts))
+    *into = sums.into_iter().collect();
 }
 
 /// Computes now what a generation's first searches would otherwise wait for (each document's
@@ -820,6 +854,34 @@ mod tests {
             }
         }
         assert!(checked >= 10, "only {checked} translated queries found anything");
+    }
+
+    /// A filter selects and adds nothing to a score: two districts of different sizes, a topic and
+    /// a date range leave every kept question with its words' score.
+    #[test]
+    fn filters_select_and_never_score() {
+        let (_tmp, handle, glossary) = bundled();
+        let generation = handle.current();
+        let searcher = generation.searcher();
+        let f = &generation.fields;
+        let ast = query::parse("chodnik", &glossary);
+        let text = query::QueryBuilder::new(f, &glossary, Some(&searcher)).build(&ast, false);
+        let all = TopDocs::with_limit(10_000).order_by_score();
+        let scores: std::collections::HashMap<DocAddress, f32> =
+            searcher.search(text.as_ref(), &all).expect("search").into_iter().map(|(s, a)| (a, s)).collect();
+        let raw = RawSearchParams {
+            district: vec!["Dzielnica VI Bronowice".into(), "Dzielnica XVIII Nowa Huta".into()],
+            topic: vec!["drogi i chodniki".into()],
+            from: Some("2025-01-01".into()),
+            ..Default::default()
+        };
+        let req = SearchRequest::parse(&raw, &generation.meta).expect("request");
+        let filters = FilterQueries::new(f, &req.filters);
+        let kept = searcher.search(filters.apply(text.as_ref(), &[]).as_ref(), &all).expect("search");
+        assert!(kept.len() >= 2 && kept.len() < scores.len(), "{} of {}", kept.len(), scores.len());
+        for (score, addr) in kept {
+            assert_eq!(Some(&score), scores.get(&addr), "{addr:?}");
+        }
     }
 
     /// A page that may stop counting (`track_total_hits=false`) is the exact page, hit for hit
