@@ -493,13 +493,6 @@ struct Pass<'a> {
     facets: &'a [FacetField],
 }
 
-impl Pass<'_> {
-    /// The facets counted whose filters are left to `post_filter`.
-    fn filtered_facets(&self) -> Vec<FacetField> {
-        self.facets.iter().copied().filter(|f| self.filters.own(*f).is_some()).collect()
-    }
-}
-
 /// The total, the requested page (or the first `window` hits) and the counts of the pass's
 /// facets, in one pass over the matches of `text` and the filters.
 fn collect(
@@ -567,11 +560,20 @@ where
     C: tantivy::collector::Collector + 'static,
 {
     let facets = pass.facets;
-    let filtered = pass.filtered_facets();
+    let counted = ords.filter(|_| !facets.is_empty());
+    // Where the facets are counted, their own filters are checked per match (`post_filter`):
+    // (place in `facets`, filter).
+    let post: Vec<(usize, post_filter::Filter<'_>)> = match counted {
+        Some(_) => {
+            facets.iter().enumerate().filter_map(|(i, f)| pass.filters.post_filter(*f).map(|p| (i, p))).collect()
+        }
+        None => Vec::new(),
+    };
+    let filtered: Vec<FacetField> = post.iter().map(|(i, _)| facets[*i]).collect();
     let q = pass.filters.apply(text, &filtered);
     let q = q.as_ref();
     // Statically typed collectors: one call per match and collector, none through a vtable.
-    match ords.filter(|_| !facets.is_empty()) {
+    match counted {
         Some(ords) if filtered.is_empty() => {
             let (total, page, counts) = searcher.search(q, &(Count, top, ords.counter(&field_names(facets))))?;
             Ok(Collected {
@@ -582,13 +584,13 @@ where
             })
         }
         Some(ords) => {
-            let own = filtered.iter().filter_map(|f| pass.filters.post_filter(*f)).collect();
-            let counters = filtered.iter().map(|f| ords.counter(&[f.field_name()])).collect();
+            let positions: Vec<usize> = post.iter().map(|(i, _)| *i).collect();
+            let own = post.into_iter().map(|(i, p)| (p, ords.counter(&[facets[i].field_name()]))).collect();
             let inner = (Count, top, ords.counter(&field_names(facets)));
-            let collector = post_filter::PostFiltered::new(searcher, inner, own, counters)?;
+            let collector = post_filter::PostFiltered::new(searcher, inner, own)?;
             let ((total, page, mut counts), dropped) = searcher.search(q, &collector)?;
-            for (facet, mut extra) in filtered.iter().zip(dropped) {
-                if let (Some(at), Some(extra)) = (facets.iter().position(|f| f == facet), extra.pop()) {
+            for (at, mut extra) in positions.into_iter().zip(dropped) {
+                if let Some(extra) = extra.pop() {
                     add_counts(&mut counts[at], extra);
                 }
             }
@@ -854,6 +856,115 @@ mod tests {
             }
         }
         assert!(checked >= 10, "only {checked} translated queries found anything");
+    }
+
+    /// Facets counted in the pass that ranks the page (`post_filter`) are the counts of the query
+    /// without each facet's own filter, the total and the page those of the query with every
+    /// filter, and the page (hits and scores) the same as without facets: words, no words, a
+    /// relaxed query, another language; filters of every kind alone and together, with a range
+    /// inside a month; every sort, with an offset. (Written by a reviewer of the change.)
+    #[test]
+    fn one_pass_facets_are_the_facets_of_one_pass_per_facet() {
+        let (_tmp, handle, glossary) = bundled();
+        let generation = handle.current();
+        let searcher = generation.searcher();
+        let f = &generation.fields;
+        let ords = facet_ords(&generation).expect("facet values");
+        let everything = RawSearchParams::default();
+        let everything =
+            ranked(&generation, &glossary, &SearchRequest::parse(&everything, &generation.meta).expect("req"))
+                .expect("search");
+        let values = |counts: &[FacetCount]| counts.iter().map(|c| c.value.clone()).collect::<Vec<_>>();
+        let (d, dep, top, years) = (
+            values(&everything.facets.district),
+            values(&everything.facets.department),
+            values(&everything.facets.topic),
+            values(&everything.facets.year),
+        );
+        assert!(d.len() > 3 && dep.len() > 2 && top.len() > 2 && years.len() > 1);
+        let (first, last) = (&years[0], &years[years.len() - 1]);
+        let combos = [
+            RawSearchParams { district: vec![d[0].clone(), d[1].clone()], ..Default::default() },
+            RawSearchParams { department: vec![dep[0].clone()], ..Default::default() },
+            RawSearchParams { topic: vec![top[0].clone(), top[2].clone()], ..Default::default() },
+            RawSearchParams { from: Some(format!("{last}-01-01")), ..Default::default() },
+            RawSearchParams { to: Some(format!("{first}-12-31")), ..Default::default() },
+            RawSearchParams {
+                from: Some(format!("{last}-03-05")),
+                to: Some(format!("{last}-06-17")),
+                ..Default::default()
+            },
+            RawSearchParams { district: vec![d[0].clone()], from: Some(format!("{last}-01-01")), ..Default::default() },
+            RawSearchParams {
+                department: vec![dep[1].clone()],
+                topic: vec![top[0].clone()],
+                to: Some(format!("{last}-06-30")),
+                ..Default::default()
+            },
+            RawSearchParams { lang: vec!["pl".into()], district: vec![d[2].clone()], ..Default::default() },
+            RawSearchParams {
+                district: vec![d[0].clone(), d[3].clone()],
+                department: vec![dep[0].clone(), dep[2].clone()],
+                topic: vec![top[1].clone()],
+                from: Some(format!("{first}-06-01")),
+                to: Some(format!("{last}-02-01")),
+                ..Default::default()
+            },
+        ];
+        let queries = [
+            "chodnik",
+            "",
+            "drzewa w parku",
+            "przystanek autobusowy remont",
+            "kwiatki balkon xyzzy",
+            "noise in the street at night",
+        ];
+        let mut checked = 0;
+        for q in queries {
+            for sort in [None, Some("date_desc"), Some("date_asc")] {
+                for (offset, limit) in [(None, None), (Some("5"), Some("3"))] {
+                    for combo in &combos {
+                        let raw = RawSearchParams {
+                            q: Some(q.into()),
+                            sort: sort.map(String::from),
+                            offset: offset.map(String::from),
+                            limit: limit.map(String::from),
+                            ..combo.clone()
+                        };
+                        let what = format!("{q:?} {sort:?} {offset:?} {combo:?}");
+                        let req = SearchRequest::parse(&raw, &generation.meta).expect("request");
+                        let r = ranked(&generation, &glossary, &req).expect("search");
+                        let filters = FilterQueries::new(f, &req.filters);
+                        let total =
+                            searcher.search(filters.apply(r.text.as_ref(), &[]).as_ref(), &Count).expect("count");
+                        assert_eq!(r.total, total as u64, "{what}");
+                        for facet in FACET_FIELDS {
+                            let without_own = filters.apply(r.text.as_ref(), &[facet]);
+                            let counts = searcher.search(without_own.as_ref(), &ords.counter(&[facet.field_name()]));
+                            let expected = sorted_facets(&[facet], counts.expect("facet")).pop().map(|(_, c)| c);
+                            let got = match facet {
+                                FacetField::District => &r.facets.district,
+                                FacetField::Department => &r.facets.department,
+                                FacetField::Topic => &r.facets.topic,
+                                FacetField::Year => &r.facets.year,
+                            };
+                            assert_eq!(Some(got), expected.as_ref(), "{facet:?} {what}");
+                        }
+                        let lean = RawSearchParams { facets: Some("false".into()), ..raw.clone() };
+                        let lean = ranked(
+                            &generation,
+                            &glossary,
+                            &SearchRequest::parse(&lean, &generation.meta).expect("req"),
+                        )
+                        .expect("search");
+                        assert_eq!(r.page, lean.page, "{what}");
+                        assert_eq!((r.total, r.partial_match), (lean.total, lean.partial_match), "{what}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, queries.len() * 3 * 2 * combos.len());
     }
 
     /// A filter selects and adds nothing to a score: two districts of different sizes, a topic and

@@ -19,7 +19,8 @@ use std::ops::{Bound, RangeBounds};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::{EnableScoring, Query, Scorer, Weight};
-use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader, TERMINATED};
+use tantivy::schema::Schema;
+use tantivy::{DateTime, DocId, Score, Searcher, SegmentOrdinal, SegmentReader};
 
 use super::facet_count::{FacetCounter, FacetFruit, SegmentFacetCounter};
 
@@ -41,9 +42,11 @@ impl FilterWeight {
     fn for_segment(&self, reader: &SegmentReader) -> tantivy::Result<SegmentFilter> {
         Ok(match self {
             FilterWeight::Query(w) => SegmentFilter::Docs(w.scorer(reader, 1.0)?),
-            FilterWeight::Dates { field, from, to } => {
-                SegmentFilter::Dates { column: reader.fast_fields().date(field)?, from: *from, to: *to }
-            }
+            // A segment without dates has none in range, as a range query would find.
+            FilterWeight::Dates { field, from, to } => match reader.fast_fields().column_opt::<DateTime>(field)? {
+                Some(column) => SegmentFilter::Dates { column, from: *from, to: *to },
+                None => SegmentFilter::Nothing,
+            },
         })
     }
 }
@@ -52,6 +55,7 @@ impl FilterWeight {
 enum SegmentFilter {
     Docs(Box<dyn Scorer>),
     Dates { column: Column<DateTime>, from: Bound<DateTime>, to: Bound<DateTime> },
+    Nothing,
 }
 
 impl SegmentFilter {
@@ -61,9 +65,11 @@ impl SegmentFilter {
             SegmentFilter::Docs(set) => {
                 let at = set.doc();
                 let at = if at < doc { set.seek(doc) } else { at };
-                at == doc && at != TERMINATED
+                // TERMINATED is never a document.
+                at == doc
             }
             SegmentFilter::Dates { column, from, to } => column.values_for_doc(doc).any(|d| (*from, *to).contains(&d)),
+            SegmentFilter::Nothing => false,
         }
     }
 }
@@ -78,25 +84,23 @@ pub(crate) struct PostFiltered<C> {
 }
 
 impl<C: Collector> PostFiltered<C> {
-    /// `filters[i]` is the filter of the facet that `counters[i]` counts.
+    /// Each filter with the counter of its facet.
     pub(crate) fn new(
         searcher: &Searcher,
         inner: C,
-        filters: Vec<Filter<'_>>,
-        counters: Vec<FacetCounter>,
+        filters: Vec<(Filter<'_>, FacetCounter)>,
     ) -> tantivy::Result<PostFiltered<C>> {
-        debug_assert_eq!(filters.len(), counters.len());
         let unscored = EnableScoring::disabled_from_searcher(searcher);
-        let filters = filters
-            .into_iter()
-            .map(|f| {
-                Ok(match f {
-                    Filter::Query(q) => FilterWeight::Query(q.weight(unscored)?),
-                    Filter::Dates { field, from, to } => FilterWeight::Dates { field, from, to },
-                })
-            })
-            .collect::<tantivy::Result<Vec<_>>>()?;
-        Ok(PostFiltered { inner, filters, dropped_by: counters })
+        let mut weights = Vec::with_capacity(filters.len());
+        let mut dropped_by = Vec::with_capacity(filters.len());
+        for (filter, counter) in filters {
+            weights.push(match filter {
+                Filter::Query(q) => FilterWeight::Query(q.weight(unscored)?),
+                Filter::Dates { field, from, to } => FilterWeight::Dates { field, from, to },
+            });
+            dropped_by.push(counter);
+        }
+        Ok(PostFiltered { inner, filters: weights, dropped_by })
     }
 }
 
@@ -111,6 +115,10 @@ impl<C: Collector> Collector for PostFiltered<C> {
             filters: self.filters.iter().map(|w| w.for_segment(reader)).collect::<tantivy::Result<_>>()?,
             dropped_by: self.dropped_by.iter().map(|c| c.for_segment(ord, reader)).collect::<tantivy::Result<_>>()?,
         })
+    }
+
+    fn check_schema(&self, schema: &Schema) -> tantivy::Result<()> {
+        self.inner.check_schema(schema)
     }
 
     fn requires_scoring(&self) -> bool {

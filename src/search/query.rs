@@ -342,7 +342,10 @@ impl<'a> QueryBuilder<'a> {
             if ast.only_stop_words {
                 return Box::new(EmptyQuery);
             }
-            clauses.push((Occur::Must, Box::new(tantivy::query::AllQuery)));
+            // Every question, scored 0 as a filter is: with no words, nothing is more relevant,
+            // whichever filters apply here or per match (`post_filter`).
+            let all = tantivy::query::ConstScoreQuery::new(Box::new(tantivy::query::AllQuery), 0.0);
+            clauses.push((Occur::Must, Box::new(all)));
         }
         for c in &ast.must_not {
             if let Some(q) = self.clause(c) {
