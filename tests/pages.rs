@@ -123,6 +123,40 @@ fn histogram_buckets_add_up_to_the_search_total() {
 }
 
 #[test]
+fn histogram_months_and_years_are_the_corpus_questions_per_meeting_date() {
+    // Counted in one pass from the facet values read per generation; here against the corpus
+    // itself, for every question and for a topic since a date (a filter of the year facet's own).
+    let (topic, from) = ("parkowanie", "2025-01-01");
+    type Keep = Box<dyn Fn(&lawka::corpus::Meeting, &lawka::corpus::Question) -> bool>;
+    let cases: [(String, Keep); 2] = [
+        (String::new(), Box::new(|_, _| true)),
+        (
+            format!("topic={}&from={from}", enc(topic)),
+            Box::new(move |m, q| {
+                lawka::corpus::format_date(m.date).as_str() >= from && q.topics.iter().any(|t| t.as_str() == topic)
+            }),
+        ),
+    ];
+    for (query, keep) in &cases {
+        for (interval, len) in [("month", 7), ("year", 4)] {
+            let mut expected: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+            for (m, _) in corpus().questions().filter(|(m, q)| keep(m, q)) {
+                *expected.entry(lawka::corpus::format_date(m.date)[..len].to_string()).or_default() += 1;
+            }
+            assert!(expected.len() > 1, "the test needs matches in more than one {interval}");
+            let h = shared().get_ok(&format!("/api/histogram?interval={interval}&{query}"));
+            let got: std::collections::BTreeMap<String, u64> = h["buckets"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|b| (b["key"].as_str().unwrap().to_string(), b["count"].as_u64().unwrap()))
+                .collect();
+            assert_eq!(got, expected, "{interval} {query}");
+        }
+    }
+}
+
+#[test]
 fn csv_export_has_every_match_and_parses_back() {
     let filter =
         format!("q=drzewa&district={}&district={}", enc("Dzielnica VI Bronowice"), enc("Dzielnica XVIII Nowa Huta"));

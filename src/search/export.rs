@@ -2,8 +2,7 @@
 //! questions themselves, in order, for exports and feeds.
 
 use serde::Serialize;
-use tantivy::collector::{FacetCollector, TopDocs};
-use tantivy::schema::Facet;
+use tantivy::collector::TopDocs;
 use tantivy::{DocAddress, Order, Searcher};
 
 use super::error::Result;
@@ -61,26 +60,21 @@ pub fn histogram(
     interval: Interval,
 ) -> Result<Histogram> {
     let p = prepare(generation, glossary, req, false)?;
-    let mut collector = FacetCollector::for_field(schema::YEAR_MONTH);
-    collector.add_facet(Facet::root());
-    let years: Vec<(Facet, u64)> =
-        p.searcher.search(p.full.as_ref(), &collector)?.get(Facet::root()).map(|(f, n)| (f.clone(), n)).collect();
-    let mut buckets = Vec::new();
-    if interval == Interval::Year {
-        buckets.extend(years.iter().map(|(f, count)| Bucket { key: f.to_path().join("-"), count: *count }));
-    } else {
-        // Months are the children of each year facet (`/2024/06`).
-        let mut collector = FacetCollector::for_field(schema::YEAR_MONTH);
-        for (y, _) in &years {
-            collector.add_facet(y.clone());
-        }
-        let counts = p.searcher.search(p.full.as_ref(), &collector)?;
-        for (y, _) in &years {
-            for (f, count) in counts.get(y.clone()) {
-                buckets.push(Bucket { key: f.to_path().join("-"), count });
-            }
-        }
+    // Each match's month counted once, in one pass, from the facet values read per generation
+    // (`facet_count`); years are the sums of their months.
+    let ords = super::facet_ords(generation)?;
+    let months = p.searcher.search(p.full.as_ref(), &ords.counter_by_path(&[schema::YEAR_MONTH]))?;
+    let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
+    for (path, n) in months.into_iter().flatten() {
+        let key = match interval {
+            Interval::Year => path.split('-').next().unwrap_or_default().to_string(),
+            Interval::Month if path.contains('-') => path,
+            // A value without a month (none is written so) is no month's.
+            Interval::Month => continue,
+        };
+        *counts.entry(key).or_default() += n;
     }
+    let mut buckets: Vec<Bucket> = counts.into_iter().map(|(key, count)| Bucket { key, count }).collect();
     buckets.retain(|b| b.count > 0);
     buckets.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(Histogram { interval: interval.as_str(), total: p.total, buckets })

@@ -28,6 +28,9 @@ struct SegmentOrds {
     /// Per value, its field (an index into [`FacetOrds::fields`]) and its top-level name (a facet
     /// `/a/b` counts as `a`).
     names: Vec<(usize, String)>,
+    /// Per value, its whole path, its parts joined by `-` (`/2024/06` is `2024-06`), for
+    /// counts below the top level (see [`FacetOrds::counter_by_path`]).
+    paths: Vec<String>,
 }
 
 /// Most values a document may have for the fixed-width layout of [`DocValues::Slots`].
@@ -125,7 +128,13 @@ impl FacetOrds {
     /// A collector of the counts of `fields` (a subset of those read), in that order.
     pub fn counter(self: &Arc<Self>, fields: &[&'static str]) -> FacetCounter {
         let at = fields.iter().filter_map(|f| self.fields.iter().position(|g| g == f)).collect();
-        FacetCounter { ords: Arc::clone(self), fields: at }
+        FacetCounter { ords: Arc::clone(self), fields: at, by_path: false }
+    }
+
+    /// The same, each value counted under its whole path (`2024-06`) rather than its top-level
+    /// name (`2024`): a histogram's months.
+    pub fn counter_by_path(self: &Arc<Self>, fields: &[&'static str]) -> FacetCounter {
+        FacetCounter { by_path: true, ..self.counter(fields) }
     }
 }
 
@@ -134,6 +143,7 @@ impl SegmentOrds {
         let max_doc = reader.max_doc() as usize;
         let mut readers = Vec::with_capacity(fields.len());
         let mut names = Vec::new();
+        let mut paths = Vec::new();
         // Where each field's values start in `names`.
         let mut offsets = Vec::with_capacity(fields.len());
         for (i, field) in fields.iter().enumerate() {
@@ -142,7 +152,9 @@ impl SegmentOrds {
             let mut facet = Facet::root();
             for ord in 0..facets.num_facets() as u64 {
                 facets.facet_from_ord(ord, &mut facet)?;
-                names.push((i, facet.to_path().first().map(|s| s.to_string()).unwrap_or_default()));
+                let parts = facet.to_path();
+                names.push((i, parts.first().map(|s| s.to_string()).unwrap_or_default()));
+                paths.push(parts.join("-"));
             }
             readers.push(facets);
         }
@@ -164,7 +176,7 @@ impl SegmentOrds {
         }
         starts.push(u32::try_from(values.len()).map_err(|_| too_many())?);
         let values = DocValues::new(starts, values, names.len());
-        Ok(SegmentOrds { values, names })
+        Ok(SegmentOrds { values, names, paths })
     }
 }
 
@@ -173,6 +185,8 @@ pub struct FacetCounter {
     ords: Arc<FacetOrds>,
     /// Indexes into `ords.fields`, in the order the counts are returned.
     fields: Vec<usize>,
+    /// Values counted under their whole paths, not their top-level names.
+    by_path: bool,
 }
 
 /// Per requested field, (value, count) for the values with a count, in no particular order.
@@ -189,7 +203,13 @@ impl Collector for FacetCounter {
             None => Arc::new(SegmentOrds::read(reader, &self.ords.fields)?),
         };
         let counts = vec![0u32; segment.values.counters(segment.names.len())];
-        Ok(SegmentFacetCounter { segment, fields: self.fields.clone(), counts, pending: Vec::with_capacity(BATCH) })
+        Ok(SegmentFacetCounter {
+            segment,
+            fields: self.fields.clone(),
+            by_path: self.by_path,
+            counts,
+            pending: Vec::with_capacity(BATCH),
+        })
     }
 
     fn requires_scoring(&self) -> bool {
@@ -214,6 +234,7 @@ impl Collector for FacetCounter {
 pub struct SegmentFacetCounter {
     segment: Arc<SegmentOrds>,
     fields: Vec<usize>,
+    by_path: bool,
     /// The count of each value of the segment.
     counts: Vec<u32>,
     /// Matches not counted yet (see [`BATCH`]).
@@ -251,6 +272,7 @@ impl SegmentCollector for SegmentFacetCounter {
         for (value, n) in self.counts.into_iter().take(values).enumerate().filter(|(_, n)| *n > 0) {
             let (field, name) = &self.segment.names[value];
             // Values whose facets collapse to one top-level value are summed.
+            let name = if self.by_path { &self.segment.paths[value] } else { name };
             if let Some(at) = self.fields.iter().position(|f| f == field) {
                 *out[at].entry(name.as_str()).or_default() += u64::from(n);
             }
