@@ -97,7 +97,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let (_, title) = &seeds[i % seeds.len()];
             i += 1;
-            assert!(search::related_to_text(&generation, title, 5).expect("related").len() <= 5);
+            assert!(search::related_to_text(&generation, &glossary, title, 5).expect("related").len() <= 5);
         })
     });
     let all = SearchRequest::parse(&RawSearchParams::default(), &generation.meta).expect("valid");

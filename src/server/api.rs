@@ -120,7 +120,7 @@ pub async fn related_to_text(State(state): State<AppState>, pairs: Pairs) -> Res
         return Err(ApiError::bad_parameter("q", "podaj treść pytania"));
     }
     let seed = text.clone();
-    let related = blocking(&state, move |g, _| Ok(search::related_to_text(g, &seed, limit)?)).await?;
+    let related = blocking(&state, move |g, glossary| Ok(search::related_to_text(g, glossary, &seed, limit)?)).await?;
     Ok(Json(RelatedResponse { id: None, query: Some(text), related }))
 }
 

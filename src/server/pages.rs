@@ -390,8 +390,8 @@ struct AskPage {
 }
 
 /// `GET /zapytaj?tresc=TEXT`: "was my problem already asked?" A resident describes the problem in
-/// a sentence; the page lists the questions on the same problem (the related-questions engine,
-/// as `/api/related`). Without JavaScript this page is the answer; with it, the home page's box
+/// a sentence; the page lists the questions on the same problem (as `/api/related` ranks a
+/// text: `search::related_to_text`). Without JavaScript this page is the answer; with it, the home page's box
 /// shows the same list while the resident types.
 pub async fn ask(State(state): State<AppState>, pairs: Pairs) -> Response {
     let text = pairs.0.iter().find(|(k, _)| k == "tresc").map(|(_, v)| v.trim().to_string()).unwrap_or_default();
@@ -402,7 +402,7 @@ pub async fn ask(State(state): State<AppState>, pairs: Pairs) -> Response {
     }
     if !page.text.is_empty() {
         let seed = page.text.clone();
-        match blocking(&state, move |g, _| Ok(search::related_to_text(g, &seed, ASKED_LIMIT)?)).await {
+        match blocking(&state, move |g, glossary| Ok(search::related_to_text(g, glossary, &seed, ASKED_LIMIT)?)).await {
             Ok(asked) => page.asked = asked,
             Err(e) => return e.into_response(),
         }
