@@ -156,6 +156,9 @@ fn searched_as_query(
     text: &str,
     limit: usize,
 ) -> Result<Vec<RelatedHit>> {
+    if text.chars().count() > MAX_QUERY_CHARS {
+        return Ok(Vec::new());
+    }
     let raw = RawSearchParams {
         q: Some(text.to_string()),
         limit: Some(limit.to_string()),
@@ -163,9 +166,6 @@ fn searched_as_query(
         snippets: Some("false".into()),
         ..RawSearchParams::default()
     };
-    if text.chars().count() > MAX_QUERY_CHARS {
-        return Ok(Vec::new());
-    }
     // The search accepts any text of that length; one it refused would go to more-like-this.
     let Ok(req) = SearchRequest::parse(&raw, &generation.meta) else {
         return Ok(Vec::new());
@@ -536,6 +536,26 @@ mod tests {
         );
         assert!(added.iter().all(|x| x.2 <= added[0].2 && x.2 < 2.0), "weaker than any word of the seed: {added:?}");
         assert!(added.iter().all(|x| x.1 != "słowo10"), "the least telling are left out: {added:?}");
+    }
+
+    #[test]
+    fn fusion_puts_what_both_rank_high_first_and_keeps_each_once() {
+        let hit = |id: &str| RelatedHit {
+            id: id.into(),
+            title: String::new(),
+            score: 7.0,
+            date: String::new(),
+            district: String::new(),
+            url: String::new(),
+        };
+        let ids = |hits: &[RelatedHit]| hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+        let searched = vec![hit("a"), hit("b"), hit("c")];
+        let liked = vec![hit("c"), hit("d"), hit("a")];
+        let both = fused(searched, liked, 3);
+        // `a` and `c` are in both lists; `a` stands higher in the first, a tie goes to the search.
+        assert_eq!(ids(&both), ["a", "c", "b"]);
+        assert!(both[0].score < 1.0 && both[0].score > both[2].score, "fused scores");
+        assert_eq!(ids(&fused(vec![hit("a")], Vec::new(), 5)), ["a"]);
     }
 
     #[test]
