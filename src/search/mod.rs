@@ -590,8 +590,9 @@ where
             let collector = post_filter::PostFiltered::new(searcher, inner, own)?;
             let ((total, page, mut counts), dropped) = searcher.search(q, &collector)?;
             for (at, mut extra) in positions.into_iter().zip(dropped) {
-                if let Some(extra) = extra.pop() {
-                    add_counts(&mut counts[at], extra);
+                // One count list per facet asked, so `at` always has one.
+                if let (Some(into), Some(extra)) = (counts.get_mut(at), extra.pop()) {
+                    add_counts(into, extra);
                 }
             }
             Ok(Collected {
