@@ -212,10 +212,13 @@ fn more_like_text(generation: &Generation, text: &str, limit: usize) -> Result<V
     // A Ukrainian or Russian text is read with its words' Polish translations after it, as a search reads
     // one (`translate::for_meaning`): its words alone share nothing with the Polish questions.
     let translated = super::translate::for_meaning(text);
-    let vector = super::dense::enabled(generation).then(super::dense::embedder).flatten().and_then(|e| {
+    // Through the search's cache of query vectors: a Cyrillic text's search has just embedded the
+    // same words (the box fuses both), and a resident's paused text is asked again.
+    let vector = super::dense::enabled(generation).then(|| {
         let polish = !super::dense::is_foreign(text);
-        e.embed_query(&super::dense::as_the_corpus_spells(generation, &translated, polish)).ok()
+        super::dense::query_vector(&super::dense::as_the_corpus_spells(generation, &translated, polish))
     });
+    let vector = vector.flatten().map(|v| v.to_vec());
     let meta = SeedMeta { vector, ..SeedMeta::default() };
     run(generation, &searcher, ["", &translated, ""], &meta, None, limit)
 }
