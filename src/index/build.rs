@@ -303,10 +303,19 @@ fn write_generation(
             // merged again. One thread and the smallest budget: a merge does not index.
             let sizes: Vec<(tantivy::index::SegmentId, u64)> =
                 index_ref.searchable_segment_metas()?.iter().map(|m| (m.id(), u64::from(m.num_docs()))).collect();
-            let small = smallest_within(sizes, MERGE_SMALL_UP_TO);
-            if small.len() > 1 {
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let groups: Vec<Vec<tantivy::index::SegmentId>> = balanced(sizes, parts_for(expected, cores))
+                .into_iter()
+                .map(|group| smallest_within(group, MERGE_SMALL_UP_TO))
+                .filter(|group| group.len() > 1)
+                .collect();
+            if !groups.is_empty() {
+                // The groups merge side by side, one thread each (tantivy merges on its own pool).
                 let mut merger: tantivy::IndexWriter = index_ref.writer_with_num_threads(1, 15 << 20)?;
-                merger.merge(&small).wait()?;
+                let merges: Vec<_> = groups.iter().map(|group| merger.merge(group)).collect();
+                for merge in merges {
+                    merge.wait()?;
+                }
                 merger.wait_merging_threads()?;
             }
             Ok(())
@@ -352,6 +361,32 @@ fn write_generation(
 
 /// The smallest of `segments` (id, questions) whose questions add up to at most `budget`,
 /// smallest first: the ones worth merging into one.
+/// Questions per segment from which a generation is split into one segment per core: a search
+/// at 1M questions then runs on both cores of a 2-core machine when the other is idle (see
+/// `search::executor`), where one segment of 1M keeps it on one. Below, one segment: a search sets
+/// up its scorers and looks up its terms once per segment, and a page of 100k takes well under a
+/// millisecond on one core anyway.
+const PARALLEL_SEGMENT_DOCS: u64 = 250_000;
+
+/// How many segments a generation of `docs` questions is merged into on `cores` cores.
+fn parts_for(docs: u64, cores: usize) -> usize {
+    usize::try_from(docs / PARALLEL_SEGMENT_DOCS).unwrap_or(usize::MAX).clamp(1, cores.max(1))
+}
+
+/// `segments` (id, documents) in `parts` groups of about as many documents each: the largest
+/// first, each into the group that has the fewest so far.
+fn balanced<T>(mut segments: Vec<(T, u64)>, parts: usize) -> Vec<Vec<(T, u64)>> {
+    segments.sort_by_key(|(_, n)| std::cmp::Reverse(*n));
+    let mut groups: Vec<(u64, Vec<(T, u64)>)> = (0..parts.max(1)).map(|_| (0, Vec::new())).collect();
+    for (id, n) in segments {
+        if let Some(lightest) = groups.iter_mut().min_by_key(|(total, _)| *total) {
+            lightest.0 += n;
+            lightest.1.push((id, n));
+        }
+    }
+    groups.into_iter().map(|(_, group)| group).filter(|group| !group.is_empty()).collect()
+}
+
 fn smallest_within<T>(mut segments: Vec<(T, u64)>, budget: u64) -> Vec<T> {
     segments.sort_by_key(|(_, n)| *n);
     let mut total = 0;
@@ -368,7 +403,27 @@ fn smallest_within<T>(mut segments: Vec<(T, u64)>, budget: u64) -> Vec<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::smallest_within;
+    use super::{balanced, parts_for, smallest_within};
+
+    #[test]
+    fn a_large_generation_is_split_evenly_over_the_cores() {
+        assert_eq!(parts_for(320, 2), 1);
+        assert_eq!(parts_for(100_000, 2), 1);
+        assert_eq!(parts_for(1_000_000, 2), 2);
+        assert_eq!(parts_for(1_000_000, 1), 1);
+        assert_eq!(parts_for(1_000_000, 8), 4);
+        // What tantivy's two indexing threads leave at 1M: a few large segments and a tail.
+        let mut million: Vec<(u32, u64)> = (0..4).map(|i| (i, 204_000)).collect();
+        million.extend((10..18).map(|i| (i, 25_000)));
+        million.push((20, 10_445));
+        let groups = balanced(million, 2);
+        let totals: Vec<u64> = groups.iter().map(|g| g.iter().map(|(_, n)| n).sum()).collect();
+        assert_eq!(totals.len(), 2);
+        assert_eq!(totals.iter().sum::<u64>(), 4 * 204_000 + 8 * 25_000 + 10_445);
+        assert!(totals[0].abs_diff(totals[1]) <= 25_000, "{totals:?}");
+        // Fewer segments than parts: one group each.
+        assert_eq!(balanced(vec![(1, 10)], 2).len(), 1);
+    }
 
     #[test]
     fn merges_the_small_tail_within_the_budget() {

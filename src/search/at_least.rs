@@ -628,8 +628,11 @@ impl AtLeastScorer {
                     if let Some(p) = &self.pruning {
                         self.threshold = p.threshold();
                     }
-                    if self.threshold.is_some_and(|t| self.score <= t) {
-                        // It cannot enter the page (see `super::prune`).
+                    if self.threshold.is_some_and(|t| self.score < t) {
+                        // It cannot enter the page (see `super::prune`). One that ties with the
+                        // threshold is kept: the threshold may come from a later segment searched
+                        // beside this one (see `super::parallel`), whose document the tie goes to
+                        // this one.
                         if let Some(p) = &self.pruning {
                             p.mark_skipped();
                         }
@@ -1079,6 +1082,20 @@ mod tests {
         }
         // Once finished, the same query is exact again.
         assert_eq!(searcher.search(&pruned, &Count).expect("count") as u64, total);
+        // The segments searched side by side (see `super::parallel`): the threshold may then come
+        // from a later segment while an earlier one is read, and the page is still the same.
+        if parts > 1 {
+            let side_by_side = Arc::new(Pruning::new(exact_up_to, Arc::new(BlockMaxCache::default())));
+            let q = query(Some(Arc::clone(&side_by_side)));
+            let pool = tantivy::Executor::multi_thread(parts, "test-search-").expect("pool");
+            let scoring = tantivy::query::EnableScoring::enabled_from_searcher(&searcher);
+            let (seen, got) = searcher
+                .search_with_executor(&q, &TopHits::new(k, Arc::clone(&side_by_side)), &pool, scoring)
+                .expect("search");
+            side_by_side.finish();
+            assert_eq!(got, expected, "{clauses:?} at least {minimum}, top {k} after {exact_up_to}, side by side");
+            assert!(seen <= total && seen >= total.min(exact_up_to), "{seen} seen of {total}, side by side");
+        }
         !pruning.exact()
     }
 

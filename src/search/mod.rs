@@ -13,6 +13,7 @@ pub mod export;
 pub mod facet_count;
 pub mod fuzzy;
 pub mod glossary;
+mod parallel;
 pub mod perturb;
 pub mod phrase;
 mod post_filter;
@@ -539,7 +540,7 @@ fn collect_pruned(
     pruning: &Arc<prune::Pruning>,
 ) -> Result<Collected> {
     let k = window.unwrap_or(req.offset + req.limit);
-    let found = searcher.search(q, &prune::TopHits::new(k, Arc::clone(pruning)));
+    let found = parallel::search(searcher, q, &prune::TopHits::new(k, Arc::clone(pruning)));
     pruning.finish();
     let (seen, mut page) = found?;
     if window.is_none() {
@@ -575,7 +576,8 @@ where
     // Statically typed collectors: one call per match and collector, none through a vtable.
     match counted {
         Some(ords) if filtered.is_empty() => {
-            let (total, page, counts) = searcher.search(q, &(Count, top, ords.counter(&field_names(facets))))?;
+            let (total, page, counts) =
+                parallel::search(searcher, q, &(Count, top, ords.counter(&field_names(facets))))?;
             Ok(Collected {
                 total: total as u64,
                 page: to_page(page),
@@ -588,7 +590,7 @@ where
             let own = post.into_iter().map(|(i, p)| (p, ords.counter(&[facets[i].field_name()]))).collect();
             let inner = (Count, top, ords.counter(&field_names(facets)));
             let collector = post_filter::PostFiltered::new(searcher, inner, own)?;
-            let ((total, page, mut counts), dropped) = searcher.search(q, &collector)?;
+            let ((total, page, mut counts), dropped) = parallel::search(searcher, q, &collector)?;
             for (at, mut extra) in positions.into_iter().zip(dropped) {
                 // One count list per facet asked, so `at` always has one.
                 if let (Some(into), Some(extra)) = (counts.get_mut(at), extra.pop()) {
@@ -603,7 +605,7 @@ where
             })
         }
         None => {
-            let (total, page) = searcher.search(q, &(Count, top))?;
+            let (total, page) = parallel::search(searcher, q, &(Count, top))?;
             Ok(Collected { total: total as u64, page: to_page(page), facets: Vec::new(), exact: true })
         }
     }

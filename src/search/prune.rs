@@ -21,9 +21,9 @@
 //! first time a pruned search asks) and kept, up to [`MAX_BLOCKS`] blocks in all.
 //!
 //! The page is the same, documents and scores, as without pruning: a document is passed over
-//! only when its score cannot exceed the lowest score of a full page (ties go to the earlier
-//! document, as every ranked search's collector, [`TopHits`], orders them, so a later document
-//! with an equal score would not enter either). Only the total changes: once something was
+//! only when its score is below the lowest score of a full page, and a whole block or window only
+//! when its bound is (a tie is left to the collector, [`TopHits`], which gives it to the earlier
+//! document, whichever segment published the threshold). Only the total changes: once something was
 //! passed over, it counts the matches seen, at least the number asked for, and the response says
 //! `total_is_exact: false`.
 
@@ -230,10 +230,9 @@ impl Pruning {
         !self.skipped.load(Ordering::Relaxed)
     }
 
-    /// A document scoring at most the threshold is passed over: it would lose the tie to the
-    /// page's documents only if they come first in address order, which holds because tantivy's
-    /// default executor collects the segments one after the other, in order (no multithreaded
-    /// executor is set on a generation's index).
+    /// A document scoring below the threshold is passed over; one that ties with it is not, since
+    /// the page's documents that set it may come from a later segment searched at the same time
+    /// (see `super::parallel`), and the tie goes to the earlier document.
     fn raise(&self, score: Score) {
         self.threshold.fetch_max(score.max(0.0).to_bits(), Ordering::Relaxed);
         self.started.store(true, Ordering::Relaxed);
