@@ -359,11 +359,9 @@ fn write_generation(
     Ok((meta, vectors, vector_stats))
 }
 
-/// The smallest of `segments` (id, questions) whose questions add up to at most `budget`,
-/// smallest first: the ones worth merging into one.
 /// Questions per segment from which a generation is split into one segment per core: a search
 /// at 1M questions then runs on both cores of a 2-core machine when the other is idle (see
-/// `search::executor`), where one segment of 1M keeps it on one. Below, one segment: a search sets
+/// `search::parallel`), where one segment of 1M keeps it on one. Below, one segment: a search sets
 /// up its scorers and looks up its terms once per segment, and a page of 100k takes well under a
 /// millisecond on one core anyway.
 const PARALLEL_SEGMENT_DOCS: u64 = 250_000;
@@ -387,6 +385,8 @@ fn balanced<T>(mut segments: Vec<(T, u64)>, parts: usize) -> Vec<Vec<(T, u64)>> 
     groups.into_iter().map(|(_, group)| group).filter(|group| !group.is_empty()).collect()
 }
 
+/// The smallest of `segments` (id, questions) whose questions add up to at most `budget`,
+/// smallest first: the ones worth merging into one.
 fn smallest_within<T>(mut segments: Vec<(T, u64)>, budget: u64) -> Vec<T> {
     segments.sort_by_key(|(_, n)| *n);
     let mut total = 0;

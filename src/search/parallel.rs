@@ -2,11 +2,12 @@
 //!
 //! tantivy collects a query's segments one after the other on the calling thread. A large
 //! generation is written as one segment per core (`index::build`), and where fewer searches run
-//! than there are cores, a search hands its segments to a pool of one thread per core, so a
-//! journalist's search at a million questions takes both cores of a 2-core machine rather than
-//! one. Under load every core is busy with searches of their own: each then runs on its own
-//! thread as before, with no hand-off (the hand-off never adds throughput, Elasticsearch's
-//! concurrent segment search and Lucene's `IndexSearcher` executor say the same).
+//! than there are cores, a search collects its first segment on its own thread and hands the
+//! others to a pool of one thread per other core, so a journalist's search at a million questions
+//! takes both cores of a 2-core machine rather than one. Under load every core is busy with
+//! searches of their own: each then runs on its own thread as before, with no hand-off (splitting
+//! a search never adds throughput; Elasticsearch's concurrent segment search and Lucene's
+//! `IndexSearcher` executor say the same).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::OnceLock;

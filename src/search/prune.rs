@@ -22,10 +22,10 @@
 //!
 //! The page is the same, documents and scores, as without pruning: a document is passed over
 //! only when its score is below the lowest score of a full page, and a whole block or window only
-//! when its bound is (a tie is left to the collector, [`TopHits`], which gives it to the earlier
-//! document, whichever segment published the threshold). Only the total changes: once something was
-//! passed over, it counts the matches seen, at least the number asked for, and the response says
-//! `total_is_exact: false`.
+//! when its bound is below it (a tie is left to the collector, [`TopHits`], which gives it to the
+//! earlier document, whichever segment published the threshold). Only the total changes: once
+//! something was passed over, it counts the matches seen, at least the number asked for, and the
+//! response says `total_is_exact: false`.
 
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::{BinaryHeap, HashMap};
