@@ -57,13 +57,14 @@ pub use crate::progress::{NoProgress, Progress};
 /// Meeting files read and parsed at once: enough for every core, few enough that a batch of
 /// questions is small beside tantivy's indexing budget.
 const BATCH_FILES: usize = 512;
-/// Most questions merged into one segment once the documents are committed. A generation is
+/// Most questions merged into one segment once the documents are committed (per part, see
+/// [`PARALLEL_SEGMENT_DOCS`]). A generation is
 /// never written again, so fewer segments only save: each search sets up its scorers and looks
 /// up its terms once per segment (100k questions in one segment instead of four: −21 % of a
 /// search's instructions, +2–3 s of indexing; 1M in one instead of five: the ranked page's median
 /// 1.55 → 1.22 ms, docs/BENCHMARKS.md). The merge's own memory is small (26 MB merging 1M; the
 /// segments are read through `pread`, see `read_directory`); its time is not (18–25 s per
-/// million on one thread, measured up to one million), so past two million only the smallest
+/// million on one thread, measured up to one million), so past two million a part's smallest
 /// segments, up to two million questions together, are merged.
 const MERGE_SMALL_UP_TO: u64 = 2_000_000;
 

@@ -353,7 +353,7 @@ pub struct AtLeastScorer {
     doc: DocId,
     score: Score,
     /// Where the page may be pruned (see [`super::prune`]): the shared threshold, the one read
-    /// for the buffered window (documents at or below it are passed over), and per window the
+    /// for the buffered window (documents below it are passed over), and per window the
     /// clauses' bounds and the order they fill it in.
     pruning: Option<Arc<Pruning>>,
     threshold: Option<Score>,

@@ -13,7 +13,7 @@ pub mod export;
 pub mod facet_count;
 pub mod fuzzy;
 pub mod glossary;
-mod parallel;
+pub(crate) mod parallel;
 pub mod perturb;
 pub mod phrase;
 mod post_filter;

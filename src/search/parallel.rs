@@ -10,13 +10,13 @@
 //! `IndexSearcher` executor say the same).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::query::{EnableScoring, Query};
 use tantivy::Searcher;
 
-/// Searches collecting now, in this process.
+/// Engine work running now, in this process (see [`Busy`]).
 static RUNNING: AtomicUsize = AtomicUsize::new(0);
 
 /// The cores, read once (on Linux each read looks at the cgroup's files).
@@ -25,8 +25,9 @@ fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
-/// One thread per core beside the searching threads, made at the first search that can use it;
-/// `None` on one core.
+/// One thread per core but one (the searching thread is the other), made at the first search
+/// that can use it; `None` on one core (or if the threads cannot be made: searches then keep to
+/// their own thread).
 fn pool() -> Option<&'static rayon::ThreadPool> {
     static POOL: OnceLock<Option<rayon::ThreadPool>> = OnceLock::new();
     POOL.get_or_init(|| {
@@ -44,17 +45,22 @@ fn pool() -> Option<&'static rayon::ThreadPool> {
     .as_ref()
 }
 
-/// Counts a search as running until dropped.
-struct Running;
+/// Counts a piece of engine work (a request's whole search, related questions, a histogram:
+/// everything that keeps a core busy) as running until dropped. Only searches split themselves,
+/// but any engine work occupies a core: counting all of it, from its start to its end, keeps a
+/// search from splitting while another request is between two of its passes or rendering its page
+/// (measured: splitting then cost a few per cent of throughput under load).
+pub struct Busy;
 
-impl Running {
-    /// Enters, returning how many searches run now, this one included.
-    fn enter() -> (Running, usize) {
-        (Running, RUNNING.fetch_add(1, Ordering::Relaxed) + 1)
+impl Busy {
+    /// Counts one more piece of engine work until the guard is dropped.
+    pub fn enter() -> Busy {
+        RUNNING.fetch_add(1, Ordering::Relaxed);
+        Busy
     }
 }
 
-impl Drop for Running {
+impl Drop for Busy {
     fn drop(&mut self) {
         RUNNING.fetch_sub(1, Ordering::Relaxed);
     }
@@ -67,30 +73,43 @@ pub fn side_by_side(segments: usize, running: usize, cores: usize) -> bool {
     segments > 1 && running < cores
 }
 
-/// `searcher.search(query, collector)`, its segments side by side where [`side_by_side`] says:
-/// the first on this thread, the others on the pool (a hand-off to the pool and back for each
-/// would cost the calling thread's wake-up on top). The fruits are the same either way: they are
-/// merged in segment order.
+/// `searcher.search(query, collector)`, its segments side by side where [`side_by_side`] says.
+/// The fruits are the same either way: they are merged in segment order.
 pub fn search<C: Collector>(searcher: &Searcher, query: &dyn Query, collector: &C) -> tantivy::Result<C::Fruit> {
-    let (_running, running) = Running::enter();
-    match pool().filter(|_| side_by_side(searcher.segment_readers().len(), running, cores())) {
-        Some(pool) => search_on(pool, searcher, query, collector),
+    // This search is among the work counted where a server runs it (see `Busy`); where nothing
+    // is counted (the command line), it is the only work.
+    let running = RUNNING.load(Ordering::Relaxed).max(1);
+    if !side_by_side(searcher.segment_readers().len(), running, cores()) {
+        return searcher.search(query, collector);
+    }
+    match pool() {
+        Some(pool) => search_on(pool, searcher, query, collector, Order::Ascending),
         None => searcher.search(query, collector),
     }
 }
 
-/// The segments of a search of more than one segment, the first on this thread and the others on
-/// `pool`.
+/// The order in which the segments are taken up. Tests take them last first on the calling thread
+/// alone: a later segment's threshold then always reaches an earlier one, and the fruits come
+/// back in the reverse of segment order.
+#[derive(Clone, Copy)]
+enum Order {
+    Ascending,
+    #[cfg(test)]
+    Descending,
+}
+
+/// The segments of a search, taken up one at a time by this thread and by as many of `pool`'s
+/// as there are segments besides one, each taking the next not yet taken (so the segments need
+/// not number the cores: a generation built on more cores than it is served on is shared out
+/// alike).
 fn search_on<C: Collector>(
     pool: &rayon::ThreadPool,
     searcher: &Searcher,
     query: &dyn Query,
     collector: &C,
+    order: Order,
 ) -> tantivy::Result<C::Fruit> {
     let readers = searcher.segment_readers();
-    if readers.is_empty() {
-        return searcher.search(query, collector);
-    }
     let scoring = if collector.requires_scoring() {
         EnableScoring::enabled_from_searcher(searcher)
     } else {
@@ -99,17 +118,41 @@ fn search_on<C: Collector>(
     let weight = query.weight(scoring)?;
     collector.check_schema(searcher.schema())?;
     let weight = weight.as_ref();
-    let mut fruits: Vec<Option<tantivy::Result<SegmentFruit<C>>>> = (0..readers.len()).map(|_| None).collect();
-    let (first, rest) = fruits.split_at_mut(1);
-    pool.in_place_scope(|scope| {
-        for ((ord, reader), slot) in readers.iter().enumerate().skip(1).zip(rest.iter_mut()) {
-            scope.spawn(move |_| *slot = Some(collector.collect_segment(weight, ord as u32, reader)));
+    let slots: Vec<Mutex<Option<tantivy::Result<SegmentFruit<C>>>>> =
+        (0..readers.len()).map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let work = || loop {
+        let taken = next.fetch_add(1, Ordering::Relaxed);
+        if taken >= readers.len() {
+            break;
         }
-        first[0] = Some(collector.collect_segment(weight, 0, &readers[0]));
+        let ord = match order {
+            Order::Ascending => taken,
+            #[cfg(test)]
+            Order::Descending => readers.len() - 1 - taken,
+        };
+        let fruit = collector.collect_segment(weight, ord as u32, &readers[ord]);
+        *slots[ord].lock().unwrap_or_else(|p| p.into_inner()) = Some(fruit);
+    };
+    let helpers = match order {
+        Order::Ascending => readers.len().saturating_sub(1).min(pool.current_num_threads()),
+        // Deterministic: this thread alone, the last segment first.
+        #[cfg(test)]
+        Order::Descending => 0,
+    };
+    pool.in_place_scope(|scope| {
+        for _ in 0..helpers {
+            scope.spawn(|_| work());
+        }
+        work();
     });
-    let fruits = fruits
+    let fruits = slots
         .into_iter()
-        .map(|f| f.unwrap_or_else(|| Err(tantivy::TantivyError::InternalError("a segment was not searched".into()))))
+        .map(|slot| {
+            slot.into_inner()
+                .unwrap_or_else(|p| p.into_inner())
+                .unwrap_or_else(|| Err(tantivy::TantivyError::InternalError("a segment was not searched".into())))
+        })
         .collect::<tantivy::Result<Vec<_>>>()?;
     collector.merge_fruits(fruits)
 }
@@ -120,11 +163,12 @@ type SegmentFruit<C> = <<C as Collector>::Child as SegmentCollector>::Fruit;
 mod tests {
     use std::sync::Arc;
 
-    use tantivy::collector::Count;
-    use tantivy::query::Query;
-    use tantivy::Term;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{Query, TermQuery};
+    use tantivy::schema::{IndexRecordOption, Schema, FAST, TEXT};
+    use tantivy::{doc, Index, IndexWriter, Term};
 
-    use super::{search_on, side_by_side};
+    use super::{search_on, side_by_side, Order};
     use crate::search::at_least::AtLeastQuery;
     use crate::search::prune::{BlockMaxCache, Pruning, TopHits};
     use crate::search::scorer_tests::index_in_parts;
@@ -167,15 +211,71 @@ mod tests {
             for k in [1, 10, 50] {
                 let exact = words(None);
                 let expected = searcher.search(&exact, &(Count, TopHits::exact(k))).expect("search");
-                assert_eq!(search_on(&pool, &searcher, &exact, &(Count, TopHits::exact(k))).expect("search"), expected);
-                for _ in 0..5 {
-                    let pruning = Arc::new(Pruning::new(0, Arc::new(BlockMaxCache::default())));
-                    let (_, page) =
-                        search_on(&pool, &searcher, &words(Some(Arc::clone(&pruning))), &TopHits::new(k, pruning))
-                            .expect("search");
-                    assert_eq!(page, expected.1 .1, "top {k} in {parts} segments, pruned");
+                for order in [Order::Ascending, Order::Descending] {
+                    let got = search_on(&pool, &searcher, &exact, &(Count, TopHits::exact(k)), order).expect("search");
+                    assert_eq!(got, expected);
+                    for _ in 0..3 {
+                        let pruning = Arc::new(Pruning::new(0, Arc::new(BlockMaxCache::default())));
+                        let pruned = words(Some(Arc::clone(&pruning)));
+                        let (_, page) =
+                            search_on(&pool, &searcher, &pruned, &TopHits::new(k, pruning), order).expect("search");
+                        assert_eq!(page, expected.1 .1, "top {k} in {parts} segments, pruned");
+                    }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_tie_with_a_later_segments_threshold_goes_to_the_earlier_document() {
+        // Five kinds of document, each many times over in every segment: the page's lowest score
+        // ties with documents of every segment. Searched last segment first, its threshold reaches
+        // the earlier segments, whose tied documents must still win the tie.
+        let docs: Vec<Vec<u8>> = (0..12_000u32).map(|i| vec![0; 1 + (i % 5) as usize]).collect();
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
+        let (index, field) = index_in_parts(&docs, 4);
+        let searcher = index.reader().expect("reader").searcher();
+        let word = |pruning: Option<Arc<Pruning>>| {
+            let t = WeightedTermQuery::new(Term::from_field_text(field, "w0"), 1.0);
+            let q = AtLeastQuery::new(vec![vec![Box::new(t) as Box<dyn Query>]], 1);
+            match pruning {
+                Some(p) => q.with_pruning(p),
+                None => q,
+            }
+        };
+        for k in [1, 7, 40] {
+            let (_, expected) = searcher.search(&word(None), &TopHits::exact(k)).expect("search");
+            let pruning = Arc::new(Pruning::new(0, Arc::new(BlockMaxCache::default())));
+            let q = word(Some(Arc::clone(&pruning)));
+            let (_, page) =
+                search_on(&pool, &searcher, &q, &TopHits::new(k, pruning), Order::Descending).expect("search");
+            assert_eq!(page, expected, "top {k}");
+        }
+    }
+
+    #[test]
+    fn fruits_merge_in_segment_order_whatever_order_they_come_in() {
+        // Equal sort keys in every segment: which documents a date order keeps depends on the
+        // order the segments' fruits are merged in.
+        let mut schema = Schema::builder();
+        let key = schema.add_u64_field("key", FAST);
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
+        for _ in 0..4 {
+            for i in 0..500u64 {
+                writer.add_document(doc!(key => i % 3, text => "w0")).expect("add");
+            }
+            writer.commit().expect("commit");
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.segment_readers().len(), 4);
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
+        let q = TermQuery::new(Term::from_field_text(text, "w0"), IndexRecordOption::Basic);
+        let by_key = (Count, TopDocs::with_limit(25).order_by_fast_field::<u64>("key", tantivy::Order::Desc));
+        let expected = searcher.search(&q, &by_key).expect("search");
+        for order in [Order::Ascending, Order::Descending] {
+            assert_eq!(search_on(&pool, &searcher, &q, &by_key, order).expect("search"), expected);
         }
     }
 

@@ -22,8 +22,9 @@
 //!
 //! The page is the same, documents and scores, as without pruning: a document is passed over
 //! only when its score is below the lowest score of a full page, and a whole block or window only
-//! when its bound is below it (a tie is left to the collector, [`TopHits`], which gives it to the
-//! earlier document, whichever segment published the threshold). Only the total changes: once
+//! when its bound, raised by [`MARGIN`], is at most that score, so that all it holds scores below
+//! (a tie is left to the collector, [`TopHits`], which gives it to the earlier document, whichever
+//! segment published the threshold). Only the total changes: once
 //! something was passed over, it counts the matches seen, at least the number asked for, and the
 //! response says `total_is_exact: false`.
 
@@ -213,7 +214,8 @@ impl Pruning {
         }
     }
 
-    /// The score a document must exceed to enter the page, once pruning has started.
+    /// The page's lowest score once pruning has started: a document below it cannot enter the page
+    /// (one that ties with it may, if it comes first).
     #[inline]
     pub fn threshold(&self) -> Option<Score> {
         (self.started.load(Ordering::Relaxed) && !self.finished.load(Ordering::Relaxed))
@@ -221,8 +223,13 @@ impl Pruning {
     }
 
     /// A scorer passed over documents that might have matched.
+    #[inline]
     pub fn mark_skipped(&self) {
-        self.skipped.store(true, Ordering::Relaxed);
+        // Read first: a store on every document passed over would take the cache line from the
+        // other segments' threads reading the threshold beside it (see `super::parallel`).
+        if !self.skipped.load(Ordering::Relaxed) {
+            self.skipped.store(true, Ordering::Relaxed);
+        }
     }
 
     /// Whether nothing was passed over (the count is the total).
@@ -307,6 +314,8 @@ pub struct TopHitsSegment {
     pruning: Option<Arc<Pruning>>,
     /// The floor last published to `pruning`.
     published: Option<Score>,
+    /// The search as a whole has seen the matches it counts exactly (see `Pruning::exact_up_to`).
+    enough: bool,
 }
 
 impl SegmentCollector for TopHitsSegment {
@@ -327,8 +336,12 @@ impl SegmentCollector for TopHitsSegment {
             }
         }
         if let Some(pruning) = &self.pruning {
-            let counted = pruning.counted.fetch_add(1, Ordering::Relaxed) + 1;
-            if self.heap.len() == self.k && counted >= pruning.exact_up_to && self.published != Some(self.floor) {
+            // Counted together until enough matches were seen; then no longer (a shared count
+            // per match would bounce between the threads of segments searched side by side).
+            if !self.enough {
+                self.enough = pruning.counted.fetch_add(1, Ordering::Relaxed) + 1 >= pruning.exact_up_to;
+            }
+            if self.heap.len() == self.k && self.enough && self.published != Some(self.floor) {
                 pruning.raise(self.floor);
                 self.published = Some(self.floor);
             }
@@ -354,6 +367,7 @@ impl Collector for TopHits {
             counted: 0,
             pruning: self.pruning.clone(),
             published: None,
+            enough: false,
         })
     }
 

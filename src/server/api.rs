@@ -33,6 +33,8 @@ where
     let glossary = state.glossary.load_full();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
+        // Counted while it runs, so that a search splits its segments only onto idle cores.
+        let _busy = crate::search::parallel::Busy::enter();
         f(&generation, &glossary)
     })
     .await
