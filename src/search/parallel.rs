@@ -1,13 +1,13 @@
 //! A search's segments side by side on the cores no other search is using.
 //!
 //! tantivy collects a query's segments one after the other on the calling thread. A large
-//! generation is written as one segment per core (`index::build`), and where fewer searches run
-//! than there are cores, a search collects its first segment on its own thread and hands the
-//! others to a pool of one thread per other core, so a journalist's search at a million questions
-//! takes both cores of a 2-core machine rather than one. Under load every core is busy with
-//! searches of their own: each then runs on its own thread as before, with no hand-off (splitting
-//! a search never adds throughput; Elasticsearch's concurrent segment search and Lucene's
-//! `IndexSearcher` executor say the same).
+//! generation is written as one segment per core (`index::build`), and where less engine work runs
+//! than there are cores, a search's thread and a pool of one thread per other core take its
+//! segments one at a time, so a journalist's search at a million questions takes both cores of a
+//! 2-core machine rather than one. Under load every core is busy with work of its own: each
+//! search then runs on its own thread as before, with no hand-off (splitting a search never adds
+//! throughput; Elasticsearch's concurrent segment search and Lucene's `IndexSearcher` executor
+//! say the same).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
@@ -66,9 +66,9 @@ impl Drop for Busy {
     }
 }
 
-/// Whether a search of `segments` segments, with `running` searches running (itself included),
-/// on `cores` cores, hands its segments to the pool: more than one segment, and a core left idle
-/// by the others.
+/// Whether a search of `segments` segments, with `running` pieces of engine work running (itself
+/// included), on `cores` cores, shares its segments with the pool: more than one segment, and a
+/// core left idle by the others.
 pub fn side_by_side(segments: usize, running: usize, cores: usize) -> bool {
     segments > 1 && running < cores
 }
