@@ -63,7 +63,7 @@ pub fn histogram(
     // Each match's month counted once, in one pass, from the facet values read per generation
     // (`facet_count`); years are the sums of their months.
     let ords = super::facet_ords(generation)?;
-    let months = p.searcher.search(p.full.as_ref(), &ords.counter_by_path(&[schema::YEAR_MONTH]))?;
+    let months = super::parallel::search(&p.searcher, p.full.as_ref(), &ords.counter_by_path(&[schema::YEAR_MONTH]))?;
     let mut counts: std::collections::BTreeMap<String, u64> = std::collections::BTreeMap::new();
     for (path, n) in months.into_iter().flatten() {
         let key = match interval {
@@ -96,7 +96,7 @@ impl Matches {
         let docs: Vec<DocAddress> = match req.sort {
             Sort::Relevance => {
                 // The same order as the pages of /api/search: the first window by the bonus.
-                let mut hits = p.searcher.search(p.full.as_ref(), &all.order_by_score())?;
+                let mut hits = super::parallel::search(&p.searcher, p.full.as_ref(), &all.order_by_score())?;
                 if let Some(near) = &p.near {
                     let window = hits.len().min(rank::PROXIMITY_WINDOW);
                     rerank_by_proximity(&p.searcher, near, &mut hits[..window])?;
@@ -106,18 +106,22 @@ impl Matches {
                 }
                 hits.into_iter().map(|(_, a)| a).collect()
             }
-            Sort::DateDesc => p
-                .searcher
-                .search(p.full.as_ref(), &all.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc))?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
-            Sort::DateAsc => p
-                .searcher
-                .search(p.full.as_ref(), &all.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc))?
-                .into_iter()
-                .map(|(_, a)| a)
-                .collect(),
+            Sort::DateDesc => super::parallel::search(
+                &p.searcher,
+                p.full.as_ref(),
+                &all.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc),
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
+            Sort::DateAsc => super::parallel::search(
+                &p.searcher,
+                p.full.as_ref(),
+                &all.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc),
+            )?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
         };
         Ok(Matches { searcher: p.searcher, fields: generation.fields, docs })
     }

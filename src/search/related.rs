@@ -325,11 +325,11 @@ fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candid
             let docs = Box::new(ConstScoreQuery::new(Box::new(DocSetQuery::new(searcher, &addrs)), 0.0));
             clauses.push((Occur::Must, docs));
             let query = BooleanQuery::new(clauses);
-            let added: HashMap<DocAddress, f32> = searcher
-                .search(&query, &TopDocs::with_limit(addrs.len().max(1)).order_by_score())?
-                .into_iter()
-                .map(|(s, a)| (a, s))
-                .collect();
+            let added: HashMap<DocAddress, f32> =
+                super::parallel::search(searcher, &query, &TopDocs::with_limit(addrs.len().max(1)).order_by_score())?
+                    .into_iter()
+                    .map(|(s, a)| (a, s))
+                    .collect();
             before
                 .into_iter()
                 .map(|c| Candidate { text: c.text + added.get(&c.addr).copied().unwrap_or(0.0), ..c })
@@ -343,7 +343,7 @@ fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candid
             let top = if terms.is_empty() {
                 Vec::new()
             } else {
-                searcher.search(&query, &TopDocs::with_limit(window).order_by_score())?
+                super::parallel::search(searcher, &query, &TopDocs::with_limit(window).order_by_score())?
             };
             let mut addrs: Vec<(f32, DocAddress)> = top;
             for (addr, _) in near {
