@@ -106,22 +106,14 @@ impl Matches {
                 }
                 hits.into_iter().map(|(_, a)| a).collect()
             }
-            Sort::DateDesc => super::parallel::search(
-                &p.searcher,
-                p.full.as_ref(),
-                &all.order_by_fast_field::<u64>(schema::SORT_DESC, Order::Desc),
-            )?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect(),
-            Sort::DateAsc => super::parallel::search(
-                &p.searcher,
-                p.full.as_ref(),
-                &all.order_by_fast_field::<u64>(schema::SORT_ASC, Order::Asc),
-            )?
-            .into_iter()
-            .map(|(_, a)| a)
-            .collect(),
+            Sort::DateDesc | Sort::DateAsc => {
+                let (key, order) = match req.sort {
+                    Sort::DateAsc => (schema::SORT_ASC, Order::Asc),
+                    _ => (schema::SORT_DESC, Order::Desc),
+                };
+                let by_date = all.order_by_fast_field::<u64>(key, order);
+                super::parallel::search(&p.searcher, p.full.as_ref(), &by_date)?.into_iter().map(|(_, a)| a).collect()
+            }
         };
         Ok(Matches { searcher: p.searcher, fields: generation.fields, docs })
     }

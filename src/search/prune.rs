@@ -22,11 +22,11 @@
 //!
 //! The page is the same, documents and scores, as without pruning: a document is passed over
 //! only when its score is below the lowest score of a full page, and a whole block or window only
-//! when its bound, raised by [`MARGIN`], is at most that score, so that all it holds scores below
+//! when its bound, raised by `MARGIN`, is at most that score, so that all it holds scores below
 //! (a tie is left to the collector, [`TopHits`], which gives it to the earlier document, whichever
-//! segment published the threshold). Only the total changes: once
-//! something was passed over, it counts the matches seen, at least the number asked for, and the
-//! response says `total_is_exact: false`.
+//! segment published the threshold). Only the total changes: once something was passed over, it
+//! counts the matches seen, at least the number asked for, and the response says
+//! `total_is_exact: false`.
 
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::{BinaryHeap, HashMap};
