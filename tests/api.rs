@@ -52,6 +52,7 @@ fn healthz_reports_the_corpus() {
     assert_eq!(corpus().meetings.len(), 26);
     assert!(body["generation"].as_str().is_some_and(|g| g.starts_with("gen-")));
     assert!(body["built_at"].as_str().is_some_and(|t| t.contains('T')));
+    assert_eq!(body["backend"], "embedded", "the server answers through the embedded backend");
 }
 
 #[test]

@@ -4,6 +4,7 @@
 //! directly, and both get the same [`SearchResponse`].
 
 pub mod at_least;
+pub mod backend;
 pub mod best_of;
 pub mod dense;
 pub mod doc_set;
@@ -39,6 +40,7 @@ use tantivy::query::{BooleanQuery, ConstScoreQuery, Occur, Query, RangeQuery, Te
 use tantivy::schema::{Facet, Field, IndexRecordOption, Value};
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+pub use backend::{Backend, MatchList, Retrieval};
 use best_of::Probe;
 pub use error::{Result, SearchError};
 use facet_count::FacetOrds;

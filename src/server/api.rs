@@ -10,10 +10,12 @@ use super::error::ApiError;
 use super::params::{number, value, Pairs};
 use super::AppState;
 use crate::corpus::QuestionId;
-use crate::index::{Generation, MeetingSummary};
-use crate::search::export::{self, Histogram, Interval};
-use crate::search::suggest::{self, SuggestResponse, MAX_SUGGESTIONS};
-use crate::search::{self, Glossary, QuestionResponse, RelatedHit, SearchRequest, SearchResponse, MAX_RELATED};
+use crate::index::MeetingSummary;
+use crate::search::export::{Histogram, Interval};
+use crate::search::suggest::{SuggestResponse, MAX_SUGGESTIONS};
+use crate::search::{
+    self, Backend, Glossary, QuestionResponse, RelatedHit, SearchRequest, SearchResponse, MAX_RELATED,
+};
 
 /// Longest free text accepted by `/api/related` (a resident may paste a whole question).
 pub const MAX_RELATED_TEXT_CHARS: usize = 5_000;
@@ -22,20 +24,20 @@ pub const DEFAULT_RELATED: usize = 5;
 /// Suggestions returned when `limit` is not given.
 pub const DEFAULT_SUGGESTIONS: usize = 8;
 
-/// Runs CPU-bound engine work off the async executor, on the generation live when it starts.
+/// Runs engine work off the async executor, on the backend (the generation) live when it starts.
 pub(crate) async fn blocking<T, F>(state: &AppState, f: F) -> Result<T, ApiError>
 where
     T: Send + 'static,
-    F: FnOnce(&Generation, &Glossary) -> Result<T, ApiError> + Send + 'static,
+    F: FnOnce(&dyn Backend, &Glossary) -> Result<T, ApiError> + Send + 'static,
 {
     let permit = state.engine.clone().acquire_owned().await.map_err(|e| ApiError::internal(&e))?;
-    let generation = state.index.current();
+    let backend = state.backend();
     let glossary = state.glossary.load_full();
     tokio::task::spawn_blocking(move || {
         let _permit = permit;
         // Counted while it runs, so that a search splits its segments only onto idle cores.
         let _busy = crate::search::parallel::Busy::enter();
-        f(&generation, &glossary)
+        f(backend.as_ref(), &glossary)
     })
     .await
     .map_err(|e| ApiError::internal(&e))?
@@ -43,19 +45,19 @@ where
 
 /// Parses the search parameters (plus `extra` keys) against the live generation's vocabulary.
 pub(crate) fn search_request(
-    g: &Generation,
+    b: &dyn Backend,
     pairs: Pairs,
     extra: &[&str],
 ) -> Result<(SearchRequest, Vec<(String, String)>), ApiError> {
     let (raw, rest) = pairs.search_params(extra)?;
-    Ok((SearchRequest::parse(&raw, &g.meta)?, rest))
+    Ok((SearchRequest::parse(&raw, b.meta())?, rest))
 }
 
 /// `GET /api/search`.
 pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Result<Json<SearchResponse>, ApiError> {
-    let resp = blocking(&state, move |g, glossary| {
-        let (req, _) = search_request(g, pairs, &[])?;
-        Ok(search::search(g, glossary, &req)?)
+    let resp = blocking(&state, move |b, glossary| {
+        let (req, _) = search_request(b, pairs, &[])?;
+        Ok(b.search(glossary, &req)?)
     })
     .await?;
     tracing::info!(q = %resp.query, total = resp.total, took_ms = resp.took_ms, "search");
@@ -78,7 +80,7 @@ pub async fn question(
     Path((meeting, n)): Path<(String, String)>,
 ) -> Result<Json<QuestionResponse>, ApiError> {
     let id = question_id(&meeting, &n)?;
-    let resp = blocking(&state, move |g, _| Ok(search::question(g, &id)?)).await?;
+    let resp = blocking(&state, move |b, _| Ok(b.question(&id)?)).await?;
     Ok(Json(resp))
 }
 
@@ -104,7 +106,7 @@ pub async fn related_to_question(
     let id = question_id(&meeting, &n)?;
     let pairs = pairs.only(&["limit"])?;
     let limit = number(&pairs, "limit", DEFAULT_RELATED, 1, MAX_RELATED)?;
-    let related = blocking(&state, move |g, _| Ok(search::related_to_question(g, &id, limit)?)).await?;
+    let related = blocking(&state, move |b, _| Ok(b.related_to_question(&id, limit)?)).await?;
     Ok(Json(RelatedResponse { id: Some(format!("{meeting}/{n}")), query: None, related }))
 }
 
@@ -122,7 +124,7 @@ pub async fn related_to_text(State(state): State<AppState>, pairs: Pairs) -> Res
         return Err(ApiError::bad_parameter("q", "podaj treść pytania"));
     }
     let seed = text.clone();
-    let related = blocking(&state, move |g, glossary| Ok(search::related_to_text(g, glossary, &seed, limit)?)).await?;
+    let related = blocking(&state, move |b, glossary| Ok(b.related_to_text(glossary, &seed, limit)?)).await?;
     Ok(Json(RelatedResponse { id: None, query: Some(text), related }))
 }
 
@@ -134,14 +136,14 @@ pub async fn suggest(State(state): State<AppState>, pairs: Pairs) -> Result<Json
     if q.chars().count() > search::request::MAX_QUERY_CHARS {
         return Err(ApiError::bad_parameter("q", "tekst jest za długi"));
     }
-    let resp = blocking(&state, move |g, glossary| Ok(suggest::suggest(g, glossary, &q, limit)?)).await?;
+    let resp = blocking(&state, move |b, glossary| Ok(b.suggest(glossary, &q, limit)?)).await?;
     Ok(Json(resp))
 }
 
 /// `GET /api/histogram?interval=month|year` with the search's `q` and filters.
 pub async fn histogram(State(state): State<AppState>, pairs: Pairs) -> Result<Json<Histogram>, ApiError> {
-    let resp = blocking(&state, move |g, glossary| {
-        let (req, rest) = search_request(g, pairs, &["interval"])?;
+    let resp = blocking(&state, move |b, glossary| {
+        let (req, rest) = search_request(b, pairs, &["interval"])?;
         // Empty, like every other single-valued parameter, means the default.
         let interval = match value(&rest, "interval") {
             None | Some("") => Interval::Month,
@@ -150,7 +152,7 @@ pub async fn histogram(State(state): State<AppState>, pairs: Pairs) -> Result<Js
                 .find(|i| i.as_str() == v)
                 .ok_or_else(|| ApiError::bad_parameter("interval", &format!("{v:?}: dozwolone month lub year")))?,
         };
-        Ok(export::histogram(g, glossary, &req, interval)?)
+        Ok(b.histogram(glossary, &req, interval)?)
     })
     .await?;
     Ok(Json(resp))
@@ -158,7 +160,7 @@ pub async fn histogram(State(state): State<AppState>, pairs: Pairs) -> Result<Js
 
 /// `GET /api/meetings`: newest first.
 pub async fn meetings(State(state): State<AppState>) -> Json<Vec<MeetingSummary>> {
-    Json(state.index.current().meta.meetings.clone())
+    Json(state.backend().meta().meetings.clone())
 }
 
 /// The body of `/healthz`.
@@ -172,6 +174,8 @@ pub struct Health {
     generation: String,
     /// When it was built, RFC 3339.
     built_at: String,
+    /// The backend that answers: `embedded` (the tantivy generation on this machine).
+    backend: &'static str,
     /// `hybrid` (BM25 fused with the multilingual embedding model) or `bm25` (the model is not
     /// installed, is switched off with `LAWKA_DENSE=off`, or the generation has no vectors).
     retrieval: &'static str,
@@ -190,14 +194,16 @@ pub struct Health {
 
 /// `GET /healthz`.
 pub async fn health(State(state): State<AppState>) -> Json<Health> {
-    let g: Arc<Generation> = state.index.current();
+    let backend: Arc<dyn Backend> = state.backend();
+    let (meta, retrieval) = (backend.meta(), backend.retrieval());
     Json(Health {
         status: "ok",
-        documents: g.meta.documents,
-        generation: g.meta.generation.clone(),
-        built_at: g.meta.built_at.clone(),
-        retrieval: if search::dense::enabled(&g) { "hybrid" } else { "bm25" },
-        vectors: g.dense.as_ref().map_or(0, |d| d.len()),
+        documents: meta.documents,
+        generation: meta.generation.clone(),
+        built_at: meta.built_at.clone(),
+        backend: backend.name(),
+        retrieval: if retrieval.hybrid { "hybrid" } else { "bm25" },
+        vectors: retrieval.vectors,
         english_dictionary: crate::analysis::english::english_polish().is_some(),
         ukrainian_dictionary: crate::analysis::cyrillic::ukrainian_polish().is_some(),
         russian_dictionary: crate::analysis::cyrillic::russian_polish().is_some(),

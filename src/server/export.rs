@@ -15,8 +15,8 @@ use super::error::ApiError;
 use super::params::Pairs;
 use super::AppState;
 use crate::index::{MeetingRef, Record, StoredAnswer};
-use crate::search::export::Matches;
 use crate::search::request::Sort;
+use crate::search::MatchList;
 use crate::search::{response, SYNTHETIC_NOTICE};
 
 /// Bytes gathered before a chunk is sent.
@@ -82,7 +82,7 @@ fn csv_record(rec: &Record) -> [String; 10] {
 }
 
 /// Encodes the matches into chunks on the calling (blocking) thread and sends them.
-fn produce(matches: Matches, format: Format, tx: tokio::sync::mpsc::Sender<Bytes>) {
+fn produce(matches: Box<dyn MatchList>, format: Format, tx: tokio::sync::mpsc::Sender<Bytes>) {
     let mut buf: Vec<u8> = Vec::with_capacity(CHUNK + 4096);
     let send = |buf: &mut Vec<u8>| tx.blocking_send(Bytes::from(std::mem::take(buf))).is_ok();
     match format {
@@ -141,9 +141,9 @@ fn produce(matches: Matches, format: Format, tx: tokio::sync::mpsc::Sender<Bytes
 }
 
 async fn export(state: AppState, pairs: Pairs, format: Format) -> Result<Response, ApiError> {
-    let matches = blocking(&state, move |g, glossary| {
-        let (req, _) = search_request(g, pairs, &[])?;
-        Ok(Matches::collect(g, glossary, &req)?)
+    let matches = blocking(&state, move |b, glossary| {
+        let (req, _) = search_request(b, pairs, &[])?;
+        Ok(b.matches(glossary, &req)?)
     })
     .await?;
     let total = matches.len();
@@ -227,21 +227,21 @@ fn revision_entries(base: &str, r: &Record) -> Vec<Entry> {
 /// `GET /feed.atom` with the search's `q` and filters: the newest matches.
 pub async fn feed(State(state): State<AppState>, headers: HeaderMap, pairs: Pairs) -> Result<Response, ApiError> {
     let base = base_url(&headers);
-    let (records, revised, q, self_query) = blocking(&state, move |g, glossary| {
+    let (records, revised, q, self_query) = blocking(&state, move |b, glossary| {
         let self_query = serde_urlencoded::to_string(&pairs.0).unwrap_or_default();
-        let (mut req, _) = search_request(g, pairs, &[])?;
+        let (mut req, _) = search_request(b, pairs, &[])?;
         req.sort = Sort::DateDesc;
-        let matches = Matches::collect(g, glossary, &req)?;
+        let matches = b.matches(glossary, &req)?;
         let records: Vec<Record> = matches.records().take(FEED_ENTRIES).collect::<Result<_, _>>()?;
         // Journalists follow revisions: every revised answer among the matches is an entry of its
         // own, however old its meeting.
         let mut ids: Vec<&str> = Vec::new();
-        for r in &g.meta.revised {
+        for r in &b.meta().revised {
             if !ids.contains(&r.id.as_str()) && ids.len() < FEED_ENTRIES {
                 ids.push(&r.id);
             }
         }
-        let revised = matches.records_of(ids)?;
+        let revised = matches.records_of(&ids)?;
         Ok((records, revised, req.q, self_query))
     })
     .await?;

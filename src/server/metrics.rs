@@ -67,10 +67,11 @@ impl Metrics {
     }
 
     fn render(&self, state: &AppState) -> String {
-        let g = state.index.current();
-        let number = g.meta.generation.trim_start_matches("gen-").parse::<i64>().unwrap_or(0);
+        let backend = state.backend();
+        let meta = backend.meta();
+        let number = meta.generation.trim_start_matches("gen-").parse::<i64>().unwrap_or(0);
         self.generation.set(number);
-        self.documents.set(g.meta.documents as i64);
+        self.documents.set(meta.documents as i64);
         let mut out = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.registry.gather(), &mut out) {
             tracing::error!(error = %e, "encoding metrics");

@@ -68,6 +68,12 @@ impl AppState {
         .with_protection(&limits::Protection::default())
     }
 
+    /// The backend live now: the generation `lawka index` published last. Each request takes it
+    /// once, so a switch to a new generation never splits one request's work across two.
+    pub fn backend(&self) -> Arc<dyn crate::search::Backend> {
+        self.index.current()
+    }
+
     /// The same state with this protection (a fresh rate limiter).
     pub fn with_protection(mut self, protection: &limits::Protection) -> AppState {
         self.rate_limiter =
@@ -225,7 +231,7 @@ pub async fn serve_on(
     tokio::task::spawn_blocking(move || crate::search::warm(&current));
     let reloader = tokio::spawn(watch_changes(state.clone()));
     let sweeper = state.rate_limiter.clone().map(|limiter| tokio::spawn(sweep(limiter)));
-    tracing::info!(addr = %listener.local_addr()?, documents = state.index.current().meta.documents, "serving");
+    tracing::info!(addr = %listener.local_addr()?, documents = state.backend().meta().documents, "serving");
     // The peer address is the rate limit's key (unless a trusted proxy header names the client).
     let service = app(state).into_make_service_with_connect_info::<SocketAddr>();
     let result = axum::serve(listener, service).with_graceful_shutdown(shutdown).await;

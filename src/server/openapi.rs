@@ -457,5 +457,5 @@ pub fn document(meta: &GenerationMeta) -> utoipa::openapi::OpenApi {
 
 /// `GET /api/openapi.json`.
 pub async fn openapi(State(state): State<AppState>) -> Json<Value> {
-    Json(serde_json::to_value(document(&state.index.current().meta)).unwrap_or_default())
+    Json(serde_json::to_value(document(state.backend().meta())).unwrap_or_default())
 }

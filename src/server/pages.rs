@@ -13,7 +13,7 @@ use super::params::Pairs;
 use super::AppState;
 use crate::corpus::QuestionId;
 use crate::index::MeetingSummary;
-use crate::search::export::{self, Interval};
+use crate::search::export::Interval;
 use crate::search::{self, FacetCount, QuestionResponse, RelatedHit, SearchRequest, SearchResponse, Sort};
 
 /// Links of the page numbers shown around the current one.
@@ -290,13 +290,13 @@ fn search_page(
 /// `GET /`: the search page.
 pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Response {
     let raw_pairs = meaningful(pairs.0.clone());
-    let result = blocking(&state, move |g, glossary| {
-        let (req, _) = search_request(g, Pairs(meaningful(pairs.0)), &[])?;
+    let result = blocking(&state, move |b, glossary| {
+        let (req, _) = search_request(b, Pairs(meaningful(pairs.0)), &[])?;
         if req.empty_date_range() {
             // The API answers an empty range with no hits; a person more likely swapped the dates.
             return Err(ApiError::bad_parameter("to", "data końcowa jest wcześniejsza niż początkowa"));
         }
-        let resp = search::search(g, glossary, &req)?;
+        let resp = b.search(glossary, &req)?;
         Ok((req, resp))
     })
     .await;
@@ -346,9 +346,9 @@ pub async fn question(State(state): State<AppState>, Path((meeting, n)): Path<(S
     let Ok(id) = raw.parse::<QuestionId>() else {
         return not_found_page(&raw);
     };
-    let result = blocking(&state, move |g, _| {
-        let q = search::question(g, &id)?;
-        let related = search::related_to_question(g, &id, 5)?;
+    let result = blocking(&state, move |b, _| {
+        let q = b.question(&id)?;
+        let related = b.related_to_question(&id, 5)?;
         Ok((q, related))
     })
     .await;
@@ -402,7 +402,7 @@ pub async fn ask(State(state): State<AppState>, pairs: Pairs) -> Response {
     }
     if !page.text.is_empty() {
         let seed = page.text.clone();
-        match blocking(&state, move |g, glossary| Ok(search::related_to_text(g, glossary, &seed, ASKED_LIMIT)?)).await {
+        match blocking(&state, move |b, glossary| Ok(b.related_to_text(glossary, &seed, ASKED_LIMIT)?)).await {
             Ok(asked) => page.asked = asked,
             Err(e) => return e.into_response(),
         }
@@ -437,8 +437,7 @@ struct MeetingsPage {
 
 /// `GET /meetings`: every meeting with its date, place and number of questions.
 pub async fn meetings(State(state): State<AppState>) -> Response {
-    let g = state.index.current();
-    let meetings = g.meta.meetings.clone();
+    let meetings = state.backend().meta().meetings.clone();
     let questions = meetings.iter().map(|m| m.questions).sum();
     render(StatusCode::OK, &MeetingsPage { meetings, questions })
 }
@@ -501,12 +500,12 @@ const MONTH_WIDTH: usize = 24;
 pub async fn stats(State(state): State<AppState>, pairs: Pairs) -> Response {
     let pairs_clean = meaningful(pairs.0.clone());
     let q = pairs_clean.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone()).unwrap_or_default();
-    let result = blocking(&state, move |g, glossary| {
-        let (mut req, _) = search_request(g, Pairs(meaningful(pairs.0)), &[])?;
+    let result = blocking(&state, move |b, glossary| {
+        let (mut req, _) = search_request(b, Pairs(meaningful(pairs.0)), &[])?;
         req.limit = 1;
         req.offset = 0;
-        let resp = search::search(g, glossary, &req)?;
-        let months = export::histogram(g, glossary, &req, Interval::Month)?;
+        let resp = b.search(glossary, &req)?;
+        let months = b.histogram(glossary, &req, Interval::Month)?;
         Ok((resp, months))
     })
     .await;
