@@ -8,7 +8,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use axum::http::HeaderName;
 
-use super::{CorpusArg, IndexArg};
+use super::{Backend, CorpusArg, IndexArg, SphinxArgs};
 use crate::index::IndexHandle;
 use crate::server::{self, limits};
 
@@ -35,6 +35,13 @@ pub struct Args {
     /// only if every request comes through that proxy: otherwise clients can name themselves.
     #[arg(long, env = "LAWKA_TRUSTED_PROXY_HEADER")]
     trusted_proxy_header: Option<HeaderName>,
+    /// Where searches are answered from: `embedded` (the index directory) or `sphinx` (the
+    /// Sphinx cluster `lawka index --backend sphinx` published the index directory's generation
+    /// to; the generation stays in front for the analysis; docs/SCALE.md says what differs).
+    #[arg(long, value_enum, default_value_t = Backend::Embedded)]
+    backend: Backend,
+    #[command(flatten)]
+    sphinx: SphinxArgs,
 }
 
 impl Args {
@@ -49,14 +56,24 @@ impl Args {
 
 /// Opens (or first builds) the index and serves until Ctrl-C or SIGTERM.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // Checked before anything is built or opened, so a missing address fails at once.
+    let sphinx = match args.backend {
+        Backend::Embedded => None,
+        Backend::Sphinx => Some(Arc::new(args.sphinx.client()?)),
+        Backend::Typesense => anyhow::bail!(
+            "--backend typesense: searches are not served through Typesense (its ranking has no BM25, docs/SCALE.md); \
+             use embedded or sphinx"
+        ),
+    };
     let handle = open_or_build(&args)?;
     let glossary = server::LiveGlossary::open(&super::glossary_path(&args.corpus.dir))
         .map_err(|e| anyhow::anyhow!("bad glossary:\n{e}"))?;
-    let protection = args.protection();
+    let mut state = server::AppState::new(Arc::new(handle), Arc::new(glossary)).with_protection(&args.protection());
+    if let Some(client) = sphinx {
+        state = state.with_sphinx(client);
+    }
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime
-        .block_on(server::serve(Arc::new(handle), Arc::new(glossary), args.addr, &protection))
-        .with_context(|| format!("serving on {}", args.addr))?;
+    runtime.block_on(server::serve(state, args.addr)).with_context(|| format!("serving on {}", args.addr))?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -20,6 +20,14 @@ pub enum SearchError {
     /// The index failed (a bug or a damaged index, never the caller's fault).
     #[error("index: {0}")]
     Index(#[from] tantivy::TantivyError),
+    /// The backend could not answer now (a distributed engine's nodes unreachable): worth
+    /// trying again later, never the caller's fault.
+    #[error("backend unavailable: {0}")]
+    Unavailable(String),
+    /// The backend refused or failed a request it should have answered (a bug, never the
+    /// caller's fault).
+    #[error("backend: {0}")]
+    Backend(String),
     /// A stored record could not be read back.
     #[error("stored record of {id}: {reason}")]
     Record {

@@ -752,9 +752,13 @@ pub fn question(generation: &Generation, id: &QuestionId) -> Result<QuestionResp
     let Some((_, addr)) = found.first() else {
         return Err(SearchError::NotFound(id.to_string()));
     };
-    let rec = load_record(&searcher, f, *addr)?;
+    Ok(question_response(load_record(&searcher, f, *addr)?))
+}
+
+/// The whole question as `/api/questions/{id}` answers it, from its stored record.
+pub fn question_response(rec: Record) -> QuestionResponse {
     let notice = (rec.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
-    Ok(QuestionResponse {
+    QuestionResponse {
         url: response::question_url(&rec.id),
         id: rec.id,
         title: rec.title,
@@ -771,7 +775,7 @@ pub fn question(generation: &Generation, id: &QuestionId) -> Result<QuestionResp
         revised: rec.revisions.last().map(|r| r.replaced.clone()),
         revisions: rec.revisions,
         notice,
-    })
+    }
 }
 
 #[cfg(test)]

@@ -374,6 +374,24 @@ fn marked_html(text: &str, from: usize, to: usize, marks: impl Iterator<Item = S
     out
 }
 
+/// The snippet of `text` for a backend without the query terms' positions (a distributed
+/// engine's hits): each word whose terms by `analyzer` include one that `wanted` accepts is a
+/// match, and the passage is chosen as [`best_passage`] chooses it; the text's beginning when no
+/// word matched.
+pub fn by_terms(text: &str, analyzer: &mut TextAnalyzer, wanted: impl Fn(&str) -> bool) -> String {
+    let spans: Vec<Span> = word_spans(text).collect();
+    let weighted: Vec<(usize, Score)> = spans
+        .iter()
+        .enumerate()
+        .filter(|(_, &(a, b))| terms_of(analyzer, &text[a..b]).iter().any(|t| wanted(t)))
+        .map(|(w, _)| (w, 1.0))
+        .collect();
+    match best_passage(&spans, &weighted, SNIPPET_CHARS) {
+        Some((from, to, marks)) => marked_html(text, from, to, marks.iter().map(|&w| spans[w])),
+        None => leading_html(text),
+    }
+}
+
 /// The beginning of `text`, cut at a word boundary, HTML-escaped, with an ellipsis if cut.
 pub fn leading_html(text: &str) -> String {
     if text.chars().count() <= SNIPPET_CHARS {
@@ -430,6 +448,19 @@ mod tests {
         let words = spans(text);
         let html = marked_html(text, 0, text.len(), [words[2], words[4]].into_iter());
         assert_eq!(html, "Czy &lt;b&gt;<mark>dziury</mark>&lt;/b&gt; &amp; <mark>Balicka</mark>?");
+    }
+
+    #[test]
+    fn words_with_a_wanted_term_are_marked_without_positions() {
+        let mut analyzer = crate::analysis::polish_analyzer(true);
+        let text = "Kiedy naprawią dziury w chodniku na <Balickiej>? Chodniki są w złym stanie.";
+        // The folded analysis gives `chodnik` for both forms; `dziura` is not wanted.
+        let html = by_terms(text, &mut analyzer, |t| t == "chodnik");
+        assert_eq!(
+            html,
+            "Kiedy naprawią dziury w <mark>chodniku</mark> na &lt;Balickiej&gt;? <mark>Chodniki</mark> są w złym stanie."
+        );
+        assert_eq!(by_terms(text, &mut analyzer, |_| false), leading_html(text));
     }
 
     #[test]

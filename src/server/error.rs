@@ -71,6 +71,14 @@ impl From<SearchError> for ApiError {
                 let name: String = name.chars().take(40).collect();
                 ApiError::new(StatusCode::BAD_REQUEST, "unknown_parameter", format!("Nieznany parametr „{name}”."))
             }
+            SearchError::Unavailable(detail) => {
+                tracing::warn!(error = %detail, "backend unavailable");
+                ApiError::new(
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "backend_unavailable",
+                    "Wyszukiwarka jest chwilowo niedostępna. Spróbuj ponownie za chwilę.",
+                )
+            }
             other => ApiError::internal(&other),
         }
     }

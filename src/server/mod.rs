@@ -52,6 +52,9 @@ pub struct AppState {
     pub engine: Arc<tokio::sync::Semaphore>,
     /// The per-client rate limiter, shared by every route; `None` when turned off.
     pub rate_limiter: Option<limits::RateLimiter>,
+    /// The Sphinx cluster that answers in place of the embedded index (`lawka serve --backend
+    /// sphinx`), the generation in front supplying the analysis; `None`: the embedded index.
+    pub sphinx: Option<Arc<crate::sphinx::Client>>,
 }
 
 impl AppState {
@@ -64,6 +67,7 @@ impl AppState {
             metrics: Arc::new(metrics::Metrics::new()),
             engine: Arc::new(tokio::sync::Semaphore::new(2 * cores)),
             rate_limiter: None,
+            sphinx: None,
         }
         .with_protection(&limits::Protection::default())
     }
@@ -71,7 +75,16 @@ impl AppState {
     /// The backend live now: the generation `lawka index` published last. Each request takes it
     /// once, so a switch to a new generation never splits one request's work across two.
     pub fn backend(&self) -> Arc<dyn crate::search::Backend> {
-        self.index.current()
+        match &self.sphinx {
+            Some(client) => Arc::new(crate::sphinx::SphinxBackend::new(self.index.current(), Arc::clone(client))),
+            None => self.index.current(),
+        }
+    }
+
+    /// The same state answering through a Sphinx cluster (see [`AppState::sphinx`]).
+    pub fn with_sphinx(mut self, client: Arc<crate::sphinx::Client>) -> AppState {
+        self.sphinx = Some(client);
+        self
     }
 
     /// The same state with this protection (a fresh rate limiter).
@@ -206,14 +219,9 @@ fn panic_response(_: Box<dyn std::any::Any + Send + 'static>) -> Response {
 }
 
 /// Serves on `addr` until Ctrl-C or SIGTERM, then finishes the requests in flight.
-pub async fn serve(
-    index: Arc<IndexHandle>,
-    glossary: Arc<LiveGlossary>,
-    addr: SocketAddr,
-    protection: &limits::Protection,
-) -> std::io::Result<()> {
+pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
-    serve_on(listener, AppState::new(index, glossary).with_protection(protection), shutdown_signal()).await
+    serve_on(listener, state, shutdown_signal()).await
 }
 
 /// Serves on an already bound listener until `shutdown` completes.

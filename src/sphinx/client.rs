@@ -90,15 +90,29 @@ impl Client {
     /// did within the retry time. A statement Sphinx refuses (a syntax error, an unknown
     /// attribute) fails at once: another node would refuse it too.
     pub fn query<T: FromRow>(&self, sql: &str) -> Result<Vec<T>> {
+        let rows = self.batch(&[sql])?.pop().unwrap_or_default();
+        rows.into_iter()
+            .map(|row| {
+                mysql::from_row_opt::<T>(row)
+                    .map_err(|e| SphinxError::Statement { sql: sql.to_string(), message: e.to_string() })
+            })
+            .collect()
+    }
+
+    /// Runs `statements` one after the other on one node, the next that answers all of them in
+    /// full (so one search's statements see the same copy of every shard): each one's rows, or
+    /// an error as [`Client::query`].
+    pub fn batch(&self, statements: &[&str]) -> Result<Vec<Vec<mysql::Row>>> {
         if self.cluster.nodes.is_empty() {
             return Err(SphinxError::Config("no Sphinx node given (SPHINX_NODES)".into()));
         }
+        let sql = || statements.join("; ");
         let started = Instant::now();
         let mut pause = Duration::from_millis(10);
         loop {
             let node = self.pick();
             let left = self.retry_for.saturating_sub(started.elapsed()).max(Duration::from_millis(100));
-            let result = self.attempt(node, sql, left.min(ATTEMPT));
+            let result = self.attempt(node, statements, left.min(ATTEMPT));
             if let Ok(mut failed) = self.failed.lock() {
                 // A partial answer says nothing against the node asked (a mirror elsewhere
                 // failed it), so only a node that failed itself is passed over.
@@ -106,11 +120,11 @@ impl Client {
             }
             let last = match result {
                 Ok(rows) => return Ok(rows),
-                Err(Failure::Refused(message)) => return Err(SphinxError::Statement { sql: sql.to_string(), message }),
+                Err(Failure::Refused(message)) => return Err(SphinxError::Statement { sql: sql(), message }),
                 Err(Failure::Node(last) | Failure::Partial(last)) => last,
             };
             if started.elapsed() >= self.retry_for {
-                return Err(SphinxError::Unavailable { sql: sql.to_string(), last });
+                return Err(SphinxError::Unavailable { sql: sql(), last });
             }
             self.retried.fetch_add(1, Ordering::Relaxed);
             std::thread::sleep(pause);
@@ -133,12 +147,18 @@ impl Client {
     /// Runs `sql` on node `node` only, once: its rows, or why not (unreachable, an error, or a
     /// warning, which marks a partial result).
     pub fn query_on<T: FromRow>(&self, node: usize, sql: &str) -> std::result::Result<Vec<T>, String> {
-        self.attempt(node, sql, ATTEMPT).map_err(|f| match f {
+        let rows = self.attempt(node, &[sql], ATTEMPT).map_err(|f| match f {
             Failure::Node(m) | Failure::Partial(m) | Failure::Refused(m) => m,
-        })
+        })?;
+        rows.into_iter().flatten().map(|row| mysql::from_row_opt::<T>(row).map_err(|e| e.to_string())).collect()
     }
 
-    fn attempt<T: FromRow>(&self, node: usize, sql: &str, timeout: Duration) -> std::result::Result<Vec<T>, Failure> {
+    fn attempt(
+        &self,
+        node: usize,
+        statements: &[&str],
+        timeout: Duration,
+    ) -> std::result::Result<Vec<Vec<mysql::Row>>, Failure> {
         let Some((host, port)) = self.cluster.nodes.get(node) else {
             return Err(Failure::Refused(format!("no node {node}")));
         };
@@ -161,13 +181,17 @@ impl Client {
             }
         };
         let mut conn = mysql::Conn::new(opts).map_err(failure)?;
-        let rows: Vec<T> = conn.query(sql).map_err(failure)?;
-        // The protocol's warning count stays 0 where Sphinx has warnings: they are asked for.
-        let warnings: Vec<(String, String, String)> = conn.query("SHOW WARNINGS").map_err(failure)?;
-        match warnings.first() {
-            Some((_, _, message)) => Err(Failure::Partial(format!("{host}:{port}: partial result: {message}"))),
-            None => Ok(rows),
+        let mut out = Vec::with_capacity(statements.len());
+        for sql in statements {
+            let rows: Vec<mysql::Row> = conn.query(sql).map_err(failure)?;
+            // The protocol's warning count stays 0 where Sphinx has warnings: they are asked for.
+            let warnings: Vec<(String, String, String)> = conn.query("SHOW WARNINGS").map_err(failure)?;
+            if let Some((_, _, message)) = warnings.first() {
+                return Err(Failure::Partial(format!("{host}:{port}: partial result: {message}")));
+            }
+            out.push(rows);
         }
+        Ok(out)
     }
 }
 

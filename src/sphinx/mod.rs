@@ -7,11 +7,13 @@
 //! expanded query by its BM25F; Ławka's own ranking over Sphinx's first 50 stays within 0.02 of
 //! the embedded ranking on the judged sets (docs/SCALE.md).
 
+pub mod backend;
 pub mod client;
 mod error;
 pub mod publish;
 pub mod search;
 
+pub use backend::SphinxBackend;
 pub use client::{Client, Cluster};
 pub use error::{Result, SphinxError};
 pub use publish::{publish, Layout, Published};

@@ -360,7 +360,7 @@ fn export(generation: &Generation, layout: &Layout, gen: u32) -> Result<Vec<u64>
     for_each_record(generation, |rec| {
         n += 1;
         let shard = (n % layout.shards as u64) as usize;
-        let doc = document(n, &rec, &mut terms, generation, &meetings, gen);
+        let doc = document(n, &rec, &mut terms, generation, &meetings, gen)?;
         files[shard].write_all(doc.as_bytes()).map_err(io("writing a shard".into()))?;
         counts[shard] += 1;
         Ok::<(), SphinxError>(())
@@ -377,17 +377,27 @@ fn export(generation: &Generation, layout: &Layout, gen: u32) -> Result<Vec<u64>
 }
 
 /// The xmlpipe2 schema: the texts' folded terms (the searched `body` repeats title, question and
-/// answers 3 : 2 : 1, as Ławka's own field does), the stored id and the filters' attributes.
+/// answers 3 : 2 : 1, as Ławka's own field does), the stored id, the filters' attributes, the
+/// question's number in its meeting (listings by date order by it next) and the stored record
+/// (JSON, as the embedded index stores it), which the Sphinx backend answers with.
 const SCHEMA: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sphinx:docset>\n<sphinx:schema>\n\
 <sphinx:field name=\"title\"/>\n<sphinx:field name=\"question\"/>\n<sphinx:field name=\"answers\"/>\n\
 <sphinx:field name=\"body\"/>\n<sphinx:attr name=\"qid\" type=\"string\"/>\n\
 <sphinx:attr name=\"district\" type=\"int\"/>\n<sphinx:attr name=\"lang\" type=\"int\"/>\n\
 <sphinx:attr name=\"meeting\" type=\"int\"/>\n<sphinx:attr name=\"departments\" type=\"multi\"/>\n\
 <sphinx:attr name=\"topics\" type=\"multi\"/>\n<sphinx:attr name=\"date\" type=\"int\"/>\n\
-<sphinx:attr name=\"gen\" type=\"int\"/>\n</sphinx:schema>\n";
+<sphinx:attr name=\"gen\" type=\"int\"/>\n<sphinx:attr name=\"n\" type=\"int\"/>\n<sphinx:attr name=\"record\" type=\"string\"/>\n</sphinx:schema>\n";
 
 /// One record as an xmlpipe2 document numbered `n`.
-fn document(n: u64, rec: &Record, terms: &mut Terms, generation: &Generation, meetings: &[String], gen: u32) -> String {
+fn document(
+    n: u64,
+    rec: &Record,
+    terms: &mut Terms,
+    generation: &Generation,
+    meetings: &[String],
+    gen: u32,
+) -> Result<String> {
+    let record = serde_json::to_string(rec).map_err(|e| SphinxError::Publish(format!("encoding {}: {e}", rec.id)))?;
     let mut words = |text: &str, lang: &str| -> String {
         let t = terms.of(text, lang, true);
         let w: Vec<String> = t.split(' ').map(sphinx_word).filter(|w| !w.is_empty()).collect();
@@ -405,17 +415,19 @@ fn document(n: u64, rec: &Record, terms: &mut Terms, generation: &Generation, me
     };
     let date: String = rec.meeting.date.chars().filter(char::is_ascii_digit).collect();
     let meeting = rec.id.split_once('/').map_or(rec.id.as_str(), |(m, _)| m);
-    format!(
+    Ok(format!(
         "<sphinx:document id=\"{n}\"><title>{title}</title><question>{question}</question><answers>{answers}</answers>\
 <body>{body}</body><qid>{}</qid><district>{}</district><lang>{}</lang><meeting>{}</meeting>\
-<departments>{}</departments><topics>{}</topics><date>{date}</date><gen>{gen}</gen></sphinx:document>\n",
+<departments>{}</departments><topics>{}</topics><date>{date}</date><gen>{gen}</gen><n>{}</n><record>{}</record></sphinx:document>\n",
         xml_text(&rec.id),
         name_id(&rec.district),
         name_id(&rec.lang),
         vocabulary_id(meeting, meetings),
         ids(&rec.departments, &generation.meta.departments),
         ids(&rec.topics, &generation.meta.topics),
-    )
+        rec.id.rsplit_once('/').map_or("0", |(_, n)| n),
+        xml_text(&record),
+    ))
 }
 
 /// Runs `indexer` for every node, each shard built as `*.new.*` beside the served one and no

@@ -86,33 +86,7 @@ pub fn statement(
     if !words.is_empty() {
         conditions.push(format!("MATCH('@body {}')", words.join(" | ")));
     }
-    let list = |ids: Vec<u32>| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
-    if !filters.districts.is_empty() {
-        let ids = filters.districts.iter().map(|d| name_id(d.as_str())).collect();
-        conditions.push(format!("district IN ({})", list(ids)));
-    }
-    if !filters.departments.is_empty() {
-        let ids = filters.departments.iter().map(|d| vocabulary_id(d, departments)).collect();
-        conditions.push(format!("departments IN ({})", list(ids)));
-    }
-    if !filters.topics.is_empty() {
-        conditions
-            .push(format!("topics IN ({})", list(filters.topics.iter().map(|t| vocabulary_id(t, topics)).collect())));
-    }
-    if !filters.langs.is_empty() {
-        conditions.push(format!("lang IN ({})", list(filters.langs.iter().map(|l| name_id(l)).collect())));
-    }
-    if !filters.meetings.is_empty() {
-        let ids = filters.meetings.iter().map(|m| vocabulary_id(m, meetings)).collect();
-        conditions.push(format!("meeting IN ({})", list(ids)));
-    }
-    let day = |d: time::Date| d.year() as u32 * 10_000 + u32::from(u8::from(d.month())) * 100 + u32::from(d.day());
-    if let Some(from) = filters.from {
-        conditions.push(format!("date >= {}", day(from)));
-    }
-    if let Some(to) = filters.to {
-        conditions.push(format!("date <= {}", day(to)));
-    }
+    conditions.extend(filter_conditions(filters, departments, topics, meetings, None));
     let mut sql = format!("SELECT qid FROM {INDEX}");
     if !conditions.is_empty() {
         sql += &format!(" WHERE {}", conditions.join(" AND "));
@@ -123,6 +97,66 @@ pub fn statement(
         sql += &format!(" LIMIT {n} OPTION max_matches={n}, ranker={RANKER}");
     }
     sql
+}
+
+/// A filter of a request, told apart so that a facet can be counted without its own (a
+/// journalist filtering one district still sees how many the others have).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FilterKind {
+    /// `district`.
+    District,
+    /// `department`.
+    Department,
+    /// `topic`.
+    Topic,
+    /// `from` and `to`, the year facet's.
+    Date,
+}
+
+/// The attribute conditions of `filters` (see [`statement`] for the lists), all but `except`.
+pub fn filter_conditions(
+    filters: &Filters,
+    departments: &[String],
+    topics: &[String],
+    meetings: &[String],
+    except: Option<FilterKind>,
+) -> Vec<String> {
+    let mut conditions = Vec::new();
+    let list = |ids: Vec<u32>| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
+    let keep = |kind: FilterKind| except != Some(kind);
+    if !filters.districts.is_empty() && keep(FilterKind::District) {
+        let ids = filters.districts.iter().map(|d| name_id(d.as_str())).collect();
+        conditions.push(format!("district IN ({})", list(ids)));
+    }
+    if !filters.departments.is_empty() && keep(FilterKind::Department) {
+        let ids = filters.departments.iter().map(|d| vocabulary_id(d, departments)).collect();
+        conditions.push(format!("departments IN ({})", list(ids)));
+    }
+    if !filters.topics.is_empty() && keep(FilterKind::Topic) {
+        conditions
+            .push(format!("topics IN ({})", list(filters.topics.iter().map(|t| vocabulary_id(t, topics)).collect())));
+    }
+    if !filters.langs.is_empty() {
+        conditions.push(format!("lang IN ({})", list(filters.langs.iter().map(|l| name_id(l)).collect())));
+    }
+    if !filters.meetings.is_empty() {
+        let ids = filters.meetings.iter().map(|m| vocabulary_id(m, meetings)).collect();
+        conditions.push(format!("meeting IN ({})", list(ids)));
+    }
+    if keep(FilterKind::Date) {
+        if let Some(from) = filters.from {
+            conditions.push(format!("date >= {}", day(from)));
+        }
+        if let Some(to) = filters.to {
+            conditions.push(format!("date <= {}", day(to)));
+        }
+    }
+    conditions
+}
+
+/// A date as the `date` attribute holds it: `YYYYMMDD`.
+pub fn day(d: time::Date) -> u32 {
+    d.year() as u32 * 10_000 + u32::from(u8::from(d.month())) * 100 + u32::from(d.day())
 }
 
 /// The meetings' ids in the generation's order: the meeting attribute is a place in this list.

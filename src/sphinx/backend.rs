@@ -1,0 +1,547 @@
+//! The Sphinx backend (issue 13): the server's [`Backend`] over a Sphinx cluster, Ławka's
+//! analysis in front.
+//!
+//! What stays with Ławka is analysis data: the generation `lawka index --backend sphinx`
+//! built and published (its vocabulary, gazetteer, term dictionary for typo corrections, the
+//! glossary, the completion words). Matching, ranking, counting and the stored records are the
+//! cluster's: a query is Ławka's expanded query as Sphinx's syntax (the OR of the optional
+//! words' terms, each required word or phrase as an OR of its own, the excluded ones negated),
+//! ranked by Sphinx's BM25F, with the request's filters as attribute filters; facets, totals and
+//! histograms are Sphinx's counts of those matches; hits come back with their stored records;
+//! snippets mark the words whose terms the query asked for (Sphinx holds terms, not text).
+//!
+//! Where the answers differ from the embedded backend's, and why (docs/SCALE.md, "Served by
+//! Sphinx"): a search matches every question with any of its words (Ławka's own requires most of
+//! them, so totals and facets are larger); a word's alternatives add up in Sphinx's BM25F rather
+//! than counting as the best of them; a phrase matches its words anywhere; meaning (dense
+//! retrieval) and the proximity bonus are not applied; a query of exclusions only lists every
+//! question.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
+use std::time::Instant;
+
+use tantivy::tokenizer::TextAnalyzer;
+
+use super::client::Client;
+use super::search::{filter_conditions, meeting_ids, name_id, sphinx_word, FilterKind, INDEX, RANKER};
+use super::SphinxError;
+use crate::analysis;
+use crate::corpus::{QuestionId, DISTRICTS};
+use crate::index::{Generation, GenerationMeta, Record};
+use crate::search::export::{Bucket, Histogram, Interval};
+use crate::search::query::{self, Clause, QueryAst, QueryBuilder};
+use crate::search::request::Sort;
+use crate::search::response::{self, Facets, Hit};
+use crate::search::suggest::{self, SuggestResponse};
+use crate::search::{
+    snippet, translate, with_learned, Backend, FacetCount, Glossary, MatchList, QuestionResponse, RelatedHit, Result,
+    Retrieval, SearchError, SearchRequest, SearchResponse, MAX_RELATED, SYNTHETIC_NOTICE,
+};
+
+/// Sphinx's weight (BM25F × this, an integer) back to a score.
+const WEIGHT_SCALE: f32 = 100_000.0;
+
+/// Words of a seed question's title and text that a more-like-this statement asks for (the
+/// peers' more-like-this of issue 14 reads the first 80).
+const SEED_WORDS: usize = 80;
+
+/// Records read per statement while an export streams.
+const EXPORT_PAGE: usize = 500;
+
+/// Values a facet or histogram statement groups into, at most.
+const GROUPS: usize = 10_000;
+
+/// A query as the cluster is asked it.
+enum Text {
+    /// Nothing can match (stop words only, or a required word with no searchable term).
+    Nothing,
+    /// No words: every question (under the filters).
+    Everything,
+    /// Sphinx's full-text expression, and the folded terms it wants (the snippets mark them).
+    Match { expr: String, wanted: BTreeSet<String> },
+}
+
+impl Text {
+    fn expr(&self) -> Option<&str> {
+        match self {
+            Text::Match { expr, .. } => Some(expr),
+            _ => None,
+        }
+    }
+}
+
+/// The server's backend over a Sphinx cluster: the generation in front, the cluster's client.
+pub struct SphinxBackend {
+    generation: Arc<Generation>,
+    client: Arc<Client>,
+}
+
+impl SphinxBackend {
+    /// The backend over `client`'s cluster, which serves what `generation` published.
+    pub fn new(generation: Arc<Generation>, client: Arc<Client>) -> SphinxBackend {
+        SphinxBackend { generation, client }
+    }
+
+    fn rows(&self, statements: &[&str]) -> Result<Vec<Vec<mysql::Row>>> {
+        self.client.batch(statements).map_err(unavailable)
+    }
+
+    /// The request's query as Sphinx's full-text condition (see the module's text).
+    fn full_text(&self, glossary: &Glossary, q: &str) -> Text {
+        let glossary = with_learned(&self.generation, glossary);
+        let ast = translate::into_polish(query::parse(q, &glossary), q);
+        if ast.only_stop_words {
+            // Stop words alone ask for nothing searchable: no question matches, as embedded.
+            return Text::Nothing;
+        }
+        let group = |terms: &BTreeSet<String>| -> String {
+            format!("({})", terms.iter().map(String::as_str).collect::<Vec<_>>().join(" | "))
+        };
+        let mut wanted = BTreeSet::new();
+        let mut parts = Vec::new();
+        let should = self.terms(&glossary, &ast.should);
+        if !should.is_empty() {
+            parts.push(group(&should));
+            wanted.extend(should);
+        }
+        for clause in &ast.must {
+            let terms = self.terms(&glossary, std::slice::from_ref(clause));
+            if terms.is_empty() {
+                // A required word with no searchable term matches nothing, as embedded.
+                return Text::Nothing;
+            }
+            parts.push(group(&terms));
+            wanted.extend(terms);
+        }
+        if parts.is_empty() {
+            return if ast.should.is_empty() { Text::Everything } else { Text::Nothing };
+        }
+        for clause in &ast.must_not {
+            let terms = self.terms(&glossary, std::slice::from_ref(clause));
+            if !terms.is_empty() {
+                parts.push(format!("-{}", group(&terms)));
+            }
+        }
+        Text::Match { expr: format!("@body {}", parts.join(" ")), wanted }
+    }
+
+    /// The folded terms Ławka's query builder makes of `clauses`, as the published documents
+    /// hold them (see [`super::search::expanded_terms`]).
+    fn terms(&self, glossary: &Glossary, clauses: &[Clause]) -> BTreeSet<String> {
+        if clauses.is_empty() {
+            return BTreeSet::new();
+        }
+        let ast = QueryAst { should: clauses.to_vec(), ..QueryAst::default() };
+        let searcher = self.generation.searcher();
+        let f = &self.generation.fields;
+        let mut builder = QueryBuilder::new(f, glossary, Some(&searcher));
+        let built = builder.build(&ast, false);
+        let mut terms = BTreeSet::new();
+        built.query_terms(&mut |t, _| {
+            if t.field() == f.body_ascii || t.field() == f.body {
+                if let Some(s) = t.value().as_str() {
+                    let w = sphinx_word(&analysis::fold_polish(s));
+                    if !w.is_empty() {
+                        terms.insert(w);
+                    }
+                }
+            }
+        });
+        terms
+    }
+
+    /// The `WHERE` conditions of a request (its full text and filters, all but `except`).
+    fn conditions(&self, text: &Text, req: &SearchRequest, except: Option<FilterKind>) -> String {
+        let meta = &self.generation.meta;
+        let mut conditions: Vec<String> = text.expr().map(|m| format!("MATCH('{m}')")).into_iter().collect();
+        conditions.extend(filter_conditions(&req.filters, &meta.departments, &meta.topics, &self.meetings(), except));
+        if conditions.is_empty() {
+            String::new()
+        } else {
+            format!(" WHERE {}", conditions.join(" AND "))
+        }
+    }
+
+    fn meetings(&self) -> Vec<String> {
+        meeting_ids(&self.generation)
+    }
+
+    /// `ORDER BY`, `LIMIT` and `OPTION` of the matches `offset..offset + limit` in the order
+    /// `sort` asks.
+    fn listing(text: &Text, sort: Sort, offset: usize, limit: usize) -> String {
+        let ranked = text.expr().is_some();
+        let order = match sort {
+            Sort::Relevance if ranked => "WEIGHT() DESC, id ASC",
+            // Nothing to rank by: the newest first, as a listing; within a meeting, in its order
+            // (as the embedded index's date keys).
+            Sort::Relevance | Sort::DateDesc => "date DESC, n ASC, id ASC",
+            Sort::DateAsc => "date ASC, n ASC, id ASC",
+        };
+        let ranker = if ranked { format!(", ranker={RANKER}") } else { String::new() };
+        let max_matches = (offset + limit).max(1);
+        format!(" ORDER BY {order} LIMIT {offset}, {limit} OPTION max_matches={max_matches}{ranker}")
+    }
+
+    /// The facets of the request's matches, each counted without its own filter.
+    fn facets(&self, rows: &[Vec<mysql::Row>]) -> Result<Facets> {
+        let meta = &self.generation.meta;
+        let districts: HashMap<u32, &str> = DISTRICTS.iter().map(|d| (name_id(d), *d)).collect();
+        let name = |list: &[String], id: u64| list.get((id as usize).wrapping_sub(1)).cloned();
+        let counts = |rows: &[mysql::Row], value: &dyn Fn(u64) -> Option<String>| -> Result<Vec<FacetCount>> {
+            let mut out = Vec::new();
+            for row in rows {
+                let (key, count): (u64, u64) = pair(row)?;
+                if let Some(value) = value(key) {
+                    out.push(FacetCount { value, count });
+                }
+            }
+            out.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            Ok(out)
+        };
+        let [district, department, topic, year] = rows else {
+            return Err(SearchError::Unavailable("Sphinx answered fewer facet lists than asked".into()));
+        };
+        let mut year = counts(year, &|y| Some(y.to_string()))?;
+        year.sort_by(|a, b| a.value.cmp(&b.value));
+        Ok(Facets {
+            district: counts(district, &|id| {
+                u32::try_from(id).ok().and_then(|id| districts.get(&id)).map(|d| d.to_string())
+            })?,
+            department: counts(department, &|id| name(&meta.departments, id))?,
+            topic: counts(topic, &|id| name(&meta.topics, id))?,
+            year,
+        })
+    }
+
+    /// The record of question `id`.
+    fn record(&self, id: &str) -> Result<Option<Record>> {
+        let sql = format!("SELECT record FROM {INDEX} WHERE qid='{}' LIMIT 1", quoted(id));
+        let rows = self.rows(&[&sql])?;
+        rows.into_iter().flatten().next().map(|row| parse_record(&row, 0)).transpose()
+    }
+
+    /// The questions most like `terms` (a seed's folded terms), best first, without `seed`.
+    fn more_like(&self, terms: &BTreeSet<String>, seed: Option<&str>, limit: usize) -> Result<Vec<RelatedHit>> {
+        if terms.is_empty() {
+            return Ok(Vec::new());
+        }
+        let words: Vec<&str> = terms.iter().map(String::as_str).collect();
+        let mut sql = format!("SELECT record, WEIGHT() AS w FROM {INDEX} WHERE MATCH('@body {}')", words.join(" | "));
+        if let Some(seed) = seed {
+            sql += &format!(" AND qid!='{}'", quoted(seed));
+        }
+        sql += &format!(" ORDER BY WEIGHT() DESC, id ASC LIMIT {limit} OPTION max_matches={limit}, ranker={RANKER}");
+        let rows = self.rows(&[&sql])?;
+        rows.into_iter()
+            .flatten()
+            .map(|row| {
+                let rec = parse_record(&row, 0)?;
+                let weight: f64 = row.get_opt(1).and_then(|v| v.ok()).unwrap_or(0.0);
+                Ok(RelatedHit {
+                    url: response::question_url(&rec.id),
+                    score: weight as f32 / WEIGHT_SCALE,
+                    date: rec.meeting.date,
+                    district: rec.district,
+                    id: rec.id,
+                    title: rec.title,
+                })
+            })
+            .collect()
+    }
+
+    /// A text's folded terms as the published documents hold them (its first [`SEED_WORDS`]).
+    fn seed_terms(&self, text: &str, lang: &str) -> Result<BTreeSet<String>> {
+        let mut terms = crate::index::published::Terms::new(&self.generation)
+            .map_err(|e| SearchError::Unavailable(format!("the generation's analyzers: {e}")))?;
+        let text: String = text.split_whitespace().take(SEED_WORDS).collect::<Vec<_>>().join(" ");
+        Ok(terms.of(&text, lang, true).split(' ').map(sphinx_word).filter(|w| !w.is_empty()).collect())
+    }
+
+    /// The analyzer whose terms a hit's snippets are matched against.
+    fn snippet_analyzer(&self, lang: &str) -> TextAnalyzer {
+        let name = if lang == "pl" { analysis::PL_ASCII } else { "" };
+        self.generation.index.tokenizers().get(name).unwrap_or_else(|| analysis::plain_analyzer(true))
+    }
+}
+
+/// An error of the cluster as the server answers it: unavailable (503) where no node answered
+/// in time, a fault (500) where Sphinx refused what Ławka asked.
+fn unavailable(e: SphinxError) -> SearchError {
+    match e {
+        SphinxError::Unavailable { .. } => SearchError::Unavailable(e.to_string()),
+        other => SearchError::Backend(other.to_string()),
+    }
+}
+
+/// A value for a single-quoted SphinxQL string.
+fn quoted(s: &str) -> String {
+    s.replace('\\', "\\\\").replace('\'', "\\'")
+}
+
+fn pair(row: &mysql::Row) -> Result<(u64, u64)> {
+    let get = |i: usize| -> Result<u64> {
+        row.get_opt::<u64, usize>(i)
+            .and_then(|v| v.ok())
+            .ok_or_else(|| SearchError::Unavailable(format!("Sphinx answered a row without column {i}")))
+    };
+    Ok((get(0)?, get(1)?))
+}
+
+fn parse_record(row: &mysql::Row, column: usize) -> Result<Record> {
+    let json: String = row.get_opt(column).and_then(|v| v.ok()).ok_or_else(|| SearchError::Record {
+        id: "?".into(),
+        reason: "Sphinx answered a row without its record".into(),
+    })?;
+    serde_json::from_str(&json).map_err(|e| SearchError::Record { id: "?".into(), reason: e.to_string() })
+}
+
+impl Backend for SphinxBackend {
+    fn name(&self) -> &'static str {
+        "sphinx"
+    }
+
+    fn meta(&self) -> &GenerationMeta {
+        &self.generation.meta
+    }
+
+    fn search(&self, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
+        let started = Instant::now();
+        let text = self.full_text(glossary, &req.q);
+        let (mut hits, mut total, mut facets) = (Vec::new(), 0, Facets::default());
+        if !matches!(text, Text::Nothing) {
+            let page = format!(
+                "SELECT record, WEIGHT() AS w FROM {INDEX}{}{}",
+                self.conditions(&text, req, None),
+                Self::listing(&text, req.sort, req.offset, req.limit),
+            );
+            let count = format!("SELECT COUNT(*) FROM {INDEX}{}", self.conditions(&text, req, None));
+            // Each facet counted without its own filter; grouped by a multi-valued attribute,
+            // Sphinx names each group's value with GROUPBY().
+            let facet = |value: &str, by: &str, kind: FilterKind| {
+                format!(
+                    "SELECT {value} AS g, COUNT(*) AS c FROM {INDEX}{} GROUP BY {by} LIMIT {GROUPS} \
+                     OPTION max_matches={GROUPS}",
+                    self.conditions(&text, req, Some(kind))
+                )
+            };
+            let mut statements = vec![page, count];
+            if req.facets {
+                statements.push(facet("GROUPBY()", "district", FilterKind::District));
+                statements.push(facet("GROUPBY()", "departments", FilterKind::Department));
+                statements.push(facet("GROUPBY()", "topics", FilterKind::Topic));
+                statements.push(facet("IDIV(date, 10000)", "g", FilterKind::Date));
+            }
+            let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+            let mut rows = self.rows(&statements)?;
+            if req.facets {
+                facets = self.facets(&rows[2..])?;
+            }
+            total = rows.get(1).and_then(|r| r.first()).map(count_of).transpose()?.unwrap_or(0);
+            let scored = req.sort == Sort::Relevance;
+            let wanted = match &text {
+                Text::Match { wanted, .. } => wanted.clone(),
+                _ => BTreeSet::new(),
+            };
+            let is_wanted = |t: &str| wanted.contains(&sphinx_word(t));
+            for row in rows.swap_remove(0) {
+                let rec = parse_record(&row, 0)?;
+                let weight: f64 = row.get_opt(1).and_then(|v| v.ok()).unwrap_or(0.0);
+                let (question_snippet, answer_snippet) = if req.snippets {
+                    let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
+                    let question = snippet::by_terms(&rec.question, &mut self.snippet_analyzer(&rec.lang), is_wanted);
+                    // Answers are the city's Polish whatever the question's language.
+                    let answer = snippet::by_terms(&answers.join("\n\n"), &mut self.snippet_analyzer("pl"), is_wanted);
+                    (question, answer)
+                } else {
+                    (String::new(), String::new())
+                };
+                hits.push(Hit {
+                    score: if scored { weight as f32 / WEIGHT_SCALE } else { 0.0 },
+                    question_snippet,
+                    answer_snippet,
+                    url: response::question_url(&rec.id),
+                    date: rec.meeting.date.clone(),
+                    id: rec.id,
+                    title: rec.title,
+                    meeting: rec.meeting,
+                    district: rec.district,
+                    departments: rec.departments,
+                    topics: rec.topics,
+                    lang: rec.lang,
+                    source: rec.source,
+                });
+            }
+        }
+        let notice = hits.iter().any(|h| h.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
+        let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
+        Ok(SearchResponse {
+            query: req.q.clone(),
+            total,
+            total_is_exact: true,
+            took_ms,
+            hits,
+            facets,
+            partial_match: false,
+            notice,
+        })
+    }
+
+    fn question(&self, id: &QuestionId) -> Result<QuestionResponse> {
+        let rec = self.record(&id.to_string())?.ok_or_else(|| SearchError::NotFound(id.to_string()))?;
+        Ok(crate::search::question_response(rec))
+    }
+
+    fn related_to_question(&self, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>> {
+        let limit = limit.clamp(1, MAX_RELATED);
+        let seed = self.record(&id.to_string())?.ok_or_else(|| SearchError::NotFound(id.to_string()))?;
+        let terms = self.seed_terms(&format!("{} {}", seed.title, seed.question), &seed.lang)?;
+        self.more_like(&terms, Some(&seed.id), limit)
+    }
+
+    fn related_to_text(&self, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
+        let limit = limit.clamp(1, MAX_RELATED);
+        // Typed text is read as a query (typos, translations), its first words only.
+        let text: String = text.split_whitespace().take(SEED_WORDS).collect::<Vec<_>>().join(" ");
+        match self.full_text(glossary, &text) {
+            Text::Match { wanted, .. } => self.more_like(&wanted, None, limit),
+            _ => Ok(Vec::new()),
+        }
+    }
+
+    fn suggest(&self, glossary: &Glossary, prefix: &str, limit: usize) -> Result<SuggestResponse> {
+        // Completion words are analysis data: the generation in front has them.
+        suggest::suggest(&self.generation, glossary, prefix, limit)
+    }
+
+    fn histogram(&self, glossary: &Glossary, req: &SearchRequest, interval: Interval) -> Result<Histogram> {
+        let text = self.full_text(glossary, &req.q);
+        if matches!(text, Text::Nothing) {
+            return Ok(Histogram { interval: interval.as_str(), total: 0, buckets: Vec::new() });
+        }
+        let divisor = match interval {
+            Interval::Month => 100,
+            Interval::Year => 10_000,
+        };
+        let sql = format!(
+            "SELECT IDIV(date, {divisor}) AS g, COUNT(*) AS c FROM {INDEX}{} GROUP BY g ORDER BY g ASC LIMIT {GROUPS} \
+             OPTION max_matches={GROUPS}",
+            self.conditions(&text, req, None)
+        );
+        let mut buckets = Vec::new();
+        for row in self.rows(&[&sql])?.into_iter().flatten() {
+            let (key, count) = pair(&row)?;
+            let key = match interval {
+                Interval::Month => format!("{}-{:02}", key / 100, key % 100),
+                Interval::Year => key.to_string(),
+            };
+            buckets.push(Bucket { key, count });
+        }
+        Ok(Histogram { interval: interval.as_str(), total: buckets.iter().map(|b| b.count).sum(), buckets })
+    }
+
+    fn matches(&self, glossary: &Glossary, req: &SearchRequest) -> Result<Box<dyn MatchList>> {
+        let text = self.full_text(glossary, &req.q);
+        let conditions = self.conditions(&text, req, None);
+        let total = match text {
+            Text::Nothing => 0,
+            _ => {
+                let count = format!("SELECT COUNT(*) FROM {INDEX}{conditions}");
+                self.rows(&[&count])?.into_iter().flatten().next().map(|r| count_of(&r)).transpose()?.unwrap_or(0)
+            }
+        };
+        Ok(Box::new(SphinxMatches {
+            client: Arc::clone(&self.client),
+            select: format!("SELECT record FROM {INDEX}{conditions}"),
+            text,
+            sort: req.sort,
+            total: total as usize,
+        }))
+    }
+
+    fn retrieval(&self) -> Retrieval {
+        // Meaning is not served through Sphinx yet (docs/SCALE.md).
+        Retrieval { hybrid: false, vectors: 0 }
+    }
+}
+
+fn count_of(row: &mysql::Row) -> Result<u64> {
+    row.get_opt::<u64, usize>(0)
+        .and_then(|v| v.ok())
+        .ok_or_else(|| SearchError::Unavailable("Sphinx answered no count".into()))
+}
+
+/// Every match of a search on the cluster, read a page of [`EXPORT_PAGE`] at a time.
+struct SphinxMatches {
+    client: Arc<Client>,
+    /// `SELECT record FROM … WHERE …`.
+    select: String,
+    text: Text,
+    sort: Sort,
+    total: usize,
+}
+
+impl SphinxMatches {
+    fn page(&self, offset: usize, limit: usize) -> Result<Vec<Record>> {
+        let sql = format!("{}{}", self.select, SphinxBackend::listing(&self.text, self.sort, offset, limit));
+        let rows = self.client.batch(&[&sql]).map_err(unavailable)?;
+        rows.into_iter().flatten().map(|row| parse_record(&row, 0)).collect()
+    }
+}
+
+impl MatchList for SphinxMatches {
+    fn len(&self) -> usize {
+        self.total
+    }
+
+    fn records(&self) -> Box<dyn Iterator<Item = Result<Record>> + '_> {
+        let pages = (0..self.total).step_by(EXPORT_PAGE);
+        Box::new(pages.flat_map(move |offset| match self.page(offset, EXPORT_PAGE.min(self.total - offset)) {
+            Ok(records) => records.into_iter().map(Ok).collect::<Vec<_>>(),
+            Err(e) => vec![Err(e)],
+        }))
+    }
+
+    fn records_of(&self, ids: &[&str]) -> Result<Vec<Record>> {
+        let mut out = Vec::new();
+        for id in ids {
+            let condition = if self.select.contains(" WHERE ") { " AND" } else { " WHERE" };
+            let sql = format!("{}{condition} qid='{}' LIMIT 1", self.select, quoted(id));
+            let rows = self.client.batch(&[&sql]).map_err(unavailable)?;
+            if let Some(row) = rows.into_iter().flatten().next() {
+                out.push(parse_record(&row, 0)?);
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_are_escaped_for_sphinxql() {
+        assert_eq!(quoted("a'b\\c"), "a\\'b\\\\c");
+    }
+
+    #[test]
+    fn a_listing_is_ordered_as_asked() {
+        let words = Text::Match { expr: "@body x".into(), wanted: BTreeSet::new() };
+        let ranked = SphinxBackend::listing(&words, Sort::Relevance, 20, 10);
+        assert_eq!(
+            ranked,
+            format!(" ORDER BY WEIGHT() DESC, id ASC LIMIT 20, 10 OPTION max_matches=30, ranker={RANKER}")
+        );
+        assert_eq!(
+            SphinxBackend::listing(&Text::Everything, Sort::Relevance, 0, 0),
+            " ORDER BY date DESC, n ASC, id ASC LIMIT 0, 0 OPTION max_matches=1"
+        );
+        assert!(SphinxBackend::listing(&words, Sort::DateAsc, 0, 10).starts_with(" ORDER BY date ASC, n ASC"));
+    }
+
+    #[test]
+    fn dates_are_compared_as_numbers() {
+        assert_eq!(super::super::search::day(time::macros::date!(2025 - 03 - 01)), 20250301);
+    }
+}
