@@ -3,18 +3,21 @@
 //! for): the demo corpus published in shards and found whole through every node; Ławka's ranking
 //! kept to Sphinx's candidates close to the embedded one; a node killed during 30 s of four
 //! clients' searches without a failed or changed search; republished while readers count, with no failed
-//! read; a publication whose build fails on one node changes nothing anywhere.
+//! read; a publication whose build fails on one node changes nothing anywhere; `lawka serve
+//! --backend sphinx` answering every endpoint in the embedded backend's shape, through a node's
+//! loss, and with 503 once no node is left.
 
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use lawka::search::{RawSearchParams, SearchRequest};
 use lawka::sphinx::{search as candidates, Client, Cluster as Nodes};
 
-use crate::common::{corpus, workspace};
+use crate::common::{client as lawka_client, corpus, enc, hit_ids, workspace, TestServer};
 
 fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/sphinx-cluster.sh")
@@ -308,4 +311,157 @@ fn published_in_shards_searched_through_a_node_loss_and_republished_under_reads(
     for k in 1..=3 {
         assert_eq!(generations(&cluster, k), vec![(2, questions)], "node {k} after the failed publications");
     }
+}
+
+/// A JSON value's shape: its objects' keys, recursively, an array read through its first element.
+fn shape(v: &serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match v {
+        Value::Object(m) => Value::Object(m.iter().map(|(k, v)| (k.clone(), shape(v))).collect()),
+        Value::Array(a) => Value::Array(a.first().map(shape).into_iter().collect()),
+        Value::String(_) => Value::from("string"),
+        Value::Number(_) => Value::from("number"),
+        Value::Bool(_) => Value::from("bool"),
+        Value::Null => Value::Null,
+    }
+}
+
+fn raw_get(server: &TestServer, path: &str) -> (u16, String) {
+    let resp = lawka_client().get(server.url(path)).send().unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    (resp.status().as_u16(), resp.text().expect("body"))
+}
+
+#[test]
+fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
+    let cluster = Cluster::init();
+    let ws = workspace(false);
+    let out = cluster.publish(ws.path(), &cluster.env["SPHINX_CONFIGS"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let out = cluster.run(&["start"]);
+    assert!(out.status.success(), "{}", text(&out));
+    let index = ws.path().join("index");
+    let embedded = TestServer::start(&index);
+    let nodes = Nodes::parse(&cluster.env["SPHINX_NODES"]).expect("nodes");
+    let client = Arc::new(Client::new(nodes.clone()));
+    let sphinx = TestServer::start_with(&index, {
+        let client = Arc::clone(&client);
+        move |state| state.with_sphinx(client)
+    });
+    assert_eq!(sphinx.get_ok("/healthz")["backend"], "sphinx");
+    assert_eq!(embedded.get_ok("/healthz")["backend"], "embedded");
+
+    // Every endpoint answers in the same shape from either backend.
+    let (_, q) = corpus().questions().nth(7).expect("a question");
+    let (id, district) = (q.id.to_string(), q.district.to_string());
+    let paths = [
+        format!("/api/search?q={}", enc("dziury w jezdni")),
+        format!("/api/search?q={}&district={}&limit=3", enc("remont ulicy chodnik"), enc(&district)),
+        "/api/search?q=chodnik&sort=date_desc&limit=5".to_string(),
+        format!("/api/search?q={}", enc("де вивчити польську мову")),
+        "/api/search?q=".to_string(),
+        format!("/api/questions/{id}"),
+        format!("/api/questions/{id}/related?limit=3"),
+        format!("/api/related?q={}", enc("na mojej ulicy jest wielka dziura w jezdni")),
+        format!("/api/histogram?q={}&interval=year", enc("dziury")),
+        "/api/suggest?q=chod".to_string(),
+        "/api/meetings".to_string(),
+    ];
+    for path in &paths {
+        let (mut a, mut b) = (sphinx.get_ok(path), embedded.get_ok(path));
+        // Said only when true: the embedded search relaxed a query too few questions match whole
+        // (Sphinx matches any of the words anyway).
+        for v in [&mut a, &mut b] {
+            if let Some(m) = v.as_object_mut() {
+                m.remove("partial_match");
+            }
+        }
+        assert_eq!(shape(&a), shape(&b), "{path}");
+    }
+    // The question itself is the same record; one word's matches are the same questions, in
+    // the same order by date (Ławka's and Sphinx's matching differ for several words, and for a
+    // word the glossary names in several).
+    let path = format!("/api/questions/{id}");
+    assert_eq!(sphinx.get_ok(&path), embedded.get_ok(&path));
+    for word in ["chodnik", "tramwaj", "hałas"] {
+        let path = format!("/api/search?q={}&sort=date_desc&limit=20&facets=false", enc(word));
+        let (a, b) = (sphinx.get_ok(&path), embedded.get_ok(&path));
+        assert_eq!(a["total"], b["total"], "{word}");
+        assert_eq!(hit_ids(&a), hit_ids(&b), "{word}");
+    }
+
+    // Counts agree with each other: every match is in one district and one meeting's year.
+    let search = sphinx.get_ok(&format!("/api/search?q={}", enc("dziury w jezdni")));
+    let total = search["total"].as_u64().expect("total");
+    assert!(total > 0);
+    let sum = |facet: &str| -> u64 {
+        search["facets"][facet].as_array().expect("facet").iter().map(|c| c["count"].as_u64().expect("count")).sum()
+    };
+    assert_eq!((sum("district"), sum("year")), (total, total));
+    let histogram = sphinx.get_ok(&format!("/api/histogram?q={}", enc("dziury w jezdni")));
+    assert_eq!(histogram["total"].as_u64(), Some(total));
+    let rows: Vec<serde_json::Value> =
+        serde_json::from_str(&raw_get(&sphinx, &format!("/api/export.json?q={}", enc("dziury w jezdni"))).1)
+            .expect("an export");
+    assert_eq!(rows.len() as u64, total, "the export has every match");
+    // The words asked for are marked in the best hit's snippets.
+    let first = &search["hits"][0];
+    let snippets = format!("{}{}", first["question_snippet"], first["answer_snippet"]);
+    assert!(snippets.contains("<mark>"), "{first}");
+    assert!(search["notice"].as_str().is_some_and(|n| !n.is_empty()), "the demo corpus is said to be synthetic");
+
+    // A district filter keeps to it, and its facet still counts the other districts.
+    let filtered = sphinx.get_ok(&format!("/api/search?q={}&district={}", enc("remont ulicy chodnik"), enc(&district)));
+    assert!(!hit_ids(&filtered).is_empty(), "nothing in {district}");
+    for hit in filtered["hits"].as_array().expect("hits") {
+        assert_eq!(hit["district"], district.as_str());
+    }
+    assert!(filtered["facets"]["district"].as_array().expect("facet").len() > 1);
+    // An excluded word's questions are left out.
+    let with = |q: &str| hit_ids(&sphinx.get_ok(&format!("/api/search?q={}&limit=100", enc(q))));
+    let jezdnia: BTreeSet<String> = with("jezdnia").into_iter().collect();
+    let without = with("dziury -jezdnia");
+    assert!(!jezdnia.is_empty() && !without.is_empty());
+    assert!(without.iter().all(|id| !jezdnia.contains(id)), "{without:?}");
+    // Related questions never hold the seed.
+    let related = sphinx.get_ok(&format!("/api/questions/{id}/related?limit=5"));
+    let related: Vec<&str> =
+        related["related"].as_array().expect("related").iter().filter_map(|r| r["id"].as_str()).collect();
+    assert!(!related.is_empty() && related.len() <= 5 && !related.contains(&id.as_str()), "{related:?}");
+    // Pages for people work the same way.
+    let (status, html) = raw_get(&sphinx, &format!("/?q={}", enc("dziury w jezdni")));
+    assert_eq!(status, 200);
+    assert!(html.contains(first["title"].as_str().expect("title")), "the search page shows the first hit");
+    assert_eq!(raw_get(&sphinx, &format!("/q/{id}")).0, 200);
+    // Bad input is refused alike, before the cluster is asked.
+    for path in ["/api/search?q=x&limit=abc", "/api/search?district=Nowhere", "/api/questions/nope/1"] {
+        assert_eq!(sphinx.get(path), embedded.get(path), "{path}");
+    }
+
+    // A node lost (SIGKILL): every search still answers, the same, another node asked instead.
+    let queries = ["dziury w jezdni", "korki na Balickiej", "miejsca w przedszkolu"];
+    let path = |q: &str| format!("/api/search?q={}&limit=10", enc(q));
+    let before: Vec<Vec<String>> = queries.iter().map(|q| hit_ids(&sphinx.get_ok(&path(q)))).collect();
+    let retried = client.retried();
+    let out = cluster.run(&["kill", "2"]);
+    assert!(out.status.success(), "{}", text(&out));
+    for _ in 0..10 {
+        for (q, expected) in queries.iter().zip(&before) {
+            assert_eq!(&hit_ids(&sphinx.get_ok(&path(q))), expected, "{q} with node 2 down");
+        }
+    }
+    assert!(client.retried() > retried, "node 2's loss was never felt");
+
+    // No node left: 503 with the contract's JSON error, once the client's retries are spent.
+    let impatient = TestServer::start_with(&index, move |state| {
+        state.with_sphinx(Arc::new(Client::with_retry(nodes, Duration::from_millis(300))))
+    });
+    for k in [1, 3] {
+        let out = cluster.run(&["kill", &k.to_string()]);
+        assert!(out.status.success(), "{}", text(&out));
+    }
+    let (status, body) = impatient.get(&path("dziury"));
+    assert_eq!(status, 503, "{body}");
+    assert_eq!(body["error"]["code"], "backend_unavailable");
+    // What needs no cluster still answers: completions are Ławka's.
+    assert_eq!(impatient.get("/api/suggest?q=chod").0, 200);
 }

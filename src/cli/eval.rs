@@ -44,10 +44,15 @@ pub struct Args {
     min_ndcg: Option<f64>,
     /// Whose ranking to measure: `embedded` (Ławka's), `typesense` (the collection published
     /// by `lawka index --backend typesense`, ranked by Typesense; queries only) or `sphinx`
-    /// (Ławka's ranking kept to the first 50 candidates of the cluster published by `lawka index
-    /// --backend sphinx`; queries only).
+    /// (what `lawka serve --backend sphinx` answers from the cluster published by `lawka index
+    /// --backend sphinx`, queries and related questions).
     #[arg(long, value_enum, default_value_t = Backend::Embedded)]
     backend: Backend,
+    /// With `--backend sphinx`: instead, Ławka's own ranking kept to the cluster's first 50
+    /// candidates and the questions it joins by meaning (the candidate step measured in
+    /// docs/SCALE.md; queries only).
+    #[arg(long, requires = "backend")]
+    sphinx_candidates: bool,
     #[command(flatten)]
     typesense: TypesenseArgs,
     #[command(flatten)]
@@ -191,8 +196,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Backend::Sphinx => Some(args.sphinx.client()?),
         _ => None,
     };
+    if args.sphinx_candidates && sphinx.is_none() {
+        anyhow::bail!("--sphinx-candidates measures the Sphinx backend: add --backend sphinx");
+    }
+    let sphinx = sphinx.map(std::sync::Arc::new);
     for set in &sets {
         let (results, related) = match (&typesense, &sphinx) {
+            (None, Some(client)) if !args.sphinx_candidates => {
+                // What `lawka serve --backend sphinx` answers.
+                use crate::search::Backend as _;
+                let served = crate::sphinx::SphinxBackend::new(generation.clone(), std::sync::Arc::clone(client));
+                let results = eval::run_queries_with(&generation, &set.queries, |req| {
+                    let resp = served.search(&glossary, req)?;
+                    anyhow::Ok((resp.hits.into_iter().map(|h| h.id).collect(), resp.total))
+                })
+                .with_context(|| format!("running the queries of {} through Sphinx", set.name))?;
+                let related = eval::run_related_with(&set.related, |id, limit| served.related_to_question(id, limit))
+                    .with_context(|| format!("running the related seeds of {} through Sphinx", set.name))?;
+                (results, related)
+            }
             (None, Some(client)) => {
                 // Ławka's ranking (of the embedded index) kept to Sphinx's candidates and the
                 // questions Ławka joins by meaning: the candidate step of the Sphinx backend, whose
@@ -236,8 +258,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         related_summaries.push(eval::summarize(&related));
     }
     print_table("queries (nDCG@10, recall@10)", &names, &query_summaries);
-    // Related questions are Ławka's own (more-like-this over its index), whatever the backend.
-    if typesense.is_none() && sphinx.is_none() && sets.iter().any(|s| !s.related.is_empty()) {
+    // Related questions are measured where the backend answers them: Ławka's own, or Sphinx's
+    // as `lawka serve --backend sphinx` answers them.
+    let related_measured = typesense.is_none() && (sphinx.is_none() || !args.sphinx_candidates);
+    if related_measured && sets.iter().any(|s| !s.related.is_empty()) {
         println!();
         print_table("related questions (nDCG@5, recall@5)", &names, &related_summaries);
     }

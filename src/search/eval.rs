@@ -171,11 +171,20 @@ pub fn run_queries_with<E: From<super::SearchError>>(
 
 /// Runs judged related-question seeds; each scored with nDCG@5.
 pub fn run_related(generation: &Generation, seeds: &[JudgedRelated]) -> Result<Vec<QueryResult>> {
+    run_related_with(seeds, |id, limit| super::related::related_to_question(generation, id, limit))
+}
+
+/// Runs judged related-question seeds through `related` (a seed's id and how many to return):
+/// another backend's related questions measured the same way.
+pub fn run_related_with(
+    seeds: &[JudgedRelated],
+    mut related: impl FnMut(&QuestionId, usize) -> Result<Vec<super::RelatedHit>>,
+) -> Result<Vec<QueryResult>> {
     let mut out = Vec::with_capacity(seeds.len());
     for s in seeds {
         let id: QuestionId =
             s.id.parse().map_err(|e: String| super::SearchError::BadParameter { param: "id", reason: e })?;
-        let hits = super::related::related_to_question(generation, &id, 5)?;
+        let hits = related(&id, 5)?;
         let ranked: Vec<String> = hits.into_iter().map(|h| h.id).collect();
         out.push(QueryResult {
             qid: s.id.clone(),

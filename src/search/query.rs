@@ -359,6 +359,12 @@ impl<'a> QueryBuilder<'a> {
     /// counts): a run of words the glossary names (`Zarządu Dróg Miasta Krakowa`, `P+R`) becomes
     /// one concept that its other names (`ZDMK`, `Park&Ride`) also satisfy; every other word is
     /// its own concept, its terms the alternatives.
+    /// Each of `should`'s words as the query's alternatives for it (lemmas, folded forms, typo
+    /// corrections, the glossary's other names): what another backend is asked for.
+    pub fn alternatives(&mut self, should: &[Clause]) -> Vec<Vec<Box<dyn Query>>> {
+        self.concepts(should)
+    }
+
     fn concepts(&mut self, should: &[Clause]) -> Vec<Vec<Box<dyn Query>>> {
         let words: Vec<String> = should
             .iter()

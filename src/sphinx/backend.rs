@@ -17,7 +17,7 @@
 //! retrieval) and the proximity bonus are not applied; a query of exclusions only lists every
 //! question.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -30,10 +30,11 @@ use crate::analysis;
 use crate::corpus::{QuestionId, DISTRICTS};
 use crate::index::{Generation, GenerationMeta, Record};
 use crate::search::export::{Bucket, Histogram, Interval};
-use crate::search::query::{self, Clause, QueryAst, QueryBuilder};
+use crate::search::query::{self, Clause, QueryBuilder};
 use crate::search::request::Sort;
 use crate::search::response::{self, Facets, Hit};
 use crate::search::suggest::{self, SuggestResponse};
+use crate::search::term::WeightedTermQuery;
 use crate::search::{
     snippet, translate, with_learned, Backend, FacetCount, Glossary, MatchList, QuestionResponse, RelatedHit, Result,
     Retrieval, SearchError, SearchRequest, SearchResponse, MAX_RELATED, SYNTHETIC_NOTICE,
@@ -95,60 +96,72 @@ impl SphinxBackend {
             // Stop words alone ask for nothing searchable: no question matches, as embedded.
             return Text::Nothing;
         }
-        let group = |terms: &BTreeSet<String>| -> String {
-            format!("({})", terms.iter().map(String::as_str).collect::<Vec<_>>().join(" | "))
-        };
         let mut wanted = BTreeSet::new();
         let mut parts = Vec::new();
-        let should = self.terms(&glossary, &ast.should);
+        let should = self.alternatives(&glossary, &ast.should, &mut wanted);
         if !should.is_empty() {
-            parts.push(group(&should));
-            wanted.extend(should);
+            parts.push(format!("({})", should.join(" | ")));
         }
         for clause in &ast.must {
-            let terms = self.terms(&glossary, std::slice::from_ref(clause));
-            if terms.is_empty() {
+            let alternatives = self.alternatives(&glossary, std::slice::from_ref(clause), &mut wanted);
+            if alternatives.is_empty() {
                 // A required word with no searchable term matches nothing, as embedded.
                 return Text::Nothing;
             }
-            parts.push(group(&terms));
-            wanted.extend(terms);
+            parts.push(format!("({})", alternatives.join(" | ")));
         }
         if parts.is_empty() {
             return if ast.should.is_empty() { Text::Everything } else { Text::Nothing };
         }
         for clause in &ast.must_not {
-            let terms = self.terms(&glossary, std::slice::from_ref(clause));
-            if !terms.is_empty() {
-                parts.push(format!("-{}", group(&terms)));
+            let alternatives = self.alternatives(&glossary, std::slice::from_ref(clause), &mut BTreeSet::new());
+            if !alternatives.is_empty() {
+                parts.push(format!("-({})", alternatives.join(" | ")));
             }
         }
         Text::Match { expr: format!("@body {}", parts.join(" ")), wanted }
     }
 
-    /// The folded terms Ławka's query builder makes of `clauses`, as the published documents
-    /// hold them (see [`super::search::expanded_terms`]).
-    fn terms(&self, glossary: &Glossary, clauses: &[Clause]) -> BTreeSet<String> {
+    /// Each alternative Ławka's query builder makes of `clauses` (see [`QueryBuilder::alternatives`])
+    /// in Sphinx's syntax: a term as the published documents hold it (folded), with the weight
+    /// Ławka gives it (lemmas 1, folded forms, typo corrections and the glossary's other names
+    /// less) shared among its word's terms, as Sphinx's IDF boost. Sphinx adds up a word's terms
+    /// where Ławka takes the best of them, and a word of the documents stands for all its
+    /// lemmas: shared, a word weighs about what it weighs in Ławka. A glossary name of several
+    /// words is asked for as its words (as a phrase near each other, it ranked lower on every
+    /// judged set, docs/SCALE.md). The terms go into `wanted`.
+    fn alternatives(&self, glossary: &Glossary, clauses: &[Clause], wanted: &mut BTreeSet<String>) -> Vec<String> {
         if clauses.is_empty() {
-            return BTreeSet::new();
+            return Vec::new();
         }
-        let ast = QueryAst { should: clauses.to_vec(), ..QueryAst::default() };
         let searcher = self.generation.searcher();
         let f = &self.generation.fields;
         let mut builder = QueryBuilder::new(f, glossary, Some(&searcher));
-        let built = builder.build(&ast, false);
-        let mut terms = BTreeSet::new();
-        built.query_terms(&mut |t, _| {
-            if t.field() == f.body_ascii || t.field() == f.body {
-                if let Some(s) = t.value().as_str() {
-                    let w = sphinx_word(&analysis::fold_polish(s));
-                    if !w.is_empty() {
-                        terms.insert(w);
+        let mut out = BTreeSet::new();
+        for concept in builder.alternatives(clauses) {
+            // The word's terms, each with its best weight.
+            let mut terms: BTreeMap<String, f32> = BTreeMap::new();
+            for alternative in concept {
+                let boost = alternative.downcast_ref::<WeightedTermQuery>().map_or(1.0, WeightedTermQuery::boost);
+                alternative.query_terms(&mut |t, _| {
+                    if t.field() == f.body_ascii || t.field() == f.body {
+                        if let Some(s) = t.value().as_str() {
+                            let w = sphinx_word(&analysis::fold_polish(s));
+                            if !w.is_empty() {
+                                let best = terms.entry(w).or_insert(0.0);
+                                *best = best.max(boost);
+                            }
+                        }
                     }
-                }
+                });
             }
-        });
-        terms
+            let shares = terms.len().max(1) as f32;
+            for (term, boost) in terms {
+                out.insert(weighted(&term, boost / shares));
+                wanted.insert(term);
+            }
+        }
+        out.into_iter().collect()
     }
 
     /// The `WHERE` conditions of a request (its full text and filters, all but `except`).
@@ -262,6 +275,15 @@ impl SphinxBackend {
     fn snippet_analyzer(&self, lang: &str) -> TextAnalyzer {
         let name = if lang == "pl" { analysis::PL_ASCII } else { "" };
         self.generation.index.tokenizers().get(name).unwrap_or_else(|| analysis::plain_analyzer(true))
+    }
+}
+
+/// `term` with Sphinx's IDF boost `weight` (none where it is 1).
+fn weighted(term: &str, weight: f32) -> String {
+    if (weight - 1.0).abs() < 1e-3 {
+        term.to_string()
+    } else {
+        format!("{term}^{weight:.3}")
     }
 }
 
@@ -519,6 +541,12 @@ impl MatchList for SphinxMatches {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_weight_is_an_idf_boost() {
+        assert_eq!(weighted("chodnik", 1.0), "chodnik");
+        assert_eq!(weighted("chodnik", 0.35), "chodnik^0.350");
+    }
 
     #[test]
     fn quotes_are_escaped_for_sphinxql() {

@@ -51,6 +51,15 @@ impl TestServer {
 
     /// Serves an existing index directory with this protection.
     pub fn start_protected(index_dir: &Path, protection: Protection) -> TestServer {
+        TestServer::start_with(index_dir, move |state| state.with_protection(&protection))
+    }
+
+    /// Serves an existing index directory, its state (without a rate limit) set up by `setup`.
+    pub fn start_with(
+        index_dir: &Path,
+        setup: impl FnOnce(lawka::server::AppState) -> lawka::server::AppState + Send + 'static,
+    ) -> TestServer {
+        let protection = Protection { rate_limit: None, client_header: None };
         let handle = Arc::new(IndexHandle::open(index_dir).expect("index opens"));
         let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         std_listener.set_nonblocking(true).expect("nonblocking");
@@ -64,7 +73,8 @@ impl TestServer {
                 let glossary = lawka::server::LiveGlossary::open(&corpus_dir().join("glossary.txt")).expect("glossary");
                 // The suite's tests each send many requests from 127.0.0.1 on purpose; the rate
                 // limit has tests of its own (`TestServer::start_protected`).
-                let state = lawka::server::AppState::new(handle, Arc::new(glossary)).with_protection(&protection);
+                let state =
+                    setup(lawka::server::AppState::new(handle, Arc::new(glossary)).with_protection(&protection));
                 lawka::server::serve_on(listener, state, async {
                     let _ = rx.await;
                 })
