@@ -187,3 +187,25 @@ fn index_reuses_vectors_by_content_even_under_new_ids() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains(&format!("vectors: {} reused, 0 embedded, 0 missing", n + copies)), "{stdout}");
 }
+
+#[test]
+fn serve_names_what_a_backend_lacks_and_exits_non_zero() {
+    let tmp = tempfile::tempdir().unwrap();
+    let index = shared().index_dir.to_str().unwrap().to_string();
+    let corpus = corpus_dir().to_str().unwrap().to_string();
+    let serve = |backend: &str| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
+            .args(["serve", "--index", &index, "--corpus", &corpus, "--addr", "127.0.0.1:0", "--backend", backend])
+            .current_dir(tmp.path())
+            .env_remove("SPHINX_NODES")
+            .output()
+            .expect("lawka runs")
+    };
+    // No cluster given: refused before anything is opened or served.
+    let out = serve("sphinx");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("SPHINX_NODES"), "{out:?}");
+    let out = serve("typesense");
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not served through Typesense"), "{out:?}");
+}

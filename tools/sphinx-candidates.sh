@@ -2,7 +2,8 @@
 # Would Sphinx's candidates keep Ławka's ranking? (issue 13; docs/SCALE.md, "Sphinx: BM25 and OR")
 # Starts a 3-node Sphinx cluster (tools/sphinx-cluster.sh) in a temporary directory, builds and
 # publishes CORPUS_DIR with `lawka index --backend sphinx`, then either `measure`s the judged
-# sets' nDCG@10 with Ławka's ranking kept to Sphinx's first 50 (`lawka eval --backend sphinx`;
+# sets' nDCG@10 with Ławka's ranking kept to Sphinx's first 50 (`lawka eval --backend sphinx
+# --sphinx-candidates`;
 # the bundled corpus) or the `overlap` of Ławka's own top 10 with Sphinx's top N
 # (examples/sphinx_candidates.rs; no judgments needed: a synthetic 100k corpus). Stops the
 # cluster afterwards.
@@ -24,7 +25,7 @@ cargo build -q --release --bin lawka --example sphinx_candidates
 target/release/lawka index --backend sphinx --corpus "$CORPUS" --index "$WORK/index"
 bash tools/sphinx-cluster.sh start "$WORK/cluster"
 case "$1" in
-  measure) target/release/lawka eval --backend sphinx --corpus "$CORPUS" --index "$WORK/index" ;;
+  measure) target/release/lawka eval --backend sphinx --sphinx-candidates --corpus "$CORPUS" --index "$WORK/index" ;;
   overlap) target/release/examples/sphinx_candidates "$WORK/index" "${2:?overlap N}" ;;
   load)
     # The candidate statements (first N) for SECONDS from CLIENTS threads: through all three

@@ -376,7 +376,7 @@ fn marked_html(text: &str, from: usize, to: usize, marks: impl Iterator<Item = S
 
 /// The snippet of `text` for a backend without the query terms' positions (a distributed
 /// engine's hits): each word whose terms by `analyzer` include one that `wanted` accepts is a
-/// match, and the passage is chosen as [`best_passage`] chooses it; the text's beginning when no
+/// match, and the passage is chosen as for the embedded backend's hits; the text's beginning when no
 /// word matched.
 pub fn by_terms(text: &str, analyzer: &mut TextAnalyzer, wanted: impl Fn(&str) -> bool) -> String {
     let spans: Vec<Span> = word_spans(text).collect();

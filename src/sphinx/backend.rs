@@ -337,13 +337,14 @@ impl Backend for SphinxBackend {
                 self.conditions(&text, req, None),
                 Self::listing(&text, req.sort, req.offset, req.limit),
             );
-            let count = format!("SELECT COUNT(*) FROM {INDEX}{}", self.conditions(&text, req, None));
+            // Counts need no weights: Sphinx's ranker is off for them (it scores every match).
+            let count = format!("SELECT COUNT(*) FROM {INDEX}{} OPTION ranker=none", self.conditions(&text, req, None));
             // Each facet counted without its own filter; grouped by a multi-valued attribute,
             // Sphinx names each group's value with GROUPBY().
             let facet = |value: &str, by: &str, kind: FilterKind| {
                 format!(
                     "SELECT {value} AS g, COUNT(*) AS c FROM {INDEX}{} GROUP BY {by} LIMIT {GROUPS} \
-                     OPTION max_matches={GROUPS}",
+                     OPTION max_matches={GROUPS}, ranker=none",
                     self.conditions(&text, req, Some(kind))
                 )
             };
@@ -447,7 +448,7 @@ impl Backend for SphinxBackend {
         };
         let sql = format!(
             "SELECT IDIV(date, {divisor}) AS g, COUNT(*) AS c FROM {INDEX}{} GROUP BY g ORDER BY g ASC LIMIT {GROUPS} \
-             OPTION max_matches={GROUPS}",
+             OPTION max_matches={GROUPS}, ranker=none",
             self.conditions(&text, req, None)
         );
         let mut buckets = Vec::new();
@@ -468,7 +469,7 @@ impl Backend for SphinxBackend {
         let total = match text {
             Text::Nothing => 0,
             _ => {
-                let count = format!("SELECT COUNT(*) FROM {INDEX}{conditions}");
+                let count = format!("SELECT COUNT(*) FROM {INDEX}{conditions} OPTION ranker=none");
                 self.rows(&[&count])?.into_iter().flatten().next().map(|r| count_of(&r)).transpose()?.unwrap_or(0)
             }
         };

@@ -1,11 +1,13 @@
 //! Ławka's questions on a Sphinx cluster (issue 13; docs/SCALE.md says why Sphinx): a client for
-//! its nodes, the bulk publication of an index generation as shards, and the candidate query.
+//! its nodes, the bulk publication of an index generation as shards, the candidate query, and
+//! the server's backend over the cluster (`lawka serve --backend sphinx`).
 //!
 //! Ławka analyses, Sphinx stores, shards and mirrors: documents go out pre-analysed (Ławka's
 //! folded terms, space-separated, which Sphinx's `charset_table` keeps whole), so a query
 //! analysed by Ławka matches the same terms on either backend. Sphinx ranks an OR of Ławka's
 //! expanded query by its BM25F; Ławka's own ranking over Sphinx's first 50 stays within 0.02 of
-//! the embedded ranking on the judged sets (docs/SCALE.md).
+//! the embedded ranking on the judged sets, Sphinx's own ranking as served does not
+//! (docs/SCALE.md).
 
 pub mod backend;
 pub mod client;
