@@ -23,14 +23,20 @@ fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/sphinx-cluster.sh")
 }
 
-/// A base port whose cluster ports (each node's SphinxQL and agent port, 10 apart) are free.
+/// A base port whose cluster ports (each node's SphinxQL and agent port, 10 apart) are free and
+/// that no other test of this run has taken (their clusters start later than they choose).
 fn free_port_base() -> u16 {
-    (0..50)
+    static TAKEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
+    let mut taken = TAKEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let base = (0..50)
         .map(|i| 29306 + i * 100)
+        .filter(|base| !taken.contains(base))
         .find(|&base| {
             [0u16, 1, 10, 11, 20, 21].iter().all(|o| std::net::TcpListener::bind(("127.0.0.1", base + o)).is_ok())
         })
-        .expect("a free port range for the cluster")
+        .expect("a free port range for the cluster");
+    taken.push(base);
+    base
 }
 
 fn text(out: &Output) -> String {

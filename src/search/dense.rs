@@ -123,6 +123,14 @@ impl QueryDense {
         Some(QueryDense::nearest_to(dense, vector.into(), self.language, self.sentence))
     }
 
+    /// The same as [`QueryDense::with_feedback`], the best question named by its id (a backend
+    /// whose hits are not this generation's documents).
+    pub fn with_feedback_of_id(&self, generation: &Generation, best: &str) -> Option<QueryDense> {
+        let dense = generation.dense.as_ref()?;
+        let vector = rocchio(&self.vector, dense.vector_of_id(best)?, rank::FEEDBACK_WEIGHT);
+        Some(QueryDense::nearest_to(dense, vector.into(), self.language, self.sentence))
+    }
+
     /// Whether the query is in another language than Polish (translated or not).
     pub fn foreign(&self) -> bool {
         self.language != Language::Polish
@@ -135,6 +143,17 @@ impl QueryDense {
 
     /// Reorders `hits` (in BM25 order) by reciprocal-rank fusion with the dense ranks.
     pub fn fuse(&self, hits: &mut [(f32, DocAddress)]) {
+        self.fuse_by(hits, |addr| self.rank.get(addr).copied());
+    }
+
+    /// The same for hits named by their ids (a backend whose hits are not this generation's
+    /// documents).
+    pub fn fuse_ids(&self, hits: &mut [(f32, String)]) {
+        let rank: HashMap<&str, usize> = self.near.iter().enumerate().map(|(i, (_, id, _))| (id.as_str(), i)).collect();
+        self.fuse_by(hits, |id| rank.get(id.as_str()).copied());
+    }
+
+    fn fuse_by<T: Clone>(&self, hits: &mut [(f32, T)], rank_of: impl Fn(&T) -> Option<usize>) {
         let dense_weight = match self.language {
             Language::Polish if self.sentence => rank::DENSE_WEIGHT_SENTENCE,
             Language::Polish => rank::DENSE_WEIGHT,
@@ -144,16 +163,18 @@ impl QueryDense {
         let mut fused: Vec<(f32, usize)> = hits
             .iter()
             .enumerate()
-            .map(|(i, (score, addr))| {
+            .map(|(i, (score, key))| {
                 // A question that joined by meaning alone has no rank by words.
                 let words = if *score > 0.0 { rrf(i) } else { 0.0 };
-                let meaning = self.rank.get(addr).map_or(0.0, |&r| dense_weight * rrf(r));
+                let meaning = rank_of(key).map_or(0.0, |r| dense_weight * rrf(r));
                 (words + meaning, i)
             })
             .collect();
         fused.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-        let reordered: Vec<(f32, DocAddress)> = fused.iter().map(|&(s, i)| (s, hits[i].1)).collect();
-        hits.copy_from_slice(&reordered);
+        let reordered: Vec<(f32, T)> = fused.iter().map(|&(s, i)| (s, hits[i].1.clone())).collect();
+        for (slot, hit) in hits.iter_mut().zip(reordered) {
+            *slot = hit;
+        }
     }
 }
 

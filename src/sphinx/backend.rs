@@ -8,14 +8,16 @@
 //! words' terms, each required word or phrase as an OR of its own, the excluded ones negated),
 //! ranked by Sphinx's BM25F, with the request's filters as attribute filters; facets, totals and
 //! histograms are Sphinx's counts of those matches; hits come back with their stored records;
-//! snippets mark the words whose terms the query asked for (Sphinx holds terms, not text).
+//! snippets mark the words whose terms the query asked for (Sphinx holds terms, not text); the
+//! query's meaning is fused in front with Sphinx's first hundred, from the generation's question
+//! vectors, as the embedded backend fuses it with its own.
 //!
 //! Where the answers differ from the embedded backend's, and why (docs/SCALE.md, "Served by
 //! Sphinx"): a search matches every question with any of its words (Ławka's own requires most of
 //! them, so totals and facets are larger); a word's alternatives add up in Sphinx's BM25F rather
-//! than counting as the best of them; a phrase matches its words anywhere; meaning (dense
-//! retrieval) and the proximity bonus are not applied; a query of exclusions only lists every
-//! question.
+//! than counting as the best of them; a glossary name of several words matches its words
+//! anywhere; the proximity bonus is not applied; related questions are Sphinx's more-like-this,
+//! without meaning; a query of exclusions only lists every question.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -30,14 +32,14 @@ use crate::analysis;
 use crate::corpus::{QuestionId, DISTRICTS};
 use crate::index::{Generation, GenerationMeta, Record};
 use crate::search::export::{Bucket, Histogram, Interval};
-use crate::search::query::{self, Clause, QueryBuilder};
+use crate::search::query::{self, Clause, Language, QueryBuilder};
 use crate::search::request::Sort;
 use crate::search::response::{self, Facets, Hit};
 use crate::search::suggest::{self, SuggestResponse};
 use crate::search::term::WeightedTermQuery;
 use crate::search::{
-    snippet, translate, with_learned, Backend, FacetCount, Glossary, MatchList, QuestionResponse, RelatedHit, Result,
-    Retrieval, SearchError, SearchRequest, SearchResponse, MAX_RELATED, SYNTHETIC_NOTICE,
+    dense, rank, snippet, translate, with_learned, Backend, FacetCount, Glossary, MatchList, QuestionResponse,
+    RelatedHit, Result, Retrieval, SearchError, SearchRequest, SearchResponse, MAX_RELATED, SYNTHETIC_NOTICE,
 };
 
 /// Sphinx's weight (BM25F × this, an integer) back to a score.
@@ -55,12 +57,15 @@ const GROUPS: usize = 10_000;
 
 /// A query as the cluster is asked it.
 enum Text {
-    /// Nothing can match (stop words only, or a required word with no searchable term).
+    /// Nothing can match: stop words only.
     Nothing,
+    /// No question has the words (none of them has a searchable term), but meaning may find some.
+    Unmatched { language: Language },
     /// No words: every question (under the filters).
     Everything,
-    /// Sphinx's full-text expression, and the folded terms it wants (the snippets mark them).
-    Match { expr: String, wanted: BTreeSet<String> },
+    /// Sphinx's full-text expression, the folded terms it wants (the snippets mark them) and
+    /// the query's language as ranking cares.
+    Match { expr: String, wanted: BTreeSet<String>, language: Language },
 }
 
 impl Text {
@@ -106,12 +111,12 @@ impl SphinxBackend {
             let alternatives = self.alternatives(&glossary, std::slice::from_ref(clause), &mut wanted);
             if alternatives.is_empty() {
                 // A required word with no searchable term matches nothing, as embedded.
-                return Text::Nothing;
+                return Text::Unmatched { language: ast.language };
             }
             parts.push(format!("({})", alternatives.join(" | ")));
         }
         if parts.is_empty() {
-            return if ast.should.is_empty() { Text::Everything } else { Text::Nothing };
+            return if ast.should.is_empty() { Text::Everything } else { Text::Unmatched { language: ast.language } };
         }
         for clause in &ast.must_not {
             let alternatives = self.alternatives(&glossary, std::slice::from_ref(clause), &mut BTreeSet::new());
@@ -119,7 +124,7 @@ impl SphinxBackend {
                 parts.push(format!("-({})", alternatives.join(" | ")));
             }
         }
-        Text::Match { expr: format!("@body {}", parts.join(" ")), wanted }
+        Text::Match { expr: format!("@body {}", parts.join(" ")), wanted, language: ast.language }
     }
 
     /// Each alternative Ławka's query builder makes of `clauses` (see [`QueryBuilder::alternatives`])
@@ -271,11 +276,72 @@ impl SphinxBackend {
         Ok(terms.of(&text, lang, true).split(' ').map(sphinx_word).filter(|w| !w.is_empty()).collect())
     }
 
+    /// The questions nearest to the query in meaning (the first [`rank::DENSE_ADDED`]) that
+    /// pass the request's filters and are not among `ranked` already.
+    fn joined(&self, dense: &dense::QueryDense, req: &SearchRequest, ranked: &[(f32, Record)]) -> Result<Vec<Record>> {
+        let conditions = self.conditions(&Text::Everything, req, None);
+        let and = if conditions.is_empty() { " WHERE" } else { " AND" };
+        let statements: Vec<String> = dense
+            .additions()
+            .filter(|id| !ranked.iter().any(|(_, r)| r.id == *id))
+            .map(|id| format!("SELECT record FROM {INDEX}{conditions}{and} qid='{}' LIMIT 1", quoted(id)))
+            .collect();
+        if statements.is_empty() {
+            return Ok(Vec::new());
+        }
+        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+        self.rows(&statements)?.into_iter().flatten().map(|row| parse_record(&row, 0)).collect()
+    }
+
+    /// A hit of `rec`, its snippets marking the `wanted` terms where the request asks for them.
+    fn hit(&self, score: f32, rec: Record, req: &SearchRequest, wanted: &BTreeSet<String>) -> Hit {
+        let is_wanted = |t: &str| wanted.contains(&sphinx_word(t));
+        let (question_snippet, answer_snippet) = if req.snippets {
+            let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
+            let question = snippet::by_terms(&rec.question, &mut self.snippet_analyzer(&rec.lang), is_wanted);
+            // Answers are the city's Polish whatever the question's language.
+            let answer = snippet::by_terms(&answers.join("\n\n"), &mut self.snippet_analyzer("pl"), is_wanted);
+            (question, answer)
+        } else {
+            (String::new(), String::new())
+        };
+        Hit {
+            score,
+            question_snippet,
+            answer_snippet,
+            url: response::question_url(&rec.id),
+            date: rec.meeting.date.clone(),
+            id: rec.id,
+            title: rec.title,
+            meeting: rec.meeting,
+            district: rec.district,
+            departments: rec.departments,
+            topics: rec.topics,
+            lang: rec.lang,
+            source: rec.source,
+        }
+    }
+
     /// The analyzer whose terms a hit's snippets are matched against.
     fn snippet_analyzer(&self, lang: &str) -> TextAnalyzer {
         let name = if lang == "pl" { analysis::PL_ASCII } else { "" };
         self.generation.index.tokenizers().get(name).unwrap_or_else(|| analysis::plain_analyzer(true))
     }
+}
+
+/// `ranked` (in Sphinx's order) fused with the order by meaning, and again with the query moved
+/// towards the meaning of the question the first fusion puts first, as the embedded backend
+/// fuses its own (`search::fuse_head`).
+fn fused(generation: &Generation, dense: &dense::QueryDense, ranked: Vec<(f32, Record)>) -> Vec<(f32, Record)> {
+    let by_words: Vec<(f32, String)> = ranked.iter().map(|(s, r)| (*s, r.id.clone())).collect();
+    let mut order = by_words.clone();
+    dense.fuse_ids(&mut order);
+    if let Some(again) = order.first().and_then(|(_, best)| dense.with_feedback_of_id(generation, best)) {
+        order = by_words;
+        again.fuse_ids(&mut order);
+    }
+    let mut records: HashMap<String, Record> = ranked.into_iter().map(|(_, r)| (r.id.clone(), r)).collect();
+    order.into_iter().filter_map(|(score, id)| records.remove(&id).map(|r| (score, r))).collect()
 }
 
 /// `term` with Sphinx's IDF boost `weight` (none where it is 1).
@@ -331,11 +397,37 @@ impl Backend for SphinxBackend {
         let started = Instant::now();
         let text = self.full_text(glossary, &req.q);
         let (mut hits, mut total, mut facets) = (Vec::new(), 0, Facets::default());
-        if !matches!(text, Text::Nothing) {
+        if let (Text::Unmatched { language }, true) = (&text, req.dense && req.sort == Sort::Relevance) {
+            // Words that match nothing: the questions nearest in meaning, as embedded.
+            if let Some(dense) = dense::QueryDense::of(&self.generation, &translate::for_meaning(&req.q), *language) {
+                let joined = self.joined(&dense, req, &[])?;
+                total = joined.len() as u64;
+                let ranked = fused(&self.generation, &dense, joined.into_iter().map(|r| (0.0, r)).collect());
+                hits = ranked
+                    .into_iter()
+                    .skip(req.offset)
+                    .take(req.limit)
+                    .map(|(score, rec)| self.hit(score, rec, req, &BTreeSet::new()))
+                    .collect();
+            }
+        } else if !matches!(text, Text::Nothing | Text::Unmatched { .. }) {
+            // Meaning, where the request, the model and the generation's vectors allow: the
+            // first [`rank::PROXIMITY_WINDOW`] by Sphinx's weight fused with the questions
+            // nearest in meaning, as the embedded backend fuses its own.
+            let dense = match &text {
+                Text::Match { language, .. } if req.dense && req.sort == Sort::Relevance => {
+                    dense::QueryDense::of(&self.generation, &translate::for_meaning(&req.q), *language)
+                }
+                _ => None,
+            };
+            let (from, window) = match dense {
+                Some(_) => (0, (req.offset + req.limit).max(rank::PROXIMITY_WINDOW)),
+                None => (req.offset, req.limit),
+            };
             let page = format!(
                 "SELECT record, WEIGHT() AS w FROM {INDEX}{}{}",
                 self.conditions(&text, req, None),
-                Self::listing(&text, req.sort, req.offset, req.limit),
+                Self::listing(&text, req.sort, from, window),
             );
             // Counts need no weights: Sphinx's ranker is off for them (it scores every match).
             let count = format!("SELECT COUNT(*) FROM {INDEX}{} OPTION ranker=none", self.conditions(&text, req, None));
@@ -362,39 +454,26 @@ impl Backend for SphinxBackend {
             }
             total = rows.get(1).and_then(|r| r.first()).map(count_of).transpose()?.unwrap_or(0);
             let scored = req.sort == Sort::Relevance;
+            let mut ranked: Vec<(f32, Record)> = Vec::new();
+            for row in rows.swap_remove(0) {
+                let weight: f64 = row.get_opt(1).and_then(|v| v.ok()).unwrap_or(0.0);
+                ranked.push((if scored { weight as f32 / WEIGHT_SCALE } else { 0.0 }, parse_record(&row, 0)?));
+            }
+            if let Some(dense) = &dense {
+                // Where the words find nothing, or are another language's, the nearest questions
+                // by meaning that pass the filters join the matches (as embedded).
+                if dense.foreign() || total == 0 {
+                    let joined = self.joined(dense, req, &ranked)?;
+                    total += joined.len() as u64;
+                    ranked.extend(joined.into_iter().map(|rec| (0.0, rec)));
+                }
+                ranked = fused(&self.generation, dense, ranked).into_iter().skip(req.offset).take(req.limit).collect();
+            }
             let wanted = match &text {
                 Text::Match { wanted, .. } => wanted.clone(),
                 _ => BTreeSet::new(),
             };
-            let is_wanted = |t: &str| wanted.contains(&sphinx_word(t));
-            for row in rows.swap_remove(0) {
-                let rec = parse_record(&row, 0)?;
-                let weight: f64 = row.get_opt(1).and_then(|v| v.ok()).unwrap_or(0.0);
-                let (question_snippet, answer_snippet) = if req.snippets {
-                    let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
-                    let question = snippet::by_terms(&rec.question, &mut self.snippet_analyzer(&rec.lang), is_wanted);
-                    // Answers are the city's Polish whatever the question's language.
-                    let answer = snippet::by_terms(&answers.join("\n\n"), &mut self.snippet_analyzer("pl"), is_wanted);
-                    (question, answer)
-                } else {
-                    (String::new(), String::new())
-                };
-                hits.push(Hit {
-                    score: if scored { weight as f32 / WEIGHT_SCALE } else { 0.0 },
-                    question_snippet,
-                    answer_snippet,
-                    url: response::question_url(&rec.id),
-                    date: rec.meeting.date.clone(),
-                    id: rec.id,
-                    title: rec.title,
-                    meeting: rec.meeting,
-                    district: rec.district,
-                    departments: rec.departments,
-                    topics: rec.topics,
-                    lang: rec.lang,
-                    source: rec.source,
-                });
-            }
+            hits = ranked.into_iter().map(|(score, rec)| self.hit(score, rec, req, &wanted)).collect();
         }
         let notice = hits.iter().any(|h| h.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
         let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
@@ -439,7 +518,7 @@ impl Backend for SphinxBackend {
 
     fn histogram(&self, glossary: &Glossary, req: &SearchRequest, interval: Interval) -> Result<Histogram> {
         let text = self.full_text(glossary, &req.q);
-        if matches!(text, Text::Nothing) {
+        if matches!(text, Text::Nothing | Text::Unmatched { .. }) {
             return Ok(Histogram { interval: interval.as_str(), total: 0, buckets: Vec::new() });
         }
         let divisor = match interval {
@@ -467,7 +546,7 @@ impl Backend for SphinxBackend {
         let text = self.full_text(glossary, &req.q);
         let conditions = self.conditions(&text, req, None);
         let total = match text {
-            Text::Nothing => 0,
+            Text::Nothing | Text::Unmatched { .. } => 0,
             _ => {
                 let count = format!("SELECT COUNT(*) FROM {INDEX}{conditions} OPTION ranker=none");
                 self.rows(&[&count])?.into_iter().flatten().next().map(|r| count_of(&r)).transpose()?.unwrap_or(0)
@@ -483,8 +562,8 @@ impl Backend for SphinxBackend {
     }
 
     fn retrieval(&self) -> Retrieval {
-        // Meaning is not served through Sphinx yet (docs/SCALE.md).
-        Retrieval { hybrid: false, vectors: 0 }
+        // Meaning is fused in front, from the generation's vectors, as embedded.
+        self.generation.retrieval()
     }
 }
 
@@ -527,6 +606,10 @@ impl MatchList for SphinxMatches {
 
     fn records_of(&self, ids: &[&str]) -> Result<Vec<Record>> {
         let mut out = Vec::new();
+        if matches!(self.text, Text::Nothing | Text::Unmatched { .. }) {
+            // No question matches (the statement below would have no full-text condition).
+            return Ok(out);
+        }
         for id in ids {
             let condition = if self.select.contains(" WHERE ") { " AND" } else { " WHERE" };
             let sql = format!("{}{condition} qid='{}' LIMIT 1", self.select, quoted(id));
@@ -556,7 +639,7 @@ mod tests {
 
     #[test]
     fn a_listing_is_ordered_as_asked() {
-        let words = Text::Match { expr: "@body x".into(), wanted: BTreeSet::new() };
+        let words = Text::Match { expr: "@body x".into(), wanted: BTreeSet::new(), language: Language::Polish };
         let ranked = SphinxBackend::listing(&words, Sort::Relevance, 20, 10);
         assert_eq!(
             ranked,
