@@ -20,7 +20,7 @@ use std::path::Path;
 use lawka::index::IndexHandle;
 use lawka::search::eval::{self, JudgedQuery};
 use lawka::search::{self, Glossary};
-use lawka::sphinx::search::{expanded_terms, meeting_ids, statement, RANKER};
+use lawka::sphinx::search::{expanded_terms, statement, RANKER};
 use lawka::sphinx::{Client, Cluster};
 
 fn main() -> anyhow::Result<()> {
@@ -45,9 +45,8 @@ fn main() -> anyhow::Result<()> {
         let clients: usize = args.get(4).map(|s| s.parse()).transpose()?.unwrap_or(16);
         let mut statements = Vec::new();
         eval::run_queries_with(&generation, &queries, |req| {
-            let meta = &generation.meta;
             let terms = expanded_terms(&generation, &glossary, req);
-            let sql = statement(&terms, &req.filters, &meta.departments, &meta.topics, &meeting_ids(&generation), n);
+            let sql = statement(&terms, &req.filters, n);
             statements.push(sql.replace(RANKER, &ranker));
             anyhow::Ok((Vec::new(), 0))
         })?;
@@ -56,8 +55,7 @@ fn main() -> anyhow::Result<()> {
     let (mut kept, mut all) = (0usize, 0usize);
     eval::run_queries_with(&generation, &queries, |req| {
         let terms = expanded_terms(&generation, &glossary, req);
-        let meta = &generation.meta;
-        let sql = statement(&terms, &req.filters, &meta.departments, &meta.topics, &meeting_ids(&generation), n);
+        let sql = statement(&terms, &req.filters, n);
         let found: BTreeSet<String> = client.query(&sql.replace(RANKER, &ranker))?.into_iter().collect();
         let resp = search::search(&generation, &glossary, req)?;
         all += resp.hits.len();

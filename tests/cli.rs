@@ -193,13 +193,25 @@ fn serve_names_what_a_backend_lacks_and_exits_non_zero() {
     let tmp = tempfile::tempdir().unwrap();
     let index = shared().index_dir.to_str().unwrap().to_string();
     let corpus = corpus_dir().to_str().unwrap().to_string();
+    // Bounded: a server that started instead of refusing would never return.
     let serve = |backend: &str| {
-        std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
             .args(["serve", "--index", &index, "--corpus", &corpus, "--addr", "127.0.0.1:0", "--backend", backend])
             .current_dir(tmp.path())
             .env_remove("SPHINX_NODES")
-            .output()
-            .expect("lawka runs")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("lawka runs");
+        let started = std::time::Instant::now();
+        while child.try_wait().expect("wait").is_none() {
+            if started.elapsed() > std::time::Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("lawka serve --backend {backend} started serving instead of refusing");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        child.wait_with_output().expect("output")
     };
     // No cluster given: refused before anything is opened or served.
     let out = serve("sphinx");

@@ -215,7 +215,7 @@ fn published_in_shards_searched_through_a_node_loss_and_republished_under_reads(
         .iter()
         .map(|q| {
             let terms = candidates::expanded_terms(&generation, &glossary, &request(q, None));
-            candidates::statement(&terms, &Default::default(), &[], &[], &[], 20)
+            candidates::statement(&terms, &Default::default(), 20)
         })
         .collect();
     let before: Vec<Vec<String>> = statements.iter().map(|s| client.query(s).expect("search")).collect();
@@ -422,12 +422,40 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
         assert_eq!(hit["district"], district.as_str());
     }
     assert!(filtered["facets"]["district"].as_array().expect("facet").len() > 1);
-    // An excluded word's questions are left out.
-    let with = |q: &str| hit_ids(&sphinx.get_ok(&format!("/api/search?q={}&limit=100", enc(q))));
-    let jezdnia: BTreeSet<String> = with("jezdnia").into_iter().collect();
-    let without = with("dziury -jezdnia");
+    // An excluded word's questions are left out: none of every question with the word.
+    let export = |q: &str| -> Vec<String> {
+        let rows: Vec<serde_json::Value> =
+            serde_json::from_str(&raw_get(&sphinx, &format!("/api/export.json?q={}", enc(q))).1).expect("an export");
+        rows.iter().filter_map(|r| r["id"].as_str().map(str::to_string)).collect()
+    };
+    let jezdnia: BTreeSet<String> = export("jezdnia").into_iter().collect();
+    let without = export("dziury -jezdnia");
     assert!(!jezdnia.is_empty() && !without.is_empty());
     assert!(without.iter().all(|id| !jezdnia.contains(id)), "{without:?}");
+    // A quoted phrase asks for its words together (or a glossary name of it): fewer questions
+    // than its words one by one, all among theirs.
+    let phrase = export("\"dziury w jezdni\"");
+    let words: BTreeSet<String> = export("dziury w jezdni").into_iter().collect();
+    assert!(!phrase.is_empty() && phrase.len() < words.len(), "{} of {}", phrase.len(), words.len());
+    assert!(phrase.iter().all(|id| words.contains(id)), "{phrase:?}");
+    // Pages are slices of one order, before and past the first hundred that meaning reorders,
+    // and all the pages hold `total` questions once each, those that joined by meaning
+    // included (a Ukrainian query).
+    for q in ["ulica", "де вивчити польську мову"] {
+        let page = |offset: usize, limit: usize| {
+            sphinx.get_ok(&format!("/api/search?q={}&offset={offset}&limit={limit}&facets=false", enc(q)))
+        };
+        let total = page(0, 1)["total"].as_u64().expect("total") as usize;
+        let mut all = Vec::new();
+        for offset in (0..total).step_by(100) {
+            all.extend(hit_ids(&page(offset, 100)));
+        }
+        let distinct: BTreeSet<&String> = all.iter().collect();
+        assert_eq!((all.len(), distinct.len()), (total, total), "{q}");
+        for offset in (0..total.min(150)).step_by(25) {
+            assert_eq!(hit_ids(&page(offset, 25)), all[offset..(offset + 25).min(total)], "{q} from {offset}");
+        }
+    }
     // Related questions never hold the seed.
     let related = sphinx.get_ok(&format!("/api/questions/{id}/related?limit=5"));
     let related: Vec<&str> =

@@ -26,7 +26,7 @@ pub struct Retrieval {
 /// One index as the server uses it (see the module's text). Every method runs on a blocking
 /// thread: a backend may wait on disk or on the network.
 pub trait Backend: Send + Sync {
-    /// What it is, for `/healthz`: `embedded`.
+    /// What it is, for `/healthz`: `embedded` or `sphinx`.
     fn name(&self) -> &'static str;
 
     /// The generation's description: its vocabulary, meetings, build time and revisions.

@@ -17,7 +17,8 @@
 //! them, so totals and facets are larger); a word's alternatives add up in Sphinx's BM25F rather
 //! than counting as the best of them; a glossary name of several words matches its words
 //! anywhere; the proximity bonus is not applied; related questions are Sphinx's more-like-this,
-//! without meaning; a query of exclusions only lists every question.
+//! without meaning; facets and histograms count the words' matches (not the questions that
+//! joined by meaning); a query of exclusions only lists every question.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -26,7 +27,7 @@ use std::time::Instant;
 use tantivy::tokenizer::TextAnalyzer;
 
 use super::client::Client;
-use super::search::{filter_conditions, meeting_ids, name_id, sphinx_word, FilterKind, INDEX, RANKER};
+use super::search::{filter_conditions, name_id, sphinx_word, FilterKind, INDEX, RANKER};
 use super::SphinxError;
 use crate::analysis;
 use crate::corpus::{QuestionId, DISTRICTS};
@@ -134,8 +135,12 @@ impl SphinxBackend {
     /// where Ławka takes the best of them, and a word of the documents stands for all its
     /// lemmas: shared, a word weighs about what it weighs in Ławka. A glossary name of several
     /// words is asked for as its words (as a phrase near each other, it ranked lower on every
-    /// judged set, docs/SCALE.md). The terms go into `wanted`.
+    /// judged set, docs/SCALE.md); a phrase the resident quoted, as a phrase. The terms go into
+    /// `wanted`.
     fn alternatives(&self, glossary: &Glossary, clauses: &[Clause], wanted: &mut BTreeSet<String>) -> Vec<String> {
+        // A phrase the resident quoted is asked for as a phrase: its words in order, near each
+        // other (a word of the published texts may stand for several lemmas in a row).
+        let quoted = clauses.iter().all(|c| matches!(c, Clause::Phrase(_)));
         if clauses.is_empty() {
             return Vec::new();
         }
@@ -148,17 +153,27 @@ impl SphinxBackend {
             let mut terms: BTreeMap<String, f32> = BTreeMap::new();
             for alternative in concept {
                 let boost = alternative.downcast_ref::<WeightedTermQuery>().map_or(1.0, WeightedTermQuery::boost);
-                alternative.query_terms(&mut |t, _| {
+                let (mut words, mut positional) = (Vec::new(), false);
+                alternative.query_terms(&mut |t, positions| {
                     if t.field() == f.body_ascii || t.field() == f.body {
                         if let Some(s) = t.value().as_str() {
                             let w = sphinx_word(&analysis::fold_polish(s));
-                            if !w.is_empty() {
-                                let best = terms.entry(w).or_insert(0.0);
-                                *best = best.max(boost);
+                            if !w.is_empty() && words.last() != Some(&w) {
+                                words.push(w);
                             }
                         }
                     }
+                    positional |= positions;
                 });
+                if quoted && positional && words.len() > 1 {
+                    out.insert(format!("\"{}\"~{}", words.join(" "), 2 * words.len()));
+                    wanted.extend(words);
+                    continue;
+                }
+                for w in words {
+                    let best = terms.entry(w).or_insert(0.0);
+                    *best = best.max(boost);
+                }
             }
             let shares = terms.len().max(1) as f32;
             for (term, boost) in terms {
@@ -171,9 +186,8 @@ impl SphinxBackend {
 
     /// The `WHERE` conditions of a request (its full text and filters, all but `except`).
     fn conditions(&self, text: &Text, req: &SearchRequest, except: Option<FilterKind>) -> String {
-        let meta = &self.generation.meta;
         let mut conditions: Vec<String> = text.expr().map(|m| format!("MATCH('{m}')")).into_iter().collect();
-        conditions.extend(filter_conditions(&req.filters, &meta.departments, &meta.topics, &self.meetings(), except));
+        conditions.extend(filter_conditions(&req.filters, except));
         if conditions.is_empty() {
             String::new()
         } else {
@@ -181,20 +195,18 @@ impl SphinxBackend {
         }
     }
 
-    fn meetings(&self) -> Vec<String> {
-        meeting_ids(&self.generation)
-    }
-
     /// `ORDER BY`, `LIMIT` and `OPTION` of the matches `offset..offset + limit` in the order
     /// `sort` asks.
     fn listing(text: &Text, sort: Sort, offset: usize, limit: usize) -> String {
         let ranked = text.expr().is_some();
         let order = match sort {
-            Sort::Relevance if ranked => "WEIGHT() DESC, id ASC",
+            // Ties by the question's place in time, never by the shards' document numbers,
+            // which follow the build's order (so every publication ranks alike).
+            Sort::Relevance if ranked => "WEIGHT() DESC, date DESC, meeting ASC, n ASC",
             // Nothing to rank by: the newest first, as a listing; within a meeting, in its order
             // (as the embedded index's date keys).
-            Sort::Relevance | Sort::DateDesc => "date DESC, n ASC, id ASC",
-            Sort::DateAsc => "date ASC, n ASC, id ASC",
+            Sort::Relevance | Sort::DateDesc => "date DESC, meeting ASC, n ASC",
+            Sort::DateAsc => "date ASC, meeting ASC, n ASC",
         };
         let ranker = if ranked { format!(", ranker={RANKER}") } else { String::new() };
         let max_matches = (offset + limit).max(1);
@@ -204,8 +216,13 @@ impl SphinxBackend {
     /// The facets of the request's matches, each counted without its own filter.
     fn facets(&self, rows: &[Vec<mysql::Row>]) -> Result<Facets> {
         let meta = &self.generation.meta;
-        let districts: HashMap<u32, &str> = DISTRICTS.iter().map(|d| (name_id(d), *d)).collect();
-        let name = |list: &[String], id: u64| list.get((id as usize).wrapping_sub(1)).cloned();
+        // Values are name hashes (see `name_id`): named back from the vocabulary in front; a
+        // value it does not know (a newer generation's on the shards) is left out.
+        let names = |list: &[String]| -> HashMap<u64, String> {
+            list.iter().map(|v| (u64::from(name_id(v)), v.clone())).collect()
+        };
+        let districts = names(&DISTRICTS.map(str::to_string));
+        let (departments, topics) = (names(&meta.departments), names(&meta.topics));
         let counts = |rows: &[mysql::Row], value: &dyn Fn(u64) -> Option<String>| -> Result<Vec<FacetCount>> {
             let mut out = Vec::new();
             for row in rows {
@@ -218,16 +235,14 @@ impl SphinxBackend {
             Ok(out)
         };
         let [district, department, topic, year] = rows else {
-            return Err(SearchError::Unavailable("Sphinx answered fewer facet lists than asked".into()));
+            return Err(SearchError::Backend("Sphinx answered fewer facet lists than asked".into()));
         };
         let mut year = counts(year, &|y| Some(y.to_string()))?;
         year.sort_by(|a, b| a.value.cmp(&b.value));
         Ok(Facets {
-            district: counts(district, &|id| {
-                u32::try_from(id).ok().and_then(|id| districts.get(&id)).map(|d| d.to_string())
-            })?,
-            department: counts(department, &|id| name(&meta.departments, id))?,
-            topic: counts(topic, &|id| name(&meta.topics, id))?,
+            district: counts(district, &|id| districts.get(&id).cloned())?,
+            department: counts(department, &|id| departments.get(&id).cloned())?,
+            topic: counts(topic, &|id| topics.get(&id).cloned())?,
             year,
         })
     }
@@ -249,7 +264,9 @@ impl SphinxBackend {
         if let Some(seed) = seed {
             sql += &format!(" AND qid!='{}'", quoted(seed));
         }
-        sql += &format!(" ORDER BY WEIGHT() DESC, id ASC LIMIT {limit} OPTION max_matches={limit}, ranker={RANKER}");
+        sql += &format!(
+            " ORDER BY WEIGHT() DESC, date DESC, meeting ASC, n ASC LIMIT {limit} OPTION max_matches={limit}, ranker={RANKER}"
+        );
         let rows = self.rows(&[&sql])?;
         rows.into_iter()
             .flatten()
@@ -271,7 +288,7 @@ impl SphinxBackend {
     /// A text's folded terms as the published documents hold them (its first [`SEED_WORDS`]).
     fn seed_terms(&self, text: &str, lang: &str) -> Result<BTreeSet<String>> {
         let mut terms = crate::index::published::Terms::new(&self.generation)
-            .map_err(|e| SearchError::Unavailable(format!("the generation's analyzers: {e}")))?;
+            .map_err(|e| SearchError::Backend(format!("the generation's analyzers: {e}")))?;
         let text: String = text.split_whitespace().take(SEED_WORDS).collect::<Vec<_>>().join(" ");
         Ok(terms.of(&text, lang, true).split(' ').map(sphinx_word).filter(|w| !w.is_empty()).collect())
     }
@@ -322,6 +339,26 @@ impl SphinxBackend {
         }
     }
 
+    /// How many of `joined` the words of `text` do not match (the others are counted already).
+    fn not_matched(&self, text: &Text, req: &SearchRequest, joined: &[Record]) -> Result<u64> {
+        if joined.is_empty() || text.expr().is_none() {
+            return Ok(joined.len() as u64);
+        }
+        let conditions = self.conditions(text, req, None);
+        let statements: Vec<String> = joined
+            .iter()
+            .map(|r| format!("SELECT COUNT(*) FROM {INDEX}{conditions} AND qid='{}' OPTION ranker=none", quoted(&r.id)))
+            .collect();
+        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+        let mut unmatched = 0;
+        for rows in self.rows(&statements)? {
+            if rows.first().map(count_of).transpose()?.unwrap_or(0) == 0 {
+                unmatched += 1;
+            }
+        }
+        Ok(unmatched)
+    }
+
     /// The analyzer whose terms a hit's snippets are matched against.
     fn snippet_analyzer(&self, lang: &str) -> TextAnalyzer {
         let name = if lang == "pl" { analysis::PL_ASCII } else { "" };
@@ -329,19 +366,37 @@ impl SphinxBackend {
     }
 }
 
-/// `ranked` (in Sphinx's order) fused with the order by meaning, and again with the query moved
-/// towards the meaning of the question the first fusion puts first, as the embedded backend
-/// fuses its own (`search::fuse_head`).
-fn fused(generation: &Generation, dense: &dense::QueryDense, ranked: Vec<(f32, Record)>) -> Vec<(f32, Record)> {
-    let by_words: Vec<(f32, String)> = ranked.iter().map(|(s, r)| (*s, r.id.clone())).collect();
+/// The first [`rank::PROXIMITY_WINDOW`] of `ranked` (in Sphinx's order) with `joined` (questions
+/// that joined by meaning) fused with the order by meaning, and again with the query moved
+/// towards the meaning of the question the first fusion puts first; then the rest of `ranked`
+/// as it was: the embedded backend's `search::fuse_head`, so every page of a search is a slice
+/// of one order whatever the window fetched.
+fn fused(
+    generation: &Generation,
+    dense: &dense::QueryDense,
+    mut ranked: Vec<(f32, Record)>,
+    joined: Vec<Record>,
+) -> Vec<(f32, Record)> {
+    let rest = ranked.split_off(ranked.len().min(rank::PROXIMITY_WINDOW));
+    let mut head = ranked;
+    for rec in joined {
+        if !head.iter().any(|(_, r)| r.id == rec.id) {
+            head.push((0.0, rec));
+        }
+    }
+    let by_words: Vec<(f32, String)> = head.iter().map(|(s, r)| (*s, r.id.clone())).collect();
     let mut order = by_words.clone();
     dense.fuse_ids(&mut order);
     if let Some(again) = order.first().and_then(|(_, best)| dense.with_feedback_of_id(generation, best)) {
         order = by_words;
         again.fuse_ids(&mut order);
     }
-    let mut records: HashMap<String, Record> = ranked.into_iter().map(|(_, r)| (r.id.clone(), r)).collect();
-    order.into_iter().filter_map(|(score, id)| records.remove(&id).map(|r| (score, r))).collect()
+    let mut records: HashMap<String, Record> = head.into_iter().map(|(_, r)| (r.id.clone(), r)).collect();
+    let mut out: Vec<(f32, Record)> =
+        order.into_iter().filter_map(|(score, id)| records.remove(&id).map(|r| (score, r))).collect();
+    let in_head: BTreeSet<String> = out.iter().map(|(_, r)| r.id.clone()).collect();
+    out.extend(rest.into_iter().filter(|(_, r)| !in_head.contains(&r.id)));
+    out
 }
 
 /// `term` with Sphinx's IDF boost `weight` (none where it is 1).
@@ -371,7 +426,7 @@ fn pair(row: &mysql::Row) -> Result<(u64, u64)> {
     let get = |i: usize| -> Result<u64> {
         row.get_opt::<u64, usize>(i)
             .and_then(|v| v.ok())
-            .ok_or_else(|| SearchError::Unavailable(format!("Sphinx answered a row without column {i}")))
+            .ok_or_else(|| SearchError::Backend(format!("Sphinx answered a row without column {i}")))
     };
     Ok((get(0)?, get(1)?))
 }
@@ -402,7 +457,7 @@ impl Backend for SphinxBackend {
             if let Some(dense) = dense::QueryDense::of(&self.generation, &translate::for_meaning(&req.q), *language) {
                 let joined = self.joined(&dense, req, &[])?;
                 total = joined.len() as u64;
-                let ranked = fused(&self.generation, &dense, joined.into_iter().map(|r| (0.0, r)).collect());
+                let ranked = fused(&self.generation, &dense, Vec::new(), joined);
                 hits = ranked
                     .into_iter()
                     .skip(req.offset)
@@ -453,7 +508,8 @@ impl Backend for SphinxBackend {
                 facets = self.facets(&rows[2..])?;
             }
             total = rows.get(1).and_then(|r| r.first()).map(count_of).transpose()?.unwrap_or(0);
-            let scored = req.sort == Sort::Relevance;
+            // Without words Sphinx weighs every question 1: a listing, scored 0 as embedded.
+            let scored = req.sort == Sort::Relevance && text.expr().is_some();
             let mut ranked: Vec<(f32, Record)> = Vec::new();
             for row in rows.swap_remove(0) {
                 let weight: f64 = row.get_opt(1).and_then(|v| v.ok()).unwrap_or(0.0);
@@ -461,13 +517,14 @@ impl Backend for SphinxBackend {
             }
             if let Some(dense) = &dense {
                 // Where the words find nothing, or are another language's, the nearest questions
-                // by meaning that pass the filters join the matches (as embedded).
-                if dense.foreign() || total == 0 {
-                    let joined = self.joined(dense, req, &ranked)?;
-                    total += joined.len() as u64;
-                    ranked.extend(joined.into_iter().map(|rec| (0.0, rec)));
-                }
-                ranked = fused(&self.generation, dense, ranked).into_iter().skip(req.offset).take(req.limit).collect();
+                // by meaning that pass the filters join the matches (as embedded), counted once.
+                let joined = if dense.foreign() || total == 0 { self.joined(dense, req, &ranked)? } else { Vec::new() };
+                total += self.not_matched(&text, req, &joined)?;
+                ranked = fused(&self.generation, dense, ranked, joined)
+                    .into_iter()
+                    .skip(req.offset)
+                    .take(req.limit)
+                    .collect();
             }
             let wanted = match &text {
                 Text::Match { wanted, .. } => wanted.clone(),
@@ -570,7 +627,7 @@ impl Backend for SphinxBackend {
 fn count_of(row: &mysql::Row) -> Result<u64> {
     row.get_opt::<u64, usize>(0)
         .and_then(|v| v.ok())
-        .ok_or_else(|| SearchError::Unavailable("Sphinx answered no count".into()))
+        .ok_or_else(|| SearchError::Backend("Sphinx answered no count".into()))
 }
 
 /// Every match of a search on the cluster, read a page of [`EXPORT_PAGE`] at a time.
@@ -643,13 +700,17 @@ mod tests {
         let ranked = SphinxBackend::listing(&words, Sort::Relevance, 20, 10);
         assert_eq!(
             ranked,
-            format!(" ORDER BY WEIGHT() DESC, id ASC LIMIT 20, 10 OPTION max_matches=30, ranker={RANKER}")
+            format!(
+                " ORDER BY WEIGHT() DESC, date DESC, meeting ASC, n ASC LIMIT 20, 10 OPTION max_matches=30, ranker={RANKER}"
+            )
         );
         assert_eq!(
             SphinxBackend::listing(&Text::Everything, Sort::Relevance, 0, 0),
-            " ORDER BY date DESC, n ASC, id ASC LIMIT 0, 0 OPTION max_matches=1"
+            " ORDER BY date DESC, meeting ASC, n ASC LIMIT 0, 0 OPTION max_matches=1"
         );
-        assert!(SphinxBackend::listing(&words, Sort::DateAsc, 0, 10).starts_with(" ORDER BY date ASC, n ASC"));
+        assert!(
+            SphinxBackend::listing(&words, Sort::DateAsc, 0, 10).starts_with(" ORDER BY date ASC, meeting ASC, n ASC")
+        );
     }
 
     #[test]

@@ -99,9 +99,11 @@ impl Client {
             .collect()
     }
 
-    /// Runs `statements` one after the other on one node, the next that answers all of them in
-    /// full (so one search's statements see the same copy of every shard): each one's rows, or
-    /// an error as [`Client::query`].
+    /// Runs `statements` one after the other on one connection to one node, the next that
+    /// answers all of them in full: each one's rows, or an error as [`Client::query`]. One
+    /// connection saves a search a handshake per statement; the node's distributed index still
+    /// picks a shard's mirror per statement, and a republication may switch a node between two
+    /// statements, so they can see different (each complete) copies.
     pub fn batch(&self, statements: &[&str]) -> Result<Vec<Vec<mysql::Row>>> {
         if self.cluster.nodes.is_empty() {
             return Err(SphinxError::Config("no Sphinx node given (SPHINX_NODES)".into()));

@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use super::client::Client;
 use super::error::{Result, SphinxError};
-use super::search::{meeting_ids, name_id, sphinx_word, vocabulary_id};
+use super::search::{meeting_id, name_id, sphinx_word};
 use crate::index::published::{for_each_record, Terms};
 use crate::index::{Generation, Record};
 // XML's text escapes are HTML's.
@@ -354,13 +354,15 @@ fn export(generation: &Generation, layout: &Layout, gen: u32) -> Result<Vec<u64>
         files.push(w);
     }
     let mut terms = Terms::new(generation)?;
-    let meetings = meeting_ids(generation);
     let mut counts = vec![0u64; layout.shards];
     let mut n = 0u64;
     for_each_record(generation, |rec| {
         n += 1;
-        let shard = (n % layout.shards as u64) as usize;
-        let doc = document(n, &rec, &mut terms, generation, &meetings, gen)?;
+        // By the question's id, not its place in the build: every publication of a corpus puts
+        // a question in the same shard, so the shards' statistics, which Sphinx's BM25F reads
+        // per shard, and with them the ranking, are the same each time.
+        let shard = name_id(&rec.id) as usize % layout.shards;
+        let doc = document(n, &rec, &mut terms, gen)?;
         files[shard].write_all(doc.as_bytes()).map_err(io("writing a shard".into()))?;
         counts[shard] += 1;
         Ok::<(), SphinxError>(())
@@ -384,19 +386,12 @@ const SCHEMA: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sphinx:docset
 <sphinx:field name=\"title\"/>\n<sphinx:field name=\"question\"/>\n<sphinx:field name=\"answers\"/>\n\
 <sphinx:field name=\"body\"/>\n<sphinx:attr name=\"qid\" type=\"string\"/>\n\
 <sphinx:attr name=\"district\" type=\"int\"/>\n<sphinx:attr name=\"lang\" type=\"int\"/>\n\
-<sphinx:attr name=\"meeting\" type=\"int\"/>\n<sphinx:attr name=\"departments\" type=\"multi\"/>\n\
+<sphinx:attr name=\"meeting\" type=\"bigint\"/>\n<sphinx:attr name=\"departments\" type=\"multi\"/>\n\
 <sphinx:attr name=\"topics\" type=\"multi\"/>\n<sphinx:attr name=\"date\" type=\"int\"/>\n\
 <sphinx:attr name=\"gen\" type=\"int\"/>\n<sphinx:attr name=\"n\" type=\"int\"/>\n<sphinx:attr name=\"record\" type=\"string\"/>\n</sphinx:schema>\n";
 
 /// One record as an xmlpipe2 document numbered `n`.
-fn document(
-    n: u64,
-    rec: &Record,
-    terms: &mut Terms,
-    generation: &Generation,
-    meetings: &[String],
-    gen: u32,
-) -> Result<String> {
+fn document(n: u64, rec: &Record, terms: &mut Terms, gen: u32) -> Result<String> {
     let record = serde_json::to_string(rec).map_err(|e| SphinxError::Publish(format!("encoding {}: {e}", rec.id)))?;
     let mut words = |text: &str, lang: &str| -> String {
         let t = terms.of(text, lang, true);
@@ -409,8 +404,8 @@ fn document(
     // Answers are the city's Polish whatever the question's language.
     let answers = words(&answers.join("\n\n"), "pl");
     let body = [&title, &title, &title, &question, &question, &answers].map(String::as_str).join(" ");
-    let ids = |values: &[String], vocabulary: &[String]| -> String {
-        let ids: Vec<String> = values.iter().map(|v| vocabulary_id(v, vocabulary).to_string()).collect();
+    let ids = |values: &[String]| -> String {
+        let ids: Vec<String> = values.iter().map(|v| name_id(v).to_string()).collect();
         ids.join(",")
     };
     let date: String = rec.meeting.date.chars().filter(char::is_ascii_digit).collect();
@@ -422,9 +417,9 @@ fn document(
         xml_text(&rec.id),
         name_id(&rec.district),
         name_id(&rec.lang),
-        vocabulary_id(meeting, meetings),
-        ids(&rec.departments, &generation.meta.departments),
-        ids(&rec.topics, &generation.meta.topics),
+        meeting_id(meeting),
+        ids(&rec.departments),
+        ids(&rec.topics),
         rec.id.rsplit_once('/').map_or("0", |(_, n)| n),
         xml_text(&record),
     ))

@@ -21,18 +21,21 @@ pub const RANKER: &str = "expr('bm25f(1.2,0.75)*100000')";
 /// The distributed index every node serves.
 pub const INDEX: &str = "lawka";
 
-/// A name's attribute (district, language): a stable 31-bit hash (FNV-1a), since Sphinx 2.2
-/// compares strings by equality alone and a request may name several. Districts and languages
-/// number a few dozen, so a collision is out of reach; meetings, which grow, take their place in
-/// the generation's list instead ([`vocabulary_id`]).
+/// A name's attribute (district, language, unit, topic): a stable 31-bit hash (FNV-1a), since
+/// Sphinx 2.2 compares strings by equality alone and a request may name several. A stable hash
+/// rather than a place in the generation's lists: the shards may hold another generation than
+/// the one in front for a while (a publication switches the nodes after the front), and a
+/// place in a list shifts as the list grows. These names number a few hundred at most, far from
+/// a collision at 31 bits; meetings, which grow without bound, get 63 ([`meeting_id`]).
 pub fn name_id(s: &str) -> u32 {
     s.bytes().fold(0x811c_9dc5u32, |h, b| (h ^ u32::from(b)).wrapping_mul(0x0100_0193)) & 0x7fff_ffff
 }
 
-/// A vocabulary value's attribute: its place in the generation's list, from 1 (0 for a value
-/// the list does not hold, which no document has).
-pub fn vocabulary_id(value: &str, vocabulary: &[String]) -> u32 {
-    vocabulary.iter().position(|v| v == value).map_or(0, |i| i as u32 + 1)
+/// A meeting's attribute: a stable 63-bit hash (FNV-1a; Sphinx's `bigint` is signed), so that
+/// tens of thousands of meetings stay clear of a collision.
+pub fn meeting_id(s: &str) -> i64 {
+    let h = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
+    (h & 0x7fff_ffff_ffff_ffff) as i64
 }
 
 /// A term as Sphinx holds it: its letters and digits alone (`p+r` → `pr`), on both sides, so
@@ -70,23 +73,16 @@ pub fn expanded_terms(generation: &Generation, glossary: &Glossary, req: &Search
 }
 
 /// The SphinxQL statement for Sphinx's first `n` question ids for the OR of `terms` under
-/// `filters` (`departments`, `topics`, `meetings`: the generation's lists), by Sphinx's BM25F;
-/// without terms (nothing wanted, or only exclusions), the latest `n` under the filters.
-pub fn statement(
-    terms: &BTreeSet<String>,
-    filters: &Filters,
-    departments: &[String],
-    topics: &[String],
-    meetings: &[String],
-    n: usize,
-) -> String {
+/// `filters`, by Sphinx's BM25F; without terms (nothing wanted, or only exclusions), the latest
+/// `n` under the filters.
+pub fn statement(terms: &BTreeSet<String>, filters: &Filters, n: usize) -> String {
     let words: BTreeSet<String> = terms.iter().map(|t| sphinx_word(t)).filter(|t| !t.is_empty()).collect();
     let words: Vec<&str> = words.iter().map(String::as_str).collect();
     let mut conditions = Vec::new();
     if !words.is_empty() {
         conditions.push(format!("MATCH('@body {}')", words.join(" | ")));
     }
-    conditions.extend(filter_conditions(filters, departments, topics, meetings, None));
+    conditions.extend(filter_conditions(filters, None));
     let mut sql = format!("SELECT qid FROM {INDEX}");
     if !conditions.is_empty() {
         sql += &format!(" WHERE {}", conditions.join(" AND "));
@@ -113,14 +109,8 @@ pub enum FilterKind {
     Date,
 }
 
-/// The attribute conditions of `filters` (see [`statement`] for the lists), all but `except`.
-pub fn filter_conditions(
-    filters: &Filters,
-    departments: &[String],
-    topics: &[String],
-    meetings: &[String],
-    except: Option<FilterKind>,
-) -> Vec<String> {
+/// The attribute conditions of `filters`, all but `except`.
+pub fn filter_conditions(filters: &Filters, except: Option<FilterKind>) -> Vec<String> {
     let mut conditions = Vec::new();
     let list = |ids: Vec<u32>| ids.iter().map(u32::to_string).collect::<Vec<_>>().join(",");
     let keep = |kind: FilterKind| except != Some(kind);
@@ -129,19 +119,18 @@ pub fn filter_conditions(
         conditions.push(format!("district IN ({})", list(ids)));
     }
     if !filters.departments.is_empty() && keep(FilterKind::Department) {
-        let ids = filters.departments.iter().map(|d| vocabulary_id(d, departments)).collect();
+        let ids = filters.departments.iter().map(|d| name_id(d)).collect();
         conditions.push(format!("departments IN ({})", list(ids)));
     }
     if !filters.topics.is_empty() && keep(FilterKind::Topic) {
-        conditions
-            .push(format!("topics IN ({})", list(filters.topics.iter().map(|t| vocabulary_id(t, topics)).collect())));
+        conditions.push(format!("topics IN ({})", list(filters.topics.iter().map(|t| name_id(t)).collect())));
     }
     if !filters.langs.is_empty() {
         conditions.push(format!("lang IN ({})", list(filters.langs.iter().map(|l| name_id(l)).collect())));
     }
     if !filters.meetings.is_empty() {
-        let ids = filters.meetings.iter().map(|m| vocabulary_id(m, meetings)).collect();
-        conditions.push(format!("meeting IN ({})", list(ids)));
+        let ids: Vec<String> = filters.meetings.iter().map(|m| meeting_id(m).to_string()).collect();
+        conditions.push(format!("meeting IN ({})", ids.join(",")));
     }
     if keep(FilterKind::Date) {
         if let Some(from) = filters.from {
@@ -159,11 +148,6 @@ pub fn day(d: time::Date) -> u32 {
     d.year() as u32 * 10_000 + u32::from(u8::from(d.month())) * 100 + u32::from(d.day())
 }
 
-/// The meetings' ids in the generation's order: the meeting attribute is a place in this list.
-pub fn meeting_ids(generation: &Generation) -> Vec<String> {
-    generation.meta.meetings.iter().map(|m| m.id.clone()).collect()
-}
-
 /// Sphinx's first `n` candidates for `req`: question ids, best first.
 pub fn candidates(
     client: &Client,
@@ -173,8 +157,7 @@ pub fn candidates(
     n: usize,
 ) -> Result<Vec<String>> {
     let terms = expanded_terms(generation, glossary, req);
-    let meta = &generation.meta;
-    client.query(&statement(&terms, &req.filters, &meta.departments, &meta.topics, &meeting_ids(generation), n))
+    client.query(&statement(&terms, &req.filters, n))
 }
 
 /// The questions Ławka itself would join to the query by meaning (its question vectors stay with
@@ -204,19 +187,22 @@ mod tests {
             from: Some(time::macros::date!(2025 - 03 - 01)),
             ..Filters::default()
         };
-        let sql = statement(&terms, &filters, &["MPK".into(), "ZDMK".into()], &[], &[], 7);
+        let sql = statement(&terms, &filters, 7);
+        let units = format!("departments IN ({},{})", name_id("ZDMK"), name_id("nieznany"));
         assert_eq!(
             sql,
-            "SELECT qid FROM lawka WHERE MATCH('@body dziura | jezdnia | pr | ulica') AND departments IN (2,0) \
-             AND date >= 20250301 LIMIT 7 OPTION max_matches=7, ranker=expr('bm25f(1.2,0.75)*100000')"
+            format!(
+                "SELECT qid FROM lawka WHERE MATCH('@body dziura | jezdnia | pr | ulica') AND {units} \
+                 AND date >= 20250301 LIMIT 7 OPTION max_matches=7, ranker=expr('bm25f(1.2,0.75)*100000')"
+            )
         );
         // Nothing to match: the latest under the filters (a query of exclusions only, or none).
         assert_eq!(
-            statement(&BTreeSet::from(["(".to_string()]), &filters, &[], &[], &[], 7),
-            "SELECT qid FROM lawka WHERE departments IN (0,0) AND date >= 20250301 ORDER BY date DESC LIMIT 7 OPTION max_matches=7"
+            statement(&BTreeSet::from(["(".to_string()]), &filters, 7),
+            format!("SELECT qid FROM lawka WHERE {units} AND date >= 20250301 ORDER BY date DESC LIMIT 7 OPTION max_matches=7")
         );
         assert_eq!(
-            statement(&BTreeSet::new(), &Filters::default(), &[], &[], &[], 3),
+            statement(&BTreeSet::new(), &Filters::default(), 3),
             "SELECT qid FROM lawka ORDER BY date DESC LIMIT 3 OPTION max_matches=3"
         );
     }
@@ -227,5 +213,7 @@ mod tests {
         assert_eq!(a, name_id("Dzielnica I Stare Miasto"));
         assert_ne!(a, name_id("Dzielnica II Grzegórzki"));
         assert!(a < 1 << 31);
+        let m = meeting_id("2024-06-24-bronowice-wielkie");
+        assert!(m >= 0 && m != meeting_id("2024-06-24-bronowice-mlode"));
     }
 }
