@@ -458,21 +458,7 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
             Some((snippets, matches)) => snippets.for_record(&rec, &matches[i]),
             None => (String::new(), String::new()),
         };
-        hits.push(Hit {
-            score,
-            question_snippet,
-            answer_snippet,
-            url: response::question_url(&rec.id),
-            date: rec.meeting.date.clone(),
-            id: rec.id,
-            title: rec.title,
-            meeting: rec.meeting,
-            district: rec.district,
-            departments: rec.departments,
-            topics: rec.topics,
-            lang: rec.lang,
-            source: rec.source,
-        });
+        hits.push(Hit::of(rec, score, question_snippet, answer_snippet));
     }
     let notice = hits.iter().any(|h| h.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
     let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;

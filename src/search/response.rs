@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::index::{MeetingRef, StoredAnswer};
+use crate::index::{MeetingRef, Record, StoredAnswer};
 
 /// The body of `/api/search`.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -68,6 +68,27 @@ pub struct FacetCount {
     pub value: String,
     /// Matching questions with it.
     pub count: u64,
+}
+
+impl Hit {
+    /// The hit of a stored record, with its score and snippets (HTML).
+    pub fn of(rec: Record, score: f32, question_snippet: String, answer_snippet: String) -> Hit {
+        Hit {
+            score,
+            question_snippet,
+            answer_snippet,
+            url: question_url(&rec.id),
+            date: rec.meeting.date.clone(),
+            id: rec.id,
+            title: rec.title,
+            meeting: rec.meeting,
+            district: rec.district,
+            departments: rec.departments,
+            topics: rec.topics,
+            lang: rec.lang,
+            source: rec.source,
+        }
+    }
 }
 
 /// All facets.

@@ -322,21 +322,7 @@ impl SphinxBackend {
         } else {
             (String::new(), String::new())
         };
-        Hit {
-            score,
-            question_snippet,
-            answer_snippet,
-            url: response::question_url(&rec.id),
-            date: rec.meeting.date.clone(),
-            id: rec.id,
-            title: rec.title,
-            meeting: rec.meeting,
-            district: rec.district,
-            departments: rec.departments,
-            topics: rec.topics,
-            lang: rec.lang,
-            source: rec.source,
-        }
+        Hit::of(rec, score, question_snippet, answer_snippet)
     }
 
     /// How many of `joined` the words of `text` do not match (the others are counted already).
