@@ -16,8 +16,8 @@
 //! Sphinx"): a search matches every question with any of its words (Ławka's own requires most of
 //! them, so totals and facets are larger); a word's alternatives add up in Sphinx's BM25F rather
 //! than counting as the best of them; a glossary name of several words matches its words
-//! anywhere; the proximity bonus is not applied; related questions are Sphinx's more-like-this,
-//! without meaning; facets and histograms count the words' matches (not the questions that
+//! anywhere; the proximity bonus is not applied; related questions are Sphinx's more-like-this
+//! reordered by the seed's meaning, without the seed's topics and units; facets and histograms count the words' matches (not the questions that
 //! joined by meaning); a query of exclusions only lists every question.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -49,6 +49,9 @@ const WEIGHT_SCALE: f32 = 100_000.0;
 /// Words of a seed question's title and text that a more-like-this statement asks for (the
 /// peers' more-like-this of issue 14 reads the first 80).
 const SEED_WORDS: usize = 80;
+
+/// Candidates of a related-questions statement that the seed's meaning reorders.
+const RELATED_CANDIDATES: usize = 50;
 
 /// Records read per statement while an export streams.
 const EXPORT_PAGE: usize = 500;
@@ -254,35 +257,65 @@ impl SphinxBackend {
         rows.into_iter().flatten().next().map(|row| parse_record(&row, 0)).transpose()
     }
 
-    /// The questions most like `terms` (a seed's folded terms), best first, without `seed`.
-    fn more_like(&self, terms: &BTreeSet<String>, seed: Option<&str>, limit: usize) -> Result<Vec<RelatedHit>> {
+    /// The questions most like `terms` (a seed's folded terms), best first, without `seed`: the
+    /// first [`RELATED_CANDIDATES`] by Sphinx's weight, reordered where the seed's meaning
+    /// (`vector`) and the candidates' are known in front, by reciprocal ranks of the two orders
+    /// (as the embedded search fuses words and meaning).
+    fn more_like(
+        &self,
+        terms: &BTreeSet<String>,
+        seed: Option<&str>,
+        vector: Option<&[f32]>,
+        limit: usize,
+    ) -> Result<Vec<RelatedHit>> {
         if terms.is_empty() {
             return Ok(Vec::new());
         }
+        let n = if vector.is_some() { RELATED_CANDIDATES.max(limit) } else { limit };
         let words: Vec<&str> = terms.iter().map(String::as_str).collect();
         let mut sql = format!("SELECT record, WEIGHT() AS w FROM {INDEX} WHERE MATCH('@body {}')", words.join(" | "));
         if let Some(seed) = seed {
             sql += &format!(" AND qid!='{}'", quoted(seed));
         }
         sql += &format!(
-            " ORDER BY WEIGHT() DESC, date DESC, meeting ASC, n ASC LIMIT {limit} OPTION max_matches={limit}, ranker={RANKER}"
+            " ORDER BY WEIGHT() DESC, date DESC, meeting ASC, n ASC LIMIT {n} OPTION max_matches={n}, ranker={RANKER}"
         );
-        let rows = self.rows(&[&sql])?;
-        rows.into_iter()
-            .flatten()
-            .map(|row| {
-                let rec = parse_record(&row, 0)?;
-                let weight: f64 = row.get_opt(1).and_then(|v| v.ok()).unwrap_or(0.0);
-                Ok(RelatedHit {
-                    url: response::question_url(&rec.id),
-                    score: weight as f32 / WEIGHT_SCALE,
-                    date: rec.meeting.date,
-                    district: rec.district,
-                    id: rec.id,
-                    title: rec.title,
-                })
-            })
-            .collect()
+        let mut hits = Vec::new();
+        for row in self.rows(&[&sql])?.into_iter().flatten() {
+            let rec = parse_record(&row, 0)?;
+            let weight: f64 = row.get_opt(1).and_then(|v| v.ok()).unwrap_or(0.0);
+            hits.push(RelatedHit {
+                url: response::question_url(&rec.id),
+                score: weight as f32 / WEIGHT_SCALE,
+                date: rec.meeting.date,
+                district: rec.district,
+                id: rec.id,
+                title: rec.title,
+            });
+        }
+        if let (Some(vector), Some(vectors)) = (vector, self.generation.dense.as_ref()) {
+            let cosine = |id: &str| -> f32 {
+                vectors.vector_of_id(id).map_or(f32::MIN, |v| v.iter().zip(vector).map(|(a, b)| a * b).sum())
+            };
+            let mut by_meaning: Vec<(f32, usize)> = hits.iter().enumerate().map(|(i, h)| (cosine(&h.id), i)).collect();
+            by_meaning.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+            let mut fused = vec![0.0f32; hits.len()];
+            for (words, score) in fused.iter_mut().enumerate() {
+                *score = 1.0 / (rank::RRF_K + words as f32 + 1.0);
+            }
+            for (meaning, &(_, i)) in by_meaning.iter().enumerate() {
+                fused[i] += 1.0 / (rank::RRF_K + meaning as f32 + 1.0);
+            }
+            let mut order: Vec<usize> = (0..hits.len()).collect();
+            order.sort_by(|&a, &b| fused[b].total_cmp(&fused[a]).then_with(|| a.cmp(&b)));
+            let mut slots: Vec<Option<RelatedHit>> = hits.into_iter().map(Some).collect();
+            hits = order
+                .into_iter()
+                .filter_map(|i| slots[i].take().map(|h| RelatedHit { score: fused[i], ..h }))
+                .collect();
+        }
+        hits.truncate(limit);
+        Ok(hits)
     }
 
     /// A text's folded terms as the published documents hold them (its first [`SEED_WORDS`]).
@@ -541,7 +574,11 @@ impl Backend for SphinxBackend {
         let limit = limit.clamp(1, MAX_RELATED);
         let seed = self.record(&id.to_string())?.ok_or_else(|| SearchError::NotFound(id.to_string()))?;
         let terms = self.seed_terms(&format!("{} {}", seed.title, seed.question), &seed.lang)?;
-        self.more_like(&terms, Some(&seed.id), limit)
+        // The seed's meaning, where dense retrieval is on and it has a vector.
+        let vector = dense::enabled(&self.generation)
+            .then(|| self.generation.dense.as_ref().and_then(|d| d.vector_of_id(&seed.id)))
+            .flatten();
+        self.more_like(&terms, Some(&seed.id), vector, limit)
     }
 
     fn related_to_text(&self, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
@@ -549,7 +586,10 @@ impl Backend for SphinxBackend {
         // Typed text is read as a query (typos, translations), its first words only.
         let text: String = text.split_whitespace().take(SEED_WORDS).collect::<Vec<_>>().join(" ");
         match self.full_text(glossary, &text) {
-            Text::Match { wanted, .. } => self.more_like(&wanted, None, limit),
+            Text::Match { wanted, .. } => {
+                let vector = dense::enabled(&self.generation).then(|| dense::query_vector(&text)).flatten();
+                self.more_like(&wanted, None, vector.as_deref(), limit)
+            }
             _ => Ok(Vec::new()),
         }
     }
