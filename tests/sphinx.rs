@@ -112,6 +112,48 @@ fn generations(cluster: &Cluster, k: usize) -> Vec<(u32, u64)> {
     cluster.node(k).query("SELECT gen, COUNT(*) FROM lawka GROUP BY gen ORDER BY gen ASC").expect("node answers")
 }
 
+/// Four clients each run `search(0..n)` over and over for 30 s, pausing `pause_ms` after each
+/// (a steady load, not a flood: the suite's timing tests run beside it), while node 2 is killed
+/// with SIGKILL at 5 s and started again at 15 s: the searches that passed, those that failed,
+/// and the first failure.
+fn through_a_node_loss(
+    cluster: &Cluster,
+    n: usize,
+    pause_ms: u64,
+    search: impl Fn(usize) -> Result<(), String> + Sync,
+) -> (usize, usize, Option<String>) {
+    let (passed, failed, done) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicBool::new(false));
+    let first_failure = std::sync::Mutex::new(None::<String>);
+    std::thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| {
+                while !done.load(Ordering::Relaxed) {
+                    for i in 0..n {
+                        match search(i) {
+                            Ok(()) => passed.fetch_add(1, Ordering::Relaxed),
+                            Err(e) => {
+                                first_failure.lock().expect("lock").get_or_insert(e);
+                                failed.fetch_add(1, Ordering::Relaxed)
+                            }
+                        };
+                        std::thread::sleep(Duration::from_millis(pause_ms));
+                    }
+                }
+            });
+        }
+        std::thread::sleep(Duration::from_secs(5));
+        let out = cluster.run(&["kill", "2"]);
+        assert!(out.status.success(), "{}", text(&out));
+        std::thread::sleep(Duration::from_secs(10));
+        let out = cluster.run(&["start"]);
+        assert!(out.status.success(), "the killed node did not come back: {}", text(&out));
+        std::thread::sleep(Duration::from_secs(15));
+        done.store(true, Ordering::Relaxed);
+    });
+    let first = first_failure.into_inner().expect("lock");
+    (passed.into_inner(), failed.into_inner(), first)
+}
+
 #[test]
 fn published_in_shards_searched_through_a_node_loss_and_republished_under_reads() {
     let cluster = Cluster::init();
@@ -219,37 +261,12 @@ fn published_in_shards_searched_through_a_node_loss_and_republished_under_reads(
         })
         .collect();
     let before: Vec<Vec<String>> = statements.iter().map(|s| client.query(s).expect("search")).collect();
-    let (searches, failed, done) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicBool::new(false));
-    let first_failure = std::sync::Mutex::new(None::<String>);
-    std::thread::scope(|s| {
-        for _ in 0..4 {
-            s.spawn(|| {
-                while !done.load(Ordering::Relaxed) {
-                    for (sql, expected) in statements.iter().zip(&before) {
-                        match client.query::<String>(sql) {
-                            Ok(got) if got == *expected => searches.fetch_add(1, Ordering::Relaxed),
-                            got => {
-                                first_failure.lock().expect("lock").get_or_insert(format!("{sql}: {got:?}"));
-                                failed.fetch_add(1, Ordering::Relaxed)
-                            }
-                        };
-                        // A steady load, not a flood: the suite's timing tests run beside this one.
-                        std::thread::sleep(Duration::from_millis(5));
-                    }
-                }
-            });
-        }
-        std::thread::sleep(Duration::from_secs(5));
-        let out = cluster.run(&["kill", "2"]);
-        assert!(out.status.success(), "{}", text(&out));
-        std::thread::sleep(Duration::from_secs(10));
-        let out = cluster.run(&["start"]);
-        assert!(out.status.success(), "the killed node did not come back: {}", text(&out));
-        std::thread::sleep(Duration::from_secs(15));
-        done.store(true, Ordering::Relaxed);
-    });
-    let (searches, failed) = (searches.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));
-    assert_eq!(failed, 0, "failed or changed searches, the first: {:?}", first_failure.lock().expect("lock"));
+    let (searches, failed, first_failure) =
+        through_a_node_loss(&cluster, statements.len(), 5, |i| match client.query::<String>(&statements[i]) {
+            Ok(got) if got == before[i] => Ok(()),
+            got => Err(format!("{}: {got:?}", statements[i])),
+        });
+    assert_eq!(failed, 0, "failed or changed searches, the first: {first_failure:?}");
     assert!(searches >= 200, "only {searches} searches");
     // The loss was felt, and answered by trying again.
     assert!(client.retried() > 0, "no search was tried again: was node 2 ever down?");
@@ -478,37 +495,12 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
     let path = |q: &str| format!("/api/search?q={}&limit=10", enc(q));
     let before: Vec<Vec<String>> = queries.iter().map(|q| hit_ids(&sphinx.get_ok(&path(q)))).collect();
     let retried = client.retried();
-    let (searches, failed, done) = (AtomicUsize::new(0), AtomicUsize::new(0), AtomicBool::new(false));
-    let first_failure = std::sync::Mutex::new(None::<String>);
-    std::thread::scope(|s| {
-        for _ in 0..4 {
-            s.spawn(|| {
-                while !done.load(Ordering::Relaxed) {
-                    for (q, expected) in queries.iter().zip(&before) {
-                        match sphinx.get(&path(q)) {
-                            (200, body) if hit_ids(&body) == *expected => searches.fetch_add(1, Ordering::Relaxed),
-                            got => {
-                                first_failure.lock().expect("lock").get_or_insert(format!("{q}: {got:?}"));
-                                failed.fetch_add(1, Ordering::Relaxed)
-                            }
-                        };
-                        // A steady load, not a flood: the suite's timing tests run beside this one.
-                        std::thread::sleep(Duration::from_millis(20));
-                    }
-                }
-            });
-        }
-        std::thread::sleep(Duration::from_secs(5));
-        let out = cluster.run(&["kill", "2"]);
-        assert!(out.status.success(), "{}", text(&out));
-        std::thread::sleep(Duration::from_secs(10));
-        let out = cluster.run(&["start"]);
-        assert!(out.status.success(), "the killed node did not come back: {}", text(&out));
-        std::thread::sleep(Duration::from_secs(15));
-        done.store(true, Ordering::Relaxed);
-    });
-    let (searches, failed) = (searches.load(Ordering::Relaxed), failed.load(Ordering::Relaxed));
-    assert_eq!(failed, 0, "failed or changed searches, the first: {:?}", first_failure.lock().expect("lock"));
+    let (searches, failed, first_failure) =
+        through_a_node_loss(&cluster, queries.len(), 20, |i| match sphinx.get(&path(queries[i])) {
+            (200, body) if hit_ids(&body) == before[i] => Ok(()),
+            got => Err(format!("{}: {got:?}", queries[i])),
+        });
+    assert_eq!(failed, 0, "failed or changed searches, the first: {first_failure:?}");
     assert!(searches >= 100, "only {searches} searches");
     assert!(client.retried() > retried, "node 2's loss was never felt");
     eprintln!(

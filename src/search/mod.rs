@@ -738,30 +738,7 @@ pub fn question(generation: &Generation, id: &QuestionId) -> Result<QuestionResp
     let Some((_, addr)) = found.first() else {
         return Err(SearchError::NotFound(id.to_string()));
     };
-    Ok(question_response(load_record(&searcher, f, *addr)?))
-}
-
-/// The whole question as `/api/questions/{id}` answers it, from its stored record.
-pub fn question_response(rec: Record) -> QuestionResponse {
-    let notice = (rec.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
-    QuestionResponse {
-        url: response::question_url(&rec.id),
-        id: rec.id,
-        title: rec.title,
-        question: rec.question,
-        answers: rec.answers,
-        meeting: rec.meeting,
-        district: rec.district,
-        departments: rec.departments,
-        topics: rec.topics,
-        lang: rec.lang,
-        source: rec.source,
-        source_url: rec.source_url,
-        updated: rec.updated,
-        revised: rec.revisions.last().map(|r| r.replaced.clone()),
-        revisions: rec.revisions,
-        notice,
-    }
+    Ok(QuestionResponse::of(load_record(&searcher, f, *addr)?))
 }
 
 #[cfg(test)]

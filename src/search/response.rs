@@ -91,6 +91,31 @@ impl Hit {
     }
 }
 
+impl QuestionResponse {
+    /// The whole question as `/api/questions/{id}` answers it, from its stored record.
+    pub fn of(rec: Record) -> QuestionResponse {
+        let notice = (rec.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
+        QuestionResponse {
+            url: question_url(&rec.id),
+            id: rec.id,
+            title: rec.title,
+            question: rec.question,
+            answers: rec.answers,
+            meeting: rec.meeting,
+            district: rec.district,
+            departments: rec.departments,
+            topics: rec.topics,
+            lang: rec.lang,
+            source: rec.source,
+            source_url: rec.source_url,
+            updated: rec.updated,
+            revised: rec.revisions.last().map(|r| r.replaced.clone()),
+            revisions: rec.revisions,
+            notice,
+        }
+    }
+}
+
 /// All facets.
 #[derive(Clone, Debug, Default, Serialize, utoipa::ToSchema)]
 pub struct Facets {

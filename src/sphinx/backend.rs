@@ -567,7 +567,7 @@ impl Backend for SphinxBackend {
 
     fn question(&self, id: &QuestionId) -> Result<QuestionResponse> {
         let rec = self.record(&id.to_string())?.ok_or_else(|| SearchError::NotFound(id.to_string()))?;
-        Ok(crate::search::question_response(rec))
+        Ok(QuestionResponse::of(rec))
     }
 
     fn related_to_question(&self, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>> {
