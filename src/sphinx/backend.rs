@@ -24,14 +24,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Instant;
 
+use tantivy::query::{Bm25Weight, Query};
 use tantivy::tokenizer::TextAnalyzer;
+use tantivy::Searcher;
 
 use super::client::Client;
+use super::rescore::{self, Alternative, Concept, Plan};
 use super::search::{filter_conditions, name_id, sphinx_word, FilterKind, INDEX, RANKER};
 use super::SphinxError;
 use crate::analysis;
 use crate::corpus::{QuestionId, DISTRICTS};
-use crate::index::{Generation, GenerationMeta, Record};
+use crate::index::{Fields, Generation, GenerationMeta, Record};
 use crate::search::export::{Bucket, Histogram, Interval};
 use crate::search::query::{self, Clause, Language, QueryBuilder};
 use crate::search::request::Sort;
@@ -53,6 +56,9 @@ const SEED_WORDS: usize = 80;
 /// Candidates of a related-questions statement that the seed's meaning reorders.
 const RELATED_CANDIDATES: usize = 50;
 
+/// Sphinx's first matches that the front scores by its own weights (see `rescore`).
+const RESCORED: usize = 300;
+
 /// Records read per statement while an export streams.
 const EXPORT_PAGE: usize = 500;
 
@@ -67,9 +73,9 @@ enum Text {
     Unmatched { language: Language },
     /// No words: every question (under the filters).
     Everything,
-    /// Sphinx's full-text expression, the folded terms it wants (the snippets mark them) and
-    /// the query's language as ranking cares.
-    Match { expr: String, wanted: BTreeSet<String>, language: Language },
+    /// Sphinx's full-text expression, the folded terms it wants (the snippets mark them), the
+    /// query's language as ranking cares, and how the front scores Sphinx's first matches.
+    Match { expr: String, wanted: BTreeSet<String>, language: Language, plan: Plan },
 }
 
 impl Text {
@@ -107,12 +113,18 @@ impl SphinxBackend {
         }
         let mut wanted = BTreeSet::new();
         let mut parts = Vec::new();
-        let should = self.alternatives(&glossary, &ast.should, &mut wanted);
+        let mut concepts = Vec::new();
+        let should = self.alternatives(&glossary, &ast.should, &mut wanted, Some(&mut concepts));
+        self.set_common_apart(&mut concepts);
         if !should.is_empty() {
             parts.push(format!("({})", should.join(" | ")));
         }
         for clause in &ast.must {
-            let alternatives = self.alternatives(&glossary, std::slice::from_ref(clause), &mut wanted);
+            let mut required = Vec::new();
+            let alternatives =
+                self.alternatives(&glossary, std::slice::from_ref(clause), &mut wanted, Some(&mut required));
+            // Required words only add to the score: every match has them.
+            concepts.extend(required.into_iter().map(|c| Concept { counts: false, ..c }));
             if alternatives.is_empty() {
                 // A required word with no searchable term matches nothing, as embedded.
                 return Text::Unmatched { language: ast.language };
@@ -123,12 +135,34 @@ impl SphinxBackend {
             return if ast.should.is_empty() { Text::Everything } else { Text::Unmatched { language: ast.language } };
         }
         for clause in &ast.must_not {
-            let alternatives = self.alternatives(&glossary, std::slice::from_ref(clause), &mut BTreeSet::new());
+            let alternatives = self.alternatives(&glossary, std::slice::from_ref(clause), &mut BTreeSet::new(), None);
             if !alternatives.is_empty() {
                 parts.push(format!("-({})", alternatives.join(" | ")));
             }
         }
-        Text::Match { expr: format!("@body {}", parts.join(" ")), wanted, language: ast.language }
+        let expr = format!("@body {}", parts.join(" "));
+        let plan = Plan { concepts, positions: rescore::keyword_positions(&expr) };
+        Text::Match { expr, wanted, language: ast.language, plan }
+    }
+
+    /// Marks the words too common to select questions (see `rank::COMMON_WORD_SHARE`) as not
+    /// counting towards a strict match, as the embedded query sets them apart: a word is common
+    /// where its commonest term is, unless every word or none is, or there is one word.
+    fn set_common_apart(&self, concepts: &mut [Concept]) {
+        let searcher = self.generation.searcher();
+        let docs = searcher.num_docs().max(1) as f32;
+        let common: Vec<bool> = concepts
+            .iter()
+            .map(|c| {
+                let commonest = c.alternatives.iter().map(|a| a.doc_freq).max().unwrap_or(0);
+                commonest as f32 / docs > rank::COMMON_WORD_SHARE
+            })
+            .collect();
+        if concepts.len() > 1 && common.iter().any(|&c| c) && !common.iter().all(|&c| c) {
+            for (c, common) in concepts.iter_mut().zip(common) {
+                c.counts = !common;
+            }
+        }
     }
 
     /// Each alternative Ławka's query builder makes of `clauses` (see [`QueryBuilder::alternatives`])
@@ -140,7 +174,14 @@ impl SphinxBackend {
     /// words is asked for as its words (as a phrase near each other, it ranked lower on every
     /// judged set, docs/SCALE.md); a phrase the resident quoted, as a phrase. The terms go into
     /// `wanted`.
-    fn alternatives(&self, glossary: &Glossary, clauses: &[Clause], wanted: &mut BTreeSet<String>) -> Vec<String> {
+    /// With `plan`, each word's alternatives as the front scores them (see [`rescore`]).
+    fn alternatives(
+        &self,
+        glossary: &Glossary,
+        clauses: &[Clause],
+        wanted: &mut BTreeSet<String>,
+        mut plan: Option<&mut Vec<Concept>>,
+    ) -> Vec<String> {
         // A phrase the resident quoted is asked for as a phrase: its words in order, near each
         // other (a word of the published texts may stand for several lemmas in a row).
         let quoted = clauses.iter().all(|c| matches!(c, Clause::Phrase(_)));
@@ -152,6 +193,12 @@ impl SphinxBackend {
         let mut builder = QueryBuilder::new(f, glossary, Some(&searcher));
         let mut out = BTreeSet::new();
         for concept in builder.alternatives(clauses) {
+            if let Some(plan) = plan.as_deref_mut() {
+                plan.push(Concept {
+                    alternatives: concept.iter().filter_map(|a| scored_alternative(&searcher, f, a.as_ref())).collect(),
+                    counts: true,
+                });
+            }
             // The word's terms, each with its best weight.
             let mut terms: BTreeMap<String, f32> = BTreeMap::new();
             for alternative in concept {
@@ -328,12 +375,12 @@ impl SphinxBackend {
 
     /// The questions nearest to the query in meaning (the first [`rank::DENSE_ADDED`]) that
     /// pass the request's filters and are not among `ranked` already.
-    fn joined(&self, dense: &dense::QueryDense, req: &SearchRequest, ranked: &[(f32, Record)]) -> Result<Vec<Record>> {
+    fn joined(&self, dense: &dense::QueryDense, req: &SearchRequest, ranked: &[(f32, String)]) -> Result<Vec<Record>> {
         let conditions = self.conditions(&Text::Everything, req, None);
         let and = if conditions.is_empty() { " WHERE" } else { " AND" };
         let statements: Vec<String> = dense
             .additions()
-            .filter(|id| !ranked.iter().any(|(_, r)| r.id == *id))
+            .filter(|id| !ranked.iter().any(|(_, r)| r == id))
             .map(|id| format!("SELECT record FROM {INDEX}{conditions}{and} qid='{}' LIMIT 1", quoted(id)))
             .collect();
         if statements.is_empty() {
@@ -341,6 +388,38 @@ impl SphinxBackend {
         }
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
         self.rows(&statements)?.into_iter().flatten().map(|row| parse_record(&row, 0)).collect()
+    }
+
+    /// The records of `page` (question ids, in order), those not `known` read by their
+    /// documents' numbers in `docs`. A question the shards no longer hold under its number (a
+    /// publication switched them between the statements) is read by its id.
+    fn records_of(
+        &self,
+        page: Vec<(f32, String)>,
+        docs: &HashMap<String, u64>,
+        mut known: HashMap<String, Record>,
+    ) -> Result<Vec<(f32, Record)>> {
+        let wanted: Vec<u64> =
+            page.iter().filter(|(_, id)| !known.contains_key(id)).filter_map(|(_, id)| docs.get(id).copied()).collect();
+        if !wanted.is_empty() {
+            let list: Vec<String> = wanted.iter().map(u64::to_string).collect();
+            let n = wanted.len();
+            let sql =
+                format!("SELECT record FROM {INDEX} WHERE id IN ({}) LIMIT {n} OPTION max_matches={n}", list.join(","));
+            for row in self.rows(&[&sql])?.into_iter().flatten() {
+                let rec = parse_record(&row, 0)?;
+                known.insert(rec.id.clone(), rec);
+            }
+        }
+        let mut out = Vec::with_capacity(page.len());
+        for (score, id) in page {
+            let rec = match known.remove(&id) {
+                Some(rec) => Some(rec),
+                None => self.record(&id)?,
+            };
+            out.extend(rec.map(|rec| (score, rec)));
+        }
+        Ok(out)
     }
 
     /// A hit of `rec`, its snippets marking the `wanted` terms where the request asks for them.
@@ -385,37 +464,69 @@ impl SphinxBackend {
     }
 }
 
-/// The first [`rank::PROXIMITY_WINDOW`] of `ranked` (in Sphinx's order) with `joined` (questions
-/// that joined by meaning) fused with the order by meaning, and again with the query moved
-/// towards the meaning of the question the first fusion puts first; then the rest of `ranked`
-/// as it was: the embedded backend's `search::fuse_head`, so every page of a search is a slice
-/// of one order whatever the window fetched.
+/// The first [`rank::PROXIMITY_WINDOW`] of `ranked` (question ids in the words' order) with
+/// `joined` (questions that joined by meaning) fused with the order by meaning, and again with
+/// the query moved towards the meaning of the question the first fusion puts first; then the
+/// rest of `ranked` as it was: the embedded backend's `search::fuse_head`, so every page of a
+/// search is a slice of one order whatever the window fetched.
 fn fused(
     generation: &Generation,
     dense: &dense::QueryDense,
-    mut ranked: Vec<(f32, Record)>,
-    joined: Vec<Record>,
-) -> Vec<(f32, Record)> {
+    mut ranked: Vec<(f32, String)>,
+    joined: Vec<String>,
+) -> Vec<(f32, String)> {
     let rest = ranked.split_off(ranked.len().min(rank::PROXIMITY_WINDOW));
     let mut head = ranked;
-    for rec in joined {
-        if !head.iter().any(|(_, r)| r.id == rec.id) {
-            head.push((0.0, rec));
+    for id in joined {
+        if !head.iter().any(|(_, r)| *r == id) {
+            head.push((0.0, id));
         }
     }
-    let by_words: Vec<(f32, String)> = head.iter().map(|(s, r)| (*s, r.id.clone())).collect();
-    let mut order = by_words.clone();
-    dense.fuse_ids(&mut order);
-    if let Some(again) = order.first().and_then(|(_, best)| dense.with_feedback_of_id(generation, best)) {
-        order = by_words;
-        again.fuse_ids(&mut order);
+    let by_words = head.clone();
+    dense.fuse_ids(&mut head);
+    if let Some(again) = head.first().and_then(|(_, best)| dense.with_feedback_of_id(generation, best)) {
+        head = by_words;
+        again.fuse_ids(&mut head);
     }
-    let mut records: HashMap<String, Record> = head.into_iter().map(|(_, r)| (r.id.clone(), r)).collect();
-    let mut out: Vec<(f32, Record)> =
-        order.into_iter().filter_map(|(score, id)| records.remove(&id).map(|r| (score, r))).collect();
-    let in_head: BTreeSet<String> = out.iter().map(|(_, r)| r.id.clone()).collect();
-    out.extend(rest.into_iter().filter(|(_, r)| !in_head.contains(&r.id)));
-    out
+    let in_head: BTreeSet<String> = head.iter().map(|(_, id)| id.clone()).collect();
+    head.extend(rest.into_iter().filter(|(_, id)| !in_head.contains(id)));
+    head
+}
+
+/// Column `i` of `row`, where it holds a `T`.
+fn column<T: mysql::prelude::FromValue>(row: &mysql::Row, i: usize) -> Option<T> {
+    row.get_opt(i).and_then(|v| v.ok())
+}
+
+/// An alternative of a query word as the front scores it (see [`rescore`]): a term at its
+/// boost, or a phrase (a glossary name of several words, a quoted phrase) as its exact-letter
+/// terms (the folded ones where it has none) at the weight of a term, its own boost being
+/// inside tantivy's query.
+fn scored_alternative(searcher: &Searcher, f: &Fields, q: &dyn Query) -> Option<Alternative> {
+    let (terms, boost, doc_freq) = match q.downcast_ref::<WeightedTermQuery>() {
+        Some(t) => (vec![t.term().clone()], t.boost(), searcher.doc_freq(t.term()).ok()?),
+        None => {
+            let (mut plain, mut folded) = (Vec::new(), Vec::new());
+            q.query_terms(&mut |t, _| {
+                if t.field() == f.body {
+                    plain.push(t.clone());
+                } else if t.field() == f.body_ascii {
+                    folded.push(t.clone());
+                }
+            });
+            (if plain.is_empty() { folded } else { plain }, 1.0, 0)
+        }
+    };
+    if terms.is_empty() {
+        return None;
+    }
+    let weight = Bm25Weight::for_terms(searcher, &terms).ok()?.boost_by(boost);
+    let words: Vec<String> = terms
+        .iter()
+        .filter_map(|t| t.value().as_str().map(|s| sphinx_word(&analysis::fold_polish(s))))
+        .filter(|w| !w.is_empty())
+        .collect();
+    (!words.is_empty()).then_some(Alternative { words, weight, doc_freq })
 }
 
 /// `term` with Sphinx's IDF boost `weight` (none where it is 1).
@@ -476,12 +587,13 @@ impl Backend for SphinxBackend {
             if let Some(dense) = dense::QueryDense::of(&self.generation, &translate::for_meaning(&req.q), *language) {
                 let joined = self.joined(&dense, req, &[])?;
                 total = joined.len() as u64;
-                let ranked = fused(&self.generation, &dense, Vec::new(), joined);
-                hits = ranked
+                let ids = joined.iter().map(|r| r.id.clone()).collect();
+                let mut known: HashMap<String, Record> = joined.into_iter().map(|r| (r.id.clone(), r)).collect();
+                hits = fused(&self.generation, &dense, Vec::new(), ids)
                     .into_iter()
                     .skip(req.offset)
                     .take(req.limit)
-                    .map(|(score, rec)| self.hit(score, rec, req, &BTreeSet::new()))
+                    .filter_map(|(score, id)| known.remove(&id).map(|rec| self.hit(score, rec, req, &BTreeSet::new())))
                     .collect();
             }
         } else if !matches!(text, Text::Nothing | Text::Unmatched { .. }) {
@@ -494,15 +606,24 @@ impl Backend for SphinxBackend {
                 }
                 _ => None,
             };
-            let (from, window) = match dense {
-                Some(_) => (0, (req.offset + req.limit).max(rank::PROXIMITY_WINDOW)),
-                None => (req.offset, req.limit),
+            // Ranked by words, the first [`RESCORED`] are scored in front by their keywords'
+            // frequencies (see `rescore`), read as ids; the page's records are read after.
+            let plan = match &text {
+                Text::Match { plan, .. } if req.sort == Sort::Relevance => Some(plan),
+                _ => None,
             };
-            let page = format!(
-                "SELECT record, WEIGHT() AS w FROM {INDEX}{}{}",
-                self.conditions(&text, req, None),
-                Self::listing(&text, req.sort, from, window),
-            );
+            let page = match plan {
+                Some(_) => format!(
+                    "SELECT id, qid, PACKEDFACTORS() AS f, body_len FROM {INDEX}{}{}",
+                    self.conditions(&text, req, None),
+                    Self::listing(&text, req.sort, 0, (req.offset + req.limit).max(RESCORED)),
+                ),
+                None => format!(
+                    "SELECT record FROM {INDEX}{}{}",
+                    self.conditions(&text, req, None),
+                    Self::listing(&text, req.sort, req.offset, req.limit),
+                ),
+            };
             // Counts need no weights: Sphinx's ranker is off for them (it scores every match).
             let count = format!("SELECT COUNT(*) FROM {INDEX}{} OPTION ranker=none", self.conditions(&text, req, None));
             // Each facet counted without its own filter; grouped by a multi-valued attribute,
@@ -527,24 +648,48 @@ impl Backend for SphinxBackend {
                 facets = self.facets(&rows[2..])?;
             }
             total = rows.get(1).and_then(|r| r.first()).map(count_of).transpose()?.unwrap_or(0);
-            // Without words Sphinx weighs every question 1: a listing, scored 0 as embedded.
-            let scored = req.sort == Sort::Relevance && text.expr().is_some();
-            let mut ranked: Vec<(f32, Record)> = Vec::new();
-            for row in rows.swap_remove(0) {
-                let weight: f64 = row.get_opt(1).and_then(|v| v.ok()).unwrap_or(0.0);
-                ranked.push((if scored { weight as f32 / WEIGHT_SCALE } else { 0.0 }, parse_record(&row, 0)?));
-            }
-            if let Some(dense) = &dense {
-                // Where the words find nothing, or are another language's, the nearest questions
-                // by meaning that pass the filters join the matches (as embedded), counted once.
-                let joined = if dense.foreign() || total == 0 { self.joined(dense, req, &ranked)? } else { Vec::new() };
-                total += self.not_matched(&text, req, &joined)?;
-                ranked = fused(&self.generation, dense, ranked, joined)
-                    .into_iter()
-                    .skip(req.offset)
-                    .take(req.limit)
-                    .collect();
-            }
+            let page_rows = rows.swap_remove(0);
+            let ranked: Vec<(f32, Record)> = match plan {
+                // A listing (no words, or by date): Sphinx's page as it is, scored 0 as embedded.
+                None => page_rows.iter().map(|row| Ok((0.0, parse_record(row, 0)?))).collect::<Result<_>>()?,
+                Some(plan) => {
+                    let mut scored = Vec::with_capacity(page_rows.len());
+                    let mut docs: HashMap<String, u64> = HashMap::with_capacity(page_rows.len());
+                    for row in &page_rows {
+                        let (doc, qid): (Option<u64>, Option<String>) = (column(row, 0), column(row, 1));
+                        let (Some(doc), Some(qid)) = (doc, qid) else {
+                            return Err(SearchError::Backend("Sphinx answered a match without its id".into()));
+                        };
+                        let packed: String = column(row, 2).unwrap_or_default();
+                        let len: u32 = column(row, 3).unwrap_or(0);
+                        docs.insert(qid.clone(), doc);
+                        scored.push((plan.score(&rescore::keyword_tfs(&packed), len), qid));
+                    }
+                    // The first [`RESCORED`] by Ławka's weights, the rest in Sphinx's order
+                    // after them, whatever page is asked. A match scores above 0: 0 is a
+                    // question that joined by meaning alone.
+                    let rest = scored.split_off(scored.len().min(RESCORED));
+                    let mut ranked: Vec<(f32, String)> = rescore::reorder(scored)
+                        .into_iter()
+                        .map(|(s, id)| (s.score.max(f32::MIN_POSITIVE), id))
+                        .collect();
+                    ranked.extend(rest.into_iter().map(|(_, id)| (f32::MIN_POSITIVE, id)));
+                    let mut known = HashMap::new();
+                    if let Some(dense) = &dense {
+                        // Where the words find nothing, or are another language's, the nearest
+                        // questions by meaning that pass the filters join the matches (as
+                        // embedded), counted once.
+                        let joined =
+                            if dense.foreign() || total == 0 { self.joined(dense, req, &ranked)? } else { Vec::new() };
+                        total += self.not_matched(&text, req, &joined)?;
+                        let ids = joined.iter().map(|r| r.id.clone()).collect();
+                        known.extend(joined.into_iter().map(|r| (r.id.clone(), r)));
+                        ranked = fused(&self.generation, dense, ranked, ids);
+                    }
+                    let page: Vec<(f32, String)> = ranked.into_iter().skip(req.offset).take(req.limit).collect();
+                    self.records_of(page, &docs, known)?
+                }
+            };
             let wanted = match &text {
                 Text::Match { wanted, .. } => wanted.clone(),
                 _ => BTreeSet::new(),
@@ -722,7 +867,12 @@ mod tests {
 
     #[test]
     fn a_listing_is_ordered_as_asked() {
-        let words = Text::Match { expr: "@body x".into(), wanted: BTreeSet::new(), language: Language::Polish };
+        let words = Text::Match {
+            expr: "@body x".into(),
+            wanted: BTreeSet::new(),
+            language: Language::Polish,
+            plan: Plan { concepts: Vec::new(), positions: HashMap::new() },
+        };
         let ranked = SphinxBackend::listing(&words, Sort::Relevance, 20, 10);
         assert_eq!(
             ranked,

@@ -13,6 +13,7 @@ pub mod backend;
 pub mod client;
 mod error;
 pub mod publish;
+pub mod rescore;
 pub mod search;
 
 pub use backend::SphinxBackend;
