@@ -6,7 +6,8 @@
 //! glossary, the completion words). Matching, ranking, counting and the stored records are the
 //! cluster's: a query is Ławka's expanded query as Sphinx's syntax (the OR of the optional
 //! words' terms, each required word or phrase as an OR of its own, the excluded ones negated),
-//! ranked by Sphinx's BM25F, with the request's filters as attribute filters; facets, totals and
+//! matched by Sphinx and ordered by its BM25F, its first [`RESCORED`] scored in front as Ławka
+//! scores (see [`rescore`]), with the request's filters as attribute filters; facets, totals and
 //! histograms are Sphinx's counts of those matches; hits come back with their stored records;
 //! snippets mark the words whose terms the query asked for (Sphinx holds terms, not text); the
 //! query's meaning is fused in front with Sphinx's first hundred, from the generation's question
@@ -14,8 +15,8 @@
 //!
 //! Where the answers differ from the embedded backend's, and why (docs/SCALE.md, "Served by
 //! Sphinx"): a search matches every question with any of its words (Ławka's own requires most of
-//! them, so totals and facets are larger); a word's alternatives add up in Sphinx's BM25F rather
-//! than counting as the best of them; a glossary name of several words matches its words
+//! them, so totals and facets are larger, and past the first [`RESCORED`] Sphinx's BM25F orders,
+//! where a word's alternatives add up); a glossary name of several words matches its words
 //! anywhere; the proximity bonus is not applied; related questions are Sphinx's more-like-this
 //! reordered by the seed's meaning, without the seed's topics and units; facets and histograms count the words' matches (not the questions that
 //! joined by meaning); a query of exclusions only lists every question.

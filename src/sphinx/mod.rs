@@ -4,10 +4,10 @@
 //!
 //! Ławka analyses, Sphinx stores, shards and mirrors: documents go out pre-analysed (Ławka's
 //! folded terms, space-separated, which Sphinx's `charset_table` keeps whole), so a query
-//! analysed by Ławka matches the same terms on either backend. Sphinx ranks an OR of Ławka's
-//! expanded query by its BM25F; Ławka's own ranking over Sphinx's first 50 stays within 0.02 of
-//! the embedded ranking on the judged sets, Sphinx's own ranking as served does not
-//! (docs/SCALE.md).
+//! analysed by Ławka matches the same terms on either backend. Sphinx matches an OR of Ławka's
+//! expanded query and orders it by its BM25F; Ławka scores Sphinx's first matches from their
+//! keyword frequencies ([`rescore`]), which keeps the served ranking within 0.02 of the
+//! embedded one on the judged sets (docs/SCALE.md).
 
 pub mod backend;
 pub mod client;
