@@ -6,7 +6,7 @@
 //! glossary, the completion words). Matching, ranking, counting and the stored records are the
 //! cluster's: a query is Ławka's expanded query as Sphinx's syntax (the OR of the optional
 //! words' terms, each required word or phrase as an OR of its own, the excluded ones negated),
-//! matched by Sphinx and ordered by its BM25F, its first [`RESCORED`] scored in front as Ławka
+//! matched by Sphinx and ordered by its BM25F, its first 300 scored in front as Ławka
 //! scores (see [`rescore`]), with the request's filters as attribute filters; facets, totals and
 //! histograms are Sphinx's counts of those matches; hits come back with their stored records;
 //! snippets mark the words whose terms the query asked for (Sphinx holds terms, not text); the
@@ -15,7 +15,7 @@
 //!
 //! Where the answers differ from the embedded backend's, and why (docs/SCALE.md, "Served by
 //! Sphinx"): a search matches every question with any of its words (Ławka's own requires most of
-//! them, so totals and facets are larger, and past the first [`RESCORED`] Sphinx's BM25F orders,
+//! them, so totals and facets are larger, and past the first 300 Sphinx's BM25F orders,
 //! where a word's alternatives add up); a glossary name of several words matches its words
 //! anywhere; the proximity bonus is not applied; related questions are Sphinx's more-like-this
 //! reordered by the seed's meaning, without the seed's topics and units; facets and histograms count the words' matches (not the questions that
