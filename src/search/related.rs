@@ -33,7 +33,7 @@ use super::Glossary;
 use super::{load_record, response};
 use crate::analysis;
 use crate::corpus::QuestionId;
-use crate::index::{DenseIndex, Generation, Record};
+use crate::index::{DenseIndex, Generation, GenerationMeta, Record};
 
 /// Most related questions asked for at once.
 pub const MAX_RELATED: usize = 20;
@@ -50,7 +50,7 @@ const NAME_WEIGHT: f32 = 0.3;
 /// Weight of the folded analysis's terms (for seeds typed without Polish letters).
 const FOLDED_SEED_WEIGHT: f32 = 0.5;
 /// Candidates reordered by the second stage.
-const RERANK_WINDOW: usize = 30;
+pub(crate) const RERANK_WINDOW: usize = 30;
 /// Added to a candidate's normalised text score per unit of shared topic tags and of shared
 /// answering units (Jaccard overlap, 0..1). Tags and units are the corpus's own judgement of what
 /// a question is about; the words decide, these break near-ties.
@@ -156,8 +156,17 @@ fn searched_as_query(
     text: &str,
     limit: usize,
 ) -> Result<Vec<RelatedHit>> {
+    match text_as_search(&generation.meta, text, limit) {
+        Some(req) => Ok(hits_as_related(super::search(generation, glossary, &req)?.hits)),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// A text as the search for its first `limit` questions (facets and snippets off); none where
+/// it is too long for a query (any backend's "already asked?" box reads it so).
+pub(crate) fn text_as_search(meta: &GenerationMeta, text: &str, limit: usize) -> Option<SearchRequest> {
     if text.chars().count() > MAX_QUERY_CHARS {
-        return Ok(Vec::new());
+        return None;
     }
     let raw = RawSearchParams {
         q: Some(text.to_string()),
@@ -167,12 +176,12 @@ fn searched_as_query(
         ..RawSearchParams::default()
     };
     // The search accepts any text of that length; one it refused would go to more-like-this.
-    let Ok(req) = SearchRequest::parse(&raw, &generation.meta) else {
-        return Ok(Vec::new());
-    };
-    Ok(super::search(generation, glossary, &req)?
-        .hits
-        .into_iter()
+    SearchRequest::parse(&raw, meta).ok()
+}
+
+/// A search's hits as related questions.
+pub(crate) fn hits_as_related(hits: Vec<super::Hit>) -> Vec<RelatedHit> {
+    hits.into_iter()
         .map(|h| RelatedHit {
             id: h.id,
             title: h.title,
@@ -181,12 +190,12 @@ fn searched_as_query(
             district: h.district,
             url: h.url,
         })
-        .collect())
+        .collect()
 }
 
 /// Two rankings fused by reciprocal rank (`rank::RRF_K`), equally weighted; the score is the
 /// fused one.
-fn fused(a: Vec<RelatedHit>, b: Vec<RelatedHit>, limit: usize) -> Vec<RelatedHit> {
+pub(crate) fn fused(a: Vec<RelatedHit>, b: Vec<RelatedHit>, limit: usize) -> Vec<RelatedHit> {
     let mut out: Vec<RelatedHit> = Vec::with_capacity(a.len() + b.len());
     for list in [a, b] {
         for (rank, mut hit) in list.into_iter().enumerate() {
@@ -361,38 +370,69 @@ fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candid
             out
         }
     };
-    let best = candidates.iter().map(|c| c.text).fold(0.0f32, f32::max);
-    let best = if best > 0.0 { best } else { 1.0 };
-    // Each candidate's score but for its meaning.
-    for c in candidates.iter_mut() {
-        c.score = c.text / best
-            + TOPIC_WEIGHT * overlap(&meta.topics, &c.record.topics)
-            + UNIT_WEIGHT * overlap(&meta.departments, &c.record.departments);
-    }
-    if let (Some(v), Some(d)) = (&meta.vector, &generation.dense) {
-        let first = by_meaning(&candidates, d, v, near);
-        // Pseudo-relevance feedback, as for search (`rank::FEEDBACK_WEIGHT`): the meaning of
-        // the candidate ranked first joins the seed's.
-        let best = (0..first.len()).max_by(|&i, &j| first[i].total_cmp(&first[j]).then(j.cmp(&i)));
-        let totals = match best.and_then(|i| d.vector_at(candidates[i].addr)) {
-            Some(b) => {
-                let moved = super::dense::rocchio(v, b, super::rank::FEEDBACK_WEIGHT);
-                by_meaning(&candidates, d, &moved, &nearest(d, &moved))
-            }
-            None => first,
-        };
-        for (c, t) in candidates.iter_mut().zip(totals) {
-            c.score = t;
-        }
+    let texts: Vec<(f32, &Record)> = candidates.iter().map(|c| (c.text, &c.record)).collect();
+    let meaning = match (&meta.vector, &generation.dense) {
+        (Some(v), Some(d)) => Some((v.as_slice(), d)),
+        _ => None,
+    };
+    let near: Vec<f32> = near.iter().map(|n| n.1).collect();
+    let scores =
+        second_stage(&texts, &meta.topics, &meta.departments, meaning, &near, |i, d| d.vector_at(candidates[i].addr));
+    for (c, s) in candidates.iter_mut().zip(scores) {
+        c.score = s;
     }
     candidates.sort_by(|a, b| b.score.total_cmp(&a.score));
     Ok(candidates)
 }
 
+/// The second stage's scores of candidates given as (text score, record), in their order: the
+/// text score against the best one's, the topic tags and answering units shared with the seed
+/// (`topics`, `departments`), and, with the seed's `meaning` (its vector and the generation's
+/// vectors), closeness in meaning scaled over the cosines of the questions nearest the seed
+/// (`near`, best first), then again with the meaning of the candidate so ranked first joined to
+/// the seed's. `vector_of(i, vectors)` is candidate `i`'s vector. Any backend's candidates are
+/// reordered by it.
+pub(crate) fn second_stage<'v>(
+    candidates: &[(f32, &Record)],
+    topics: &[String],
+    departments: &[String],
+    meaning: Option<(&[f32], &'v DenseIndex)>,
+    near: &[f32],
+    vector_of: impl Fn(usize, &'v DenseIndex) -> Option<&'v [f32]>,
+) -> Vec<f32> {
+    let best = candidates.iter().map(|c| c.0).fold(0.0f32, f32::max);
+    let best = if best > 0.0 { best } else { 1.0 };
+    // Each candidate's score but for its meaning.
+    let base: Vec<f32> = candidates
+        .iter()
+        .map(|(text, rec)| {
+            text / best
+                + TOPIC_WEIGHT * overlap(topics, &rec.topics)
+                + UNIT_WEIGHT * overlap(departments, &rec.departments)
+        })
+        .collect();
+    let Some((v, d)) = meaning else { return base };
+    let first = by_meaning(&base, v, near, |i| vector_of(i, d));
+    // Pseudo-relevance feedback, as for search (`rank::FEEDBACK_WEIGHT`): the meaning of the
+    // candidate ranked first joins the seed's.
+    let best = (0..first.len()).max_by(|&i, &j| first[i].total_cmp(&first[j]).then(j.cmp(&i)));
+    match best.and_then(|i| vector_of(i, d)) {
+        Some(b) => {
+            let moved = super::dense::rocchio(v, b, super::rank::FEEDBACK_WEIGHT);
+            let near: Vec<f32> = nearest(d, &moved).into_iter().map(|n| n.1).collect();
+            by_meaning(&base, &moved, &near, |i| vector_of(i, d))
+        }
+        None => first,
+    }
+}
+
 /// The terms `feedback` adds to the seed's `terms`, weighted: the strongest at
 /// [`FEEDBACK_TERM_WEIGHT`] of the seed's strongest, at most [`FEEDBACK_TERMS`] of them (the most
 /// telling first). A term the seed has too adds to its weight.
-fn feedback_terms(terms: &[(bool, String, f32)], mut feedback: Vec<(bool, String, f32)>) -> Vec<(bool, String, f32)> {
+pub(crate) fn feedback_terms(
+    terms: &[(bool, String, f32)],
+    mut feedback: Vec<(bool, String, f32)>,
+) -> Vec<(bool, String, f32)> {
     feedback.truncate(FEEDBACK_TERMS);
     let strongest = terms.iter().map(|t| t.2).fold(0.0f32, f32::max).max(f32::EPSILON);
     let feedback_strongest = feedback.iter().map(|t| t.2).fold(0.0f32, f32::max).max(f32::EPSILON);
@@ -402,21 +442,34 @@ fn feedback_terms(terms: &[(bool, String, f32)], mut feedback: Vec<(bool, String
         .collect()
 }
 
+/// The questions nearest in meaning to `vector`, as (id, cosine), best first: the same as
+/// [`nearest`], for a backend whose questions are not this generation's documents.
+pub(crate) fn nearest_ids(dense: &DenseIndex, vector: &[f32]) -> Vec<(String, f32)> {
+    dense.nearest(vector, RERANK_WINDOW + 1).into_iter().map(|(_, id, cos)| (id.to_string(), cos)).collect()
+}
+
 /// The questions nearest in meaning to `vector`, as (address, cosine), best first.
-fn nearest(dense: &DenseIndex, vector: &[f32]) -> Vec<(DocAddress, f32)> {
+pub(crate) fn nearest(dense: &DenseIndex, vector: &[f32]) -> Vec<(DocAddress, f32)> {
     dense.nearest(vector, RERANK_WINDOW + 1).into_iter().map(|(a, _, cos)| (a, cos)).collect()
 }
 
-/// The candidates' scores with closeness in meaning to `vector` added, in their order.
-/// Cosines are spread 1..0 between the nearest and the farthest of `near`.
-fn by_meaning(candidates: &[Candidate], dense: &DenseIndex, vector: &[f32], near: &[(DocAddress, f32)]) -> Vec<f32> {
-    let (hi, lo) = (near.first().map_or(1.0, |n| n.1), near.last().map_or(0.0, |n| n.1));
+/// The scores `base` with closeness in meaning to `vector` added, in their order (`vector_of(i)`
+/// is candidate `i`'s vector). Cosines are spread 1..0 between the nearest and the farthest of
+/// `near` (cosines, best first).
+fn by_meaning<'v>(
+    base: &[f32],
+    vector: &[f32],
+    near: &[f32],
+    vector_of: impl Fn(usize) -> Option<&'v [f32]>,
+) -> Vec<f32> {
+    let (hi, lo) = (near.first().copied().unwrap_or(1.0), near.last().copied().unwrap_or(0.0));
     let spread = (hi - lo).max(f32::EPSILON);
-    candidates
-        .iter()
-        .map(|c| {
-            let meaning = dense.cosine(vector, c.addr).map_or(0.0, |cos| ((cos - lo) / spread).clamp(0.0, 1.0));
-            c.score + MEANING_WEIGHT * meaning
+    base.iter()
+        .enumerate()
+        .map(|(i, score)| {
+            let cosine = vector_of(i).map(|c| c.iter().zip(vector).map(|(a, b)| a * b).sum::<f32>());
+            let meaning = cosine.map_or(0.0, |cos| ((cos - lo) / spread).clamp(0.0, 1.0));
+            score + MEANING_WEIGHT * meaning
         })
         .collect()
 }
@@ -471,7 +524,7 @@ fn seed_weights(analyzer: &mut TextAnalyzer, seed: [&str; 3]) -> HashMap<String,
 }
 
 /// The seed's terms as (folded?, term, weight), the most telling first.
-fn select_terms(
+pub(crate) fn select_terms(
     searcher: &Searcher,
     generation: &Generation,
     seed: [&str; 3],

@@ -17,9 +17,10 @@
 //! Sphinx"): a search matches every question with any of its words (Ławka's own requires most of
 //! them, so totals and facets are larger, and past the first 300 Sphinx's BM25F orders,
 //! where a word's alternatives add up); a glossary name of several words matches its words
-//! anywhere; the proximity bonus is not applied; related questions are Sphinx's more-like-this
-//! reordered by the seed's meaning, without the seed's topics and units; facets and histograms count the words' matches (not the questions that
-//! joined by meaning); a query of exclusions only lists every question.
+//! anywhere; the proximity bonus is not applied; a related question's words are scored over
+//! the whole searched text, not title, question and answers apart; facets and histograms count
+//! the words' matches (not the questions that joined by meaning); a query of exclusions only
+//! lists every question.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
@@ -43,19 +44,13 @@ use crate::search::response::{self, Facets, Hit};
 use crate::search::suggest::{self, SuggestResponse};
 use crate::search::term::WeightedTermQuery;
 use crate::search::{
-    dense, rank, snippet, translate, with_learned, Backend, FacetCount, Glossary, MatchList, QuestionResponse,
+    dense, rank, related, snippet, translate, with_learned, Backend, FacetCount, Glossary, MatchList, QuestionResponse,
     RelatedHit, Result, Retrieval, SearchError, SearchRequest, SearchResponse, MAX_RELATED, SYNTHETIC_NOTICE,
 };
 
-/// Sphinx's weight (BM25F × this, an integer) back to a score.
-const WEIGHT_SCALE: f32 = 100_000.0;
-
-/// Words of a seed question's title and text that a more-like-this statement asks for (the
-/// peers' more-like-this of issue 14 reads the first 80).
-const SEED_WORDS: usize = 80;
-
-/// Candidates of a related-questions statement that the seed's meaning reorders.
-const RELATED_CANDIDATES: usize = 50;
+/// Sphinx's first matches of a related-questions statement that the front scores (the best
+/// `related::RERANK_WINDOW` of them are the candidates, as embedded).
+const RELATED_CANDIDATES: usize = 100;
 
 /// Sphinx's first matches that the front scores by its own weights (see `rescore`).
 const RESCORED: usize = 300;
@@ -65,6 +60,14 @@ const EXPORT_PAGE: usize = 500;
 
 /// Values a facet or histogram statement groups into, at most.
 const GROUPS: usize = 10_000;
+
+/// What a related-questions seed says about itself besides its words (as embedded: none of it
+/// for a free text but its meaning).
+struct About<'a> {
+    topics: &'a [String],
+    departments: &'a [String],
+    vector: Option<&'a [f32]>,
+}
 
 /// A query as the cluster is asked it.
 enum Text {
@@ -305,73 +308,205 @@ impl SphinxBackend {
         rows.into_iter().flatten().next().map(|row| parse_record(&row, 0)).transpose()
     }
 
-    /// The questions most like `terms` (a seed's folded terms), best first, without `seed`: the
-    /// first [`RELATED_CANDIDATES`] by Sphinx's weight, reordered where the seed's meaning
-    /// (`vector`) and the candidates' are known in front, by reciprocal ranks of the two orders
-    /// (as the embedded search fuses words and meaning).
+    /// Questions related to a free text read as a question's text, as embedded: its words with
+    /// their Polish translations, its meaning from the same text.
+    fn more_like_text(&self, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
+        let translated = translate::for_meaning(text);
+        let vector = dense::enabled(&self.generation).then(|| {
+            let polish = !dense::is_foreign(text);
+            dense::query_vector(&dense::as_the_corpus_spells(&self.generation, &translated, polish))
+        });
+        let vector = vector.flatten();
+        let about = About { topics: &[], departments: &[], vector: vector.as_deref() };
+        self.more_like(["", &translated, ""], &about, None, limit)
+    }
+
+    /// The questions most like `seed` (title, question, answers), best first, without the
+    /// question `exclude`: the embedded backend's two stages (`search::related`) with Sphinx
+    /// finding the candidates. The seed's weighted terms (`related::select_terms`) as an OR;
+    /// Sphinx's first [`RELATED_CANDIDATES`] scored in front by their keywords' frequencies with
+    /// the generation's statistics (see [`rescore`]), the best
+    /// [`related::RERANK_WINDOW`] kept, the questions nearest in meaning added; reordered by the
+    /// shared topics and units and closeness in meaning (`related::second_stage`); the words of
+    /// the one so ranked first added to every candidate's text score, and reordered again.
     fn more_like(
         &self,
-        terms: &BTreeSet<String>,
-        seed: Option<&str>,
-        vector: Option<&[f32]>,
+        seed: [&str; 3],
+        about: &About<'_>,
+        exclude: Option<&str>,
         limit: usize,
     ) -> Result<Vec<RelatedHit>> {
-        if terms.is_empty() {
+        let searcher = self.generation.searcher();
+        let terms = related::select_terms(&searcher, &self.generation, seed, exclude.is_some())?;
+        let vectors = self.generation.dense.as_ref();
+        let near: Vec<(String, f32)> = match (about.vector, vectors) {
+            (Some(v), Some(d)) => related::nearest_ids(d, v),
+            _ => Vec::new(),
+        };
+        let near_cosines: Vec<f32> = near.iter().map(|(_, cos)| *cos).collect();
+        if terms.is_empty() && near.is_empty() {
             return Ok(Vec::new());
         }
-        let n = if vector.is_some() { RELATED_CANDIDATES.max(limit) } else { limit };
-        let words: Vec<&str> = terms.iter().map(String::as_str).collect();
-        let mut sql = format!("SELECT record, WEIGHT() AS w FROM {INDEX} WHERE MATCH('@body {}')", words.join(" | "));
-        if let Some(seed) = seed {
-            sql += &format!(" AND qid!='{}'", quoted(seed));
+        // Candidates by words: (text score, document number, id).
+        let mut by_words: Vec<(f32, u64, String)> = Vec::new();
+        if let Some((plan, expr)) = self.terms_plan(&searcher, &terms) {
+            let mut sql = format!("SELECT id, qid, PACKEDFACTORS() AS f, body_len FROM {INDEX} WHERE MATCH('{expr}')");
+            if let Some(seed) = exclude {
+                sql += &format!(" AND qid!='{}'", quoted(seed));
+            }
+            let n = RELATED_CANDIDATES;
+            sql += &format!(
+                " ORDER BY WEIGHT() DESC, date DESC, meeting ASC, n ASC LIMIT {n} OPTION max_matches={n}, ranker={RANKER}"
+            );
+            for row in self.rows(&[&sql])?.into_iter().flatten() {
+                let (Some(doc), Some(qid)) = (column::<u64>(&row, 0), column::<String>(&row, 1)) else {
+                    return Err(SearchError::Backend("Sphinx answered a match without its id".into()));
+                };
+                let packed: String = column(&row, 2).unwrap_or_default();
+                let text = plan.score(&rescore::keyword_tfs(&packed), column(&row, 3).unwrap_or(0)).score;
+                by_words.push((text, doc, qid));
+            }
+            // Stable: ties keep Sphinx's order.
+            by_words.sort_by(|a, b| b.0.total_cmp(&a.0));
+            by_words.truncate(related::RERANK_WINDOW.max(limit));
         }
-        sql += &format!(
-            " ORDER BY WEIGHT() DESC, date DESC, meeting ASC, n ASC LIMIT {n} OPTION max_matches={n}, ranker={RANKER}"
-        );
-        let mut hits = Vec::new();
-        for row in self.rows(&[&sql])?.into_iter().flatten() {
-            let rec = parse_record(&row, 0)?;
-            let weight: f64 = row.get_opt(1).and_then(|v| v.ok()).unwrap_or(0.0);
-            hits.push(RelatedHit {
+        // The candidates' records: by document number, and by id for those nearest in meaning
+        // that the words did not bring.
+        let docs: HashMap<String, u64> = by_words.iter().map(|(_, doc, id)| (id.clone(), *doc)).collect();
+        let mut ids: Vec<(f32, String)> = by_words.into_iter().map(|(text, _, id)| (text, id)).collect();
+        for (id, _) in near {
+            if exclude != Some(id.as_str()) && !ids.iter().any(|(_, i)| *i == id) {
+                ids.push((0.0, id));
+            }
+        }
+        let texts: Vec<f32> = ids.iter().map(|(t, _)| *t).collect();
+        let mut candidates: Vec<(f32, Record, u64)> = Vec::with_capacity(ids.len());
+        let records = self.records_with_numbers(ids, &docs)?;
+        for ((_, rec, doc), text) in records.into_iter().zip(texts) {
+            candidates.push((text, rec, doc));
+        }
+        let mut scores = self.second_stage(&candidates, about, &near_cosines);
+        // Feedback by words, as embedded: the most telling words of the candidate ranked first
+        // join the seed's, scored over the same candidates and added.
+        let first = (0..scores.len()).max_by(|&i, &j| scores[i].total_cmp(&scores[j]).then(j.cmp(&i)));
+        if let Some(best) = first.map(|i| &candidates[i].1) {
+            let feedback = related::select_terms(
+                &searcher,
+                &self.generation,
+                [best.title.as_str(), best.question.as_str(), ""],
+                true,
+            )?;
+            let feedback = related::feedback_terms(&terms, feedback);
+            if let Some((plan, expr)) = self.terms_plan(&searcher, &feedback) {
+                let list: Vec<String> = candidates.iter().map(|c| c.2.to_string()).collect();
+                let n = list.len();
+                let sql = format!(
+                    "SELECT id, PACKEDFACTORS() AS f, body_len FROM {INDEX} WHERE MATCH('{expr}') AND id IN ({}) \
+                     LIMIT {n} OPTION max_matches={n}, ranker={RANKER}",
+                    list.join(",")
+                );
+                let mut added: HashMap<u64, f32> = HashMap::new();
+                for row in self.rows(&[&sql])?.into_iter().flatten() {
+                    let packed: String = column(&row, 1).unwrap_or_default();
+                    let text = plan.score(&rescore::keyword_tfs(&packed), column(&row, 2).unwrap_or(0)).score;
+                    added.extend(column::<u64>(&row, 0).map(|doc| (doc, text)));
+                }
+                for c in candidates.iter_mut() {
+                    c.0 += added.get(&c.2).copied().unwrap_or(0.0);
+                }
+                scores = self.second_stage(&candidates, about, &near_cosines);
+            }
+        }
+        let mut order: Vec<usize> = (0..candidates.len()).collect();
+        // Stable: ties keep the candidates' order, as embedded.
+        order.sort_by(|&a, &b| scores[b].total_cmp(&scores[a]));
+        let mut slots: Vec<Option<(f32, Record, u64)>> = candidates.into_iter().map(Some).collect();
+        Ok(order
+            .into_iter()
+            .filter_map(|i| slots[i].take().map(|(_, rec, _)| (scores[i], rec)))
+            .take(limit)
+            .map(|(score, rec)| RelatedHit {
                 url: response::question_url(&rec.id),
-                score: weight as f32 / WEIGHT_SCALE,
+                score,
                 date: rec.meeting.date,
                 district: rec.district,
                 id: rec.id,
                 title: rec.title,
-            });
-        }
-        if let (Some(vector), Some(vectors)) = (vector, self.generation.dense.as_ref()) {
-            let cosine = |id: &str| -> f32 {
-                vectors.vector_of_id(id).map_or(f32::MIN, |v| v.iter().zip(vector).map(|(a, b)| a * b).sum())
-            };
-            let mut by_meaning: Vec<(f32, usize)> = hits.iter().enumerate().map(|(i, h)| (cosine(&h.id), i)).collect();
-            by_meaning.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
-            let mut fused = vec![0.0f32; hits.len()];
-            for (words, score) in fused.iter_mut().enumerate() {
-                *score = 1.0 / (rank::RRF_K + words as f32 + 1.0);
-            }
-            for (meaning, &(_, i)) in by_meaning.iter().enumerate() {
-                fused[i] += 1.0 / (rank::RRF_K + meaning as f32 + 1.0);
-            }
-            let mut order: Vec<usize> = (0..hits.len()).collect();
-            order.sort_by(|&a, &b| fused[b].total_cmp(&fused[a]).then_with(|| a.cmp(&b)));
-            let mut slots: Vec<Option<RelatedHit>> = hits.into_iter().map(Some).collect();
-            hits = order
-                .into_iter()
-                .filter_map(|i| slots[i].take().map(|h| RelatedHit { score: fused[i], ..h }))
-                .collect();
-        }
-        hits.truncate(limit);
-        Ok(hits)
+            })
+            .collect())
     }
 
-    /// A text's folded terms as the published documents hold them (its first [`SEED_WORDS`]).
-    fn seed_terms(&self, text: &str, lang: &str) -> Result<BTreeSet<String>> {
-        let mut terms = crate::index::published::Terms::new(&self.generation)
-            .map_err(|e| SearchError::Backend(format!("the generation's analyzers: {e}")))?;
-        let text: String = text.split_whitespace().take(SEED_WORDS).collect::<Vec<_>>().join(" ");
-        Ok(terms.of(&text, lang, true).split(' ').map(sphinx_word).filter(|w| !w.is_empty()).collect())
+    /// `terms` (folded?, term, weight) as the front scores them, each its own word (see
+    /// [`rescore`]), and as Sphinx's OR, a keyword's IDF boost its best weight; none without a
+    /// term Sphinx can hold.
+    fn terms_plan(&self, searcher: &Searcher, terms: &[(bool, String, f32)]) -> Option<(Plan, String)> {
+        let f = &self.generation.fields;
+        let mut concepts = Vec::new();
+        let mut boosts: BTreeMap<String, f32> = BTreeMap::new();
+        for (folded, text, weight) in terms {
+            let word = sphinx_word(&analysis::fold_polish(text));
+            if word.is_empty() {
+                continue;
+            }
+            let field = if *folded { f.body_ascii } else { f.body };
+            let term = tantivy::Term::from_field_text(field, text);
+            let Ok(bm25) = Bm25Weight::for_terms(searcher, &[term]) else { continue };
+            let best = boosts.entry(word.clone()).or_insert(0.0);
+            *best = best.max(*weight);
+            let alternative = Alternative { words: vec![word], weight: bm25.boost_by(*weight), doc_freq: 0 };
+            concepts.push(Concept { alternatives: vec![alternative], counts: false });
+        }
+        if boosts.is_empty() {
+            return None;
+        }
+        let words: Vec<String> = boosts.iter().map(|(w, b)| weighted(w, *b)).collect();
+        let expr = format!("@body {}", words.join(" | "));
+        let positions = rescore::keyword_positions(&expr);
+        Some((Plan { concepts, positions }, expr))
+    }
+
+    /// The records of `ids` (in order, with their text scores) and their documents' numbers:
+    /// by number where `docs` has it, by id otherwise; a question the shards do not hold is
+    /// left out.
+    fn records_with_numbers(
+        &self,
+        ids: Vec<(f32, String)>,
+        docs: &HashMap<String, u64>,
+    ) -> Result<Vec<(f32, Record, u64)>> {
+        let list: Vec<String> = ids.iter().filter_map(|(_, id)| docs.get(id)).map(u64::to_string).collect();
+        let mut statements = Vec::new();
+        if !list.is_empty() {
+            let n = list.len();
+            statements.push(format!(
+                "SELECT id, record FROM {INDEX} WHERE id IN ({}) LIMIT {n} OPTION max_matches={n}",
+                list.join(",")
+            ));
+        }
+        for (_, id) in ids.iter().filter(|(_, id)| !docs.contains_key(id)) {
+            statements.push(format!("SELECT id, record FROM {INDEX} WHERE qid='{}' LIMIT 1", quoted(id)));
+        }
+        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
+        let mut found: HashMap<String, (Record, u64)> = HashMap::new();
+        if !statements.is_empty() {
+            for row in self.rows(&statements)?.into_iter().flatten() {
+                let rec = parse_record(&row, 1)?;
+                if let Some(doc) = column::<u64>(&row, 0) {
+                    found.insert(rec.id.clone(), (rec, doc));
+                }
+            }
+        }
+        Ok(ids.into_iter().filter_map(|(text, id)| found.remove(&id).map(|(rec, doc)| (text, rec, doc))).collect())
+    }
+
+    /// The embedded backend's second-stage scores (`related::second_stage`) of `candidates`
+    /// (text score, record, document number); `near`: the cosines of the questions nearest the
+    /// seed, best first.
+    fn second_stage(&self, candidates: &[(f32, Record, u64)], about: &About<'_>, near: &[f32]) -> Vec<f32> {
+        let texts: Vec<(f32, &Record)> = candidates.iter().map(|(t, rec, _)| (*t, rec)).collect();
+        let meaning = about.vector.zip(self.generation.dense.as_ref());
+        related::second_stage(&texts, about.topics, about.departments, meaning, near, |i, d| {
+            d.vector_of_id(&candidates[i].1.id)
+        })
     }
 
     /// The questions nearest to the query in meaning (the first [`rank::DENSE_ADDED`]) that
@@ -719,25 +854,32 @@ impl Backend for SphinxBackend {
     fn related_to_question(&self, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>> {
         let limit = limit.clamp(1, MAX_RELATED);
         let seed = self.record(&id.to_string())?.ok_or_else(|| SearchError::NotFound(id.to_string()))?;
-        let terms = self.seed_terms(&format!("{} {}", seed.title, seed.question), &seed.lang)?;
         // The seed's meaning, where dense retrieval is on and it has a vector.
         let vector = dense::enabled(&self.generation)
             .then(|| self.generation.dense.as_ref().and_then(|d| d.vector_of_id(&seed.id)))
             .flatten();
-        self.more_like(&terms, Some(&seed.id), vector, limit)
+        let answers: Vec<&str> = seed.answers.iter().map(|a| a.text.as_str()).collect();
+        let seed_text = [seed.title.as_str(), seed.question.as_str(), &answers.join("\n\n")];
+        let about = About { topics: &seed.topics, departments: &seed.departments, vector };
+        self.more_like(seed_text, &about, Some(&seed.id), limit)
     }
 
     fn related_to_text(&self, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
+        // As embedded (`search::related_to_text`): a text short enough for a query is searched,
+        // a Cyrillic one also read as a question's text, the two fused; a longer one, or one the
+        // search finds nothing for, is read as a question's text.
         let limit = limit.clamp(1, MAX_RELATED);
-        // Typed text is read as a query (typos, translations), its first words only.
-        let text: String = text.split_whitespace().take(SEED_WORDS).collect::<Vec<_>>().join(" ");
-        match self.full_text(glossary, &text) {
-            Text::Match { wanted, .. } => {
-                let vector = dense::enabled(&self.generation).then(|| dense::query_vector(&text)).flatten();
-                self.more_like(&wanted, None, vector.as_deref(), limit)
-            }
-            _ => Ok(Vec::new()),
+        let searched = match related::text_as_search(&self.generation.meta, text, limit) {
+            Some(req) => related::hits_as_related(self.search(glossary, &req)?.hits),
+            None => Vec::new(),
+        };
+        if searched.is_empty() {
+            return self.more_like_text(text, limit);
         }
+        if !analysis::transliterate::is_cyrillic(text) {
+            return Ok(searched);
+        }
+        Ok(related::fused(searched, self.more_like_text(text, limit)?, limit))
     }
 
     fn suggest(&self, glossary: &Glossary, prefix: &str, limit: usize) -> Result<SuggestResponse> {
