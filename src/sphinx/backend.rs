@@ -32,7 +32,7 @@ use tantivy::Searcher;
 
 use super::client::Client;
 use super::rescore::{self, Alternative, Concept, Plan};
-use super::search::{filter_conditions, name_id, sphinx_word, FilterKind, INDEX, RANKER};
+use super::search::{filter_conditions, name_id, question_id, sphinx_word, FilterKind, INDEX, RANKER};
 use super::SphinxError;
 use crate::analysis;
 use crate::corpus::{QuestionId, DISTRICTS};
@@ -303,9 +303,31 @@ impl SphinxBackend {
 
     /// The record of question `id`.
     fn record(&self, id: &str) -> Result<Option<Record>> {
-        let sql = format!("SELECT record FROM {INDEX} WHERE qid='{}' LIMIT 1", quoted(id));
-        let rows = self.rows(&[&sql])?;
-        rows.into_iter().flatten().next().map(|row| parse_record(&row, 0)).transpose()
+        Ok(self.records_by_id("", &[id])?.into_iter().next().map(|(rec, _)| rec))
+    }
+
+    /// The records (and documents' numbers) of the questions `ids` that pass `conditions` (a
+    /// `WHERE …` clause or nothing), found by their ids' hashes (`qhash`) in one statement; in
+    /// the order of `ids`, those the shards do not hold (or that fail `conditions`) left out.
+    fn records_by_id(&self, conditions: &str, ids: &[&str]) -> Result<Vec<(Record, u64)>> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let hashes: Vec<String> = ids.iter().map(|id| question_id(id).to_string()).collect();
+        let and = if conditions.is_empty() { " WHERE" } else { " AND" };
+        let n = ids.len();
+        let sql = format!(
+            "SELECT id, record FROM {INDEX}{conditions}{and} qhash IN ({}) LIMIT {n} OPTION max_matches={n}",
+            hashes.join(",")
+        );
+        let mut found: HashMap<String, (Record, u64)> = HashMap::new();
+        for row in self.rows(&[&sql])?.into_iter().flatten() {
+            let rec = parse_record(&row, 1)?;
+            let doc = column::<u64>(&row, 0).unwrap_or(0);
+            found.insert(rec.id.clone(), (rec, doc));
+        }
+        // Checked by id: two ids could share a hash.
+        Ok(ids.iter().filter_map(|id| found.remove(*id)).collect())
     }
 
     /// Questions related to a free text read as a question's text, as embedded: its words with
@@ -482,9 +504,6 @@ impl SphinxBackend {
                 list.join(",")
             ));
         }
-        for (_, id) in ids.iter().filter(|(_, id)| !docs.contains_key(id)) {
-            statements.push(format!("SELECT id, record FROM {INDEX} WHERE qid='{}' LIMIT 1", quoted(id)));
-        }
         let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
         let mut found: HashMap<String, (Record, u64)> = HashMap::new();
         if !statements.is_empty() {
@@ -495,6 +514,8 @@ impl SphinxBackend {
                 }
             }
         }
+        let by_id: Vec<&str> = ids.iter().filter(|(_, id)| !docs.contains_key(id)).map(|(_, id)| id.as_str()).collect();
+        found.extend(self.records_by_id("", &by_id)?.into_iter().map(|(rec, doc)| (rec.id.clone(), (rec, doc))));
         Ok(ids.into_iter().filter_map(|(text, id)| found.remove(&id).map(|(rec, doc)| (text, rec, doc))).collect())
     }
 
@@ -513,17 +534,8 @@ impl SphinxBackend {
     /// pass the request's filters and are not among `ranked` already.
     fn joined(&self, dense: &dense::QueryDense, req: &SearchRequest, ranked: &[(f32, String)]) -> Result<Vec<Record>> {
         let conditions = self.conditions(&Text::Everything, req, None);
-        let and = if conditions.is_empty() { " WHERE" } else { " AND" };
-        let statements: Vec<String> = dense
-            .additions()
-            .filter(|id| !ranked.iter().any(|(_, r)| r == id))
-            .map(|id| format!("SELECT record FROM {INDEX}{conditions}{and} qid='{}' LIMIT 1", quoted(id)))
-            .collect();
-        if statements.is_empty() {
-            return Ok(Vec::new());
-        }
-        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
-        self.rows(&statements)?.into_iter().flatten().map(|row| parse_record(&row, 0)).collect()
+        let ids: Vec<&str> = dense.additions().filter(|id| !ranked.iter().any(|(_, r)| r == id)).collect();
+        Ok(self.records_by_id(&conditions, &ids)?.into_iter().map(|(rec, _)| rec).collect())
     }
 
     /// The records of `page` (question ids, in order), those not `known` read by their
@@ -579,18 +591,15 @@ impl SphinxBackend {
             return Ok(joined.len() as u64);
         }
         let conditions = self.conditions(text, req, None);
-        let statements: Vec<String> = joined
-            .iter()
-            .map(|r| format!("SELECT COUNT(*) FROM {INDEX}{conditions} AND qid='{}' OPTION ranker=none", quoted(&r.id)))
-            .collect();
-        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
-        let mut unmatched = 0;
-        for rows in self.rows(&statements)? {
-            if rows.first().map(count_of).transpose()?.unwrap_or(0) == 0 {
-                unmatched += 1;
-            }
-        }
-        Ok(unmatched)
+        let hashes: Vec<String> = joined.iter().map(|r| question_id(&r.id).to_string()).collect();
+        let n = joined.len();
+        let sql = format!(
+            "SELECT qid FROM {INDEX}{conditions} AND qhash IN ({}) LIMIT {n} OPTION max_matches={n}, ranker=none",
+            hashes.join(",")
+        );
+        let matched: BTreeSet<String> =
+            self.rows(&[&sql])?.into_iter().flatten().filter_map(|r| column(&r, 0)).collect();
+        Ok(joined.iter().filter(|r| !matched.contains(&r.id)).count() as u64)
     }
 
     /// The analyzer whose terms a hit's snippets are matched against.
@@ -981,14 +990,21 @@ impl MatchList for SphinxMatches {
             // No question matches (the statement below would have no full-text condition).
             return Ok(out);
         }
-        for id in ids {
-            let condition = if self.select.contains(" WHERE ") { " AND" } else { " WHERE" };
-            let sql = format!("{}{condition} qid='{}' LIMIT 1", self.select, quoted(id));
-            let rows = self.client.batch(&[&sql]).map_err(unavailable)?;
-            if let Some(row) = rows.into_iter().flatten().next() {
-                out.push(parse_record(&row, 0)?);
-            }
+        if ids.is_empty() {
+            return Ok(out);
         }
+        // Found by their ids' hashes in one statement, checked by id (see `question_id`).
+        let condition = if self.select.contains(" WHERE ") { " AND" } else { " WHERE" };
+        let hashes: Vec<String> = ids.iter().map(|id| question_id(id).to_string()).collect();
+        let n = ids.len();
+        let sql =
+            format!("{}{condition} qhash IN ({}) LIMIT {n} OPTION max_matches={n}", self.select, hashes.join(","));
+        let mut found: HashMap<String, Record> = HashMap::new();
+        for row in self.client.batch(&[&sql]).map_err(unavailable)?.into_iter().flatten() {
+            let rec = parse_record(&row, 0)?;
+            found.insert(rec.id.clone(), rec);
+        }
+        out.extend(ids.iter().filter_map(|id| found.remove(*id)));
         Ok(out)
     }
 }

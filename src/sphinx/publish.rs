@@ -21,7 +21,7 @@ use std::time::{Duration, Instant};
 
 use super::client::Client;
 use super::error::{Result, SphinxError};
-use super::search::{meeting_id, name_id, sphinx_word};
+use super::search::{meeting_id, name_id, question_id, sphinx_word};
 use crate::index::published::{for_each_record, Terms};
 use crate::index::{Generation, Record};
 // XML's text escapes are HTML's.
@@ -379,12 +379,12 @@ fn export(generation: &Generation, layout: &Layout, gen: u32) -> Result<Vec<u64>
 }
 
 /// The xmlpipe2 schema: the texts' folded terms (the searched `body` repeats title, question and
-/// answers 3 : 2 : 1, as Ławka's own field does), the stored id, the filters' attributes, the
+/// answers 3 : 2 : 1, as Ławka's own field does), the stored id and its hash, the filters' attributes, the
 /// question's number in its meeting (listings by date order by it next) and the stored record
 /// (JSON, as the embedded index stores it), which the Sphinx backend answers with.
 const SCHEMA: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sphinx:docset>\n<sphinx:schema>\n\
 <sphinx:field name=\"title\"/>\n<sphinx:field name=\"question\"/>\n<sphinx:field name=\"answers\"/>\n\
-<sphinx:field name=\"body\"/>\n<sphinx:attr name=\"qid\" type=\"string\"/>\n\
+<sphinx:field name=\"body\"/>\n<sphinx:attr name=\"qid\" type=\"string\"/>\n<sphinx:attr name=\"qhash\" type=\"bigint\"/>\n\
 <sphinx:attr name=\"district\" type=\"int\"/>\n<sphinx:attr name=\"lang\" type=\"int\"/>\n\
 <sphinx:attr name=\"meeting\" type=\"bigint\"/>\n<sphinx:attr name=\"departments\" type=\"multi\"/>\n\
 <sphinx:attr name=\"topics\" type=\"multi\"/>\n<sphinx:attr name=\"date\" type=\"int\"/>\n\
@@ -412,9 +412,10 @@ fn document(n: u64, rec: &Record, terms: &mut Terms, gen: u32) -> Result<String>
     let meeting = rec.id.split_once('/').map_or(rec.id.as_str(), |(m, _)| m);
     Ok(format!(
         "<sphinx:document id=\"{n}\"><title>{title}</title><question>{question}</question><answers>{answers}</answers>\
-<body>{body}</body><qid>{}</qid><district>{}</district><lang>{}</lang><meeting>{}</meeting>\
+<body>{body}</body><qid>{}</qid><qhash>{}</qhash><district>{}</district><lang>{}</lang><meeting>{}</meeting>\
 <departments>{}</departments><topics>{}</topics><date>{date}</date><gen>{gen}</gen><n>{}</n><record>{}</record></sphinx:document>\n",
         xml_text(&rec.id),
+        question_id(&rec.id),
         name_id(&rec.district),
         name_id(&rec.lang),
         meeting_id(meeting),

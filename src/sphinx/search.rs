@@ -34,6 +34,18 @@ pub fn name_id(s: &str) -> u32 {
 /// A meeting's attribute: a stable 63-bit hash (FNV-1a; Sphinx's `bigint` is signed), so that
 /// tens of thousands of meetings stay clear of a collision.
 pub fn meeting_id(s: &str) -> i64 {
+    hash63(s)
+}
+
+/// A question's id as an integer attribute (`qhash`), the same 63-bit hash: Sphinx 2.2 finds a
+/// question by an integer filter, many at once with `IN`, about six times faster than by its
+/// string id (0.9 against 5.7 ms at 100k questions); who reads by it still checks the id, in
+/// case two ids ever share a hash.
+pub fn question_id(id: &str) -> i64 {
+    hash63(id)
+}
+
+fn hash63(s: &str) -> i64 {
     let h = s.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3));
     (h & 0x7fff_ffff_ffff_ffff) as i64
 }
