@@ -201,7 +201,7 @@ impl Client {
 /// index it does not know), as opposed to failing to reach a shard.
 fn refuses_statement(message: &str) -> bool {
     let m = message.to_lowercase();
-    ["parse error", "syntax error", "unknown"].iter().any(|s| m.contains(s))
+    ["parse error", "syntax error", "unknown", "no such"].iter().any(|s| m.contains(s))
 }
 
 /// The longest one attempt may take.
@@ -226,6 +226,10 @@ mod tests {
         assert!(refuses_statement("P01: syntax error, unexpected '(' near '('"));
         assert!(refuses_statement(
             "index lawka: agent 127.0.0.1:29307: remote query error: index shard0: parse error: unknown column: x"
+        ));
+        // A shard published before an attribute existed (Sphinx 2.2.11's words).
+        assert!(refuses_statement(
+            "index lawka: agent 127.0.0.1:19607: remote query error: index shard0: no such filter attribute 'qhash'"
         ));
         assert!(!refuses_statement("index lawka: agent 127.0.0.1:29317: connect() failed: Connection refused"));
     }
