@@ -372,11 +372,12 @@ impl SphinxBackend {
         // Candidates by words: (text score, document number, id).
         let mut by_words: Vec<(f32, u64, String)> = Vec::new();
         if let Some((plan, expr)) = self.terms_plan(&searcher, &terms) {
-            let mut sql = format!("SELECT id, qid, PACKEDFACTORS({{no_atc=1}}) AS f, body_len FROM {INDEX} WHERE MATCH('{expr}')");
-            if let Some(seed) = exclude {
-                sql += &format!(" AND qid!='{}'", quoted(seed));
-            }
-            let n = RELATED_CANDIDATES;
+            let mut sql = format!(
+                "SELECT id, qid, PACKEDFACTORS({{no_atc=1}}) AS f, body_len FROM {INDEX} WHERE MATCH('{expr}')"
+            );
+            // One more than wanted: the seed itself is left out here (a string filter would
+            // compare every match's id on every shard).
+            let n = RELATED_CANDIDATES + 1;
             sql += &format!(
                 " ORDER BY WEIGHT() DESC, date DESC, meeting ASC, n ASC LIMIT {n} OPTION max_matches={n}, ranker={RANKER}"
             );
@@ -384,6 +385,9 @@ impl SphinxBackend {
                 let (Some(doc), Some(qid)) = (column::<u64>(&row, 0), column::<String>(&row, 1)) else {
                     return Err(SearchError::Backend("Sphinx answered a match without its id".into()));
                 };
+                if exclude == Some(qid.as_str()) {
+                    continue;
+                }
                 let packed: String = column(&row, 2).unwrap_or_default();
                 let text = plan.score(&rescore::keyword_tfs(&packed), column(&row, 3).unwrap_or(0)).score;
                 by_words.push((text, doc, qid));
@@ -690,11 +694,6 @@ fn unavailable(e: SphinxError) -> SearchError {
         SphinxError::Unavailable { .. } => SearchError::Unavailable(e.to_string()),
         other => SearchError::Backend(other.to_string()),
     }
-}
-
-/// A value for a single-quoted SphinxQL string.
-fn quoted(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('\'', "\\'")
 }
 
 fn pair(row: &mysql::Row) -> Result<(u64, u64)> {
@@ -1018,11 +1017,6 @@ mod tests {
     fn a_weight_is_an_idf_boost() {
         assert_eq!(weighted("chodnik", 1.0), "chodnik");
         assert_eq!(weighted("chodnik", 0.35), "chodnik^0.350");
-    }
-
-    #[test]
-    fn quotes_are_escaped_for_sphinxql() {
-        assert_eq!(quoted("a'b\\c"), "a\\'b\\\\c");
     }
 
     #[test]
