@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lawka::search::{RawSearchParams, SearchRequest};
+use lawka::sphinx::rescore::{keyword_positions, keyword_tfs};
 use lawka::sphinx::{search as candidates, Client, Cluster as Nodes};
 
 use crate::common::{client as lawka_client, corpus, enc, hit_ids, workspace, TestServer};
@@ -337,7 +338,6 @@ fn published_in_shards_searched_through_a_node_loss_and_republished_under_reads(
     }
 }
 
-/// A JSON value's shape: its objects' keys, recursively, an array read through its first element.
 /// The nDCG of each judged set from `lawka eval`'s `all` lines: the searches' (@10), then the
 /// related questions' (@5).
 fn eval_all_lines(out: &str) -> Vec<f64> {
@@ -345,6 +345,7 @@ fn eval_all_lines(out: &str) -> Vec<f64> {
     lines.flat_map(|l| l.split('|').skip(1).filter_map(|cell| cell.split_whitespace().nth(1)?.parse().ok())).collect()
 }
 
+/// A JSON value's shape: its objects' keys, recursively, an array read through its first element.
 fn shape(v: &serde_json::Value) -> serde_json::Value {
     use serde_json::Value;
     match v {
@@ -407,6 +408,24 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
     let measures = ["dev searches", "holdout searches", "dev related", "holdout related"];
     for (measure, (a, b)) in measures.iter().zip(through_sphinx.iter().zip(&own)) {
         assert!((a - b).abs() <= 0.02, "{measure}: nDCG {a:.3} through Sphinx against {b:.3} embedded");
+    }
+
+    // The front reads each keyword's frequency at the place Sphinx numbers it by: a repeated
+    // keyword at its first place, a proximity phrase taking one more, an excluded keyword not
+    // reported (`rescore::keyword_positions`, measured on Sphinx 2.2.11; checked here live).
+    let expr =
+        "@body (dziura^0.500 | jezdnia^0.500) (jezdnia | ulica) (\"ulica balicki\"~4 | chodnik) -(autobus) remont";
+    let places = keyword_positions(expr);
+    let sql = format!(
+        "SELECT id, PACKEDFACTORS({{no_atc=1}}) FROM lawka WHERE MATCH('{expr}') LIMIT 20 OPTION ranker=expr('1')"
+    );
+    let rows = client.batch(&[&sql]).expect("factors").remove(0);
+    assert!(!rows.is_empty());
+    let wanted: BTreeSet<usize> = places.iter().filter(|(k, _)| *k != "autobus").map(|(_, p)| *p).collect();
+    for row in rows {
+        let packed: String = row.get(1).expect("factors");
+        let reported: BTreeSet<usize> = keyword_tfs(&packed).into_keys().collect();
+        assert_eq!(reported, wanted, "{packed}");
     }
 
     // Every endpoint answers in the same shape from either backend.
@@ -491,10 +510,11 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
     let words: BTreeSet<String> = export("dziury w jezdni").into_iter().collect();
     assert!(!phrase.is_empty() && phrase.len() < words.len(), "{} of {}", phrase.len(), words.len());
     assert!(phrase.iter().all(|id| words.contains(id)), "{phrase:?}");
-    // Pages are slices of one order, before and past the first hundred that meaning reorders,
-    // and all the pages hold `total` questions once each, those that joined by meaning
-    // included (a Ukrainian query).
-    for q in ["ulica", "де вивчити польську мову"] {
+    // Pages are slices of one order, before and past the first hundred that meaning reorders
+    // and past the first 300 that Ławka scores (a query of common words matches more), and all
+    // the pages hold `total` questions once each, those that joined by meaning included (a
+    // Ukrainian query).
+    for q in ["ulica", "де вивчити польську мову", "miasto ulica Kraków mieszkańcy"] {
         let page = |offset: usize, limit: usize| {
             sphinx.get_ok(&format!("/api/search?q={}&offset={offset}&limit={limit}&facets=false", enc(q)))
         };
@@ -505,8 +525,11 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
         }
         let distinct: BTreeSet<&String> = all.iter().collect();
         assert_eq!((all.len(), distinct.len()), (total, total), "{q}");
-        for offset in (0..total.min(150)).step_by(25) {
+        for offset in (0..total.min(150)).step_by(25).chain((250..total).step_by(25)) {
             assert_eq!(hit_ids(&page(offset, 25)), all[offset..(offset + 25).min(total)], "{q} from {offset}");
+        }
+        if q.starts_with("miasto") {
+            assert!(total > 300, "{q}: {total} matches do not reach past the scored ones");
         }
     }
     // Related questions never hold the seed.

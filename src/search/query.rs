@@ -355,17 +355,26 @@ impl<'a> QueryBuilder<'a> {
         Box::new(BooleanQuery::new(clauses))
     }
 
+    /// Each of `should`'s words as the query's alternatives for it (lemmas, folded forms, typo
+    /// corrections, the glossary's other names), each with the weight it is boosted by beyond its
+    /// own (a glossary name of several words, otherwise 1; a term carries its own): what another
+    /// backend is asked for, and scores by.
+    pub fn alternatives(&mut self, should: &[Clause]) -> Vec<Vec<(Box<dyn Query>, f32)>> {
+        self.weighted_concepts(should)
+    }
+
     /// The optional words as concepts, each the alternatives that satisfy it (the best of them
     /// counts): a run of words the glossary names (`Zarządu Dróg Miasta Krakowa`, `P+R`) becomes
     /// one concept that its other names (`ZDMK`, `Park&Ride`) also satisfy; every other word is
     /// its own concept, its terms the alternatives.
-    /// Each of `should`'s words as the query's alternatives for it (lemmas, folded forms, typo
-    /// corrections, the glossary's other names): what another backend is asked for.
-    pub fn alternatives(&mut self, should: &[Clause]) -> Vec<Vec<Box<dyn Query>>> {
-        self.concepts(should)
+    fn concepts(&mut self, should: &[Clause]) -> Vec<Vec<Box<dyn Query>>> {
+        let concepts = self.weighted_concepts(should);
+        concepts.into_iter().map(|c| c.into_iter().map(|(q, _)| q).collect()).collect()
     }
 
-    fn concepts(&mut self, should: &[Clause]) -> Vec<Vec<Box<dyn Query>>> {
+    /// [`Self::concepts`], each alternative with the weight its query is boosted by (see
+    /// [`Self::alternatives`]).
+    fn weighted_concepts(&mut self, should: &[Clause]) -> Vec<Vec<(Box<dyn Query>, f32)>> {
         let words: Vec<String> = should
             .iter()
             .map(|c| match c {
@@ -391,25 +400,26 @@ impl<'a> QueryBuilder<'a> {
                     // best of all the terms, and a flat list is read from the postings' blocks
                     // (see `term`) instead of through a buffered union per name.
                     let mut terms: Vec<WeightedTermQuery> = Vec::new();
-                    let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
+                    let mut alternatives: Vec<(Box<dyn Query>, f32)> = Vec::new();
                     match &should[i] {
                         Clause::Word(w) if m.len == 1 => terms.extend(self.word_terms(w)),
-                        c if m.len == 1 => alternatives.extend(self.clause(c)),
-                        _ => alternatives.extend(self.phrase(&words[i..i + m.len].join(" "), Keep::Yes)),
+                        c if m.len == 1 => alternatives.extend(self.clause(c).map(|q| (q, 1.0))),
+                        _ => alternatives
+                            .extend(self.phrase(&words[i..i + m.len].join(" "), Keep::Yes).map(|q| (q, 1.0))),
                     }
                     for (name, weight) in &m.alternatives {
                         if name.len() == 1 {
                             terms.extend(self.word_terms(&name.text).into_iter().map(|t| t.weighted_by(*weight)));
                         } else if let Some(q) = self.phrase(&name.text, Keep::Yes) {
-                            alternatives.push(boosted(q, *weight));
+                            alternatives.push((boosted(q, *weight), *weight));
                         }
                     }
-                    let mut concept: Vec<Box<dyn Query>> =
-                        best_weight_each(terms).into_iter().map(|t| Box::new(t) as Box<dyn Query>).collect();
+                    let mut concept: Vec<(Box<dyn Query>, f32)> =
+                        best_weight_each(terms).into_iter().map(|t| (Box::new(t) as Box<dyn Query>, 1.0)).collect();
                     concept.extend(alternatives);
                     // A concept none of whose names the index has still counts among the words.
                     if concept.is_empty() {
-                        concept.push(Box::new(EmptyQuery));
+                        concept.push((Box::new(EmptyQuery), 1.0));
                     }
                     out.push(concept);
                     i += m.len;
@@ -425,7 +435,7 @@ impl<'a> QueryBuilder<'a> {
                         Clause::AnyOf(any) => self.any_of(any),
                         c => self.clause(c).map(|q| vec![q]),
                     };
-                    out.extend(alternatives);
+                    out.extend(alternatives.map(|a: Vec<Box<dyn Query>>| a.into_iter().map(|q| (q, 1.0)).collect()));
                     i += 1;
                 }
             }

@@ -3,15 +3,17 @@
 //!
 //! What stays with Ławka is analysis data: the generation `lawka index --backend sphinx`
 //! built and published (its vocabulary, gazetteer, term dictionary for typo corrections, the
-//! glossary, the completion words). Matching, ranking, counting and the stored records are the
-//! cluster's: a query is Ławka's expanded query as Sphinx's syntax (the OR of the optional
-//! words' terms, each required word or phrase as an OR of its own, the excluded ones negated),
-//! matched by Sphinx and ordered by its BM25F, its first 300 scored in front as Ławka
-//! scores (see [`rescore`]), with the request's filters as attribute filters; facets, totals and
-//! histograms are Sphinx's counts of those matches; hits come back with their stored records;
-//! snippets mark the words whose terms the query asked for (Sphinx holds terms, not text); the
-//! query's meaning is fused in front with Sphinx's first hundred, from the generation's question
-//! vectors, as the embedded backend fuses it with its own.
+//! glossary, the completion words, the statistics Ławka scores with). Matching, counting, a
+//! first order and the stored records are the cluster's: a query is Ławka's expanded query as
+//! Sphinx's syntax (the OR of the optional words' terms, each required word or phrase as an OR
+//! of its own, the excluded ones negated), matched by Sphinx and ordered by its BM25F, its first
+//! 300 come back as ids with their keywords' frequencies and are scored in front as Ławka scores
+//! (see [`rescore`]), with the request's filters as attribute filters; facets, totals and
+//! histograms are Sphinx's counts of those matches; the page's records are read from the cluster
+//! after; snippets mark the words whose terms the query asked for (Sphinx holds terms, not
+//! text); the query's meaning is fused in front with the first hundred so scored, from the
+//! generation's question vectors, as the embedded backend fuses it with its own. Related
+//! questions are the embedded backend's two stages over candidates Sphinx finds.
 //!
 //! Where the answers differ from the embedded backend's, and why (docs/SCALE.md, "Served by
 //! Sphinx"): a search matches every question with any of its words (Ławka's own requires most of
@@ -155,11 +157,12 @@ impl SphinxBackend {
     fn set_common_apart(&self, concepts: &mut [Concept]) {
         let searcher = self.generation.searcher();
         let docs = searcher.num_docs().max(1) as f32;
+        // A word with a phrase among its alternatives (a glossary name) is never common.
         let common: Vec<bool> = concepts
             .iter()
             .map(|c| {
-                let commonest = c.alternatives.iter().map(|a| a.doc_freq).max().unwrap_or(0);
-                commonest as f32 / docs > rank::COMMON_WORD_SHARE
+                let commonest = c.alternatives.iter().try_fold(0u64, |most, a| a.doc_freq.map(|df| most.max(df)));
+                commonest.is_some_and(|df| df as f32 / docs > rank::COMMON_WORD_SHARE)
             })
             .collect();
         if concepts.len() > 1 && common.iter().any(|&c| c) && !common.iter().all(|&c| c) {
@@ -198,14 +201,12 @@ impl SphinxBackend {
         let mut out = BTreeSet::new();
         for concept in builder.alternatives(clauses) {
             if let Some(plan) = plan.as_deref_mut() {
-                plan.push(Concept {
-                    alternatives: concept.iter().filter_map(|a| scored_alternative(&searcher, f, a.as_ref())).collect(),
-                    counts: true,
-                });
+                let alternatives = concept.iter().filter_map(|(a, w)| scored_alternative(&searcher, f, a.as_ref(), *w));
+                plan.push(Concept { alternatives: alternatives.collect(), counts: true });
             }
             // The word's terms, each with its best weight.
             let mut terms: BTreeMap<String, f32> = BTreeMap::new();
-            for alternative in concept {
+            for (alternative, _) in concept {
                 let boost = alternative.downcast_ref::<WeightedTermQuery>().map_or(1.0, WeightedTermQuery::boost);
                 let (mut words, mut positional) = (Vec::new(), false);
                 alternative.query_terms(&mut |t, positions| {
@@ -405,12 +406,7 @@ impl SphinxBackend {
                 ids.push((0.0, id));
             }
         }
-        let texts: Vec<f32> = ids.iter().map(|(t, _)| *t).collect();
-        let mut candidates: Vec<(f32, Record, u64)> = Vec::with_capacity(ids.len());
-        let records = self.records_with_numbers(ids, &docs)?;
-        for ((_, rec, doc), text) in records.into_iter().zip(texts) {
-            candidates.push((text, rec, doc));
-        }
+        let mut candidates = self.records_with_numbers(ids, &docs)?;
         let mut scores = self.second_stage(&candidates, about, &near_cosines);
         // Feedback by words, as embedded: the most telling words of the candidate ranked first
         // join the seed's, scored over the same candidates and added.
@@ -479,7 +475,7 @@ impl SphinxBackend {
             let Ok(bm25) = Bm25Weight::for_terms(searcher, &[term]) else { continue };
             let best = boosts.entry(word.clone()).or_insert(0.0);
             *best = best.max(*weight);
-            let alternative = Alternative { words: vec![word], weight: bm25.boost_by(*weight), doc_freq: 0 };
+            let alternative = Alternative { words: vec![word], weight: bm25.boost_by(*weight), doc_freq: None };
             concepts.push(Concept { alternatives: vec![alternative], counts: false });
         }
         if boosts.is_empty() {
@@ -493,32 +489,31 @@ impl SphinxBackend {
 
     /// The records of `ids` (in order, with their text scores) and their documents' numbers:
     /// by number where `docs` has it, by id otherwise; a question the shards do not hold is
-    /// left out.
+    /// left out, never another's score given to the next.
     fn records_with_numbers(
         &self,
         ids: Vec<(f32, String)>,
         docs: &HashMap<String, u64>,
     ) -> Result<Vec<(f32, Record, u64)>> {
         let list: Vec<String> = ids.iter().filter_map(|(_, id)| docs.get(id)).map(u64::to_string).collect();
-        let mut statements = Vec::new();
+        let mut found: HashMap<String, (Record, u64)> = HashMap::new();
         if !list.is_empty() {
             let n = list.len();
-            statements.push(format!(
+            let sql = format!(
                 "SELECT id, record FROM {INDEX} WHERE id IN ({}) LIMIT {n} OPTION max_matches={n}",
                 list.join(",")
-            ));
-        }
-        let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
-        let mut found: HashMap<String, (Record, u64)> = HashMap::new();
-        if !statements.is_empty() {
-            for row in self.rows(&statements)?.into_iter().flatten() {
+            );
+            for row in self.rows(&[&sql])?.into_iter().flatten() {
                 let rec = parse_record(&row, 1)?;
                 if let Some(doc) = column::<u64>(&row, 0) {
                     found.insert(rec.id.clone(), (rec, doc));
                 }
             }
         }
-        let by_id: Vec<&str> = ids.iter().filter(|(_, id)| !docs.contains_key(id)).map(|(_, id)| id.as_str()).collect();
+        // Those without a number, or whose number now holds another question (a publication
+        // switched the shards between the statements), by id.
+        let by_id: Vec<&str> =
+            ids.iter().filter(|(_, id)| !found.contains_key(id)).map(|(_, id)| id.as_str()).collect();
         found.extend(self.records_by_id("", &by_id)?.into_iter().map(|(rec, doc)| (rec.id.clone(), (rec, doc))));
         Ok(ids.into_iter().filter_map(|(text, id)| found.remove(&id).map(|(rec, doc)| (text, rec, doc))).collect())
     }
@@ -649,11 +644,10 @@ fn column<T: mysql::prelude::FromValue>(row: &mysql::Row, i: usize) -> Option<T>
 
 /// An alternative of a query word as the front scores it (see [`rescore`]): a term at its
 /// boost, or a phrase (a glossary name of several words, a quoted phrase) as its exact-letter
-/// terms (the folded ones where it has none) at the weight of a term, its own boost being
-/// inside tantivy's query.
-fn scored_alternative(searcher: &Searcher, f: &Fields, q: &dyn Query) -> Option<Alternative> {
+/// terms (the folded ones where it has none) at `weight`, the glossary name's.
+fn scored_alternative(searcher: &Searcher, f: &Fields, q: &dyn Query, weight: f32) -> Option<Alternative> {
     let (terms, boost, doc_freq) = match q.downcast_ref::<WeightedTermQuery>() {
-        Some(t) => (vec![t.term().clone()], t.boost(), searcher.doc_freq(t.term()).ok()?),
+        Some(t) => (vec![t.term().clone()], t.boost() * weight, Some(searcher.doc_freq(t.term()).ok()?)),
         None => {
             let (mut plain, mut folded) = (Vec::new(), Vec::new());
             q.query_terms(&mut |t, _| {
@@ -663,7 +657,7 @@ fn scored_alternative(searcher: &Searcher, f: &Fields, q: &dyn Query) -> Option<
                     folded.push(t.clone());
                 }
             });
-            (if plain.is_empty() { folded } else { plain }, 1.0, 0)
+            (if plain.is_empty() { folded } else { plain }, weight, None)
         }
     };
     if terms.is_empty() {
@@ -742,7 +736,7 @@ impl Backend for SphinxBackend {
             }
         } else if !matches!(text, Text::Nothing | Text::Unmatched { .. }) {
             // Meaning, where the request, the model and the generation's vectors allow: the
-            // first [`rank::PROXIMITY_WINDOW`] by Sphinx's weight fused with the questions
+            // first [`rank::PROXIMITY_WINDOW`] by Ławka's scores fused with the questions
             // nearest in meaning, as the embedded backend fuses its own.
             let dense = match &text {
                 Text::Match { language, .. } if req.dense && req.sort == Sort::Relevance => {
@@ -761,7 +755,7 @@ impl Backend for SphinxBackend {
                 Some(_) => format!(
                     "SELECT id, qid, PACKEDFACTORS({{no_atc=1}}) AS f, body_len FROM {INDEX}{}{}",
                     self.conditions(&text, req, None),
-                    Self::listing(&text, req.sort, 0, (req.offset + req.limit).max(RESCORED)),
+                    Self::listing(&text, req.sort, 0, RESCORED),
                 ),
                 None => format!(
                     "SELECT record FROM {INDEX}{}{}",
@@ -787,8 +781,20 @@ impl Backend for SphinxBackend {
                 statements.push(facet("GROUPBY()", "topics", FilterKind::Topic));
                 statements.push(facet("IDIV(date, 10000)", "g", FilterKind::Date));
             }
+            // A page past the scored ones: the matches after them, in Sphinx's order, as ids
+            // only (no factors for thousands of matches nobody scores).
+            let past = (req.offset + req.limit).saturating_sub(RESCORED);
+            let deep = plan.is_some() && past > 0;
+            if deep {
+                statements.push(format!(
+                    "SELECT id, qid FROM {INDEX}{}{}",
+                    self.conditions(&text, req, None),
+                    Self::listing(&text, req.sort, RESCORED, past),
+                ));
+            }
             let statements: Vec<&str> = statements.iter().map(String::as_str).collect();
             let mut rows = self.rows(&statements)?;
+            let deep_rows = if deep { rows.pop().unwrap_or_default() } else { Vec::new() };
             if req.facets {
                 facets = self.facets(&rows[2..])?;
             }
@@ -799,12 +805,15 @@ impl Backend for SphinxBackend {
                 None => page_rows.iter().map(|row| Ok((0.0, parse_record(row, 0)?))).collect::<Result<_>>()?,
                 Some(plan) => {
                     let mut scored = Vec::with_capacity(page_rows.len());
-                    let mut docs: HashMap<String, u64> = HashMap::with_capacity(page_rows.len());
+                    let mut docs: HashMap<String, u64> = HashMap::with_capacity(page_rows.len() + deep_rows.len());
+                    let id_of = |row: &mysql::Row| -> Result<(u64, String)> {
+                        match (column(row, 0), column(row, 1)) {
+                            (Some(doc), Some(qid)) => Ok((doc, qid)),
+                            _ => Err(SearchError::Backend("Sphinx answered a match without its id".into())),
+                        }
+                    };
                     for row in &page_rows {
-                        let (doc, qid): (Option<u64>, Option<String>) = (column(row, 0), column(row, 1));
-                        let (Some(doc), Some(qid)) = (doc, qid) else {
-                            return Err(SearchError::Backend("Sphinx answered a match without its id".into()));
-                        };
+                        let (doc, qid) = id_of(row)?;
                         let packed: String = column(row, 2).unwrap_or_default();
                         let len: u32 = column(row, 3).unwrap_or(0);
                         docs.insert(qid.clone(), doc);
@@ -813,19 +822,28 @@ impl Backend for SphinxBackend {
                     // The first [`RESCORED`] by Ławka's weights, the rest in Sphinx's order
                     // after them, whatever page is asked. A match scores above 0: 0 is a
                     // question that joined by meaning alone.
-                    let rest = scored.split_off(scored.len().min(RESCORED));
                     let mut ranked: Vec<(f32, String)> = rescore::reorder(scored)
                         .into_iter()
                         .map(|(s, id)| (s.score.max(f32::MIN_POSITIVE), id))
                         .collect();
-                    ranked.extend(rest.into_iter().map(|(_, id)| (f32::MIN_POSITIVE, id)));
+                    let scored_ones = ranked.len();
+                    for row in &deep_rows {
+                        let (doc, qid) = id_of(row)?;
+                        docs.insert(qid.clone(), doc);
+                        ranked.push((f32::MIN_POSITIVE, qid));
+                    }
                     let mut known = HashMap::new();
                     if let Some(dense) = &dense {
                         // Where the words find nothing, or are another language's, the nearest
                         // questions by meaning that pass the filters join the matches (as
-                        // embedded), counted once.
-                        let joined =
-                            if dense.foreign() || total == 0 { self.joined(dense, req, &ranked)? } else { Vec::new() };
+                        // embedded), counted once. Those among the scored matches stay where
+                        // they are; the others join whatever page is asked (`fused` takes them
+                        // out of the rest), so every page is a slice of one order.
+                        let joined = if dense.foreign() || total == 0 {
+                            self.joined(dense, req, &ranked[..scored_ones])?
+                        } else {
+                            Vec::new()
+                        };
                         total += self.not_matched(&text, req, &joined)?;
                         let ids = joined.iter().map(|r| r.id.clone()).collect();
                         known.extend(joined.into_iter().map(|r| (r.id.clone(), r)));

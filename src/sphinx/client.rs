@@ -201,7 +201,9 @@ impl Client {
 /// index it does not know), as opposed to failing to reach a shard.
 fn refuses_statement(message: &str) -> bool {
     let m = message.to_lowercase();
-    ["parse error", "syntax error", "unknown", "no such"].iter().any(|s| m.contains(s))
+    ["parse error", "syntax error", "unknown", "no such filter attribute", "no such attribute"]
+        .iter()
+        .any(|s| m.contains(s))
 }
 
 /// The longest one attempt may take.
@@ -232,6 +234,7 @@ mod tests {
             "index lawka: agent 127.0.0.1:19607: remote query error: index shard0: no such filter attribute 'qhash'"
         ));
         assert!(!refuses_statement("index lawka: agent 127.0.0.1:29317: connect() failed: Connection refused"));
+        assert!(!refuses_statement("index lawka: agent 127.0.0.1:29317: connect() failed: No such file or directory"));
     }
 
     #[test]

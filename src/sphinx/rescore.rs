@@ -4,9 +4,9 @@
 //! form, a typo correction, a glossary name) and reads each shard's own statistics, so a
 //! question's rank moves with the shard it lands in. Ławka scores a word by the best of its
 //! alternatives, each with the whole index's IDF, and puts the questions with most of the words
-//! first. Sphinx still matches, counts and orders the candidates; for its first
-//! [`crate::search::rank::PROXIMITY_WINDOW`], the page statement also returns each keyword's
-//! frequency in the question (`PACKEDFACTORS()`) and the question's length (`body_len`), and the
+//! first. Sphinx still matches, counts and orders the candidates; for its first 300 (the
+//! backend's `RESCORED`), the page statement also returns each keyword's frequency in the
+//! question (`PACKEDFACTORS()`) and the question's length (`body_len`), and the
 //! front scores them as the embedded backend would: tantivy's BM25 with the generation's
 //! statistics (it holds the same questions), the best alternative per word, the strict matches
 //! first. What it cannot see: whether a glossary name's words stand together (its words'
@@ -27,8 +27,8 @@ pub struct Alternative {
     pub words: Vec<String>,
     /// Its BM25 weight, boosted.
     pub weight: Bm25Weight,
-    /// In how many questions the term is (0 for a phrase, which is never a common word).
-    pub doc_freq: u64,
+    /// In how many questions the term is; none for a phrase, whose word is never a common one.
+    pub doc_freq: Option<u64>,
 }
 
 /// A query word as its alternatives; whether it counts towards the minimum a strict match
@@ -171,7 +171,7 @@ mod tests {
     }
 
     fn term(word: &str, df: u64, boost: f32) -> Alternative {
-        Alternative { words: vec![word.to_string()], weight: weight(df, boost), doc_freq: df }
+        Alternative { words: vec![word.to_string()], weight: weight(df, boost), doc_freq: Some(df) }
     }
 
     fn plan(concepts: Vec<Concept>, words: &[&str]) -> Plan {
@@ -216,7 +216,7 @@ mod tests {
         let phrase = Alternative {
             words: vec!["plan".into(), "miejscowy".into()],
             weight: Bm25Weight::for_one_term(5, 1000, 100.0),
-            doc_freq: 0,
+            doc_freq: None,
         };
         let p = plan(vec![Concept { alternatives: vec![phrase], counts: true }], &["plan", "miejscowy"]);
         assert_eq!(p.score(&HashMap::from([(0, 3)]), 100).score, 0.0);
