@@ -763,8 +763,9 @@ impl Backend for SphinxBackend {
                     Self::listing(&text, req.sort, req.offset, req.limit),
                 ),
             };
-            // Counts need no weights: Sphinx's ranker is off for them (it scores every match).
-            let count = format!("SELECT COUNT(*) FROM {INDEX}{} OPTION ranker=none", self.conditions(&text, req, None));
+            // The page's statement counts its matches as it finds them (`total_found`, every
+            // shard's summed): no statement of its own for the total.
+            let count = "SHOW META".to_string();
             // Each facet counted without its own filter; grouped by a multi-valued attribute,
             // Sphinx names each group's value with GROUPBY().
             let facet = |value: &str, by: &str, kind: FilterKind| {
@@ -798,7 +799,7 @@ impl Backend for SphinxBackend {
             if req.facets {
                 facets = self.facets(&rows[2..])?;
             }
-            total = rows.get(1).and_then(|r| r.first()).map(count_of).transpose()?.unwrap_or(0);
+            total = rows.get(1).map(|meta| total_found(meta)).transpose()?.unwrap_or(0);
             let page_rows = rows.swap_remove(0);
             let ranked: Vec<(f32, Record)> = match plan {
                 // A listing (no words, or by date): Sphinx's page as it is, scored 0 as embedded.
@@ -963,6 +964,15 @@ impl Backend for SphinxBackend {
         // Meaning is fused in front, from the generation's vectors, as embedded.
         self.generation.retrieval()
     }
+}
+
+/// The matches a statement found, from its `SHOW META` rows.
+fn total_found(meta: &[mysql::Row]) -> Result<u64> {
+    meta.iter()
+        .find(|row| column::<String>(row, 0).as_deref() == Some("total_found"))
+        .and_then(|row| column::<String>(row, 1))
+        .and_then(|v| v.parse().ok())
+        .ok_or_else(|| SearchError::Backend("Sphinx answered no total_found".into()))
 }
 
 fn count_of(row: &mysql::Row) -> Result<u64> {
