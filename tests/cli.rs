@@ -65,7 +65,7 @@ fn search_text_output_and_exit_codes() {
     assert!(stdout.contains("Dzielnica XV Mistrzejowice") && stdout.contains("Dane demonstracyjne"), "{stdout}");
     // Nothing matches the words: exit 1 (with BM25 alone; by meaning the nearest questions would
     // be shown, flagged as a partial match).
-    let none = std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
+    let none = crate::common::lawka_command()
         .args(["search", "xyzzyqwerty", "--index", &index])
         .env("LAWKA_DENSE", "off")
         .output()
@@ -195,7 +195,7 @@ fn serve_names_what_a_backend_lacks_and_exits_non_zero() {
     let corpus = corpus_dir().to_str().unwrap().to_string();
     // Bounded: a server that started instead of refusing would never return.
     let serve = |backend: &str| {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_lawka"))
+        let mut child = crate::common::lawka_command()
             .args(["serve", "--index", &index, "--corpus", &corpus, "--addr", "127.0.0.1:0", "--backend", backend])
             .current_dir(tmp.path())
             .env_remove("SPHINX_NODES")

