@@ -97,12 +97,20 @@ impl Text {
 pub struct SphinxBackend {
     generation: Arc<Generation>,
     client: Arc<Client>,
+    /// Records per statement while an export streams.
+    export_page: usize,
 }
 
 impl SphinxBackend {
     /// The backend over `client`'s cluster, which serves what `generation` published.
     pub fn new(generation: Arc<Generation>, client: Arc<Client>) -> SphinxBackend {
-        SphinxBackend { generation, client }
+        SphinxBackend { generation, client, export_page: EXPORT_PAGE }
+    }
+
+    /// The same, reading exports `rows` records per statement (at least one); the tests read
+    /// a small corpus's export in many pages this way.
+    pub fn with_export_page(self, rows: usize) -> SphinxBackend {
+        SphinxBackend { export_page: rows.max(1), ..self }
     }
 
     fn rows(&self, statements: &[&str]) -> Result<Vec<Vec<mysql::Row>>> {
@@ -953,10 +961,11 @@ impl Backend for SphinxBackend {
         };
         Ok(Box::new(SphinxMatches {
             client: Arc::clone(&self.client),
-            select: format!("SELECT record FROM {INDEX}{conditions}"),
+            conditions,
             text,
             sort: req.sort,
             total: total as usize,
+            page: self.export_page,
         }))
     }
 
@@ -981,21 +990,122 @@ fn count_of(row: &mysql::Row) -> Result<u64> {
         .ok_or_else(|| SearchError::Backend("Sphinx answered no count".into()))
 }
 
-/// Every match of a search on the cluster, read a page of [`EXPORT_PAGE`] at a time.
+/// Every match of a search on the cluster, read a page of [`EXPORT_PAGE`] at a time, each page
+/// the rows after the last one read (keyset paging). With offsets, every shard sorted and shipped
+/// all the rows before a page too: an export's cost grew with the square of its length, and past
+/// ~5,000 rows a shard's answer outgrew Sphinx's packet limit (8 MB) and the export broke off.
 struct SphinxMatches {
     client: Arc<Client>,
-    /// `SELECT record FROM … WHERE …`.
-    select: String,
+    /// ` WHERE …` (or nothing): the request's full text and filters.
+    conditions: String,
     text: Text,
     sort: Sort,
     total: usize,
+    /// Records per statement.
+    page: usize,
+}
+
+/// Where a row stands in a listing's order (see `SphinxBackend::listing`): its weight where the
+/// listing is ranked, then its date, meeting and number, which no two questions share.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Position {
+    weight: Option<i64>,
+    date: i64,
+    meeting: i64,
+    n: i64,
+}
+
+impl Position {
+    /// A SphinxQL expression true for the rows after this one in the order of `sort` (ranked by
+    /// weight first where `weight` is known).
+    fn after(&self, sort: Sort) -> String {
+        let Position { weight, date, meeting, n } = *self;
+        let within_day = format!("meeting > {meeting} OR (meeting = {meeting} AND n > {n})");
+        let day = if sort == Sort::DateAsc { ">" } else { "<" };
+        let by_date = format!("date {day} {date} OR (date = {date} AND ({within_day}))");
+        match weight {
+            Some(w) => format!("w < {w} OR (w = {w} AND ({by_date}))"),
+            None => by_date,
+        }
+    }
 }
 
 impl SphinxMatches {
-    fn page(&self, offset: usize, limit: usize) -> Result<Vec<Record>> {
-        let sql = format!("{}{}", self.select, SphinxBackend::listing(&self.text, self.sort, offset, limit));
-        let rows = self.client.batch(&[&sql]).map_err(unavailable)?;
-        rows.into_iter().flatten().map(|row| parse_record(&row, 0)).collect()
+    /// Whether the listing is ranked by weight (see `SphinxBackend::listing`).
+    fn ranked(&self) -> bool {
+        self.sort == Sort::Relevance && self.text.expr().is_some()
+    }
+
+    /// The statement of the `limit` rows after `after` (from the first without it).
+    fn statement(&self, after: Option<&Position>, limit: usize) -> String {
+        let weight = if self.ranked() { ", WEIGHT() AS w" } else { "" };
+        let (past, condition) = match after {
+            Some(position) => {
+                let and = if self.conditions.is_empty() { " WHERE" } else { " AND" };
+                (format!(", ({}) AS past", position.after(self.sort)), format!("{and} past = 1"))
+            }
+            None => (String::new(), String::new()),
+        };
+        format!(
+            "SELECT record, date, meeting, n{weight}{past} FROM {INDEX}{}{condition}{}",
+            self.conditions,
+            SphinxBackend::listing(&self.text, self.sort, 0, limit)
+        )
+    }
+
+    /// The `limit` records after `after`, and where the last of them stands.
+    fn page_after(&self, after: Option<&Position>, limit: usize) -> Result<(Vec<Record>, Option<Position>)> {
+        let rows = self.client.batch(&[&self.statement(after, limit)]).map_err(unavailable)?;
+        let mut records = Vec::with_capacity(limit);
+        let mut last = None;
+        for row in rows.into_iter().flatten() {
+            records.push(parse_record(&row, 0)?);
+            let int = |i: usize| {
+                column::<i64>(&row, i)
+                    .ok_or_else(|| SearchError::Backend("Sphinx answered a row without its place".into()))
+            };
+            let weight = if self.ranked() { Some(int(4)?) } else { None };
+            last = Some(Position { weight, date: int(1)?, meeting: int(2)?, n: int(3)? });
+        }
+        Ok((records, last))
+    }
+}
+
+/// The records of [`SphinxMatches`], a page at a time; the first failed page ends them.
+struct Pages<'a> {
+    matches: &'a SphinxMatches,
+    after: Option<Position>,
+    read: usize,
+    buffer: std::vec::IntoIter<Record>,
+    done: bool,
+}
+
+impl Iterator for Pages<'_> {
+    type Item = Result<Record>;
+
+    fn next(&mut self) -> Option<Result<Record>> {
+        loop {
+            if let Some(record) = self.buffer.next() {
+                return Some(Ok(record));
+            }
+            if self.done || self.read >= self.matches.total {
+                return None;
+            }
+            let limit = self.matches.page.min(self.matches.total - self.read);
+            match self.matches.page_after(self.after.as_ref(), limit) {
+                Ok((records, last)) => {
+                    // Fewer than asked: the matches ended (a republication may have removed some).
+                    self.done = records.len() < limit;
+                    self.read += records.len();
+                    self.after = last;
+                    self.buffer = records.into_iter();
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
     }
 }
 
@@ -1005,11 +1115,7 @@ impl MatchList for SphinxMatches {
     }
 
     fn records(&self) -> Box<dyn Iterator<Item = Result<Record>> + '_> {
-        let pages = (0..self.total).step_by(EXPORT_PAGE);
-        Box::new(pages.flat_map(move |offset| match self.page(offset, EXPORT_PAGE.min(self.total - offset)) {
-            Ok(records) => records.into_iter().map(Ok).collect::<Vec<_>>(),
-            Err(e) => vec![Err(e)],
-        }))
+        Box::new(Pages { matches: self, after: None, read: 0, buffer: Vec::new().into_iter(), done: false })
     }
 
     fn records_of(&self, ids: &[&str]) -> Result<Vec<Record>> {
@@ -1022,11 +1128,14 @@ impl MatchList for SphinxMatches {
             return Ok(out);
         }
         // Found by their ids' hashes in one statement, checked by id (see `question_id`).
-        let condition = if self.select.contains(" WHERE ") { " AND" } else { " WHERE" };
+        let condition = if self.conditions.is_empty() { " WHERE" } else { " AND" };
         let hashes: Vec<String> = ids.iter().map(|id| question_id(id).to_string()).collect();
         let n = ids.len();
-        let sql =
-            format!("{}{condition} qhash IN ({}) LIMIT {n} OPTION max_matches={n}", self.select, hashes.join(","));
+        let sql = format!(
+            "SELECT record FROM {INDEX}{}{condition} qhash IN ({}) LIMIT {n} OPTION max_matches={n}",
+            self.conditions,
+            hashes.join(",")
+        );
         let mut found: HashMap<String, Record> = HashMap::new();
         for row in self.client.batch(&[&sql]).map_err(unavailable)?.into_iter().flatten() {
             let rec = parse_record(&row, 0)?;
@@ -1045,6 +1154,19 @@ mod tests {
     fn a_weight_is_an_idf_boost() {
         assert_eq!(weighted("chodnik", 1.0), "chodnik");
         assert_eq!(weighted("chodnik", 0.35), "chodnik^0.350");
+    }
+
+    #[test]
+    fn the_next_page_is_the_rows_after_the_last_in_the_listings_order() {
+        let last = Position { weight: None, date: 20250304, meeting: 77, n: 5 };
+        let within_day = "meeting > 77 OR (meeting = 77 AND n > 5)";
+        assert_eq!(last.after(Sort::DateDesc), format!("date < 20250304 OR (date = 20250304 AND ({within_day}))"));
+        assert_eq!(last.after(Sort::DateAsc), format!("date > 20250304 OR (date = 20250304 AND ({within_day}))"));
+        let ranked = Position { weight: Some(2508), ..last };
+        assert_eq!(
+            ranked.after(Sort::Relevance),
+            format!("w < 2508 OR (w = 2508 AND (date < 20250304 OR (date = 20250304 AND ({within_day}))))")
+        );
     }
 
     #[test]
