@@ -60,6 +60,12 @@ const RESCORED: usize = 300;
 /// Records read per statement while an export streams.
 const EXPORT_PAGE: usize = 500;
 
+/// Deepest row of a listing (no words, or by date) whose page statement reads records: each shard
+/// ships every row up to the page's last, and at ~1.8 KB a record (more with long answers) a
+/// few thousand outgrow Sphinx's packet limit (8 MB), so deeper pages read ids, then the page's
+/// records by id.
+const LISTING_RECORDS: usize = 200;
+
 /// Values a facet or histogram statement groups into, at most.
 const GROUPS: usize = 10_000;
 
@@ -758,6 +764,7 @@ impl Backend for SphinxBackend {
                 Text::Match { plan, .. } if req.sort == Sort::Relevance => Some(plan),
                 _ => None,
             };
+            let shallow = req.offset + req.limit <= LISTING_RECORDS;
             // Without the ATC factor, which Ławka does not read (a fifth of the statement's time).
             let page = match plan {
                 Some(_) => format!(
@@ -766,7 +773,8 @@ impl Backend for SphinxBackend {
                     Self::listing(&text, req.sort, 0, RESCORED),
                 ),
                 None => format!(
-                    "SELECT record FROM {INDEX}{}{}",
+                    "SELECT {} FROM {INDEX}{}{}",
+                    if shallow { "record" } else { "id, qid" },
                     self.conditions(&text, req, None),
                     Self::listing(&text, req.sort, req.offset, req.limit),
                 ),
@@ -809,18 +817,30 @@ impl Backend for SphinxBackend {
             }
             total = rows.get(1).map(|meta| total_found(meta)).transpose()?.unwrap_or(0);
             let page_rows = rows.swap_remove(0);
+            let id_of = |row: &mysql::Row| -> Result<(u64, String)> {
+                match (column(row, 0), column(row, 1)) {
+                    (Some(doc), Some(qid)) => Ok((doc, qid)),
+                    _ => Err(SearchError::Backend("Sphinx answered a match without its id".into())),
+                }
+            };
             let ranked: Vec<(f32, Record)> = match plan {
                 // A listing (no words, or by date): Sphinx's page as it is, scored 0 as embedded.
-                None => page_rows.iter().map(|row| Ok((0.0, parse_record(row, 0)?))).collect::<Result<_>>()?,
+                None if shallow => {
+                    page_rows.iter().map(|row| Ok((0.0, parse_record(row, 0)?))).collect::<Result<_>>()?
+                }
+                None => {
+                    let mut docs: HashMap<String, u64> = HashMap::with_capacity(page_rows.len());
+                    let mut page = Vec::with_capacity(page_rows.len());
+                    for row in &page_rows {
+                        let (doc, qid) = id_of(row)?;
+                        docs.insert(qid.clone(), doc);
+                        page.push((0.0, qid));
+                    }
+                    self.records_of(page, &docs, HashMap::new())?
+                }
                 Some(plan) => {
                     let mut scored = Vec::with_capacity(page_rows.len());
                     let mut docs: HashMap<String, u64> = HashMap::with_capacity(page_rows.len() + deep_rows.len());
-                    let id_of = |row: &mysql::Row| -> Result<(u64, String)> {
-                        match (column(row, 0), column(row, 1)) {
-                            (Some(doc), Some(qid)) => Ok((doc, qid)),
-                            _ => Err(SearchError::Backend("Sphinx answered a match without its id".into())),
-                        }
-                    };
                     for row in &page_rows {
                         let (doc, qid) = id_of(row)?;
                         let packed: String = column(row, 2).unwrap_or_default();
