@@ -22,6 +22,7 @@ use crate::search::query::minimum_should_match;
 
 /// One way to satisfy a query word: a term, or a phrase's terms (the glossary's other names of
 /// several words), with its BM25 weight (the whole index's IDF, the word's boost).
+#[derive(Clone)]
 pub struct Alternative {
     /// The keywords as Sphinx holds them (one for a term).
     pub words: Vec<String>,
@@ -33,6 +34,7 @@ pub struct Alternative {
 
 /// A query word as its alternatives; whether it counts towards the minimum a strict match
 /// needs (a word too common to select questions only adds to the score, as embedded).
+#[derive(Clone)]
 pub struct Concept {
     /// What satisfies it; the best counts.
     pub alternatives: Vec<Alternative>,
@@ -41,6 +43,7 @@ pub struct Concept {
 }
 
 /// How the front scores a search's candidates.
+#[derive(Clone)]
 pub struct Plan {
     /// The query's words, the optional ones first, then the required.
     pub concepts: Vec<Concept>,
@@ -85,8 +88,8 @@ impl Plan {
 
 /// Each keyword of a Sphinx full-text expression at its first place, as `PACKEDFACTORS()`
 /// numbers them (`word0`, `word1`, …): every keyword takes the next place, a repeated one too
-/// (its factors are reported at its first), and a proximity phrase (`"a b"~4`) one more after
-/// its words. Measured on Sphinx 2.2.11; the tests hold what it answered.
+/// (its factors are reported at its first), a proximity phrase (`"a b"~4`) one more after its
+/// words, and the `MAYBE` operator one. Measured on Sphinx 2.2.11; the tests hold what it answered.
 pub fn keyword_positions(expr: &str) -> HashMap<String, usize> {
     let mut out = HashMap::new();
     let mut place = 0;
@@ -97,6 +100,11 @@ pub fn keyword_positions(expr: &str) -> HashMap<String, usize> {
         let token = token.trim_start_matches(['-', '(', '"']);
         let (word, rest) = token.split_at(token.find(|c: char| !c.is_alphanumeric()).unwrap_or(token.len()));
         if word.is_empty() {
+            continue;
+        }
+        // The operator takes a place of its own, as a keyword would.
+        if word == "MAYBE" {
+            place += 1;
             continue;
         }
         out.entry(word.to_string()).or_insert(place);
