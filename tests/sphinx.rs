@@ -504,8 +504,8 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
     ];
     for path in &paths {
         let (mut a, mut b) = (sphinx.get_ok(path), embedded.get_ok(path));
-        // Said only when true: the embedded search relaxed a query too few questions match whole
-        // (Sphinx matches any of the words anyway).
+        // Said only when true (the query widened to fill a page); compared for the searches
+        // whose matches are compared above.
         for v in [&mut a, &mut b] {
             if let Some(m) = v.as_object_mut() {
                 m.remove("partial_match");

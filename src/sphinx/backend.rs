@@ -320,9 +320,9 @@ impl SphinxBackend {
     /// less) shared among its word's terms, as Sphinx's IDF boost. Sphinx adds up a word's terms
     /// where Ławka takes the best of them, and a word of the documents stands for all its
     /// lemmas: shared, a word weighs about what it weighs in Ławka. A glossary name of several
-    /// words is asked for as its words (as a phrase near each other, it ranked lower on every
-    /// judged set, docs/SCALE.md); a phrase the resident quoted, as a phrase. The terms go into
-    /// `wanted`.
+    /// words, and a phrase the resident quoted, are asked for as a phrase (its words near each
+    /// other): as its words one by one, a name matched every question with any of them. Each
+    /// word's alternatives apart, in the order of the words; the terms go into `wanted`.
     /// With `plan`, each word's alternatives as the front scores them (see [`rescore`]).
     fn alternatives(
         &self,
