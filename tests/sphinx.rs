@@ -606,7 +606,8 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
     }
     // Sphinx matches what the embedded index matches: most of the words (every group of that
     // many), then wider while fewer than a page match, so totals, facets and the partial-match
-    // flag agree (with any word, as before, "remont ulicy chodnik" matched 3x as many).
+    // flag agree (with any word, as before, "remont ulicy chodnik" matched 3x as many, and
+    // "qxz qxw +ulica" every question with "ulica").
     for q in [
         "remont ulicy chodnik",
         "dziury w jezdni",
@@ -614,6 +615,9 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
         "MPO wywóz gabarytów",
         "ZTP priorytet autobusów i tramwajów na światłach",
         "zlobek miejski lista rezerwowa brak miejsc",
+        // A word with no searchable term counts and matches nothing, as embedded: three of four
+        // needed, so all three others, too few, and the query widens to any word and says so.
+        "remont chodnika ulica qxzqxz",
     ] {
         let path = format!("/api/search?q={}&limit=1", enc(q));
         let (a, b) = (sphinx.get_ok(&path), embedded.get_ok(&path));
@@ -623,6 +627,12 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
             "{q}"
         );
     }
+    // Words of which none has a searchable term match nothing, whatever is required with them:
+    // only the questions nearest in meaning join, and the response says so (Sphinx's facets
+    // count the words' matches alone, so they are not compared).
+    let path = format!("/api/search?q={}&limit=1", enc("qxz qxw +ulica"));
+    let (a, b) = (sphinx.get_ok(&path), embedded.get_ok(&path));
+    assert_eq!((&a["total"], a.get("partial_match")), (&b["total"], b.get("partial_match")), "{a} {b}");
     // An excluded word's questions are left out: none of every question with the word.
     let export = |q: &str| -> Vec<String> {
         let rows: Vec<serde_json::Value> =

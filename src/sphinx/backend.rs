@@ -5,8 +5,9 @@
 //! built and published (its vocabulary, gazetteer, term dictionary for typo corrections, the
 //! glossary, the completion words, the statistics Ławka scores with). Matching, counting, a
 //! first order and the stored records are the cluster's: a query is Ławka's expanded query as
-//! Sphinx's syntax (the OR of the optional words' terms, each required word or phrase as an OR
-//! of its own, the excluded ones negated), matched by Sphinx and ordered by its BM25F, its first
+//! Sphinx's syntax (most of the optional words as the embedded query requires them, each word
+//! an OR of its terms, widened while fewer than a page match; each required word or phrase as
+//! an OR of its own, the excluded ones negated), matched by Sphinx and ordered by its BM25F, its first
 //! 300 come back as ids with their keywords' frequencies and are scored in front as Ławka scores
 //! (see [`rescore`]), with the request's filters as attribute filters; facets, totals and
 //! histograms are Sphinx's counts of those matches; the page's records are read from the cluster
@@ -16,10 +17,10 @@
 //! questions are the embedded backend's two stages over candidates Sphinx finds.
 //!
 //! Where the answers differ from the embedded backend's, and why (docs/SCALE.md, "Served by
-//! Sphinx"): a search matches every question with any of its words (Ławka's own requires most of
-//! them, so totals and facets are larger, and past the first 300 Sphinx's BM25F orders,
-//! where a word's alternatives add up); a glossary name of several words matches its words
-//! anywhere; the proximity bonus is not applied; a related question's words are scored over
+//! Sphinx"): a query of seven words or more matches every question with any of its words
+//! (Ławka's own requires most of them, so its totals and facets are larger); past the first 300
+//! Sphinx's BM25F orders, where a word's alternatives add up; the proximity bonus is not
+//! applied; a related question's words are scored over
 //! the whole searched text, not title, question and answers apart; facets and histograms count
 //! the words' matches (not the questions that joined by meaning); a query of exclusions only
 //! lists every question.
@@ -130,31 +131,44 @@ impl Text {
 /// 100k questions through the 3-node cluster (the judged queries' mix), 70 groups (eight words)
 /// cost a third of the throughput (c16 30 → 21 req/s) and quadrupled c1's p90; with 20 the mix
 /// ran at 33 req/s against 30 with any word, the totals of 136 of the 181 judged queries equal
-/// the embedded index's (137 with 70; 109 with any word).
+/// the embedded index's (137 with 70; 109 with any word; 141 once a word without terms counted).
 const MAX_GROUPS: usize = 20;
+
+/// A form of a query's words in Sphinx's syntax (see [`at_least`]).
+#[derive(Debug, PartialEq, Eq)]
+enum Form {
+    /// This expression.
+    Expr(String),
+    /// No question can match: more words needed than have a searchable term.
+    Nothing,
+    /// More groups than [`MAX_GROUPS`]: the words are asked as any of them.
+    TooMany,
+}
 
 /// `groups` (each word's alternatives in Sphinx's syntax) as a full-text expression that a
 /// question matches where it has `minimum_should_match` of the words that `counts`, as the
-/// embedded query matches (`query::minimum_should_match`): Sphinx's quorum operator takes
-/// keywords, not a word's alternatives, so "k of n" is written as the OR of every group of k
-/// words. The words that do not count are asked with `MAYBE`: they add to the factors the front
-/// scores by and select nothing. `None` where no word counts or the groups would be too many.
-fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Option<String> {
+/// embedded query matches (`query::minimum_should_match`; a word with no searchable term counts
+/// and matches nothing, as there). Sphinx's quorum operator takes keywords, not a word's
+/// alternatives, so "k of n" is written as the OR of every group of k words. The words that do
+/// not count are asked with `MAYBE`: they add to the factors the front scores by and select
+/// nothing.
+fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Form {
     let any = |g: &[String]| format!("({})", g.join(" | "));
+    let k = query::minimum_should_match(counts.iter().filter(|&&c| c).count());
     let counted: Vec<String> =
         groups.iter().zip(counts).filter(|(g, c)| **c && !g.is_empty()).map(|(g, _)| any(g)).collect();
     let apart: Vec<&String> = groups.iter().zip(counts).filter(|(_, c)| !**c).flat_map(|(g, _)| g).collect();
     let n = counted.len();
-    let k = query::minimum_should_match(n);
     let words = match (n, k) {
-        (0, _) => return None,
-        (_, 1) => any(&groups.iter().zip(counts).filter(|(_, c)| **c).flat_map(|(g, _)| g.clone()).collect::<Vec<_>>()),
-        (_, k) if k == n => format!("({})", counted.join(" ")),
+        (_, 0) => return Form::TooMany,
+        (n, k) if k > n => return Form::Nothing,
+        (1, _) => counted[0].clone(),
+        (n, k) if k == n => format!("({})", counted.join(" ")),
         _ => {
             let mut chosen = Vec::new();
             choose(n, k, 0, &mut Vec::new(), &mut chosen, MAX_GROUPS + 1);
             if chosen.len() > MAX_GROUPS {
-                return None;
+                return Form::TooMany;
             }
             let groups: Vec<String> = chosen
                 .iter()
@@ -163,7 +177,7 @@ fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Option<String> {
             format!("({})", groups.join(" | "))
         }
     };
-    Some(if apart.is_empty() {
+    Form::Expr(if apart.is_empty() {
         words
     } else {
         format!("({words} MAYBE ({}))", apart.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" | "))
@@ -268,16 +282,35 @@ impl SphinxBackend {
             .then(|| format!("({})", should.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" | ")));
         let counts: Vec<bool> = concepts.iter().map(|c| c.counts).collect();
         let every = vec![true; counts.len()];
-        let mut levels: Vec<(Option<String>, &[bool], bool)> =
-            vec![(at_least(&groups, &counts).or_else(|| any.clone()), &counts, false)];
-        if apart {
-            levels.push((at_least(&groups, &every).or_else(|| any.clone()), &every, false));
+        if !ast.should.is_empty() && any.is_none() {
+            // None of the words has a searchable term: nothing has most of them, nor any.
+            return Text::Unmatched { language: ast.language };
         }
-        if ast.should.len() > 1 {
+        let widens = ast.should.len() > 1;
+        // A form that needs more groups than are written asks for any word, as the widest does.
+        let form = |counts: &[bool]| match at_least(&groups, counts) {
+            Form::Expr(e) => Some((Some(e), false)),
+            Form::Nothing => None,
+            Form::TooMany => Some((any.clone(), widens)),
+        };
+        let mut levels: Vec<(Option<String>, &[bool], bool)> = Vec::new();
+        levels.extend(form(&counts).map(|(e, a)| (e, &counts[..], a)));
+        if apart {
+            levels.extend(form(&every).map(|(e, a)| (e, &every[..], a)));
+        }
+        if widens || levels.is_empty() {
             let last = levels.last().map_or(&counts[..], |l| l.1);
             levels.push((any.clone(), last, true));
         }
-        levels.dedup_by(|b, a| a.0 == b.0);
+        // The same form twice is asked once, saying it asks for any word if either does.
+        let mut unique: Vec<(Option<String>, &[bool], bool)> = Vec::new();
+        for level in levels {
+            match unique.last_mut() {
+                Some(last) if last.0 == level.0 => last.2 |= level.2,
+                _ => unique.push(level),
+            }
+        }
+        let levels = unique;
         let mut forms = levels.into_iter().map(|(words, counts, any)| {
             let parts: Vec<&str> = words.as_deref().into_iter().chain(tail.iter().map(String::as_str)).collect();
             let expr = format!("@body {}", parts.join(" "));
@@ -348,18 +381,26 @@ impl SphinxBackend {
             let mut terms: BTreeMap<String, f32> = BTreeMap::new();
             for (alternative, _) in concept {
                 let boost = alternative.downcast_ref::<WeightedTermQuery>().map_or(1.0, WeightedTermQuery::boost);
-                let (mut words, mut positional) = (Vec::new(), false);
+                // A phrase is asked in both analyses (the best of them): its exact-letter words,
+                // else its folded ones, once (both folded alike would write it twice).
+                let (mut plain, mut folded, mut positional) = (Vec::new(), Vec::new(), false);
                 alternative.query_terms(&mut |t, positions| {
-                    if t.field() == f.body_ascii || t.field() == f.body {
-                        if let Some(s) = t.value().as_str() {
-                            let w = sphinx_word(&analysis::fold_polish(s));
-                            if !w.is_empty() && words.last() != Some(&w) {
-                                words.push(w);
-                            }
+                    let words = if t.field() == f.body {
+                        &mut plain
+                    } else if t.field() == f.body_ascii {
+                        &mut folded
+                    } else {
+                        return;
+                    };
+                    if let Some(s) = t.value().as_str() {
+                        let w = sphinx_word(&analysis::fold_polish(s));
+                        if !w.is_empty() && words.last() != Some(&w) {
+                            words.push(w);
                         }
                     }
                     positional |= positions;
                 });
+                let words = if plain.is_empty() { folded } else { plain };
                 if positional && words.len() > 1 {
                     out.insert(format!("\"{}\"~{}", words.join(" "), 2 * words.len()));
                     wanted.extend(words);
@@ -865,7 +906,7 @@ impl Backend for SphinxBackend {
         while matched < rank::RELAX_BELOW {
             let Some((wider, any)) = text.widened() else { break };
             let (mut next, next_matched) = self.search_text(&wider, req)?;
-            next.partial_match = any && next_matched > matched;
+            next.partial_match |= any && next_matched > matched;
             (response, matched, text) = (next, next_matched, wider);
         }
         response.took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
@@ -1128,7 +1169,8 @@ impl SphinxBackend {
             took_ms,
             hits,
             facets,
-            partial_match: false,
+            // Questions joined by meaning lack the words, as embedded says.
+            partial_match: total > matched,
             notice,
         };
         Ok((response, matched))
@@ -1350,28 +1392,29 @@ mod tests {
     #[test]
     fn most_of_the_words_are_written_as_every_group_of_that_many() {
         let words = |n: usize| -> Vec<Vec<String>> { (0..n).map(|i| vec![format!("w{i}"), format!("v{i}")]).collect() };
+        let expr = |s: &str| Form::Expr(s.to_string());
         // One word: any of its alternatives; two: both.
-        assert_eq!(at_least(&words(1), &[true]).as_deref(), Some("(w0 | v0)"));
-        assert_eq!(at_least(&words(2), &[true, true]).as_deref(), Some("((w0 | v0) (w1 | v1))"));
+        assert_eq!(at_least(&words(1), &[true]), expr("(w0 | v0)"));
+        assert_eq!(at_least(&words(2), &[true, true]), expr("((w0 | v0) (w1 | v1))"));
         // Three: any two of them (`query::minimum_should_match`).
         assert_eq!(
-            at_least(&words(3), &[true; 3]).as_deref(),
-            Some("(((w0 | v0) (w1 | v1)) | ((w0 | v0) (w2 | v2)) | ((w1 | v1) (w2 | v2)))")
+            at_least(&words(3), &[true; 3]),
+            expr("(((w0 | v0) (w1 | v1)) | ((w0 | v0) (w2 | v2)) | ((w1 | v1) (w2 | v2)))")
         );
         // A word set apart selects nothing; it is asked with MAYBE for the factors.
-        assert_eq!(
-            at_least(&words(3), &[true, false, true]).as_deref(),
-            Some("(((w0 | v0) (w2 | v2)) MAYBE (w1 | v1))")
-        );
-        // A word with no term does not count.
-        let mut gap = words(3);
+        assert_eq!(at_least(&words(3), &[true, false, true]), expr("(((w0 | v0) (w2 | v2)) MAYBE (w1 | v1))"));
+        // A word with no term counts, as embedded, and matches nothing: three of four needed
+        // are the other three; two of two, nothing.
+        let mut gap = words(4);
         gap[1].clear();
-        assert_eq!(at_least(&gap, &[true; 3]).as_deref(), Some("((w0 | v0) (w2 | v2))"));
+        assert_eq!(at_least(&gap, &[true; 4]), expr("((w0 | v0) (w2 | v2) (w3 | v3))"));
+        let mut two = words(2);
+        two[0].clear();
+        assert_eq!(at_least(&two, &[true; 2]), Form::Nothing);
         // Six words, three needed: 20 groups; seven, four needed: 35, too many.
-        let six = at_least(&words(6), &[true; 6]).expect("20 groups");
+        let Form::Expr(six) = at_least(&words(6), &[true; 6]) else { panic!("20 groups") };
         assert_eq!(six.matches(") | (").count() + 1, 20);
-        assert_eq!(at_least(&words(7), &[true; 7]), None);
-        assert_eq!(at_least(&words(2), &[false, false]), None);
+        assert_eq!(at_least(&words(7), &[true; 7]), Form::TooMany);
     }
 
     #[test]
