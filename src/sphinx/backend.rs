@@ -95,6 +95,7 @@ enum Text {
 /// A wider form of a query's words, asked when the narrower matched fewer than
 /// `rank::RELAX_BELOW` questions, as the embedded search widens its own: first most of every
 /// word (the words too common to select no longer set apart), then any of them.
+#[derive(Clone)]
 struct Wider {
     expr: String,
     plan: Plan,
@@ -120,7 +121,7 @@ impl Text {
             wanted: wanted.clone(),
             language: *language,
             plan: next.plan.clone(),
-            wider: rest.iter().map(|w| Wider { expr: w.expr.clone(), plan: w.plan.clone(), any: w.any }).collect(),
+            wider: rest.to_vec(),
         };
         Some((text, next.any))
     }
@@ -489,28 +490,10 @@ impl SphinxBackend {
         Ok(self.records_by_id("", &[id])?.into_iter().next().map(|(rec, _)| rec))
     }
 
-    /// The records (and documents' numbers) of the questions `ids` that pass `conditions` (a
-    /// `WHERE …` clause or nothing), found by their ids' hashes (`qhash`) in one statement; in
-    /// the order of `ids`, those the shards do not hold (or that fail `conditions`) left out.
+    /// The records (and documents' numbers) of the questions `ids` that pass `conditions` (see
+    /// [`records_by_id`]).
     fn records_by_id(&self, conditions: &str, ids: &[&str]) -> Result<Vec<(Record, u64)>> {
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let hashes: Vec<String> = ids.iter().map(|id| question_id(id).to_string()).collect();
-        let and = if conditions.is_empty() { " WHERE" } else { " AND" };
-        let n = ids.len();
-        let sql = format!(
-            "SELECT id, record FROM {INDEX}{conditions}{and} qhash IN ({}) LIMIT {n} OPTION max_matches={n}",
-            hashes.join(",")
-        );
-        let mut found: HashMap<String, (Record, u64)> = HashMap::new();
-        for row in self.rows(&[&sql])?.into_iter().flatten() {
-            let rec = parse_record(&row, 1)?;
-            let doc = column::<u64>(&row, 0).unwrap_or(0);
-            found.insert(rec.id.clone(), (rec, doc));
-        }
-        // Checked by id: two ids could share a hash.
-        Ok(ids.iter().filter_map(|id| found.remove(*id)).collect())
+        records_by_id(&self.client, conditions, ids)
     }
 
     /// Questions related to a free text read as a question's text, as embedded: its words with
@@ -1208,6 +1191,30 @@ impl SphinxBackend {
     }
 }
 
+/// The records (and documents' numbers) of the questions `ids` that pass `conditions` (a
+/// `WHERE …` clause or nothing), found by their ids' hashes (`qhash`) in one statement; in the
+/// order of `ids`, those the shards do not hold (or that fail `conditions`) left out.
+fn records_by_id(client: &Client, conditions: &str, ids: &[&str]) -> Result<Vec<(Record, u64)>> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let hashes: Vec<String> = ids.iter().map(|id| question_id(id).to_string()).collect();
+    let and = if conditions.is_empty() { " WHERE" } else { " AND" };
+    let n = ids.len();
+    let sql = format!(
+        "SELECT id, record FROM {INDEX}{conditions}{and} qhash IN ({}) LIMIT {n} OPTION max_matches={n}",
+        hashes.join(",")
+    );
+    let mut found: HashMap<String, (Record, u64)> = HashMap::new();
+    for row in client.batch(&[&sql]).map_err(unavailable)?.into_iter().flatten() {
+        let rec = parse_record(&row, 1)?;
+        let doc = column::<u64>(&row, 0).unwrap_or(0);
+        found.insert(rec.id.clone(), (rec, doc));
+    }
+    // Checked by id: two ids could share a hash.
+    Ok(ids.iter().filter_map(|id| found.remove(*id)).collect())
+}
+
 /// The matches a statement found, from its `SHOW META` rows.
 fn total_found(meta: &[mysql::Row]) -> Result<u64> {
     meta.iter()
@@ -1352,30 +1359,11 @@ impl MatchList for SphinxMatches {
     }
 
     fn records_of(&self, ids: &[&str]) -> Result<Vec<Record>> {
-        let mut out = Vec::new();
         if matches!(self.text, Text::Nothing | Text::Unmatched { .. }) {
-            // No question matches (the statement below would have no full-text condition).
-            return Ok(out);
+            // No question matches (the statement would have no full-text condition).
+            return Ok(Vec::new());
         }
-        if ids.is_empty() {
-            return Ok(out);
-        }
-        // Found by their ids' hashes in one statement, checked by id (see `question_id`).
-        let condition = if self.conditions.is_empty() { " WHERE" } else { " AND" };
-        let hashes: Vec<String> = ids.iter().map(|id| question_id(id).to_string()).collect();
-        let n = ids.len();
-        let sql = format!(
-            "SELECT record FROM {INDEX}{}{condition} qhash IN ({}) LIMIT {n} OPTION max_matches={n}",
-            self.conditions,
-            hashes.join(",")
-        );
-        let mut found: HashMap<String, Record> = HashMap::new();
-        for row in self.client.batch(&[&sql]).map_err(unavailable)?.into_iter().flatten() {
-            let rec = parse_record(&row, 0)?;
-            found.insert(rec.id.clone(), rec);
-        }
-        out.extend(ids.iter().filter_map(|id| found.remove(*id)));
-        Ok(out)
+        Ok(records_by_id(&self.client, &self.conditions, ids)?.into_iter().map(|(rec, _)| rec).collect())
     }
 }
 
