@@ -336,6 +336,18 @@ fn published_in_shards_searched_through_a_node_loss_and_republished_under_reads(
     for k in 1..=3 {
         assert_eq!(generations(&cluster, k), vec![(2, questions)], "node {k} after the failed publications");
     }
+    // Nor did either move the front: the index directory's live generation is still the one the
+    // nodes serve, and neither left a newer one behind (a server there would otherwise analyse
+    // with a generation no node serves, for good).
+    let index_dir = ws.path().join("index");
+    let current = std::fs::read_to_string(index_dir.join("CURRENT")).expect("CURRENT");
+    assert_eq!(current.trim(), "gen-00000002");
+    let newer: Vec<String> = std::fs::read_dir(&index_dir)
+        .expect("index dir")
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .filter(|n| n.starts_with("gen-") && n.as_str() > "gen-00000002")
+        .collect();
+    assert!(newer.is_empty(), "left behind: {newer:?}");
 }
 
 /// The nDCG of each judged set from `lawka eval`'s `all` lines: the searches' (@10), then the

@@ -2,8 +2,8 @@
 //! started by the test with tools/typesense-cluster.sh (tools/test.sh installs the server
 //! before the suite runs): the demo corpus published, on every node, and searched; a node killed
 //! under four clients' searches without a failed search; republished while readers search the
-//! alias, with no failed read; a publication that cannot finish leaves the alias and the
-//! collections as they were.
+//! alias, with no failed read; a publication that cannot finish leaves the alias, the
+//! collections and the index directory's live generation as they were.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -304,6 +304,8 @@ fn published_to_every_node_searched_through_a_node_loss_and_republished_under_re
         "http://127.0.0.1:{}",
         std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
     );
+    let current = || std::fs::read_to_string(ws.path().join("index/CURRENT")).expect("CURRENT");
+    let live = current();
     let out = cluster.publish(ws.path(), &format!("{all} {dead}"), &["--typesense-wait", "3"]);
     assert!(!out.status.success(), "{}", text(&out));
     assert!(text(&out).contains(&dead), "the error names the node that lags: {}", text(&out));
@@ -311,4 +313,6 @@ fn published_to_every_node_searched_through_a_node_loss_and_republished_under_re
         assert_eq!(cluster.alias(node).as_deref(), Some(second.as_str()), "{node}");
         assert_eq!(cluster.collections(node), std::slice::from_ref(&second), "{node}");
     }
+    // Nor does the index directory move on to a generation the cluster does not serve.
+    assert_eq!(current(), live);
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::{Backend, CorpusArg, IndexArg, SphinxArgs, TypesenseArgs};
-use crate::index::{self, BuildOptions, BuildSummary};
+use crate::index::{self, BeforeSwitch, BuildOptions, BuildSummary, Generation};
 use crate::{sphinx, typesense};
 
 /// Arguments of `lawka index`.
@@ -52,39 +52,49 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("--typesense-wait {}: {e}", args.typesense_wait))?;
     let sphinx_wait = std::time::Duration::try_from_secs_f64(args.sphinx_wait)
         .map_err(|e| anyhow::anyhow!("--sphinx-wait {}: {e}", args.sphinx_wait))?;
-    let summary = build(&args.corpus.dir, &args.index.dir, &options)?;
+    // The engine is given the new generation before it becomes the live one here, so a server
+    // in front never analyses with a generation the engine does not serve yet, and an engine
+    // that fails to take it leaves both on the previous one.
+    let mut published: Option<String> = None;
+    let mut hand_over = |generation: &Generation| -> Result<(), String> {
+        let line = if let Some(client) = &client {
+            let p = typesense::publish(client, generation, &args.typesense.alias, wait)
+                .map_err(|e| format!("publishing {} to Typesense: {e}", generation.meta.generation))?;
+            format!(
+                "published {} questions to Typesense collection {} behind alias {} in {:.2} s{}",
+                p.documents,
+                p.collection,
+                args.typesense.alias,
+                p.seconds,
+                p.replaced.map(|old| format!(" (replaced {old})")).unwrap_or_default()
+            )
+        } else if let Some((client, layout)) = &sphinx {
+            let p = sphinx::publish(client, generation, layout, sphinx_wait)
+                .map_err(|e| format!("publishing {} to Sphinx: {e}", generation.meta.generation))?;
+            format!(
+                "published {} questions of {} to Sphinx in {} shards on {} nodes ({} switched running, {} stopped) in {:.2} s",
+                p.documents,
+                p.generation,
+                p.shards,
+                layout.nodes.len(),
+                p.rotated,
+                p.stopped,
+                p.seconds
+            )
+        } else {
+            return Ok(());
+        };
+        published = Some(line);
+        Ok(())
+    };
+    let summary = if client.is_none() && sphinx.is_none() {
+        build(&args.corpus.dir, &args.index.dir, &options)?
+    } else {
+        build_then_switch(&args.corpus.dir, &args.index.dir, &options, &mut hand_over)?
+    };
     println!("{}", summary_line(&summary));
-    if let Some(client) = client {
-        use anyhow::Context;
-        let handle = crate::index::IndexHandle::open(&args.index.dir)?;
-        let generation = handle.current();
-        let published = typesense::publish(&client, &generation, &args.typesense.alias, wait)
-            .with_context(|| format!("publishing {} to Typesense", generation.meta.generation))?;
-        println!(
-            "published {} questions to Typesense collection {} behind alias {} in {:.2} s{}",
-            published.documents,
-            published.collection,
-            args.typesense.alias,
-            published.seconds,
-            published.replaced.map(|old| format!(" (replaced {old})")).unwrap_or_default()
-        );
-    }
-    if let Some((client, layout)) = sphinx {
-        use anyhow::Context;
-        let handle = crate::index::IndexHandle::open(&args.index.dir)?;
-        let generation = handle.current();
-        let published = sphinx::publish(&client, &generation, &layout, sphinx_wait)
-            .with_context(|| format!("publishing {} to Sphinx", generation.meta.generation))?;
-        println!(
-            "published {} questions of {} to Sphinx in {} shards on {} nodes ({} switched running, {} stopped) in {:.2} s",
-            published.documents,
-            published.generation,
-            published.shards,
-            layout.nodes.len(),
-            published.rotated,
-            published.stopped,
-            published.seconds
-        );
+    if let Some(line) = published {
+        println!("{line}");
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -96,6 +106,18 @@ pub(crate) fn build(
 ) -> anyhow::Result<BuildSummary> {
     use anyhow::Context;
     index::build(corpus, index_dir, options, &super::progress::Bar::new("questions"))
+        .with_context(|| format!("building the index in {} from {}", index_dir.display(), corpus.display()))
+}
+
+/// As [`build`], `before_switch` given the finished generation before it becomes the live one.
+fn build_then_switch(
+    corpus: &std::path::Path,
+    index_dir: &std::path::Path,
+    options: &BuildOptions,
+    before_switch: BeforeSwitch<'_>,
+) -> anyhow::Result<BuildSummary> {
+    use anyhow::Context;
+    index::build_then_switch(corpus, index_dir, options, &super::progress::Bar::new("questions"), before_switch)
         .with_context(|| format!("building the index in {} from {}", index_dir.display(), corpus.display()))
 }
 

@@ -13,6 +13,7 @@ use super::dense::{self, VectorStats};
 use super::document::{question_language, to_document, Analyzers};
 use super::error::{IndexError, Result};
 use super::generation::{self, BuildLock, GenerationMeta, MeetingSummary};
+use super::handle::Generation;
 use super::read_directory::ReadDirectory;
 use super::schema::build_schema;
 use super::suggestions;
@@ -44,7 +45,8 @@ pub struct BuildSummary {
     pub meetings: usize,
     /// Questions per language.
     pub languages: BTreeMap<String, u64>,
-    /// Wall time of the whole build.
+    /// Wall time of the build, up to the generation being complete (not what `before_switch`
+    /// of [`build_then_switch`] took).
     pub seconds: f64,
     /// Old generations and crashed builds removed afterwards.
     pub removed: Vec<String>,
@@ -81,6 +83,35 @@ pub fn build(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<BuildSummary> {
+    build_inner(corpus_dir, index_dir, options, progress, None)
+}
+
+/// What [`build_then_switch`] runs on the finished generation before the switch; an error
+/// keeps the previous generation live.
+pub type BeforeSwitch<'a> = &'a mut dyn FnMut(&Generation) -> std::result::Result<(), String>;
+
+/// As [`build`], with `before_switch` run on the finished generation before it becomes the live
+/// one: a distributed engine is given the generation there (`lawka index --backend …`), so the
+/// live generation never runs ahead of what the engine serves, and an engine that fails to take
+/// it leaves the previous generation live here too. An error of `before_switch` removes the new
+/// generation and is returned as [`IndexError::NotSwitched`].
+pub fn build_then_switch(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    before_switch: BeforeSwitch<'_>,
+) -> Result<BuildSummary> {
+    build_inner(corpus_dir, index_dir, options, progress, Some(before_switch))
+}
+
+fn build_inner(
+    corpus_dir: &Path,
+    index_dir: &Path,
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    before_switch: Option<BeforeSwitch<'_>>,
+) -> Result<BuildSummary> {
     let started = Instant::now();
     let reader = CorpusReader::open(corpus_dir)?;
     // Vectors: the corpus's cache first, then the live generation's (questions embedded by an
@@ -107,19 +138,31 @@ pub fn build(
             .map_err(|e| IndexError::Verification(format!("writing the vectors: {e}")))?;
     }
     generation::sync_tree(&work).map_err(|e| IndexError::io("syncing the new index", e))?;
+    let seconds = started.elapsed().as_secs_f64();
+    progress.finish();
+    if let Some(before_switch) = before_switch {
+        let partial = work.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+        // Opened (and so verified) as a reader opens it, and closed again before the rename.
+        let handed = Generation::open(index_dir, &partial).map_err(|e| e.to_string()).and_then(|g| before_switch(&g));
+        if let Err(why) = handed {
+            if let Err(e) = std::fs::remove_dir_all(&work) {
+                tracing::warn!(error = %e, dir = %work.display(), "could not remove the generation not switched to");
+            }
+            return Err(IndexError::NotSwitched(why));
+        }
+    }
     let name = generation::publish(index_dir, n).map_err(|e| IndexError::io("switching to the new index", e))?;
     let removed = generation::collect_garbage(index_dir).unwrap_or_else(|e| {
         tracing::warn!(error = %e, "could not remove old index generations");
         Vec::new()
     });
-    progress.finish();
     Ok(BuildSummary {
         vectors: vector_stats,
         generation: name,
         questions: meta.documents,
         meetings: meta.meetings.len(),
         languages: meta.languages,
-        seconds: started.elapsed().as_secs_f64(),
+        seconds,
         removed,
     })
 }
@@ -404,7 +447,49 @@ fn smallest_within<T>(mut segments: Vec<(T, u64)>, budget: u64) -> Vec<T> {
 
 #[cfg(test)]
 mod tests {
-    use super::{balanced, parts_for, smallest_within};
+    use std::path::Path;
+
+    use super::{balanced, build, build_then_switch, parts_for, smallest_within, BuildOptions, NoProgress};
+    use crate::index::{generation, IndexError};
+
+    /// What a distributed engine is given before the switch is the generation that then goes
+    /// live; one it refuses never goes live and leaves nothing behind.
+    #[test]
+    fn a_generation_refused_before_the_switch_leaves_the_previous_one_live() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("index");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let first = build(&corpus, &dir, &BuildOptions::default(), &NoProgress).expect("index builds");
+        let names = |dir: &Path| -> Vec<String> {
+            let mut names: Vec<String> = std::fs::read_dir(dir)
+                .expect("index dir")
+                .filter_map(|e| e.ok()?.file_name().into_string().ok())
+                .filter(|n| n.starts_with("gen-"))
+                .collect();
+            names.sort();
+            names
+        };
+
+        let mut seen = Vec::new();
+        let refused = build_then_switch(&corpus, &dir, &BuildOptions::default(), &NoProgress, &mut |g| {
+            seen.push((g.meta.generation.clone(), g.meta.documents, g.searcher().num_docs()));
+            Err("the cluster said no".to_string())
+        });
+        assert!(matches!(&refused, Err(IndexError::NotSwitched(why)) if why == "the cluster said no"), "{refused:?}");
+        assert_eq!(seen, [("gen-00000002".to_string(), first.questions, first.questions)]);
+        assert_eq!(generation::read_current(&dir).expect("CURRENT"), Some(first.generation.clone()));
+        assert_eq!(names(&dir), std::slice::from_ref(&first.generation));
+
+        seen.clear();
+        let second = build_then_switch(&corpus, &dir, &BuildOptions::default(), &NoProgress, &mut |g| {
+            seen.push((g.meta.generation.clone(), g.meta.documents, g.searcher().num_docs()));
+            Ok(())
+        })
+        .expect("index builds");
+        assert_eq!(seen, [(second.generation.clone(), first.questions, first.questions)]);
+        assert_eq!(generation::read_current(&dir).expect("CURRENT"), Some(second.generation.clone()));
+        assert_eq!(names(&dir), [second.generation]);
+    }
 
     #[test]
     fn a_large_generation_is_split_evenly_over_the_cores() {

@@ -27,6 +27,10 @@ pub enum IndexError {
     /// A built index failed its own checks (count or metadata mismatch).
     #[error("the new index failed verification: {0}")]
     Verification(String),
+    /// The new generation was built, but what had to take it before the switch did not; it was
+    /// removed and the previous generation stays live.
+    #[error("{0}; the new index was removed, the previous one stays live")]
+    NotSwitched(String),
 }
 
 impl IndexError {
