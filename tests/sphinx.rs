@@ -25,16 +25,19 @@ fn script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tools/sphinx-cluster.sh")
 }
 
-/// A base port whose cluster ports (each node's SphinxQL and agent port, 10 apart) are free and
-/// that no other test of this run has taken (their clusters start later than they choose).
-fn free_port_base() -> u16 {
+/// A base port whose cluster ports (each of `nodes` nodes' SphinxQL and agent port, 10 apart)
+/// are free and that no other test of this run has taken (their clusters start later than they
+/// choose).
+fn free_port_base(nodes: u16) -> u16 {
     static TAKEN: std::sync::Mutex<Vec<u16>> = std::sync::Mutex::new(Vec::new());
     let mut taken = TAKEN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     let base = (0..50)
         .map(|i| 29306 + i * 100)
         .filter(|base| !taken.contains(base))
         .find(|&base| {
-            [0u16, 1, 10, 11, 20, 21].iter().all(|o| std::net::TcpListener::bind(("127.0.0.1", base + o)).is_ok())
+            (0..nodes)
+                .flat_map(|k| [10 * k, 10 * k + 1])
+                .all(|o| std::net::TcpListener::bind(("127.0.0.1", base + o)).is_ok())
         })
         .expect("a free port range for the cluster");
     taken.push(base);
@@ -53,14 +56,22 @@ struct Cluster {
 }
 
 impl Cluster {
+    /// Three nodes, three shards, two copies of each: the script's default.
     fn init() -> Cluster {
+        Cluster::shaped(3, &[])
+    }
+
+    /// `nodes` nodes, with `shape` (`LAWKA_SPHINX_SHARDS`, `LAWKA_SPHINX_COPIES`) for the rest.
+    fn shaped(nodes: u16, shape: &[(&str, &str)]) -> Cluster {
         let tmp = tempfile::tempdir().expect("temp dir");
         let dir = tmp.path().join("sphinx");
         let out = Command::new("bash")
             .arg(script())
             .arg("init")
             .arg(&dir)
-            .env("LAWKA_SPHINX_PORT", free_port_base().to_string())
+            .env("LAWKA_SPHINX_PORT", free_port_base(nodes).to_string())
+            .env("LAWKA_SPHINX_NODES", nodes.to_string())
+            .envs(shape.iter().copied())
             .output()
             .expect("tools/sphinx-cluster.sh runs");
         assert!(out.status.success(), "the cluster's configs were not written:\n{}", text(&out));
@@ -97,7 +108,7 @@ impl Cluster {
         Client::new(Nodes::parse(&self.env["SPHINX_NODES"]).expect("nodes"))
     }
 
-    /// A client of node `k` (1..3) alone, which does not retry.
+    /// A client of node `k` (from 1) alone, which does not retry.
     fn node(&self, k: usize) -> Client {
         Client::with_retry(Nodes::parse(&self.env[&format!("SPHINX_NODE{k}")]).expect("node"), Duration::ZERO)
     }
@@ -177,7 +188,8 @@ fn published_in_shards_searched_through_a_node_loss_and_republished_under_reads(
     }
     let mut per_shard = Vec::new();
     for shard in 0..3 {
-        let nodes = [shard + 1, (shard + 1) % 3 + 1];
+        // Copy j of shard s on node (2s + j) mod 3 + 1 (tools/sphinx-cluster.sh).
+        let nodes = [2 * shard % 3 + 1, (2 * shard + 1) % 3 + 1];
         let counts: Vec<u64> = nodes
             .iter()
             .map(|&k| cluster.node(k).query::<u64>(&format!("SELECT COUNT(*) FROM shard{shard}")).expect("count")[0])
@@ -348,6 +360,54 @@ fn published_in_shards_searched_through_a_node_loss_and_republished_under_reads(
         .filter(|n| n.starts_with("gen-") && n.as_str() > "gen-00000002")
         .collect();
     assert!(newer.is_empty(), "left behind: {newer:?}");
+}
+
+/// Another shape of cluster (four nodes, two shards, two copies of each; tools/sphinx-cluster.sh's
+/// `LAWKA_SPHINX_*`) is published and answers for the whole corpus through every node, each
+/// shard's copies on the nodes the layout names; a shape that would leave a node without a shard,
+/// a shard without a second copy, or two copies on one node is refused at init, saying why.
+#[test]
+fn another_shape_of_cluster_is_published_and_answers_whole() {
+    for (shape, why) in [
+        ([("LAWKA_SPHINX_SHARDS", "1"), ("LAWKA_SPHINX_COPIES", "2")], "without a shard"),
+        ([("LAWKA_SPHINX_SHARDS", "4"), ("LAWKA_SPHINX_COPIES", "1")], "one node lost"),
+        ([("LAWKA_SPHINX_SHARDS", "4"), ("LAWKA_SPHINX_COPIES", "5")], "to the nodes"),
+    ] {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let out = Command::new("bash")
+            .arg(script())
+            .arg("init")
+            .arg(tmp.path().join("sphinx"))
+            .env("LAWKA_SPHINX_NODES", "4")
+            .envs(shape)
+            .output()
+            .expect("tools/sphinx-cluster.sh runs");
+        assert!(!out.status.success() && text(&out).contains(why), "{shape:?}: {}", text(&out));
+        assert!(!tmp.path().join("sphinx/node1.conf").exists(), "{shape:?} wrote configs");
+    }
+
+    let cluster = Cluster::shaped(4, &[("LAWKA_SPHINX_SHARDS", "2")]);
+    let ws = workspace(false);
+    let questions = corpus().question_count() as u64;
+    let out = cluster.publish(ws.path(), &cluster.env["SPHINX_CONFIGS"]);
+    assert!(out.status.success() && text(&out).contains("in 2 shards on 4 nodes"), "{}", text(&out));
+    let out = cluster.run(&["start"]);
+    assert!(out.status.success(), "{}", text(&out));
+    for k in 1..=4 {
+        assert_eq!(generations(&cluster, k), vec![(1, questions)], "node {k}");
+    }
+    // Copy j of shard s on node (2s + j) mod 4 + 1: shard 0 on nodes 1 and 2, shard 1 on 3 and 4.
+    let mut per_shard = Vec::new();
+    for (shard, nodes) in [(0, [1, 2]), (1, [3, 4])] {
+        let counts: Vec<u64> = nodes
+            .iter()
+            .map(|&k| cluster.node(k).query::<u64>(&format!("SELECT COUNT(*) FROM shard{shard}")).expect("count")[0])
+            .collect();
+        assert_eq!(counts[0], counts[1], "shard {shard} on nodes {nodes:?}");
+        assert!(counts[0] > 0, "shard {shard} is empty");
+        per_shard.push(counts[0]);
+    }
+    assert_eq!(per_shard.iter().sum::<u64>(), questions);
 }
 
 /// The nDCG of each judged set from `lawka eval`'s `all` lines: the searches' (@10), then the

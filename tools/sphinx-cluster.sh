@@ -1,16 +1,17 @@
 #!/usr/bin/env bash
-# A local 3-node Sphinx cluster on 127.0.0.1 (Debian's sphinxsearch 2.2; issue 13, docs/SCALE.md):
-# the questions in 3 shards, each shard on 2 nodes (shard s, from 0, on nodes s+1 and s+2, mod 3),
-# and on every node
-# a distributed index `lawka` over the 3 shards whose agents are each shard's two mirrors, so any
-# node answers for the whole corpus and one node lost leaves every shard a copy.
+# A local Sphinx cluster on 127.0.0.1 (Debian's sphinxsearch 2.2; issue 13, docs/SCALE.md): by
+# default 3 nodes, the questions in 3 shards, each shard on 2 nodes; on every node a distributed
+# index `lawka` over all shards whose agents are each shard's copies, so any node answers for the
+# whole corpus and one node lost leaves every shard a copy. Copy j of shard s (both from 0) is on
+# node (s * copies + j) mod nodes + 1, so every node holds as many shards as any other, give or
+# take one.
 #
 #   tools/sphinx-cluster.sh init   [DIR]   write the nodes' configs and DIR/cluster.env (idempotent)
 #   tools/sphinx-cluster.sh start  [DIR]   start the nodes that are not running (after a publication:
 #                                          `lawka index --backend sphinx` writes the shards), wait
 #                                          (bounded) until every node answers
 #   tools/sphinx-cluster.sh status [DIR]   each node's pid and whether it answers
-#   tools/sphinx-cluster.sh kill N [DIR]   SIGKILL node N (1..3) only: the failover test's tool
+#   tools/sphinx-cluster.sh kill K [DIR]   SIGKILL node K (from 1) only: the failover test's tool
 #   tools/sphinx-cluster.sh stop   [DIR]   stop every node and delete DIR
 #   tools/sphinx-cluster.sh install        only install sphinxsearch (apt-get) when searchd is missing
 #
@@ -18,26 +19,46 @@
 # files (nodeK/), its log and pid, the exported shards (export/shardS.xml, written by Ławka) and
 # cluster.env, which callers source: SPHINX_NODES (each node's SphinxQL address), SPHINX_CONFIGS
 # (each node's config, for `indexer`), SPHINX_EXPORT (where Ławka writes the shards),
-# SPHINX_NODE1..3.
+# SPHINX_NODE1, SPHINX_NODE2, … (one per node).
 #
-# Environment: LAWKA_SPHINX_PORT (default 19306: node K's SphinxQL on PORT+10(K-1), its agent port
-# one above; kept in DIR/port), LAWKA_SPHINX_WAIT (seconds, default 30), LAWKA_SPHINX_NICE (the
-# nodes' niceness, default 19: beside a test suite they take only the CPU nobody else wants).
+# Environment, read at init and kept in DIR (nodes, port): LAWKA_SPHINX_NODES (default 3, 2 to
+# 16), LAWKA_SPHINX_SHARDS (default: as many as nodes), LAWKA_SPHINX_COPIES (copies of each shard,
+# default 2, at most one per node; shards × copies at least the nodes, so every node holds one),
+# LAWKA_SPHINX_PORT (default 19306: node K's SphinxQL on PORT+10(K-1), its agent port one above).
+# Read by every command: LAWKA_SPHINX_WAIT (seconds, default 30), LAWKA_SPHINX_NICE (the nodes'
+# niceness, default 19: beside a test suite they take only the CPU nobody else wants).
 # Exit status: 0 done (start: every node answers), 1 otherwise.
 set -euo pipefail
 
 BASE_PORT=${LAWKA_SPHINX_PORT:-19306}
 readonly WAIT=${LAWKA_SPHINX_WAIT:-30}
 readonly NICE=${LAWKA_SPHINX_NICE:-19}
-readonly N=3
+N=${LAWKA_SPHINX_NODES:-3}
+S=${LAWKA_SPHINX_SHARDS:-$N}
+C=${LAWKA_SPHINX_COPIES:-2}
 
 die() { echo "sphinx-cluster: $*" >&2; exit 1; }
 say() { echo "sphinx-cluster: $*" >&2; }
 ql_port() { echo $((BASE_PORT + ($1 - 1) * 10)); }
 agent_port() { echo $((BASE_PORT + 1 + ($1 - 1) * 10)); }
-# The shards of node K: K-1 and the one before it (mod N); the nodes of shard S: S+1 and S+2.
-shards_of() { echo $(($1 - 1)) $((($1 + N - 2) % N)); }
-mirrors_of() { echo $(($1 + 1)) $((($1 + 1) % N + 1)); }
+# The nodes holding shard $1 (from 1), and the shards node $1 holds (from 0).
+mirrors_of() {
+  local j
+  for j in $(seq 0 $((C - 1))); do echo $((($1 * C + j) % N + 1)); done
+}
+shards_of() {
+  local s j
+  for s in $(seq 0 $((S - 1))); do
+    for j in $(seq 0 $((C - 1))); do
+      # Arithmetic, not `mirrors_of | grep -q`: under pipefail grep's early exit can fail the
+      # pipe (SIGPIPE) and drop a shard from a node's config.
+      if [ $(((s * C + j) % N + 1)) -eq "$1" ]; then
+        echo "$s"
+        break
+      fi
+    done
+  done
+}
 
 install() {
   command -v searchd >/dev/null && command -v indexer >/dev/null && return 0
@@ -60,7 +81,7 @@ answers() { (exec 3<>"/dev/tcp/127.0.0.1/$(ql_port "$1")") 2>/dev/null; }
 write_config() {
   local k=$1 s m agents="" c="$DIR/node$1.conf"
   {
-    echo "# node $k of a 3-node Ławka cluster; written by tools/sphinx-cluster.sh"
+    echo "# node $k of a Ławka cluster of $N nodes, $S shards, $C copies each; written by tools/sphinx-cluster.sh"
     for s in $(shards_of "$k"); do
       cat <<EOF
 source shard$s
@@ -79,7 +100,7 @@ index shard$s
 }
 EOF
     done
-    for s in $(seq 0 $((N - 1))); do
+    for s in $(seq 0 $((S - 1))); do
       local mirrors=""
       for m in $(mirrors_of "$s"); do mirrors="$mirrors|127.0.0.1:$(agent_port "$m")"; done
       agents="$agents  agent = ${mirrors#|}:shard$s"$'\n'
@@ -139,7 +160,9 @@ cmd_init() {
   mkdir -p "$DIR/export"
   touch "$DIR/.lawka-sphinx"
   [ -s "$DIR/port" ] || echo "$BASE_PORT" >"$DIR/port"
+  [ -s "$DIR/nodes" ] || echo "$N $S $C" >"$DIR/nodes"
   BASE_PORT=$(cat "$DIR/port")
+  settle
   local k
   for k in $(seq $N); do
     mkdir -p "$DIR/node$k"
@@ -194,7 +217,7 @@ cmd_status() {
 
 cmd_kill() {
   local k=$1 pid watchdog
-  [[ "$k" =~ ^[1-3]$ ]] || die "kill: node 1, 2 or 3"
+  [[ "$k" =~ ^[0-9]+$ ]] && [ "$k" -ge 1 ] && [ "$k" -le "$N" ] || die "kill: a node from 1 to $N"
   pid=$(pid_of "$k") || die "node $k is not running"
   # searchd runs as a watchdog (the parent) and the server (the pid file's): both go, the
   # watchdog first, or it would restart the server.
@@ -224,18 +247,31 @@ cmd_stop() {
   rm -rf "$DIR"
 }
 
+# The cluster's shape, as written at init (a cluster keeps its own whatever the environment).
+settle() {
+  [ -s "$DIR/port" ] && BASE_PORT=$(cat "$DIR/port")
+  [ -s "$DIR/nodes" ] && read -r N S C <"$DIR/nodes"
+  [[ "$N" =~ ^[0-9]+$ ]] && [ "$N" -ge 2 ] && [ "$N" -le 16 ] ||
+    die "LAWKA_SPHINX_NODES=$N: from 2 to 16 nodes"
+  [[ "$S" =~ ^[0-9]+$ ]] && [ "$S" -ge 1 ] || die "LAWKA_SPHINX_SHARDS=$S: at least one shard"
+  [[ "$C" =~ ^[0-9]+$ ]] && [ "$C" -ge 2 ] && [ "$C" -le "$N" ] ||
+    die "LAWKA_SPHINX_COPIES=$C: from 2 (one node lost leaves a copy) to the nodes ($N)"
+  [ $((S * C)) -ge "$N" ] || die "$S shards × $C copies leave some of the $N nodes without a shard"
+  return 0
+}
+
 cmd=${1:-}
 case "$cmd" in
   install) install ;;
   init | start | status | stop)
     DIR=${2:-${TMPDIR:-/tmp}/lawka-sphinx}
-    [ -s "$DIR/port" ] && BASE_PORT=$(cat "$DIR/port")
+    settle
     "cmd_$cmd"
     ;;
   kill)
     DIR=${3:-${TMPDIR:-/tmp}/lawka-sphinx}
-    [ -s "$DIR/port" ] && BASE_PORT=$(cat "$DIR/port")
+    settle
     cmd_kill "${2:-}"
     ;;
-  *) sed -n '2,24p' "$0"; exit 2 ;;
+  *) sed -n '2,30p' "$0"; exit 2 ;;
 esac
