@@ -676,10 +676,11 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
             assert_eq!(page(offset, 25).1, all[offset..(offset + 25).min(total)], "{q} from {offset}");
         }
     }
-    // Sphinx matches what the embedded index matches: most of the words (every group of that
-    // many), then wider while fewer than a page match, so totals, facets and the partial-match
+    // Sphinx matches what the embedded index matches: most of the words (written out as k of
+    // n), then wider while fewer than a page match, so totals, facets and the partial-match
     // flag agree (with any word, as before, "remont ulicy chodnik" matched 3x as many, and
-    // "qxz qxw +ulica" every question with "ulica").
+    // "qxz qxw +ulica" every question with "ulica"; the sentence matched any of its words
+    // while every group of half of them was too long to write: 293 against 33).
     for q in [
         "remont ulicy chodnik",
         "dziury w jezdni",
@@ -687,6 +688,7 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
         "MPO wywóz gabarytów",
         "ZTP priorytet autobusów i tramwajów na światłach",
         "zlobek miejski lista rezerwowa brak miejsc",
+        "czy miasto dopłaca do dobudowania windy w starym bloku dla starszej osoby?",
         // A word with no searchable term counts and matches nothing, as embedded: three of four
         // needed, so all three others, too few, and the query widens to any word and says so.
         "remont chodnika ulica qxzqxz",

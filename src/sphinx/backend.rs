@@ -127,13 +127,13 @@ impl Text {
     }
 }
 
-/// Most groups of words an at-least match is written as (see [`at_least`]): up to six words of
-/// which three are needed (20 groups); a longer query matches any of its words, as before. At
-/// 100k questions through the 3-node cluster (the judged queries' mix), 70 groups (eight words)
-/// cost a third of the throughput (c16 30 → 21 req/s) and quadrupled c1's p90; with 20 the mix
-/// ran at 33 req/s against 30 with any word, the totals of 136 of the 181 judged queries equal
-/// the embedded index's (137 with 70; 109 with any word; 141 once a word without terms counted).
-const MAX_GROUPS: usize = 20;
+/// Most words an at-least match may write (each word's alternatives counted once per time it is
+/// written; see [`k_of`]). A query whose form needs more matches any of its words, as before.
+/// The form's size grows with the words, not with the groups of them: 6 words with 3 needed
+/// write 22 (the flat OR of every group wrote 60), 8 with 4 write 48 (280), 10 with 5 write 98
+/// (1,260), 12 with 6 write 176. Chosen by the throughput of the judged queries' mix at 100k
+/// questions (docs/SCALE.md, "Matching").
+const MAX_WRITTEN: usize = 100;
 
 /// A form of a query's words in Sphinx's syntax (see [`at_least`]).
 #[derive(Debug, PartialEq, Eq)]
@@ -142,7 +142,7 @@ enum Form {
     Expr(String),
     /// No question can match: more words needed than have a searchable term.
     Nothing,
-    /// More groups than [`MAX_GROUPS`]: the words are asked as any of them.
+    /// Longer than [`MAX_WRITTEN`]: the words are asked as any of them.
     TooMany,
 }
 
@@ -150,9 +150,8 @@ enum Form {
 /// question matches where it has `minimum_should_match` of the words that `counts`, as the
 /// embedded query matches (`query::minimum_should_match`; a word with no searchable term counts
 /// and matches nothing, as there). Sphinx's quorum operator takes keywords, not a word's
-/// alternatives, so "k of n" is written as the OR of every group of k words. The words that do
-/// not count are asked with `MAYBE`: they add to the factors the front scores by and select
-/// nothing.
+/// alternatives, so "k of n" is written out (see [`k_of`]). The words that do not count are
+/// asked with `MAYBE`: they add to the factors the front scores by and select nothing.
 fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Form {
     let any = |g: &[String]| format!("({})", g.join(" | "));
     let k = query::minimum_should_match(counts.iter().filter(|&&c| c).count());
@@ -163,20 +162,8 @@ fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Form {
     let words = match (n, k) {
         (_, 0) => return Form::TooMany,
         (n, k) if k > n => return Form::Nothing,
-        (1, _) => counted[0].clone(),
-        (n, k) if k == n => format!("({})", counted.join(" ")),
-        _ => {
-            let mut chosen = Vec::new();
-            choose(n, k, 0, &mut Vec::new(), &mut chosen, MAX_GROUPS + 1);
-            if chosen.len() > MAX_GROUPS {
-                return Form::TooMany;
-            }
-            let groups: Vec<String> = chosen
-                .iter()
-                .map(|c| format!("({})", c.iter().map(|&i| counted[i].as_str()).collect::<Vec<_>>().join(" ")))
-                .collect();
-            format!("({})", groups.join(" | "))
-        }
+        (n, k) if written(n, k) > MAX_WRITTEN => return Form::TooMany,
+        (_, k) => k_of(&counted, k),
     };
     Form::Expr(if apart.is_empty() {
         words
@@ -185,24 +172,55 @@ fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Form {
     })
 }
 
-/// Every choice of `k` of `0..n` from `from` on after `prefix`, in order, into `out`; stops at
-/// `limit` choices.
-fn choose(n: usize, k: usize, from: usize, prefix: &mut Vec<usize>, out: &mut Vec<Vec<usize>>, limit: usize) {
-    if out.len() >= limit {
-        return;
+/// "At least `k` of `words`" (1 ≤ `k` ≤ their number; each word in Sphinx's syntax): any of
+/// them, all of them, or, split in two halves, `i` of the first and `k − i` of the second for
+/// every `i` that can add up. The OR of every group of `k` words says the same but writes each
+/// word C(n − 1, k − 1) times; this writes it a few times (see [`written`]).
+fn k_of(words: &[String], k: usize) -> String {
+    let n = words.len();
+    let joined = |sep: &str| if n == 1 { words[0].clone() } else { format!("({})", words.join(sep)) };
+    if k == 1 {
+        return joined(" | ");
     }
-    if prefix.len() == k {
-        out.push(prefix.clone());
-        return;
+    if k == n {
+        return joined(" ");
     }
-    for i in from..n {
-        if n - i < k - prefix.len() {
-            break;
+    let (first, second) = words.split_at(n / 2);
+    let terms: Vec<String> = (k.saturating_sub(second.len())..=k.min(first.len()))
+        .map(|i| match (i, k - i) {
+            (0, j) => k_of(second, j),
+            (i, 0) => k_of(first, i),
+            (i, j) => format!("({} {})", k_of(first, i), k_of(second, j)),
+        })
+        .collect();
+    if terms.len() == 1 {
+        terms.into_iter().next().unwrap_or_default()
+    } else {
+        format!("({})", terms.join(" | "))
+    }
+}
+
+/// How many words [`k_of`] writes for `k` of `n` (remembered by (n, k): a sentence of a hundred
+/// words asks only a few hundred of them, not the millions of calls the recursion would make).
+fn written(n: usize, k: usize) -> usize {
+    fn count(n: usize, k: usize, known: &mut HashMap<(usize, usize), usize>) -> usize {
+        if k == 0 {
+            return 0;
         }
-        prefix.push(i);
-        choose(n, k, i + 1, prefix, out, limit);
-        prefix.pop();
+        if k == 1 || k == n {
+            return n;
+        }
+        if let Some(&w) = known.get(&(n, k)) {
+            return w;
+        }
+        let (first, second) = (n / 2, n - n / 2);
+        let w = (k.saturating_sub(second)..=k.min(first))
+            .map(|i| count(first, i, known).saturating_add(count(second, k - i, known)))
+            .fold(0usize, usize::saturating_add);
+        known.insert((n, k), w);
+        w
     }
+    count(n, k, &mut HashMap::new())
 }
 
 /// The server's backend over a Sphinx cluster: the generation in front, the cluster's client.
@@ -1377,17 +1395,66 @@ mod tests {
         assert_eq!(weighted("chodnik", 0.35), "chodnik^0.350");
     }
 
+    /// Whether a question with `present` keywords matches `expr` (Sphinx's syntax as
+    /// [`at_least`] writes it: words, parentheses, `|` binding tighter than the space of AND,
+    /// `A MAYBE B` matching as A).
+    fn matches(expr: &str, present: &BTreeSet<&str>) -> bool {
+        fn sequence<'a>(
+            tokens: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>,
+            present: &BTreeSet<&str>,
+        ) -> bool {
+            let mut all = true;
+            let mut maybe = false;
+            while let Some(&t) = tokens.peek() {
+                if t == ")" {
+                    break;
+                }
+                if t == "MAYBE" {
+                    tokens.next();
+                    maybe = true;
+                    continue;
+                }
+                let mut any = atom(tokens, present);
+                while tokens.peek() == Some(&"|") {
+                    tokens.next();
+                    any |= atom(tokens, present);
+                }
+                if !maybe {
+                    all &= any;
+                }
+            }
+            all
+        }
+        fn atom<'a>(tokens: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>, present: &BTreeSet<&str>) -> bool {
+            match tokens.next() {
+                Some("(") => {
+                    let inner = sequence(tokens, present);
+                    assert_eq!(tokens.next(), Some(")"), "unbalanced");
+                    inner
+                }
+                Some(word) => present.contains(word),
+                None => panic!("an operand is missing"),
+            }
+        }
+        let spaced = expr.replace('(', " ( ").replace(')', " ) ").replace('|', " | ");
+        let mut tokens = spaced.split_whitespace().peekable();
+        let all = sequence(&mut tokens, present);
+        assert_eq!(tokens.next(), None, "unbalanced: {expr}");
+        all
+    }
+
     #[test]
-    fn most_of_the_words_are_written_as_every_group_of_that_many() {
+    fn most_of_the_words_are_written_out_as_the_embedded_query_needs_them() {
         let words = |n: usize| -> Vec<Vec<String>> { (0..n).map(|i| vec![format!("w{i}"), format!("v{i}")]).collect() };
         let expr = |s: &str| Form::Expr(s.to_string());
         // One word: any of its alternatives; two: both.
         assert_eq!(at_least(&words(1), &[true]), expr("(w0 | v0)"));
         assert_eq!(at_least(&words(2), &[true, true]), expr("((w0 | v0) (w1 | v1))"));
-        // Three: any two of them (`query::minimum_should_match`).
+        // Three: any two of them (`query::minimum_should_match`): both of the last two, or the
+        // first and either of them.
         assert_eq!(
             at_least(&words(3), &[true; 3]),
-            expr("(((w0 | v0) (w1 | v1)) | ((w0 | v0) (w2 | v2)) | ((w1 | v1) (w2 | v2)))")
+            expr("(((w1 | v1) (w2 | v2)) | ((w0 | v0) ((w1 | v1) | (w2 | v2))))")
         );
         // A word set apart selects nothing; it is asked with MAYBE for the factors.
         assert_eq!(at_least(&words(3), &[true, false, true]), expr("(((w0 | v0) (w2 | v2)) MAYBE (w1 | v1))"));
@@ -1399,10 +1466,30 @@ mod tests {
         let mut two = words(2);
         two[0].clear();
         assert_eq!(at_least(&two, &[true; 2]), Form::Nothing);
-        // Six words, three needed: 20 groups; seven, four needed: 35, too many.
-        let Form::Expr(six) = at_least(&words(6), &[true; 6]) else { panic!("20 groups") };
-        assert_eq!(six.matches(") | (").count() + 1, 20);
-        assert_eq!(at_least(&words(7), &[true; 7]), Form::TooMany);
+
+        // Every question with enough of the words, by any alternative, matches, and no other:
+        // all subsets of up to ten words.
+        for n in 1..=10 {
+            let Form::Expr(e) = at_least(&words(n), &vec![true; n]) else { panic!("{n} words") };
+            let k = query::minimum_should_match(n);
+            // A question has either alternative of a word: the first of even words, the second
+            // of odd ones.
+            let keyword: Vec<String> = (0..n).map(|i| format!("{}{i}", if i % 2 == 0 { 'w' } else { 'v' })).collect();
+            for mask in 0u32..1 << n {
+                let present: BTreeSet<&str> =
+                    (0..n).filter(|i| mask & (1 << i) != 0).map(|i| keyword[i].as_str()).collect();
+                assert_eq!(matches(&e, &present), mask.count_ones() as usize >= k, "{n} words, {present:?}: {e}");
+            }
+            // Each word written as often as `written` counts, far fewer times than in every group.
+            let times: usize = (0..n).map(|i| e.matches(&format!("(w{i} | v{i})")).count()).sum();
+            assert_eq!(times, written(n, k), "{e}");
+        }
+        assert_eq!((written(6, 3), written(8, 4), written(10, 5), written(11, 6)), (22, 48, 98, 137));
+        // A sentence as long as a query may be is counted at once, and is far too long.
+        assert!(written(300, 150) > MAX_WRITTEN);
+        // Past what may be written, any word.
+        assert!(matches!(at_least(&words(10), &[true; 10]), Form::Expr(_)));
+        assert_eq!(at_least(&words(11), &[true; 11]), Form::TooMany);
     }
 
     #[test]
