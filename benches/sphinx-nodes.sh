@@ -45,10 +45,13 @@ CG_ROOT=""
 if [ "$NODE_CPU" != 0 ]; then
   if [ -w /sys/fs/cgroup/cpu ] && [ -e /sys/fs/cgroup/cpu/cpu.cfs_quota_us ]; then
     CG_ROOT=/sys/fs/cgroup/cpu
-  elif [ -w /sys/fs/cgroup ] && [ -e /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
+  elif [ -w /sys/fs/cgroup ] && [ -e /sys/fs/cgroup/cgroup.subtree_control ] &&
+    { grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control || echo +cpu >/sys/fs/cgroup/cgroup.subtree_control; } 2>/dev/null; then
+    # v2: the cpu controller must be enabled for the root's children (refused where the root
+    # itself holds processes, as in some containers).
     CG_ROOT=/sys/fs/cgroup
   else
-    echo "sphinx-nodes: no writable cgroup with a CPU controller here: run as root, or NODE_CPU=0" >&2
+    echo "sphinx-nodes: no writable cgroup with a CPU controller for new groups here (v1 cpu, or v2 with +cpu in cgroup.subtree_control): run as root, or NODE_CPU=0" >&2
     exit 1
   fi
 fi

@@ -249,13 +249,23 @@ cmd_stop() {
 
 # The cluster's shape, as written at init (a cluster keeps its own whatever the environment).
 settle() {
-  [ -s "$DIR/port" ] && BASE_PORT=$(cat "$DIR/port")
-  [ -s "$DIR/nodes" ] && read -r N S C <"$DIR/nodes"
-  [[ "$N" =~ ^[0-9]+$ ]] && [ "$N" -ge 2 ] && [ "$N" -le 16 ] ||
-    die "LAWKA_SPHINX_NODES=$N: from 2 to 16 nodes"
-  [[ "$S" =~ ^[0-9]+$ ]] && [ "$S" -ge 1 ] || die "LAWKA_SPHINX_SHARDS=$S: at least one shard"
+  local from="LAWKA_SPHINX_"
+  if [ -f "$DIR/.lawka-sphinx" ]; then
+    [ -s "$DIR/port" ] && BASE_PORT=$(cat "$DIR/port")
+    if [ -s "$DIR/nodes" ]; then
+      read -r N S C <"$DIR/nodes" || true
+      from="$DIR/nodes: "
+    elif [ -f "$DIR/node1.conf" ]; then
+      # Written before shapes were kept (three nodes), its shards laid out otherwise: it can be
+      # stopped, not used.
+      [ "$cmd" = stop ] || die "$DIR was written by an older version of this script: stop it and init it again"
+      N=3 S=3 C=2
+    fi
+  fi
+  [[ "$N" =~ ^[0-9]+$ ]] && [ "$N" -ge 2 ] && [ "$N" -le 16 ] || die "${from}NODES=$N: from 2 to 16 nodes"
+  [[ "$S" =~ ^[0-9]+$ ]] && [ "$S" -ge 1 ] || die "${from}SHARDS=$S: at least one shard"
   [[ "$C" =~ ^[0-9]+$ ]] && [ "$C" -ge 2 ] && [ "$C" -le "$N" ] ||
-    die "LAWKA_SPHINX_COPIES=$C: from 2 (one node lost leaves a copy) to the nodes ($N)"
+    die "${from}COPIES=$C: from 2 (one node lost leaves a copy) to the nodes ($N)"
   [ $((S * C)) -ge "$N" ] || die "$S shards × $C copies leave some of the $N nodes without a shard"
   return 0
 }

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::{Backend, CorpusArg, IndexArg, SphinxArgs, TypesenseArgs};
-use crate::index::{self, BeforeSwitch, BuildOptions, BuildSummary, Generation};
+use crate::index::{self, BeforeSwitch, BuildOptions, BuildSummary, Generation, NotTaken};
 use crate::{sphinx, typesense};
 
 /// Arguments of `lawka index`.
@@ -56,10 +56,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // in front never analyses with a generation the engine does not serve yet, and an engine
     // that fails to take it leaves both on the previous one.
     let mut published: Option<String> = None;
-    let mut hand_over = |generation: &Generation| -> Result<(), String> {
+    let mut hand_over = |generation: &Generation| -> Result<(), NotTaken> {
         let line = if let Some(client) = &client {
-            let p = typesense::publish(client, generation, &args.typesense.alias, wait)
-                .map_err(|e| format!("publishing {} to Typesense: {e}", generation.meta.generation))?;
+            let p = typesense::publish(client, generation, &args.typesense.alias, wait).map_err(|e| {
+                let why = format!("publishing {} to Typesense: {e}", generation.meta.generation);
+                match e {
+                    typesense::TypesenseError::PartlyPublished(_) => NotTaken::Partly(why),
+                    _ => NotTaken::Refused(why),
+                }
+            })?;
             format!(
                 "published {} questions to Typesense collection {} behind alias {} in {:.2} s{}",
                 p.documents,
@@ -69,8 +74,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 p.replaced.map(|old| format!(" (replaced {old})")).unwrap_or_default()
             )
         } else if let Some((client, layout)) = &sphinx {
-            let p = sphinx::publish(client, generation, layout, sphinx_wait)
-                .map_err(|e| format!("publishing {} to Sphinx: {e}", generation.meta.generation))?;
+            let p = sphinx::publish(client, generation, layout, sphinx_wait).map_err(|e| {
+                let why = format!("publishing {} to Sphinx: {e}", generation.meta.generation);
+                match e {
+                    sphinx::SphinxError::PartlyPublished(_) => NotTaken::Partly(why),
+                    _ => NotTaken::Refused(why),
+                }
+            })?;
             format!(
                 "published {} questions of {} to Sphinx in {} shards on {} nodes ({} switched running, {} stopped) in {:.2} s",
                 p.documents,

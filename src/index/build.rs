@@ -86,15 +86,26 @@ pub fn build(
     build_inner(corpus_dir, index_dir, options, progress, None)
 }
 
-/// What [`build_then_switch`] runs on the finished generation before the switch; an error
-/// keeps the previous generation live.
-pub type BeforeSwitch<'a> = &'a mut dyn FnMut(&Generation) -> std::result::Result<(), String>;
+/// Why what [`build_then_switch`] ran before the switch failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NotTaken {
+    /// Nothing outside changed: the new generation is removed and the previous one stays live.
+    Refused(String),
+    /// The engine may already serve the new generation (some of its nodes switched to it): it
+    /// goes live here too, so the front follows the engine, and the failure is reported.
+    Partly(String),
+}
+
+/// What [`build_then_switch`] runs on the finished generation before the switch.
+pub type BeforeSwitch<'a> = &'a mut dyn FnMut(&Generation) -> std::result::Result<(), NotTaken>;
 
 /// As [`build`], with `before_switch` run on the finished generation before it becomes the live
 /// one: a distributed engine is given the generation there (`lawka index --backend …`), so the
-/// live generation never runs ahead of what the engine serves, and an engine that fails to take
-/// it leaves the previous generation live here too. An error of `before_switch` removes the new
-/// generation and is returned as [`IndexError::NotSwitched`].
+/// live generation never runs ahead of what the engine serves. An engine that refused it
+/// ([`NotTaken::Refused`]) leaves the previous generation live here too: the new one is removed
+/// and [`IndexError::NotSwitched`] returned. One that took it in part ([`NotTaken::Partly`])
+/// may serve it, so it goes live here as well and [`IndexError::SwitchedAnyway`] says what
+/// failed. (A refused generation's number may be given again: no node serves it.)
 pub fn build_then_switch(
     corpus_dir: &Path,
     index_dir: &Path,
@@ -143,15 +154,24 @@ fn build_inner(
     if let Some(before_switch) = before_switch {
         let partial = work.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
         // Opened (and so verified) as a reader opens it, and closed again before the rename.
-        let handed = Generation::open(index_dir, &partial).map_err(|e| e.to_string()).and_then(|g| before_switch(&g));
-        if let Err(why) = handed {
-            if let Err(e) = std::fs::remove_dir_all(&work) {
-                tracing::warn!(error = %e, dir = %work.display(), "could not remove the generation not switched to");
+        let handed = Generation::open(index_dir, &partial)
+            .map_err(|e| NotTaken::Refused(e.to_string()))
+            .and_then(|g| before_switch(&g));
+        match handed {
+            Ok(()) => {}
+            Err(NotTaken::Refused(why)) => {
+                if let Err(e) = std::fs::remove_dir_all(&work) {
+                    tracing::warn!(error = %e, dir = %work.display(), "could not remove the generation not switched to");
+                }
+                return Err(IndexError::NotSwitched(why));
             }
-            return Err(IndexError::NotSwitched(why));
+            Err(NotTaken::Partly(why)) => {
+                let name = switch(index_dir, n)?;
+                return Err(IndexError::SwitchedAnyway { generation: name, why });
+            }
         }
     }
-    let name = generation::publish(index_dir, n).map_err(|e| IndexError::io("switching to the new index", e))?;
+    let name = switch(index_dir, n)?;
     let removed = generation::collect_garbage(index_dir).unwrap_or_else(|e| {
         tracing::warn!(error = %e, "could not remove old index generations");
         Vec::new()
@@ -165,6 +185,11 @@ fn build_inner(
         seconds,
         removed,
     })
+}
+
+/// Makes finished generation `n` the live one of `index_dir`.
+fn switch(index_dir: &Path, n: u64) -> Result<String> {
+    generation::publish(index_dir, n).map_err(|e| IndexError::io("switching to the new index", e))
 }
 
 /// What the first pass learns of the whole corpus, without keeping its text.
@@ -449,11 +474,12 @@ fn smallest_within<T>(mut segments: Vec<(T, u64)>, budget: u64) -> Vec<T> {
 mod tests {
     use std::path::Path;
 
-    use super::{balanced, build, build_then_switch, parts_for, smallest_within, BuildOptions, NoProgress};
+    use super::{balanced, build, build_then_switch, parts_for, smallest_within, BuildOptions, NoProgress, NotTaken};
     use crate::index::{generation, IndexError};
 
     /// What a distributed engine is given before the switch is the generation that then goes
-    /// live; one it refuses never goes live and leaves nothing behind.
+    /// live; one it refuses never goes live and leaves nothing behind; one it took in part goes
+    /// live, and the failure is reported.
     #[test]
     fn a_generation_refused_before_the_switch_leaves_the_previous_one_live() {
         let tmp = tempfile::tempdir().expect("temp dir");
@@ -469,26 +495,34 @@ mod tests {
             names.sort();
             names
         };
-
+        let current = |dir: &Path| generation::read_current(dir).expect("CURRENT");
         let mut seen = Vec::new();
-        let refused = build_then_switch(&corpus, &dir, &BuildOptions::default(), &NoProgress, &mut |g| {
-            seen.push((g.meta.generation.clone(), g.meta.documents, g.searcher().num_docs()));
-            Err("the cluster said no".to_string())
-        });
+        let mut hand_over = |answer: Result<(), NotTaken>| {
+            build_then_switch(&corpus, &dir, &BuildOptions::default(), &NoProgress, &mut |g| {
+                seen.push((g.meta.generation.clone(), g.meta.documents, g.searcher().num_docs()));
+                answer.clone()
+            })
+        };
+
+        let refused = hand_over(Err(NotTaken::Refused("the cluster said no".to_string())));
         assert!(matches!(&refused, Err(IndexError::NotSwitched(why)) if why == "the cluster said no"), "{refused:?}");
-        assert_eq!(seen, [("gen-00000002".to_string(), first.questions, first.questions)]);
-        assert_eq!(generation::read_current(&dir).expect("CURRENT"), Some(first.generation.clone()));
+        assert_eq!(current(&dir), Some(first.generation.clone()));
         assert_eq!(names(&dir), std::slice::from_ref(&first.generation));
 
-        seen.clear();
-        let second = build_then_switch(&corpus, &dir, &BuildOptions::default(), &NoProgress, &mut |g| {
-            seen.push((g.meta.generation.clone(), g.meta.documents, g.searcher().num_docs()));
-            Ok(())
-        })
-        .expect("index builds");
-        assert_eq!(seen, [(second.generation.clone(), first.questions, first.questions)]);
-        assert_eq!(generation::read_current(&dir).expect("CURRENT"), Some(second.generation.clone()));
-        assert_eq!(names(&dir), [second.generation]);
+        let second = hand_over(Ok(())).expect("index builds");
+        assert_eq!(current(&dir), Some(second.generation.clone()));
+        assert_eq!(names(&dir), std::slice::from_ref(&second.generation));
+
+        let partly = hand_over(Err(NotTaken::Partly("node 3 did not follow in time".to_string())));
+        let third = "gen-00000003".to_string();
+        assert!(
+            matches!(&partly, Err(IndexError::SwitchedAnyway { generation, why }) if *generation == third && why == "node 3 did not follow in time"),
+            "{partly:?}"
+        );
+        assert_eq!(current(&dir), Some(third.clone()));
+        // Each was handed the generation it would become, whole.
+        let q = first.questions;
+        assert_eq!(seen, [("gen-00000002".to_string(), q, q), (second.generation.clone(), q, q), (third, q, q)]);
     }
 
     #[test]

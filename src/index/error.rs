@@ -31,6 +31,15 @@ pub enum IndexError {
     /// removed and the previous generation stays live.
     #[error("{0}; the new index was removed, the previous one stays live")]
     NotSwitched(String),
+    /// The new generation was built and handed on, and what took it reported a failure after
+    /// it may have begun serving it; the generation went live here too.
+    #[error("{why}; the engine may serve {generation} already, so it is live here too")]
+    SwitchedAnyway {
+        /// The generation now live.
+        generation: String,
+        /// What failed.
+        why: String,
+    },
 }
 
 impl IndexError {

@@ -15,7 +15,7 @@ mod read_directory;
 pub mod schema;
 pub mod suggestions;
 
-pub use build::{build, build_then_switch, BeforeSwitch, BuildOptions, BuildSummary, NoProgress, Progress};
+pub use build::{build, build_then_switch, BeforeSwitch, BuildOptions, BuildSummary, NoProgress, NotTaken, Progress};
 pub use dense::{DenseIndex, VectorStats};
 pub use document::{date_value, Analyzers, MeetingRef, Record, StoredAnswer, StoredRevision};
 pub use error::{IndexError, Result};

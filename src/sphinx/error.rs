@@ -22,9 +22,14 @@ pub enum SphinxError {
         /// Sphinx's answer.
         message: String,
     },
-    /// Building or switching the shards failed.
+    /// Building or switching the shards failed before any node switched: the cluster serves
+    /// what it served.
     #[error("Sphinx: {0}")]
     Publish(String),
+    /// Some node switched to the new shards, or all did and not every one was seen serving
+    /// them in time: the cluster may serve the new generation.
+    #[error("Sphinx: {0}")]
+    PartlyPublished(String),
     /// Reading the index to publish.
     #[error(transparent)]
     Index(#[from] crate::index::IndexError),

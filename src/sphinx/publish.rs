@@ -252,16 +252,22 @@ pub fn publish(client: &Client, generation: &Generation, layout: &Layout, wait: 
             for rest in &layout.nodes[k..] {
                 remove_new_of(rest);
             }
-            return Err(SphinxError::Publish(format!(
+            let said = format!(
                 "switching {} failed ({why}); switched to {} before: {}; the others still serve what they served",
                 node.config.display(),
                 generation.meta.generation,
                 if switched.is_empty() { "none".to_string() } else { switched.join(", ") }
-            )));
+            );
+            return Err(if switched.is_empty() {
+                SphinxError::Publish(said)
+            } else {
+                SphinxError::PartlyPublished(said)
+            });
         }
         switched.push(node.config.display().to_string());
     }
-    wait_for_nodes(client, layout, gen, &per_shard, wait)?;
+    // Every node was switched: one not seen serving the new shards in time may yet.
+    wait_for_nodes(client, layout, gen, &per_shard, wait).map_err(|e| SphinxError::PartlyPublished(e.to_string()))?;
     Ok(Published {
         generation: generation.meta.generation.clone(),
         documents,

@@ -184,7 +184,8 @@ pub fn publish(client: &Client, generation: &Generation, alias: &str, wait: Dura
         client
             .on_node(i, Method::GET, &format!("/aliases/{alias}"))
             .is_ok_and(|(s, text)| s.is_success() && collection_name(&text).is_ok_and(|c| c == name))
-    })?;
+    })
+    .map_err(|e| TypesenseError::PartlyPublished(format!("the alias switched to {name}, but {e}")))?;
     // The switch is done; dropping the replaced collection is clean-up, so its failure is a
     // warning.
     if let Some(old) = before.as_ref().filter(|old| **old != name) {

@@ -31,6 +31,10 @@ pub enum TypesenseError {
     /// An answer Ławka cannot read, or a state it did not expect.
     #[error("Typesense: {0}")]
     Protocol(String),
+    /// The alias was switched to the new collection, but not every node was seen to follow in
+    /// time: the cluster may serve the new generation.
+    #[error("Typesense: {0}")]
+    PartlyPublished(String),
     /// Reading the index to publish.
     #[error(transparent)]
     Index(#[from] crate::index::IndexError),
