@@ -125,6 +125,22 @@ fn generations(cluster: &Cluster, k: usize) -> Vec<(u32, u64)> {
     cluster.node(k).query("SELECT gen, COUNT(*) FROM lawka GROUP BY gen ORDER BY gen ASC").expect("node answers")
 }
 
+/// Shard s is on the nodes `copies[s]`, both copies hold the same questions, none is empty, and
+/// the shards add up to the corpus's `questions`.
+fn shards_add_up(cluster: &Cluster, copies: &[[usize; 2]], questions: u64) {
+    let mut per_shard = Vec::new();
+    for (shard, nodes) in copies.iter().enumerate() {
+        let counts: Vec<u64> = nodes
+            .iter()
+            .map(|&k| cluster.node(k).query::<u64>(&format!("SELECT COUNT(*) FROM shard{shard}")).expect("count")[0])
+            .collect();
+        assert_eq!(counts[0], counts[1], "shard {shard} on nodes {nodes:?}");
+        assert!(counts[0] > 0, "shard {shard} is empty");
+        per_shard.push(counts[0]);
+    }
+    assert_eq!(per_shard.iter().sum::<u64>(), questions);
+}
+
 /// Four clients each run `search(0..n)` over and over for 30 s, pausing `pause_ms` after each
 /// (a steady load, not a flood: the suite's timing tests run beside it), while node 2 is killed
 /// with SIGKILL at 5 s and started again at 15 s: the searches that passed, those that failed,
@@ -186,19 +202,8 @@ fn published_in_shards_searched_through_a_node_loss_and_republished_under_reads(
     for k in 1..=3 {
         assert_eq!(generations(&cluster, k), vec![(1, questions)], "node {k}");
     }
-    let mut per_shard = Vec::new();
-    for shard in 0..3 {
-        // Copy j of shard s on node (2s + j) mod 3 + 1 (tools/sphinx-cluster.sh).
-        let nodes = [2 * shard % 3 + 1, (2 * shard + 1) % 3 + 1];
-        let counts: Vec<u64> = nodes
-            .iter()
-            .map(|&k| cluster.node(k).query::<u64>(&format!("SELECT COUNT(*) FROM shard{shard}")).expect("count")[0])
-            .collect();
-        assert_eq!(counts[0], counts[1], "shard {shard} on nodes {nodes:?}");
-        assert!(counts[0] > 0, "shard {shard} is empty");
-        per_shard.push(counts[0]);
-    }
-    assert_eq!(per_shard.iter().sum::<u64>(), questions);
+    // Copy j of shard s on node (2s + j) mod 3 + 1 (tools/sphinx-cluster.sh).
+    shards_add_up(&cluster, &[[1, 2], [3, 1], [2, 3]], questions);
 
     // Ławka's ranking kept to Sphinx's first 50: nearly all of Ławka's own first ten are among
     // them (docs/SCALE.md measures the nDCG of the judged sets this way), and a filter keeps to
@@ -397,17 +402,7 @@ fn another_shape_of_cluster_is_published_and_answers_whole() {
         assert_eq!(generations(&cluster, k), vec![(1, questions)], "node {k}");
     }
     // Copy j of shard s on node (2s + j) mod 4 + 1: shard 0 on nodes 1 and 2, shard 1 on 3 and 4.
-    let mut per_shard = Vec::new();
-    for (shard, nodes) in [(0, [1, 2]), (1, [3, 4])] {
-        let counts: Vec<u64> = nodes
-            .iter()
-            .map(|&k| cluster.node(k).query::<u64>(&format!("SELECT COUNT(*) FROM shard{shard}")).expect("count")[0])
-            .collect();
-        assert_eq!(counts[0], counts[1], "shard {shard} on nodes {nodes:?}");
-        assert!(counts[0] > 0, "shard {shard} is empty");
-        per_shard.push(counts[0]);
-    }
-    assert_eq!(per_shard.iter().sum::<u64>(), questions);
+    shards_add_up(&cluster, &[[1, 2], [3, 4]], questions);
 }
 
 /// The nDCG of each judged set from `lawka eval`'s `all` lines: the searches' (@10), then the
