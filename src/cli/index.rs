@@ -59,11 +59,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut hand_over = |generation: &Generation| -> Result<(), NotTaken> {
         let line = if let Some(client) = &client {
             let p = typesense::publish(client, generation, &args.typesense.alias, wait).map_err(|e| {
-                let why = format!("publishing {} to Typesense: {e}", generation.meta.generation);
-                match e {
-                    typesense::TypesenseError::PartlyPublished(_) => NotTaken::Partly(why),
-                    _ => NotTaken::Refused(why),
-                }
+                let partly = matches!(e, typesense::TypesenseError::PartlyPublished(_));
+                not_taken(partly, format!("publishing {} to Typesense: {e}", generation.meta.generation))
             })?;
             format!(
                 "published {} questions to Typesense collection {} behind alias {} in {:.2} s{}",
@@ -75,11 +72,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )
         } else if let Some((client, layout)) = &sphinx {
             let p = sphinx::publish(client, generation, layout, sphinx_wait).map_err(|e| {
-                let why = format!("publishing {} to Sphinx: {e}", generation.meta.generation);
-                match e {
-                    sphinx::SphinxError::PartlyPublished(_) => NotTaken::Partly(why),
-                    _ => NotTaken::Refused(why),
-                }
+                let partly = matches!(e, sphinx::SphinxError::PartlyPublished(_));
+                not_taken(partly, format!("publishing {} to Sphinx: {e}", generation.meta.generation))
             })?;
             format!(
                 "published {} questions of {} to Sphinx in {} shards on {} nodes ({} switched running, {} stopped) in {:.2} s",
@@ -117,6 +111,16 @@ pub(crate) fn build(
     use anyhow::Context;
     index::build(corpus, index_dir, options, &super::progress::Bar::new("questions"))
         .with_context(|| format!("building the index in {} from {}", index_dir.display(), corpus.display()))
+}
+
+/// A publication's failure as the build sees it: whether the engine may already serve the new
+/// generation (then it goes live here too) or nothing changed there.
+fn not_taken(partly: bool, why: String) -> NotTaken {
+    if partly {
+        NotTaken::Partly(why)
+    } else {
+        NotTaken::Refused(why)
+    }
 }
 
 /// As [`build`], `before_switch` given the finished generation before it becomes the live one.
