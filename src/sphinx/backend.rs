@@ -590,7 +590,9 @@ impl SphinxBackend {
             }
         }
         let mut candidates = self.records_with_numbers(ids, &docs)?;
-        let mut scores = self.second_stage(&candidates, about, &near_cosines);
+        let records: Vec<&Record> = candidates.iter().map(|c| &c.1).collect();
+        let alike = related::likeness(&searcher, &self.generation, seed, exclude.is_some(), &records)?;
+        let mut scores = self.second_stage(&candidates, &alike, about, &near_cosines);
         // Feedback by words, as embedded: the most telling words of the candidate ranked first
         // join the seed's, scored over the same candidates and added.
         let first = (0..scores.len()).max_by(|&i, &j| scores[i].total_cmp(&scores[j]).then(j.cmp(&i)));
@@ -619,7 +621,7 @@ impl SphinxBackend {
                 for c in candidates.iter_mut() {
                     c.0 += added.get(&c.2).copied().unwrap_or(0.0);
                 }
-                scores = self.second_stage(&candidates, about, &near_cosines);
+                scores = self.second_stage(&candidates, &alike, about, &near_cosines);
             }
         }
         let mut order: Vec<usize> = (0..candidates.len()).collect();
@@ -702,12 +704,19 @@ impl SphinxBackend {
     }
 
     /// The embedded backend's second-stage scores (`related::second_stage`) of `candidates`
-    /// (text score, record, document number); `near`: the cosines of the questions nearest the
+    /// (text score, record, document number) and their whole texts' likeness to the seed
+    /// (`alike`); `near`: the cosines of the questions nearest the
     /// seed, best first.
-    fn second_stage(&self, candidates: &[(f32, Record, u64)], about: &About<'_>, near: &[f32]) -> Vec<f32> {
+    fn second_stage(
+        &self,
+        candidates: &[(f32, Record, u64)],
+        alike: &[f32],
+        about: &About<'_>,
+        near: &[f32],
+    ) -> Vec<f32> {
         let texts: Vec<(f32, &Record)> = candidates.iter().map(|(t, rec, _)| (*t, rec)).collect();
         let meaning = about.vector.zip(self.generation.dense.as_ref());
-        related::second_stage(&texts, about.topics, about.departments, meaning, near, |i, d| {
+        related::second_stage(&texts, alike, about.topics, about.departments, meaning, near, |i, d| {
             d.vector_of_id(&candidates[i].1.id)
         })
     }
