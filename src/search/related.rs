@@ -8,8 +8,9 @@
 //!    it, but not again by its rarity: BM25 already counts rarity once, and counting it twice let
 //!    an incidental rare word ("siódma", a school's name) outweigh the problem itself. Proper
 //!    names (places, streets, estates) count little: the same problem elsewhere is what a
-//!    resident wants ("whoever asked, wherever"). Answers count little: they are long and
-//!    official and mention side topics the resident did not ask about.
+//!    resident wants ("whoever asked, wherever"). Answers count a little less than the question:
+//!    they are long and official and mention side topics, but name the kind of problem in the
+//!    departments' own words.
 //! 2. **Reordering the best candidates** by what the corpus says about each question beyond its
 //!    words: the likeness of the whole texts, answers included (the departments' answers name the
 //!    kind of problem in the same official words wherever it was asked); shared topic tags and
@@ -292,7 +293,7 @@ fn run(
 
 /// A candidate related question.
 struct Candidate {
-    /// Its score: text, meaning, topics and units.
+    /// Its score: text, likeness of the whole texts, meaning, topics and units.
     score: f32,
     /// Its BM25 score for the seed's terms (0 where it is a candidate by meaning alone).
     text: f32,
@@ -319,8 +320,8 @@ struct Seed<'a> {
 }
 
 /// The candidates for `terms`, best first: the best `window` by BM25 and `near` (the nearest in
-/// meaning), scored by text, closeness in meaning (with the feedback of the first), shared topics
-/// and units. With `before`, the candidates are those, and `terms` add to their text scores.
+/// meaning), scored by text, the likeness of the whole texts, closeness in meaning (with the
+/// feedback of the first), shared topics and units. With `before`, the candidates are those, and `terms` add to their text scores.
 fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candidate>>) -> Result<Vec<Candidate>> {
     let Seed { generation, searcher, text: seed_text, near, meta, exclude, window } = seed;
     let f = &generation.fields;
@@ -394,6 +395,7 @@ fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candid
         }
     };
     let texts: Vec<(f32, &Record)> = candidates.iter().map(|c| (c.text, &c.record)).collect();
+    // Carried in the candidates, so as long as `texts` (`second_stage` pairs them).
     let alike: Vec<f32> = candidates.iter().map(|c| c.likeness).collect();
     let meaning = match (&meta.vector, &generation.dense) {
         (Some(v), Some(d)) => Some((v.as_slice(), d)),
@@ -429,6 +431,7 @@ pub(crate) fn second_stage<'v>(
 ) -> Vec<f32> {
     let best = candidates.iter().map(|c| c.0).fold(0.0f32, f32::max);
     let best = if best > 0.0 { best } else { 1.0 };
+    debug_assert_eq!(alike.len(), candidates.len(), "a likeness per candidate");
     let alike = spread(alike);
     // Each candidate's score but for its meaning.
     let base: Vec<f32> = candidates
@@ -504,21 +507,24 @@ fn by_meaning<'v>(
         .collect()
 }
 
-/// `values` spread 1..0 between the highest and the lowest (all 0 where they are equal).
+/// `values` spread 1..0 between the highest and the lowest (all 0 where they are equal, or differ
+/// by rounding only: a spread of nothing would weigh as much as a real difference).
 fn spread(values: &[f32]) -> Vec<f32> {
     let hi = values.iter().copied().fold(f32::MIN, f32::max);
     let lo = values.iter().copied().fold(f32::MAX, f32::min);
     let range = hi - lo;
-    values.iter().map(|v| if range > 0.0 { (v - lo) / range } else { 0.0 }).collect()
+    let real = range > 1e-4 * hi.abs().max(f32::MIN_POSITIVE);
+    values.iter().map(|v| if real { (v - lo) / range } else { 0.0 }).collect()
 }
 
 /// How alike each of `records`' whole texts (title, question and answers) is to the seed's
-/// (title, question, answers): tf-idf over every word of both, the candidate's length
-/// normalised. More than the seed's selected terms against the questions' fields (the first
-/// stage): the answers say in the departments' own words what kind of problem a question is
-/// (replacement buses, events filling a district's streets, shared paths), which residents asking
-/// about the same problem in different words do not share. Measured on the three judged sets
-/// before it was built (docs/RELEVANCE.md), it lifted every one.
+/// (title, question, answers): the tf-idf (log tf) dot product, the candidate's side divided by
+/// the square root of its length. The answers say in the departments' own words what kind of
+/// problem a question is (replacement buses, events filling a district's streets, shared paths),
+/// which residents asking about the same problem in different words do not share. Unlike the
+/// first stage, rarity counts on both sides (idf²) and names are not lightened: this is the plain
+/// tf-idf cosine measured before it was built (docs/RELEVANCE.md), which lifted every judged set;
+/// the first stage's rules keep the candidates to the problem, this only orders them.
 pub(crate) fn likeness(
     searcher: &Searcher,
     generation: &Generation,
@@ -752,7 +758,7 @@ mod tests {
     #[test]
     fn likeness_counts_shared_telling_words_and_not_length() {
         let mut pl = analysis::polish_analyzer(false);
-        // The seed's weights as `likeness` makes them: a rare word weighs more than a common one.
+        // Weights as `likeness` gives them (here typed in): a rare word weighs more than a common one.
         let seed: HashMap<String, f32> = [("zastępczy", 4.0), ("tramwaj", 1.0), ("torowisko", 3.0)]
             .into_iter()
             .map(|(t, w)| (t.to_string(), w))
@@ -774,6 +780,47 @@ mod tests {
         assert_eq!(alike(&seed, &counts("")), 0.0, "an empty text");
         assert_eq!(spread(&[2.0, 4.0, 3.0]), [0.0, 1.0, 0.5]);
         assert_eq!(spread(&[2.0, 2.0]), [0.0, 0.0], "all equal: nothing to tell them apart");
+        assert_eq!(spread(&[2.0, 2.0 + 1e-6]), [0.0, 0.0], "a rounding is no difference");
+        assert!(spread(&[]).is_empty());
+    }
+
+    /// Over the bundled corpus: every question's whole text is the most alike to itself of all
+    /// questions (the seed's terms are looked up where the questions' are indexed, and weighed by
+    /// rarity, so a text shares most with itself), and the most alike of the others stand well
+    /// above the middle of the corpus.
+    #[test]
+    fn a_question_is_most_like_itself_and_like_some_others() {
+        use crate::index::{BuildOptions, IndexHandle};
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("index");
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        crate::index::build(&corpus, &dir, &BuildOptions::default(), &crate::progress::NoProgress)
+            .expect("index builds");
+        let handle = IndexHandle::open(&dir).expect("index opens");
+        let generation = handle.current();
+        let searcher = generation.searcher();
+        let mut records = Vec::new();
+        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
+            for doc in 0..reader.max_doc() {
+                let addr = DocAddress::new(segment as u32, doc);
+                records.push(load_record(&searcher, &generation.fields, addr).expect("record"));
+            }
+        }
+        assert!(records.len() > 300, "{} questions", records.len());
+        let all: Vec<&Record> = records.iter().collect();
+        for rec in records.iter().step_by(16) {
+            let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
+            let answers = answers.join("\n\n");
+            let scores =
+                likeness(&searcher, &generation, [&rec.title, &rec.question, &answers], true, &all).expect("likeness");
+            let best = (0..scores.len()).max_by(|&i, &j| scores[i].total_cmp(&scores[j])).expect("a score");
+            assert_eq!(records[best].id, rec.id, "{:?}", rec.title);
+            // Most questions share a few words with any other; the likeness tells the few apart.
+            let mut sorted = scores.clone();
+            sorted.sort_by(|a, b| b.total_cmp(a));
+            assert!(sorted[5] > 0.0, "nothing else alike to {:?}", rec.title);
+            assert!(sorted[sorted.len() / 2] < 0.5 * sorted[1], "no question stands out for {:?}", rec.title);
+        }
     }
 
     #[test]

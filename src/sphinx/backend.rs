@@ -533,7 +533,8 @@ impl SphinxBackend {
     /// Sphinx's first [`RELATED_CANDIDATES`] scored in front by their keywords' frequencies with
     /// the generation's statistics (see [`rescore`]), the best
     /// [`related::RERANK_WINDOW`] kept, the questions nearest in meaning added; reordered by the
-    /// shared topics and units and closeness in meaning (`related::second_stage`); the words of
+    /// likeness of the whole texts (`related::likeness`, over the records Sphinx returns), shared
+    /// topics and units and closeness in meaning (`related::second_stage`); the words of
     /// the one so ranked first added to every candidate's text score, and reordered again.
     fn more_like(
         &self,
