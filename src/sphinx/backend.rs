@@ -150,8 +150,12 @@ enum Form {
 /// question matches where it has `minimum_should_match` of the words that `counts`, as the
 /// embedded query matches (`query::minimum_should_match`; a word with no searchable term counts
 /// and matches nothing, as there). Sphinx's quorum operator takes keywords, not a word's
-/// alternatives, so "k of n" is written out (see [`k_of`]). The words that do not count are
-/// asked with `MAYBE`: they add to the factors the front scores by and select nothing.
+/// alternatives, so "k of n" is written out (see [`k_of`]). The words that do not count add to
+/// the factors the front scores by and select nothing: they are asked as "the counted words, or
+/// the counted words and any of them", which matches as the counted words alone. Sphinx's own
+/// `MAYBE` operator was meant for this, but on Sphinx 2.2.11 `A MAYBE B` matches as `A B`
+/// (measured: `zaparkowac MAYBE mieszkaniec` matched 9 questions where `zaparkowac` matched 13,
+/// and with a word no question has, none), so the front lost matches and widened to partial ones.
 fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Form {
     let any = |g: &[String]| format!("({})", g.join(" | "));
     let k = query::minimum_should_match(counts.iter().filter(|&&c| c).count());
@@ -168,7 +172,8 @@ fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Form {
     Form::Expr(if apart.is_empty() {
         words
     } else {
-        format!("({words} MAYBE ({}))", apart.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" | "))
+        let apart = apart.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" | ");
+        format!("({words} | ({words} ({apart})))")
     })
 }
 
@@ -1406,32 +1411,23 @@ mod tests {
     }
 
     /// Whether a question with `present` keywords matches `expr` (Sphinx's syntax as
-    /// [`at_least`] writes it: words, parentheses, `|` binding tighter than the space of AND,
-    /// `A MAYBE B` matching as A).
+    /// [`at_least`] writes it: words, parentheses, `|` binding tighter than the space of AND).
     fn matches(expr: &str, present: &BTreeSet<&str>) -> bool {
         fn sequence<'a>(
             tokens: &mut std::iter::Peekable<impl Iterator<Item = &'a str>>,
             present: &BTreeSet<&str>,
         ) -> bool {
             let mut all = true;
-            let mut maybe = false;
             while let Some(&t) = tokens.peek() {
                 if t == ")" {
                     break;
-                }
-                if t == "MAYBE" {
-                    tokens.next();
-                    maybe = true;
-                    continue;
                 }
                 let mut any = atom(tokens, present);
                 while tokens.peek() == Some(&"|") {
                     tokens.next();
                     any |= atom(tokens, present);
                 }
-                if !maybe {
-                    all &= any;
-                }
+                all &= any;
             }
             all
         }
@@ -1466,8 +1462,19 @@ mod tests {
             at_least(&words(3), &[true; 3]),
             expr("(((w1 | v1) (w2 | v2)) | ((w0 | v0) ((w1 | v1) | (w2 | v2))))")
         );
-        // A word set apart selects nothing; it is asked with MAYBE for the factors.
-        assert_eq!(at_least(&words(3), &[true, false, true]), expr("(((w0 | v0) (w2 | v2)) MAYBE (w1 | v1))"));
+        // A word set apart selects nothing; it is asked beside the others for the factors.
+        let apart = "(((w0 | v0) (w2 | v2)) | (((w0 | v0) (w2 | v2)) (w1 | v1)))";
+        assert_eq!(at_least(&words(3), &[true, false, true]), expr(apart));
+        for mask in 0u32..1 << 3 {
+            let present: BTreeSet<&str> = ["w0", "w1", "w2"]
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| mask & (1 << i) != 0)
+                .map(|(_, w)| w)
+                .collect();
+            let counted = present.contains("w0") && present.contains("w2");
+            assert_eq!(matches(apart, &present), counted, "{present:?}");
+        }
         // A word with no term counts, as embedded, and matches nothing: three of four needed
         // are the other three; two of two, nothing.
         let mut gap = words(4);

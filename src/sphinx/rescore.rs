@@ -89,7 +89,7 @@ impl Plan {
 /// Each keyword of a Sphinx full-text expression at its first place, as `PACKEDFACTORS()`
 /// numbers them (`word0`, `word1`, …): every keyword takes the next place, a repeated one too
 /// (its factors are reported at its first), a proximity phrase (`"a b"~4`) one more after its
-/// words, and the `MAYBE` operator one. Measured on Sphinx 2.2.11; the tests hold what it answered.
+/// words. Measured on Sphinx 2.2.11; the tests hold what it answered.
 pub fn keyword_positions(expr: &str) -> HashMap<String, usize> {
     let mut out = HashMap::new();
     let mut place = 0;
@@ -100,11 +100,6 @@ pub fn keyword_positions(expr: &str) -> HashMap<String, usize> {
         let token = token.trim_start_matches(['-', '(', '"']);
         let (word, rest) = token.split_at(token.find(|c: char| !c.is_alphanumeric()).unwrap_or(token.len()));
         if word.is_empty() {
-            continue;
-        }
-        // The operator takes a place of its own, as a keyword would.
-        if word == "MAYBE" {
-            place += 1;
             continue;
         }
         out.entry(word.to_string()).or_insert(place);
