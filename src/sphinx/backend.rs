@@ -151,8 +151,10 @@ enum Form {
 /// embedded query matches (`query::minimum_should_match`; a word with no searchable term counts
 /// and matches nothing, as there). Sphinx's quorum operator takes keywords, not a word's
 /// alternatives, so "k of n" is written out (see [`k_of`]). The words that do not count add to
-/// the factors the front scores by and select nothing: they are asked as "the counted words, or
-/// the counted words and any of them", which matches as the counted words alone. Sphinx's own
+/// the factors the front scores by and select nothing: they are asked as "the counted words, and
+/// any of the set-apart ones or of the counted ones", which matches as the counted words alone
+/// (a question with enough counted words has one of them), writing each counted word once more
+/// rather than the whole "k of n" twice. Sphinx's own
 /// `MAYBE` operator was meant for this, but on Sphinx 2.2.11 `A MAYBE B` matches as `A B`
 /// (measured: `zaparkowac MAYBE mieszkaniec` matched 9 questions where `zaparkowac` matched 13,
 /// and with a word no question has, none), so the front lost matches and widened to partial ones.
@@ -172,8 +174,8 @@ fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Form {
     Form::Expr(if apart.is_empty() {
         words
     } else {
-        let apart = apart.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" | ");
-        format!("({words} | ({words} ({apart})))")
+        let apart = apart.iter().map(|s| s.as_str()).chain(counted.iter().map(String::as_str));
+        format!("({words} ({}))", apart.collect::<Vec<_>>().join(" | "))
     })
 }
 
@@ -1463,7 +1465,7 @@ mod tests {
             expr("(((w1 | v1) (w2 | v2)) | ((w0 | v0) ((w1 | v1) | (w2 | v2))))")
         );
         // A word set apart selects nothing; it is asked beside the others for the factors.
-        let apart = "(((w0 | v0) (w2 | v2)) | (((w0 | v0) (w2 | v2)) (w1 | v1)))";
+        let apart = "(((w0 | v0) (w2 | v2)) (w1 | v1 | (w0 | v0) | (w2 | v2)))";
         assert_eq!(at_least(&words(3), &[true, false, true]), expr(apart));
         for mask in 0u32..1 << 3 {
             let present: BTreeSet<&str> = ["w0", "w1", "w2"]
