@@ -154,10 +154,10 @@ enum Form {
 /// the factors the front scores by and select nothing: they are asked as "the counted words, and
 /// any of the set-apart ones or of the counted ones", which matches as the counted words alone
 /// (a question with enough counted words has one of them), writing each counted word once more
-/// rather than the whole "k of n" twice. Sphinx's own
-/// `MAYBE` operator was meant for this, but on Sphinx 2.2.11 `A MAYBE B` matches as `A B`
-/// (measured: `zaparkowac MAYBE mieszkaniec` matched 9 questions where `zaparkowac` matched 13,
-/// and with a word no question has, none), so the front lost matches and widened to partial ones.
+/// rather than the whole "k of n" twice. Sphinx's own `MAYBE` operator was meant for this, but on
+/// Sphinx 2.2.11 `A MAYBE B` matches as `A B` (measured: `zaparkowac MAYBE mieszkaniec` matched 9
+/// questions where `zaparkowac` matched 13, and with a word no question has, none), so the front
+/// lost matches and widened to partial ones.
 fn at_least(groups: &[Vec<String>], counts: &[bool]) -> Form {
     let any = |g: &[String]| format!("({})", g.join(" | "));
     let k = query::minimum_should_match(counts.iter().filter(|&&c| c).count());
