@@ -7,5 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash tools/setup-model.sh || echo "serve: the embedding model could not be installed; serving with BM25 only"
-bash tools/setup-dictionary.sh || echo "serve: the English–Polish dictionary or the Ukrainian–Polish table could not be installed; English and Ukrainian queries may go untranslated"
+bash tools/setup-dictionary.sh || echo "serve: a dictionary, a word table or the Polish thesaurus could not be installed; queries in other languages may go untranslated, residents' words reach the corpus's through the glossary only"
 exec cargo run --release --locked -- serve "$@"

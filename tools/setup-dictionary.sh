@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs the dictionaries with which queries in other languages are searched in Polish words:
+# Installs the dictionaries with which queries in other languages, and residents' own Polish
+# words, are searched in the corpus's words:
 # - FreeDict's English–Polish dictionary (Debian `dict-freedict-eng-pol`, GPL-3+ / GFDL) and its
 #   Polish–English one (`dict-freedict-pol-eng`, CC-BY-SA 3.0, read backwards for words the first
 #   lacks), which Ławka reads where the packages put them (/usr/share/dictd, or $LAWKA_FREEDICT_DIR);
@@ -7,9 +8,13 @@
 #   from Apertium's Ukrainian–Russian pair (`apertium-rus-ukr`, GPL) and FreeDict's
 #   Polish–Russian dictionary (`dict-freedict-pol-rus`, CC-BY-SA 3.0), written to $LAWKA_UKR_POL
 #   or /usr/local/share/lawka/ukr-pol.tsv and $LAWKA_RUS_POL or /usr/local/share/lawka/rus-pol.tsv,
-#   never committed.
+#   never committed;
+# - OpenThesaurus-pl (Debian `mythes-pl`, LGPL-2.1), which `lawka index` reads where the package
+#   installs it (/usr/share/mythes/th_pl_PL_v2.dat, or $LAWKA_THESAURUS) for residents' words no
+#   question uses (`menel`, `ślizgawka`) and keeps with the index with the words the corpus uses
+#   for them.
 # Without them English, Ukrainian and Russian queries are searched by meaning and by their words
-# as typed. Idempotent; installing packages needs root (or sudo) and Debian's apt. Each part is
+# as typed, and residents' words reach the corpus's through the glossary and meaning only. Idempotent; installing packages needs root (or sudo) and Debian's apt. Each part is
 # set up on its own: a Cyrillic part that cannot be installed leaves the English one working.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -50,6 +55,9 @@ if ! [ -f "$FREEDICT_DIR/freedict-eng-pol.index" ]; then
 fi
 if ! [ -f "$FREEDICT_DIR/freedict-pol-eng.index" ]; then
   install_packages dict-freedict-pol-eng || status=1
+fi
+if ! [ -f "${LAWKA_THESAURUS:-/usr/share/mythes/th_pl_PL_v2.dat}" ]; then
+  install_packages mythes-pl || status=1
 fi
 # Whether table $1 is there and newer than what it is made from (the generator, and the Polish
 # stop list it reads).

@@ -31,6 +31,7 @@ mod lemmatizer;
 mod near;
 mod polish_tokenizer;
 mod stopwords;
+pub mod thesaurus;
 pub mod transliterate;
 
 use tantivy::tokenizer::{
@@ -120,6 +121,25 @@ pub fn analyze(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
     let mut stream = analyzer.token_stream(text);
     while stream.advance() {
         out.push(stream.token().text.clone());
+    }
+    out
+}
+
+/// The terms `analyzer` makes of each word of `text` (a word's terms share its position), in
+/// order; words without terms (stop words) are left out.
+pub fn analyze_words(analyzer: &mut TextAnalyzer, text: &str) -> Vec<Vec<String>> {
+    let mut out: Vec<Vec<String>> = Vec::new();
+    let mut last = usize::MAX;
+    let mut stream = analyzer.token_stream(text);
+    while stream.advance() {
+        let token = stream.token();
+        if token.position != last || out.is_empty() {
+            out.push(Vec::new());
+            last = token.position;
+        }
+        if let Some(word) = out.last_mut() {
+            word.push(token.text.clone());
+        }
     }
     out
 }

@@ -394,12 +394,16 @@ fn write_generation(
     committed?;
     tracing::debug!(seconds = phase.elapsed().as_secs_f64(), "committed and merged");
 
-    let found = index.reader()?.searcher().search(&AllQuery, &Count)? as u64;
+    let searcher = index.reader()?.searcher();
+    let found = searcher.search(&AllQuery, &Count)? as u64;
     if found != expected {
         return Err(IndexError::Verification(format!(
             "{found} documents in the index, {expected} questions in the corpus"
         )));
     }
+    let phase = Instant::now();
+    let thesaurus = attested_thesaurus(&index, &searcher, fields.body, found);
+    tracing::debug!(seconds = phase.elapsed().as_secs_f64(), words = thesaurus.len(), "thesaurus attested");
 
     meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.id.cmp(&a.id)));
     revised.sort_by(|a, b| b.replaced.cmp(&a.replaced).then_with(|| a.id.cmp(&b.id)));
@@ -418,7 +422,10 @@ fn write_generation(
         analysis: generation::ANALYSIS_VERSION,
         revised,
         abbreviations: abbreviations.learned(),
+        thesaurus_words: thesaurus.len(),
     };
+    analysis::thesaurus::write_tsv(&thesaurus, &work.join(analysis::thesaurus::FILE))
+        .map_err(|e| IndexError::io("writing the thesaurus", e))?;
     suggestions::Suggestions::new(words)
         .write(&work.join(suggestions::FILE))
         .map_err(|e| IndexError::io("writing the suggestions", e))?;
@@ -426,6 +433,29 @@ fn write_generation(
     generation::atomic_write(&work.join(generation::META), &json)
         .map_err(|e| IndexError::io("writing lawka.json", e))?;
     Ok((meta, vectors, vector_stats))
+}
+
+/// The thesaurus's words this generation's questions attest (see
+/// [`analysis::thesaurus::attested`]); none where the thesaurus is not installed.
+fn attested_thesaurus(
+    index: &Index,
+    searcher: &tantivy::Searcher,
+    body: tantivy::schema::Field,
+    docs: u64,
+) -> Vec<analysis::thesaurus::Alternatives> {
+    let path = std::env::var_os(analysis::thesaurus::ENV_PATH)
+        .map_or_else(|| std::path::PathBuf::from(analysis::thesaurus::DEFAULT_PATH), std::path::PathBuf::from);
+    let entries = match analysis::thesaurus::read(&path) {
+        Ok(entries) => entries,
+        Err(e) => {
+            tracing::info!(path = %path.display(), reason = %e, "no thesaurus: residents' words reach the corpus's through the glossary only");
+            return Vec::new();
+        }
+    };
+    let Some(mut pl) = index.tokenizers().get(analysis::PL) else { return Vec::new() };
+    let terms = |text: &str| analysis::analyze_words(&mut pl, text);
+    let doc_freq = |t: &str| searcher.doc_freq(&tantivy::Term::from_field_text(body, t)).unwrap_or(0);
+    analysis::thesaurus::attested(&entries, terms, doc_freq, docs)
 }
 
 /// Questions per segment from which a generation is split into one segment per core: a search

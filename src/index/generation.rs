@@ -90,6 +90,11 @@ pub struct GenerationMeta {
     /// has none (`lawka index` learns them).
     #[serde(default)]
     pub abbreviations: Vec<crate::analysis::LearnedAbbreviation>,
+    /// How many words of the thesaurus the corpus attests (kept in
+    /// [`crate::analysis::thesaurus::FILE`], see [`crate::analysis::thesaurus::attested`]); 0 in a
+    /// generation built before, or without the thesaurus installed.
+    #[serde(default)]
+    pub thesaurus_words: usize,
 }
 
 /// A question whose answers were revised, and when.

@@ -23,6 +23,8 @@ pub struct Generation {
     pub meta: GenerationMeta,
     /// Completion words.
     pub suggestions: Suggestions,
+    /// The thesaurus's words the corpus attests (see [`analysis::thesaurus::attested`]).
+    pub thesaurus: Vec<analysis::thesaurus::Alternatives>,
     /// A value computed from this generation once, on first need, and kept while it is open.
     pub derived: Derived,
     /// The questions' vectors (dense retrieval), when the generation has them.
@@ -100,8 +102,21 @@ impl Generation {
         }
         let suggestions = Suggestions::read(&path.join(suggestions::FILE))
             .map_err(|e| IndexError::io(format!("reading {}", path.join(suggestions::FILE).display()), e))?;
+        let thesaurus_path = path.join(analysis::thesaurus::FILE);
+        let thesaurus = analysis::thesaurus::read_tsv(&thesaurus_path)
+            .map_err(|e| IndexError::io(format!("reading {}", thesaurus_path.display()), e))?;
         let dense = DenseIndex::open(&path, &reader.searcher(), &fields);
-        Ok(Generation { index, fields, meta, suggestions, derived: Derived::default(), dense, reader, _in_use: in_use })
+        Ok(Generation {
+            index,
+            fields,
+            meta,
+            suggestions,
+            thesaurus,
+            derived: Derived::default(),
+            dense,
+            reader,
+            _in_use: in_use,
+        })
     }
 
     /// A searcher over the generation (cheap: shares the reader's segments).

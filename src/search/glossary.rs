@@ -5,7 +5,8 @@
 //! A line is a group of names joined by `=` (equivalents) or `~` (related wording); `#` starts a
 //! comment. Names match query words by lemma, so any grammatical form matches.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
+use std::sync::OnceLock;
 
 use crate::analysis::{self, is_stop_word};
 
@@ -15,6 +16,9 @@ pub const EQUIVALENT_WEIGHT: f32 = 0.9;
 /// Weight of related wording (`~`): it finds the official phrasing without outranking documents
 /// that use the resident's words.
 pub const RELATED_WEIGHT: f32 = 0.5;
+/// Weight of a thesaurus's word the corpus prefers (see [`Glossary::with_thesaurus`]): related
+/// wording, as the glossary's own `~`.
+pub const THESAURUS_WEIGHT: f32 = RELATED_WEIGHT;
 
 /// One name of a group.
 #[derive(Clone, Debug)]
@@ -43,10 +47,34 @@ pub struct Group {
     pub weight: f32,
 }
 
+/// A word's alternatives from the thesaurus, as names once a query asks for them: a thesaurus
+/// holds thousands, and a query meets a few.
+#[derive(Clone, Debug)]
+struct OneWay {
+    alternatives: Vec<String>,
+    names: OnceLock<Vec<Name>>,
+}
+
+impl OneWay {
+    fn names(&self) -> &[Name] {
+        self.names.get_or_init(|| {
+            self.alternatives
+                .iter()
+                .map(|a| Name::new(a))
+                .filter(|n| !n.is_empty() && n.abbreviation.is_none())
+                .collect()
+        })
+    }
+}
+
 /// The parsed glossary.
 #[derive(Clone, Debug, Default)]
 pub struct Glossary {
     groups: Vec<Group>,
+    /// The thesaurus's words, one way (a resident's word to the corpus's), looked up by lemma:
+    /// exact lemmas as they are, folded ones after a `~` (see [`Glossary::with_thesaurus`]).
+    thesaurus: Vec<OneWay>,
+    by_lemma: HashMap<String, Vec<usize>>,
     /// A hash of the text it was parsed from (0 for none): what a glossary derived from it is
     /// kept under (see [`Glossary::with_learned`]).
     fingerprint: u64,
@@ -217,7 +245,7 @@ impl Glossary {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             text.hash(&mut hasher);
-            Ok(Glossary { groups, fingerprint: hasher.finish() })
+            Ok(Glossary { groups, fingerprint: hasher.finish(), ..Glossary::default() })
         } else {
             Err(problems)
         }
@@ -282,6 +310,50 @@ impl Glossary {
         merged
     }
 
+    /// This glossary and the words of a thesaurus an index attests (see
+    /// [`analysis::thesaurus::attested`]), one way: a query word that is one of them (by lemma;
+    /// typed without Polish letters, by its folded lemma) also searches the words the corpus
+    /// prefers, at [`THESAURUS_WEIGHT`]. The glossary keeps its own: a word one of its names
+    /// matches is not looked up.
+    pub fn with_thesaurus(&self, words: &[analysis::thesaurus::Alternatives]) -> Glossary {
+        use std::hash::{Hash, Hasher};
+        let mut merged = self.clone();
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.fingerprint.hash(&mut hasher);
+        for w in words {
+            w.hash(&mut hasher);
+            let at = merged.thesaurus.len();
+            merged.thesaurus.push(OneWay { alternatives: w.alternatives.clone(), names: OnceLock::new() });
+            let keys: BTreeSet<String> =
+                w.lemmas.iter().flat_map(|l| [l.clone(), format!("~{}", analysis::fold_polish(l))]).collect();
+            for key in keys {
+                merged.by_lemma.entry(key).or_default().push(at);
+            }
+        }
+        merged.fingerprint = hasher.finish();
+        merged
+    }
+
+    /// The thesaurus's alternatives of a query word, each name once.
+    fn thesaurus_alternatives(&self, typed: &Typed) -> Vec<(&Name, f32)> {
+        // A word typed with Polish letters is looked up by them: `sąd` is no `sad`.
+        let folded = typed.lower.is_ascii();
+        let mut found: Vec<(&Name, f32)> = Vec::new();
+        for lemma in &typed.lemmas {
+            if lemma.starts_with('~') && !folded {
+                continue;
+            }
+            for &at in self.by_lemma.get(lemma).into_iter().flatten() {
+                for name in self.thesaurus[at].names() {
+                    if !found.iter().any(|(n, _)| n.text == name.text) {
+                        found.push((name, THESAURUS_WEIGHT));
+                    }
+                }
+            }
+        }
+        found
+    }
+
     /// Number of groups.
     pub fn len(&self) -> usize {
         self.groups.len()
@@ -312,7 +384,7 @@ impl Glossary {
 
     /// Non-overlapping matches in `words`, longest names first, left to right.
     pub fn find(&self, words: &[String]) -> Vec<Match<'_>> {
-        if self.groups.is_empty() {
+        if self.groups.is_empty() && self.thesaurus.is_empty() {
             return Vec::new();
         }
         let words: Vec<Typed> = words.iter().map(|w| Typed::new(w)).collect();
@@ -334,7 +406,13 @@ impl Glossary {
                     out.push(Match { start: i, len, alternatives });
                     i += len;
                 }
-                None => i += 1,
+                None => {
+                    let alternatives = self.thesaurus_alternatives(&words[i]);
+                    if !alternatives.is_empty() {
+                        out.push(Match { start: i, len: 1, alternatives });
+                    }
+                    i += 1;
+                }
             }
         }
         out
@@ -443,5 +521,36 @@ mod tests {
         assert_eq!(merged.find(&words("nowy DOM")).len(), 1);
         assert_ne!(merged.fingerprint(), g.fingerprint());
         assert_eq!(g.with_learned(&[]).len(), 4);
+    }
+
+    fn alternatives(word: &str, lemma: &str, alternatives: &[&str]) -> analysis::thesaurus::Alternatives {
+        analysis::thesaurus::Alternatives {
+            word: word.into(),
+            lemmas: vec![lemma.into()],
+            alternatives: alternatives.iter().map(|s| s.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn thesaurus_words_reach_the_corpus_s_one_way() {
+        let g = Glossary::parse(TEXT).unwrap();
+        let t = g.with_thesaurus(&[
+            alternatives("menel", "menel", &["pijak", "osoba uzależniona"]),
+            alternatives("dziura", "dziura", &["otwór"]),
+            alternatives("sad", "sad", &["ogród"]),
+        ]);
+        let m = t.find(&words("menele pod sklepem"));
+        assert_eq!((m.len(), m[0].start, m[0].len), (1, 0, 1));
+        let names: Vec<(&str, f32)> = m[0].alternatives.iter().map(|(n, w)| (n.text.as_str(), *w)).collect();
+        assert_eq!(names, [("pijak", THESAURUS_WEIGHT), ("osoba uzależniona", THESAURUS_WEIGHT)]);
+        assert!(t.find(&words("pijak pod sklepem")).is_empty(), "one way: the corpus's word is not widened");
+        let m = t.find(&words("dziury na ulicy"));
+        assert_eq!(m[0].alternatives[0].0.text, "ubytek w nawierzchni", "the glossary keeps its own");
+        assert_eq!(m[0].alternatives.len(), 1);
+        assert_eq!(t.find(&words("sad owocowy"))[0].alternatives[0].0.text, "ogród");
+        assert!(t.find(&words("sąd rejonowy")).is_empty(), "`sąd`, typed with Polish letters, is no `sad`");
+        assert_eq!(t.find(&words("MENELE"))[0].alternatives.len(), 2);
+        assert_ne!(t.fingerprint(), g.fingerprint());
+        assert_eq!(t.len(), g.len(), "no group of the glossary's own is added");
     }
 }

@@ -661,7 +661,8 @@ pub fn warm(generation: &Generation) {
 }
 
 /// The glossary with the abbreviations this generation's corpus spells out
-/// (`GenerationMeta::abbreviations`), merged once per generation and version of the glossary.
+/// (`GenerationMeta::abbreviations`) and the thesaurus's words it attests
+/// (`Generation::thesaurus`), merged once per generation and version of the glossary.
 pub fn with_learned(generation: &Generation, glossary: &Glossary) -> Arc<Glossary> {
     #[derive(Default)]
     struct Merged(std::sync::Mutex<Option<(u64, Arc<Glossary>)>>);
@@ -675,7 +676,7 @@ pub fn with_learned(generation: &Generation, glossary: &Glossary) -> Arc<Glossar
         }
     }
     // Merged outside the lock: searches of the glossary kept meanwhile do not wait for it.
-    let g = Arc::new(glossary.with_learned(&generation.meta.abbreviations));
+    let g = Arc::new(glossary.with_learned(&generation.meta.abbreviations).with_thesaurus(&generation.thesaurus));
     *kept(&merged) = Some((glossary.fingerprint(), Arc::clone(&g)));
     g
 }

@@ -375,6 +375,7 @@ mod tests {
     fn meta() -> GenerationMeta {
         GenerationMeta {
             abbreviations: Vec::new(),
+            thesaurus_words: 0,
             generation: "gen-00000001".into(),
             built_at: "2026-01-01T00:00:00Z".into(),
             documents: 0,
