@@ -14,8 +14,9 @@
 #   question uses (`menel`, `ślizgawka`) and keeps with the index with the words the corpus uses
 #   for them.
 # Without them English, Ukrainian and Russian queries are searched by meaning and by their words
-# as typed, and residents' words reach the corpus's through the glossary and meaning only. Idempotent; installing packages needs root (or sudo) and Debian's apt. Each part is
-# set up on its own: a Cyrillic part that cannot be installed leaves the English one working.
+# as typed, and residents' words reach the corpus's through the glossary and meaning only.
+# Idempotent; installing packages needs root (or sudo) and Debian's apt. Each part is set up on
+# its own: a Cyrillic part that cannot be installed leaves the English one working.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 readonly FREEDICT_DIR=${LAWKA_FREEDICT_DIR:-/usr/share/dictd}

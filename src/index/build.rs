@@ -52,6 +52,8 @@ pub struct BuildSummary {
     pub removed: Vec<String>,
     /// Question vectors reused, embedded and missing (dense retrieval).
     pub vectors: super::dense::VectorStats,
+    /// Words of the Polish thesaurus the generation keeps (0 without `mythes-pl`).
+    pub thesaurus_words: usize,
 }
 
 pub use crate::progress::{NoProgress, Progress};
@@ -184,6 +186,7 @@ fn build_inner(
         languages: meta.languages,
         seconds,
         removed,
+        thesaurus_words: meta.thesaurus_words,
     })
 }
 
@@ -402,7 +405,7 @@ fn write_generation(
         )));
     }
     let phase = Instant::now();
-    let thesaurus = attested_thesaurus(&index, &searcher, fields.body, found);
+    let thesaurus = attested_thesaurus(&index, &searcher, &fields, found);
     tracing::debug!(seconds = phase.elapsed().as_secs_f64(), words = thesaurus.len(), "thesaurus attested");
 
     meetings.sort_by(|a, b| b.date.cmp(&a.date).then_with(|| b.id.cmp(&a.id)));
@@ -436,26 +439,58 @@ fn write_generation(
 }
 
 /// The thesaurus's words this generation's questions attest (see
-/// [`analysis::thesaurus::attested`]); none where the thesaurus is not installed.
+/// [`analysis::thesaurus::attested`]); none where the thesaurus is not installed or unreadable
+/// (the index is built all the same).
 fn attested_thesaurus(
     index: &Index,
     searcher: &tantivy::Searcher,
-    body: tantivy::schema::Field,
+    fields: &super::schema::Fields,
     docs: u64,
 ) -> Vec<analysis::thesaurus::Alternatives> {
-    let path = std::env::var_os(analysis::thesaurus::ENV_PATH)
-        .map_or_else(|| std::path::PathBuf::from(analysis::thesaurus::DEFAULT_PATH), std::path::PathBuf::from);
+    let path = analysis::thesaurus::path();
     let entries = match analysis::thesaurus::read(&path) {
         Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            tracing::info!(path = %path.display(), "no thesaurus (mythes-pl): residents' words reach the corpus's through the glossary only");
+            return Vec::new();
+        }
         Err(e) => {
-            tracing::info!(path = %path.display(), reason = %e, "no thesaurus: residents' words reach the corpus's through the glossary only");
+            tracing::warn!(path = %path.display(), error = %e, "the thesaurus is unreadable: the index is built without it");
             return Vec::new();
         }
     };
-    let Some(mut pl) = index.tokenizers().get(analysis::PL) else { return Vec::new() };
-    let terms = |text: &str| analysis::analyze_words(&mut pl, text);
-    let doc_freq = |t: &str| searcher.doc_freq(&tantivy::Term::from_field_text(body, t)).unwrap_or(0);
-    analysis::thesaurus::attested(&entries, terms, doc_freq, docs)
+    let (Some(pl), Some(pl_ascii)) = (index.tokenizers().get(analysis::PL), index.tokenizers().get(analysis::PL_ASCII))
+    else {
+        return Vec::new();
+    };
+    let mut corpus = GenerationTerms { pl, pl_ascii, searcher, body: fields.body, body_ascii: fields.body_ascii, docs };
+    analysis::thesaurus::attested(&entries, &mut corpus)
+}
+
+/// A finished generation as [`analysis::thesaurus::attested`] reads it: its own analyzers and
+/// term statistics.
+struct GenerationTerms<'a> {
+    pl: tantivy::tokenizer::TextAnalyzer,
+    pl_ascii: tantivy::tokenizer::TextAnalyzer,
+    searcher: &'a tantivy::Searcher,
+    body: tantivy::schema::Field,
+    body_ascii: tantivy::schema::Field,
+    docs: u64,
+}
+
+impl analysis::thesaurus::CorpusTerms for GenerationTerms<'_> {
+    fn terms(&mut self, text: &str, folded: bool) -> Vec<Vec<String>> {
+        analysis::analyze_words(if folded { &mut self.pl_ascii } else { &mut self.pl }, text)
+    }
+
+    fn doc_freq(&self, term: &str, folded: bool) -> u64 {
+        let field = if folded { self.body_ascii } else { self.body };
+        self.searcher.doc_freq(&tantivy::Term::from_field_text(field, term)).unwrap_or(0)
+    }
+
+    fn docs(&self) -> u64 {
+        self.docs
+    }
 }
 
 /// Questions per segment from which a generation is split into one segment per core: a search

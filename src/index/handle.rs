@@ -103,8 +103,11 @@ impl Generation {
         let suggestions = Suggestions::read(&path.join(suggestions::FILE))
             .map_err(|e| IndexError::io(format!("reading {}", path.join(suggestions::FILE).display()), e))?;
         let thesaurus_path = path.join(analysis::thesaurus::FILE);
-        let thesaurus = analysis::thesaurus::read_tsv(&thesaurus_path)
-            .map_err(|e| IndexError::io(format!("reading {}", thesaurus_path.display()), e))?;
+        // Optional: a generation whose thesaurus cannot be read serves without it.
+        let thesaurus = analysis::thesaurus::read_tsv(&thesaurus_path).unwrap_or_else(|e| {
+            tracing::warn!(path = %thesaurus_path.display(), error = %e, "the thesaurus is unreadable: searched without it");
+            Vec::new()
+        });
         let dense = DenseIndex::open(&path, &reader.searcher(), &fields);
         Ok(Generation {
             index,

@@ -36,6 +36,9 @@ pub struct Name {
     /// An abbreviation that matches only typed in capitals: a learnt one that is also a Polish
     /// word (see [`Glossary::with_learned`]).
     capitals_only: bool,
+    /// Searched as itself only, not in its other readings: a thesaurus's word for a resident's
+    /// (`uzależniony`, not also every question with `uzależnić`).
+    itself_only: bool,
 }
 
 /// A group of names that stand for one another.
@@ -60,7 +63,7 @@ impl OneWay {
         self.names.get_or_init(|| {
             self.alternatives
                 .iter()
-                .map(|a| Name::new(a))
+                .map(|a| Name { itself_only: true, ..Name::new(a) })
                 .filter(|n| !n.is_empty() && n.abbreviation.is_none())
                 .collect()
         })
@@ -71,12 +74,14 @@ impl OneWay {
 #[derive(Clone, Debug, Default)]
 pub struct Glossary {
     groups: Vec<Group>,
-    /// The thesaurus's words, one way (a resident's word to the corpus's), looked up by lemma:
-    /// exact lemmas as they are, folded ones after a `~` (see [`Glossary::with_thesaurus`]).
+    /// The thesaurus's words, one way (a resident's word to the corpus's; see
+    /// [`Glossary::with_thesaurus`]), looked up by lemma in `by_lemma` and, for a word typed
+    /// without Polish letters, by folded lemma in `by_folded`.
     thesaurus: Vec<OneWay>,
     by_lemma: HashMap<String, Vec<usize>>,
-    /// A hash of the text it was parsed from (0 for none): what a glossary derived from it is
-    /// kept under (see [`Glossary::with_learned`]).
+    by_folded: HashMap<String, Vec<usize>>,
+    /// A hash of the text it was parsed from (0 for none), and of what was merged into it since:
+    /// what a glossary derived from it is kept under (see [`Glossary::with_learned`]).
     fingerprint: u64,
 }
 
@@ -126,7 +131,7 @@ impl Name {
                 }
             })
             .collect();
-        Name { text: text.to_string(), words, abbreviation, capitals_only: false }
+        Name { text: text.to_string(), words, abbreviation, capitals_only: false, itself_only: false }
     }
 
     /// A learnt abbreviation (`PSZOK`, `GDDKiA`) as a name that matches only itself, in capitals
@@ -142,6 +147,7 @@ impl Name {
             words: vec![BTreeSet::from([lower])],
             abbreviation: Some(folded_lower(text)),
             capitals_only: word,
+            itself_only: false,
         })
     }
 
@@ -149,6 +155,12 @@ impl Name {
     fn holds(&self, other: &Name) -> bool {
         other.words.len() <= self.words.len()
             && self.words.windows(other.words.len()).any(|w| w.iter().zip(&other.words).all(|(a, b)| !a.is_disjoint(b)))
+    }
+
+    /// Whether it is searched as itself only, not in its other readings: a thesaurus's word for a
+    /// resident's.
+    pub fn itself_only(&self) -> bool {
+        self.itself_only
     }
 
     /// How many words.
@@ -203,7 +215,8 @@ pub struct Match<'a> {
     pub start: usize,
     /// Number of query words.
     pub len: usize,
-    /// The other names of the group, with their weight.
+    /// The other names of the group (or the thesaurus's words for the query word), with their
+    /// weight.
     pub alternatives: Vec<(&'a Name, f32)>,
 }
 
@@ -311,10 +324,10 @@ impl Glossary {
     }
 
     /// This glossary and the words of a thesaurus an index attests (see
-    /// [`analysis::thesaurus::attested`]), one way: a query word that is one of them (by lemma;
-    /// typed without Polish letters, by its folded lemma) also searches the words the corpus
-    /// prefers, at [`THESAURUS_WEIGHT`]. The glossary keeps its own: a word one of its names
-    /// matches is not looked up.
+    /// [`analysis::thesaurus::attested`]), one way: a query word that is one of them (typed with
+    /// Polish letters, by lemma; without, by its folded lemma, where the index keeps one) also
+    /// searches the words the corpus uses for it, at [`THESAURUS_WEIGHT`]. The glossary keeps its
+    /// own: a word one of its names matches is not looked up.
     pub fn with_thesaurus(&self, words: &[analysis::thesaurus::Alternatives]) -> Glossary {
         use std::hash::{Hash, Hasher};
         let mut merged = self.clone();
@@ -324,10 +337,9 @@ impl Glossary {
             w.hash(&mut hasher);
             let at = merged.thesaurus.len();
             merged.thesaurus.push(OneWay { alternatives: w.alternatives.clone(), names: OnceLock::new() });
-            let keys: BTreeSet<String> =
-                w.lemmas.iter().flat_map(|l| [l.clone(), format!("~{}", analysis::fold_polish(l))]).collect();
-            for key in keys {
-                merged.by_lemma.entry(key).or_default().push(at);
+            merged.by_lemma.entry(w.word.clone()).or_default().push(at);
+            if let Some(folded) = &w.folded {
+                merged.by_folded.entry(folded.clone()).or_default().push(at);
             }
         }
         merged.fingerprint = hasher.finish();
@@ -336,14 +348,18 @@ impl Glossary {
 
     /// The thesaurus's alternatives of a query word, each name once.
     fn thesaurus_alternatives(&self, typed: &Typed) -> Vec<(&Name, f32)> {
-        // A word typed with Polish letters is looked up by them: `sąd` is no `sad`.
-        let folded = typed.lower.is_ascii();
+        // A word typed with Polish letters is looked up by its lemmas (`sąd` is no `sad`); one
+        // typed without, by its folded lemmas only, which the index keeps only where no word of
+        // the corpus folds alike (`sad` may be the corpus's `sąd`).
+        let plain = typed.lower.is_ascii();
         let mut found: Vec<(&Name, f32)> = Vec::new();
         for lemma in &typed.lemmas {
-            if lemma.starts_with('~') && !folded {
-                continue;
-            }
-            for &at in self.by_lemma.get(lemma).into_iter().flatten() {
+            let at = match lemma.strip_prefix('~') {
+                Some(folded) if plain => self.by_folded.get(folded),
+                None if !plain => self.by_lemma.get(lemma),
+                _ => None,
+            };
+            for &at in at.into_iter().flatten() {
                 for name in self.thesaurus[at].names() {
                     if !found.iter().any(|(n, _)| n.text == name.text) {
                         found.push((name, THESAURUS_WEIGHT));
@@ -523,10 +539,10 @@ mod tests {
         assert_eq!(g.with_learned(&[]).len(), 4);
     }
 
-    fn alternatives(word: &str, lemma: &str, alternatives: &[&str]) -> analysis::thesaurus::Alternatives {
+    fn alternatives(word: &str, folded: Option<&str>, alternatives: &[&str]) -> analysis::thesaurus::Alternatives {
         analysis::thesaurus::Alternatives {
             word: word.into(),
-            lemmas: vec![lemma.into()],
+            folded: folded.map(str::to_string),
             alternatives: alternatives.iter().map(|s| s.to_string()).collect(),
         }
     }
@@ -535,21 +551,26 @@ mod tests {
     fn thesaurus_words_reach_the_corpus_s_one_way() {
         let g = Glossary::parse(TEXT).unwrap();
         let t = g.with_thesaurus(&[
-            alternatives("menel", "menel", &["pijak", "osoba uzależniona"]),
-            alternatives("dziura", "dziura", &["otwór"]),
-            alternatives("sad", "sad", &["ogród"]),
+            alternatives("menel", Some("menel"), &["pijak", "uzależniony"]),
+            alternatives("dziura", Some("dziura"), &["otwór"]),
+            alternatives("sad", Some("sad"), &["ogród"]),
+            alternatives("żebrać", None, &["prosić"]),
+            alternatives("ślizgawka", Some("slizgawka"), &["lodowisko"]),
         ]);
         let m = t.find(&words("menele pod sklepem"));
         assert_eq!((m.len(), m[0].start, m[0].len), (1, 0, 1));
         let names: Vec<(&str, f32)> = m[0].alternatives.iter().map(|(n, w)| (n.text.as_str(), *w)).collect();
-        assert_eq!(names, [("pijak", THESAURUS_WEIGHT), ("osoba uzależniona", THESAURUS_WEIGHT)]);
+        assert_eq!(names, [("pijak", THESAURUS_WEIGHT), ("uzależniony", THESAURUS_WEIGHT)]);
         assert!(t.find(&words("pijak pod sklepem")).is_empty(), "one way: the corpus's word is not widened");
         let m = t.find(&words("dziury na ulicy"));
         assert_eq!(m[0].alternatives[0].0.text, "ubytek w nawierzchni", "the glossary keeps its own");
         assert_eq!(m[0].alternatives.len(), 1);
-        assert_eq!(t.find(&words("sad owocowy"))[0].alternatives[0].0.text, "ogród");
+        assert_eq!(t.find(&words("sad owocowy"))[0].alternatives[0].0.text, "ogród", "by its folded lemma");
         assert!(t.find(&words("sąd rejonowy")).is_empty(), "`sąd`, typed with Polish letters, is no `sad`");
         assert_eq!(t.find(&words("MENELE"))[0].alternatives.len(), 2);
+        assert_eq!(t.find(&words("slizgawka"))[0].alternatives[0].0.text, "lodowisko", "typed plain");
+        assert_eq!(t.find(&words("żebrać"))[0].alternatives[0].0.text, "prosić");
+        assert!(t.find(&words("zebrac")).is_empty(), "typed plain, `zebrac` may be the corpus's `zebranie`");
         assert_ne!(t.fingerprint(), g.fingerprint());
         assert_eq!(t.len(), g.len(), "no group of the glossary's own is added");
     }

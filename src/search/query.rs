@@ -409,7 +409,12 @@ impl<'a> QueryBuilder<'a> {
                     }
                     for (name, weight) in &m.alternatives {
                         if name.len() == 1 {
-                            terms.extend(self.word_terms(&name.text).into_iter().map(|t| t.weighted_by(*weight)));
+                            let own = if name.itself_only() {
+                                self.itself_terms(&name.text)
+                            } else {
+                                self.word_terms(&name.text)
+                            };
+                            terms.extend(own.into_iter().map(|t| t.weighted_by(*weight)));
                         } else if let Some(q) = self.phrase(&name.text, Keep::Yes) {
                             alternatives.push((boosted(q, *weight), *weight));
                         }
@@ -504,6 +509,16 @@ impl<'a> QueryBuilder<'a> {
 
     /// The terms of [`Self::word`], each boosted by its weight; none where no question has any
     /// (the word still counts as a word of the query, for the minimum to match).
+    /// [`Self::word_terms`] of a word that is a lemma, only those that are the word itself (with
+    /// and without Polish letters), not its other readings.
+    fn itself_terms(&mut self, word: &str) -> Vec<WeightedTermQuery> {
+        let word = word.to_lowercase();
+        let folded = analysis::fold_polish(&word);
+        let mut terms = self.word_terms(&word);
+        terms.retain(|t| t.term().value().as_str().is_some_and(|text| text == word || text == folded));
+        terms
+    }
+
     fn word_terms(&mut self, word: &str) -> Vec<WeightedTermQuery> {
         let word = word.to_lowercase();
         let stem = analysis::analyze(&mut self.pl, &word);
