@@ -209,13 +209,17 @@ fn ranked(mut found: Vec<(u64, usize, String, Relation)>) -> Vec<String> {
     found.into_iter().map(|f| f.2).filter(|t| seen.insert(t.to_lowercase())).take(MAX_ALTERNATIVES).collect()
 }
 
-/// The file of a generation that keeps the words [`attested`] found, one per line: the word, its
-/// folded lemma (empty for none) and its alternatives (separated by `|`), separated by tabs.
+/// The file of a generation that keeps the words [`attested`] found: [`TSV_HEADER`], then one
+/// word per line: the word, its folded lemma (empty for none) and its alternatives (separated by
+/// `|`), separated by tabs.
 pub const FILE: &str = "thesaurus.tsv";
+/// The first line of [`FILE`]: a file without it was written by another version, whose columns
+/// meant other things, and is not read.
+pub const TSV_HEADER: &str = "# lawka thesaurus 2: word, folded lemma, alternatives";
 
 /// Writes `words` in the form of [`FILE`].
 pub fn write_tsv(words: &[Alternatives], path: &Path) -> std::io::Result<()> {
-    let mut out = String::new();
+    let mut out = format!("{TSV_HEADER}\n");
     for w in words {
         let folded = w.folded.as_deref().unwrap_or_default();
         out.push_str(&format!("{}\t{folded}\t{}\n", w.word, w.alternatives.join("|")));
@@ -230,8 +234,14 @@ pub fn read_tsv(path: &Path) -> std::io::Result<Vec<Alternatives>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e),
     };
-    text.lines()
-        .enumerate()
+    let mut lines = text.lines().enumerate();
+    if lines.next().is_none_or(|(_, first)| first != TSV_HEADER) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: written by another version of Ławka (no {TSV_HEADER:?})", path.display()),
+        ));
+    }
+    lines
         .map(|(i, line)| {
             let mut fields = line.split('\t');
             match (fields.next(), fields.next(), fields.next(), fields.next()) {
@@ -478,8 +488,10 @@ mod tests {
         ];
         write_tsv(&words, &path).unwrap();
         assert_eq!(read_tsv(&path).unwrap(), words);
-        std::fs::write(&path, "gliniarz\tgliniarz\n").unwrap();
-        assert!(read_tsv(&path).unwrap_err().to_string().contains(":1:"));
+        std::fs::write(&path, format!("{TSV_HEADER}\ngliniarz\tgliniarz\n")).unwrap();
+        assert!(read_tsv(&path).unwrap_err().to_string().contains(":2:"));
+        std::fs::write(&path, "gole\tgol gola\tbramka\n").unwrap();
+        assert!(read_tsv(&path).unwrap_err().to_string().contains("another version"), "the first version's file");
     }
 
     #[test]

@@ -79,7 +79,7 @@ impl Generation {
         let meta_path = path.join(generation::META);
         let meta_bytes =
             std::fs::read(&meta_path).map_err(|e| IndexError::io(format!("reading {}", meta_path.display()), e))?;
-        let meta: GenerationMeta = serde_json::from_slice(&meta_bytes)
+        let mut meta: GenerationMeta = serde_json::from_slice(&meta_bytes)
             .map_err(|e| IndexError::Verification(format!("{}: {e}", meta_path.display())))?;
         if meta.analysis != generation::ANALYSIS_VERSION {
             return Err(IndexError::Verification(format!(
@@ -108,6 +108,8 @@ impl Generation {
             tracing::warn!(path = %thesaurus_path.display(), error = %e, "the thesaurus is unreadable: searched without it");
             Vec::new()
         });
+        // What is served, which `/healthz` reports.
+        meta.thesaurus_words = thesaurus.len();
         let dense = DenseIndex::open(&path, &reader.searcher(), &fields);
         Ok(Generation {
             index,

@@ -37,7 +37,7 @@ pub struct Name {
     /// word (see [`Glossary::with_learned`]).
     capitals_only: bool,
     /// Searched as itself only, not in its other readings: a thesaurus's word for a resident's
-    /// (`uzależniony`, not also every question with `uzależnić`).
+    /// (`chcący`, not also every question with `chcieć`).
     itself_only: bool,
 }
 
@@ -64,7 +64,8 @@ impl OneWay {
             self.alternatives
                 .iter()
                 .map(|a| Name { itself_only: true, ..Name::new(a) })
-                .filter(|n| !n.is_empty() && n.abbreviation.is_none())
+                // One word each: a phrase would be one more for the phrase cache to hold.
+                .filter(|n| n.len() == 1 && n.abbreviation.is_none())
                 .collect()
         })
     }
@@ -326,8 +327,8 @@ impl Glossary {
     /// This glossary and the words of a thesaurus an index attests (see
     /// [`analysis::thesaurus::attested`]), one way: a query word that is one of them (typed with
     /// Polish letters, by lemma; without, by its folded lemma, where the index keeps one) also
-    /// searches the words the corpus uses for it, at [`THESAURUS_WEIGHT`]. The glossary keeps its
-    /// own: a word one of its names matches is not looked up.
+    /// searches the words the corpus uses for it, at [`THESAURUS_WEIGHT`] (see
+    /// [`Glossary::thesaurus_match`]; [`Glossary::find`] is the glossary's own).
     pub fn with_thesaurus(&self, words: &[analysis::thesaurus::Alternatives]) -> Glossary {
         use std::hash::{Hash, Hasher};
         let mut merged = self.clone();
@@ -346,7 +347,17 @@ impl Glossary {
         merged
     }
 
-    /// The thesaurus's alternatives of a query word, each name once.
+    /// The thesaurus's alternatives of query word `word` (as typed) at `start`, each name once;
+    /// `None` where it has none. The caller asks only for a word the glossary does not name and no
+    /// question has (see [`Glossary::with_thesaurus`]).
+    pub fn thesaurus_match(&self, word: &str, start: usize) -> Option<Match<'_>> {
+        if self.thesaurus.is_empty() {
+            return None;
+        }
+        let alternatives = self.thesaurus_alternatives(&Typed::new(word));
+        (!alternatives.is_empty()).then_some(Match { start, len: 1, alternatives })
+    }
+
     fn thesaurus_alternatives(&self, typed: &Typed) -> Vec<(&Name, f32)> {
         // A word typed with Polish letters is looked up by its lemmas (`sąd` is no `sad`); one
         // typed without, by its folded lemmas only, which the index keeps only where no word of
@@ -400,7 +411,7 @@ impl Glossary {
 
     /// Non-overlapping matches in `words`, longest names first, left to right.
     pub fn find(&self, words: &[String]) -> Vec<Match<'_>> {
-        if self.groups.is_empty() && self.thesaurus.is_empty() {
+        if self.groups.is_empty() {
             return Vec::new();
         }
         let words: Vec<Typed> = words.iter().map(|w| Typed::new(w)).collect();
@@ -422,13 +433,7 @@ impl Glossary {
                     out.push(Match { start: i, len, alternatives });
                     i += len;
                 }
-                None => {
-                    let alternatives = self.thesaurus_alternatives(&words[i]);
-                    if !alternatives.is_empty() {
-                        out.push(Match { start: i, len: 1, alternatives });
-                    }
-                    i += 1;
-                }
+                None => i += 1,
             }
         }
         out
@@ -551,26 +556,33 @@ mod tests {
     fn thesaurus_words_reach_the_corpus_s_one_way() {
         let g = Glossary::parse(TEXT).unwrap();
         let t = g.with_thesaurus(&[
-            alternatives("menel", Some("menel"), &["pijak", "uzależniony"]),
-            alternatives("dziura", Some("dziura"), &["otwór"]),
+            alternatives("menel", Some("menel"), &["pijak", "uzależniony", "osoba uzależniona"]),
             alternatives("sad", Some("sad"), &["ogród"]),
             alternatives("żebrać", None, &["prosić"]),
             alternatives("ślizgawka", Some("slizgawka"), &["lodowisko"]),
         ]);
-        let m = t.find(&words("menele pod sklepem"));
-        assert_eq!((m.len(), m[0].start, m[0].len), (1, 0, 1));
-        let names: Vec<(&str, f32)> = m[0].alternatives.iter().map(|(n, w)| (n.text.as_str(), *w)).collect();
-        assert_eq!(names, [("pijak", THESAURUS_WEIGHT), ("uzależniony", THESAURUS_WEIGHT)]);
-        assert!(t.find(&words("pijak pod sklepem")).is_empty(), "one way: the corpus's word is not widened");
-        let m = t.find(&words("dziury na ulicy"));
-        assert_eq!(m[0].alternatives[0].0.text, "ubytek w nawierzchni", "the glossary keeps its own");
-        assert_eq!(m[0].alternatives.len(), 1);
-        assert_eq!(t.find(&words("sad owocowy"))[0].alternatives[0].0.text, "ogród", "by its folded lemma");
-        assert!(t.find(&words("sąd rejonowy")).is_empty(), "`sąd`, typed with Polish letters, is no `sad`");
-        assert_eq!(t.find(&words("MENELE"))[0].alternatives.len(), 2);
-        assert_eq!(t.find(&words("slizgawka"))[0].alternatives[0].0.text, "lodowisko", "typed plain");
-        assert_eq!(t.find(&words("żebrać"))[0].alternatives[0].0.text, "prosić");
-        assert!(t.find(&words("zebrac")).is_empty(), "typed plain, `zebrac` may be the corpus's `zebranie`");
+        let texts = |word: &str| -> Vec<(String, f32)> {
+            t.thesaurus_match(word, 3)
+                .map(|m| {
+                    assert_eq!((m.start, m.len), (3, 1));
+                    m.alternatives.iter().map(|(n, w)| (n.text.clone(), *w)).collect()
+                })
+                .unwrap_or_default()
+        };
+        assert_eq!(
+            texts("menele"),
+            [("pijak".to_string(), THESAURUS_WEIGHT), ("uzależniony".to_string(), THESAURUS_WEIGHT)],
+            "by the lemma of any form; one word each"
+        );
+        assert!(texts("pijak").is_empty(), "one way: the corpus's word is not widened");
+        assert!(t.find(&words("menele pod sklepem")).is_empty(), "the glossary's own matches only");
+        assert_eq!(texts("sad"), [("ogród".to_string(), THESAURUS_WEIGHT)], "typed plain, by its folded lemma");
+        assert!(texts("sąd").is_empty(), "`sąd`, typed with Polish letters, is no `sad`");
+        assert_eq!(texts("MENELE").len(), 2);
+        assert_eq!(texts("slizgawka").len(), 1, "typed plain");
+        assert_eq!(texts("żebrać").len(), 1);
+        assert!(texts("zebrac").is_empty(), "typed plain, `zebrac` may be the corpus's `zebranie`");
+        assert!(g.thesaurus_match("menele", 0).is_none());
         assert_ne!(t.fingerprint(), g.fingerprint());
         assert_eq!(t.len(), g.len(), "no group of the glossary's own is added");
     }

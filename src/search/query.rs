@@ -386,7 +386,20 @@ impl<'a> QueryBuilder<'a> {
             })
             .collect();
         let glossary = self.glossary;
-        let matches = glossary.find(&words);
+        let mut matches = glossary.find(&words);
+        // The thesaurus, for a word the glossary does not name and no question has, as typed: a
+        // resident's word near a word of the corpus (`chłodnik`, `chodnik`) is no slip to correct
+        // first.
+        for (i, clause) in should.iter().enumerate() {
+            let Clause::Word(typed) = clause else { continue };
+            if matches.iter().any(|m| (m.start..m.start + m.len).contains(&i)) || self.in_the_index(typed) {
+                continue;
+            }
+            if let Some(m) = glossary.thesaurus_match(typed, i) {
+                matches.push(m);
+            }
+        }
+        matches.sort_by_key(|m| m.start);
         let mut out = Vec::new();
         let mut i = 0;
         let mut next = matches.iter().peekable();
@@ -507,18 +520,31 @@ impl<'a> QueryBuilder<'a> {
         Some(disjunction_max(self.word_terms(word).into_iter().map(|t| Box::new(t) as Box<dyn Query>).collect()))
     }
 
-    /// The terms of [`Self::word`], each boosted by its weight; none where no question has any
-    /// (the word still counts as a word of the query, for the minimum to match).
-    /// [`Self::word_terms`] of a word that is a lemma, only those that are the word itself (with
-    /// and without Polish letters), not its other readings.
+    /// A word that is a lemma as its own term only, on the exact-letter field: not its other
+    /// readings, nor the words that fold like it (a thesaurus's `żądanie` is no `zadanie`).
     fn itself_terms(&mut self, word: &str) -> Vec<WeightedTermQuery> {
         let word = word.to_lowercase();
-        let folded = analysis::fold_polish(&word);
+        let body = self.fields.body;
         let mut terms = self.word_terms(&word);
-        terms.retain(|t| t.term().value().as_str().is_some_and(|text| text == word || text == folded));
+        terms.retain(|t| t.term().field() == body && t.term().value().as_str() == Some(word.as_str()));
         terms
     }
 
+    /// Whether a question has `word` (as typed) in one of its readings: by its exact-letter terms
+    /// where it has Polish letters, by its folded ones where it has none.
+    fn in_the_index(&mut self, word: &str) -> bool {
+        let word = word.to_lowercase();
+        let (analyzer, field) = if word.is_ascii() {
+            (&mut self.pl_ascii, self.fields.body_ascii)
+        } else {
+            (&mut self.pl, self.fields.body)
+        };
+        let terms = analysis::analyze(analyzer, &word);
+        terms.iter().any(|t| self.doc_freq(field, t).is_some_and(|n| n > 0))
+    }
+
+    /// The terms of [`Self::word`], each boosted by its weight; none where no question has any
+    /// (the word still counts as a word of the query, for the minimum to match).
     fn word_terms(&mut self, word: &str) -> Vec<WeightedTermQuery> {
         let word = word.to_lowercase();
         let stem = analysis::analyze(&mut self.pl, &word);
