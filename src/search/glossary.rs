@@ -347,6 +347,11 @@ impl Glossary {
         merged
     }
 
+    /// Whether it holds a thesaurus's words (see [`Glossary::with_thesaurus`]).
+    pub fn has_thesaurus(&self) -> bool {
+        !self.thesaurus.is_empty()
+    }
+
     /// The thesaurus's alternatives of query word `word` (as typed) at `start`, each name once;
     /// `None` where it has none. The caller asks only for a word the glossary does not name and no
     /// question has (see [`Glossary::with_thesaurus`]).

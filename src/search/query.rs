@@ -390,7 +390,7 @@ impl<'a> QueryBuilder<'a> {
         // The thesaurus, for a word the glossary does not name and no question has, as typed: a
         // resident's word near a word of the corpus (`chłodnik`, `chodnik`) is no slip to correct
         // first.
-        for (i, clause) in should.iter().enumerate() {
+        for (i, clause) in should.iter().enumerate().filter(|_| glossary.has_thesaurus()) {
             let Clause::Word(typed) = clause else { continue };
             if matches.iter().any(|m| (m.start..m.start + m.len).contains(&i)) || self.in_the_index(typed) {
                 continue;
