@@ -117,7 +117,7 @@ pub fn attested(entries: &[Entry], corpus: &mut impl CorpusTerms) -> Vec<Alterna
     let max_df = (corpus.docs() as f64 * MAX_DOC_SHARE) as u64;
     let broader_of = broader_counts(entries);
     // Per headword (an entry may repeat one): its alternatives, each with its number of
-    // questions, place in the entry and whether it is a synonym.
+    // questions, place in the entry, text and relation.
     let mut by_word: BTreeMap<String, Vec<(u64, usize, String, Relation)>> = BTreeMap::new();
     let mut folded: HashMap<String, Option<String>> = HashMap::new();
     for entry in entries {
