@@ -160,12 +160,14 @@ impl QueryDense {
             Language::Translated => rank::DENSE_WEIGHT_TRANSLATED,
             Language::Foreign => rank::DENSE_WEIGHT_FOREIGN,
         };
+        let by_words = tied_ranks(hits.iter().map(|(score, _)| *score));
         let mut fused: Vec<(f32, usize)> = hits
             .iter()
+            .zip(by_words)
             .enumerate()
-            .map(|(i, (score, key))| {
+            .map(|(i, ((score, key), rank))| {
                 // A question that joined by meaning alone has no rank by words.
-                let words = if *score > 0.0 { rrf(i) } else { 0.0 };
+                let words = if *score > 0.0 { rrf(rank) } else { 0.0 };
                 let meaning = rank_of(key).map_or(0.0, |r| dense_weight * rrf(r));
                 (words + meaning, i)
             })
@@ -233,6 +235,25 @@ pub(crate) fn rocchio(query: &[f32], feedback: &[f32], beta: f32) -> Vec<f32> {
         v.iter_mut().for_each(|x| *x /= norm);
     }
     v
+}
+
+/// The 0-based rank of each of `scores` (in descending order), equal scores sharing the rank of
+/// the first of them. Why: questions that words score the same (the same words, as often, in
+/// texts as long) are in index order, which a rebuild may change; with one rank, meaning orders
+/// them, the same way after every build.
+fn tied_ranks(scores: impl Iterator<Item = f32>) -> Vec<usize> {
+    let mut previous: Option<(f32, usize)> = None;
+    scores
+        .enumerate()
+        .map(|(i, score)| {
+            let rank = match previous {
+                Some((s, r)) if s == score => r,
+                _ => i,
+            };
+            previous = Some((score, rank));
+            rank
+        })
+        .collect()
 }
 
 /// Reciprocal-rank contribution of a 0-based rank.
@@ -332,6 +353,30 @@ mod tests {
         };
         assert_eq!(first(false), b, "a few words: meaning may lift a question from far down");
         assert_eq!(first(true), a, "a sentence: its words weigh more");
+    }
+
+    #[test]
+    fn equal_scores_share_a_rank() {
+        assert_eq!(tied_ranks([9.0, 7.37, 7.37, 7.37, 5.0, 0.0, 0.0].into_iter()), vec![0, 1, 1, 1, 4, 5, 5]);
+        assert_eq!(tied_ranks(std::iter::empty()), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn meaning_orders_questions_words_tie_on_whatever_their_place_in_the_index() {
+        let (a, b) = (DocAddress::new(0, 3), DocAddress::new(0, 8));
+        let d = QueryDense {
+            near: Vec::new(),
+            rank: HashMap::from([(a, 5), (b, 2)]),
+            language: Language::Polish,
+            vector: Arc::from(vec![0.0f32; 2]),
+            sentence: false,
+        };
+        for order in [[a, b], [b, a]] {
+            let mut hits = vec![(7.37, order[0]), (7.37, order[1]), (1.0, DocAddress::new(0, 1))];
+            d.fuse(&mut hits);
+            assert_eq!(hits[0].1, b, "nearer in meaning first, in either index order");
+            assert_eq!(hits[1].1, a);
+        }
     }
 
     #[test]
