@@ -221,3 +221,46 @@ fn serve_names_what_a_backend_lacks_and_exits_non_zero() {
     assert_eq!(out.status.code(), Some(2), "{out:?}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("not served through Typesense"), "{out:?}");
 }
+
+/// A meeting of one question, the same text whatever the date.
+fn same_question_on(date: &str) -> String {
+    format!(
+        "---\ntitle: Spotkanie testowe\ndate: {date}\nplace: Kliny\ndistrict: Dzielnica X Swoszowice\n\
+         kind: dzielnica\nsource: synthetic\n---\n\n## 1. Kaczki przy stawie karmione chlebem\n\n\
+         **Pytanie:** Spacerowicze karmią kaczki i łabędzie na stawie spleśniałym chlebem. Kto postawi \
+         tablicę, że to im szkodzi?\n\n**Odpowiedź (Zarząd Zieleni Miejskiej):** Tablice staną wiosną.\n"
+    )
+}
+
+#[test]
+fn questions_words_score_the_same_come_newest_first_on_every_build() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(&corpus_dir(), &corpus);
+    // Written oldest first: a build that takes the files in order puts the oldest first in the
+    // index, so order by address would be oldest first.
+    let dates = ["2024-02-01", "2025-05-05", "2026-10-10"];
+    for date in dates {
+        std::fs::write(corpus.join(format!("meetings/{date}-test.md")), same_question_on(date)).unwrap();
+    }
+    let newest_first: Vec<String> = dates.iter().rev().map(|d| format!("{d}-test/1")).collect();
+    for build in 0..2 {
+        let out = lawka(tmp.path(), &["index"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        // Words alone: with the model, meaning orders the tie instead (the same text, the same
+        // vector, ranked as the vectors are stored).
+        let out = crate::common::lawka_command()
+            .args(["search", "--json", "kaczki karmione spleśniałym chlebem"])
+            .env("LAWKA_DENSE", "off")
+            .current_dir(tmp.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let body: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let hits = body["hits"].as_array().unwrap();
+        assert!(hits.len() >= 3, "{body}");
+        assert_eq!(hits[0]["score"], hits[2]["score"], "the three tie: {body}");
+        let ids: Vec<&str> = hits[..3].iter().map(|h| h["id"].as_str().unwrap()).collect();
+        assert_eq!(ids, newest_first, "build {build}");
+    }
+}

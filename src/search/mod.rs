@@ -600,7 +600,7 @@ where
 }
 
 /// Adds the proximity bonus to each of `hits` that has one, then puts `hits` back in score order
-/// (ties by address, as the collector orders them). Each of the bonus's clauses is asked about
+/// (ties as the collector ordered them: the newer question first, see `prune::TopHits`). Each of the bonus's clauses is asked about
 /// these documents only (a `Probe` per segment and clause): the phrases' positions are read for
 /// the hits and nothing else, where a union of the clauses would read them ahead through a
 /// window of thousands of documents at each hit.
@@ -632,7 +632,8 @@ pub(crate) fn rerank_by_proximity(searcher: &Searcher, near: &Proximity, hits: &
             hits[i].0 += bonus;
         }
     }
-    hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    // Stable: ties keep the collector's order.
+    hits.sort_by(|a, b| b.0.total_cmp(&a.0));
     Ok(())
 }
 

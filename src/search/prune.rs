@@ -34,6 +34,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, AtomicUsize, Ordering}
 use std::sync::{Arc, RwLock};
 
 use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
 use tantivy::fieldnorm::FieldNormReader;
 use tantivy::index::SegmentId;
 use tantivy::query::Bm25Weight;
@@ -41,6 +42,7 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, DocId, Score, SegmentOrdinal, SegmentReader, Term};
 
 use super::term::BLOCK;
+use crate::index::schema;
 
 /// Blocks whose bounds a generation keeps, in all terms and segments (8 bytes each: 32 MB). A
 /// term of a million questions' most common word has ~2,500 blocks.
@@ -251,13 +253,17 @@ impl Pruning {
     }
 }
 
-/// The best `k` matches by score, ties to the earlier document (by address, across segments
+/// The best `k` matches by score, ties to the newer question (the date then the question
+/// number, [`schema::SORT_DESC`]), then to the earlier document (by address, across segments
 /// too), and how many matches were seen; with a [`Pruning`], publishing the page's lowest score
 /// to the scorers once the count has reached what must be exact (see the module's text).
 ///
 /// Every ranked search collects with it, pruned or not, so both give one order: tantivy's
 /// `TopDocs` keeps ties in address order within a segment, but merging three segments or more
-/// it may keep a later one of documents tied at the page's last score.
+/// it may keep a later one of documents tied at the page's last score. Ties go to the newer
+/// question before the address, since a rebuild puts the same questions at other addresses (a
+/// parallel build distributes them over its threads as they come): the same page on every
+/// build, and of equally good answers the latest first.
 pub struct TopHits {
     k: usize,
     pruning: Option<Arc<Pruning>>,
@@ -275,10 +281,13 @@ impl TopHits {
     }
 }
 
-/// A hit in a segment's heap, the worst on top: the lowest score, then the later document.
+/// A hit in a segment's heap, the worst on top: the lowest score, then the older question,
+/// then the later document.
 #[derive(Clone, Copy)]
 struct Entry {
     score: Score,
+    /// [`schema::SORT_DESC`]: greater is newer.
+    newer: u64,
     doc: DocId,
 }
 
@@ -299,7 +308,11 @@ impl PartialOrd for Entry {
 impl Ord for Entry {
     /// Greater is worse.
     fn cmp(&self, other: &Entry) -> CmpOrdering {
-        other.score.total_cmp(&self.score).then_with(|| self.doc.cmp(&other.doc))
+        other
+            .score
+            .total_cmp(&self.score)
+            .then_with(|| other.newer.cmp(&self.newer))
+            .then_with(|| self.doc.cmp(&other.doc))
     }
 }
 
@@ -308,8 +321,11 @@ pub struct TopHitsSegment {
     segment: SegmentOrdinal,
     k: usize,
     heap: BinaryHeap<Entry>,
-    /// The heap's lowest score once it is full (a later document must beat it; a tie loses).
+    /// The heap's lowest score once it is full (a later document must reach it; at a tie the
+    /// newer question wins).
     floor: Score,
+    /// The segment's [`schema::SORT_DESC`] (none in an index without it: ties by address).
+    newer: Option<Column<u64>>,
     counted: u64,
     pruning: Option<Arc<Pruning>>,
     /// The floor last published to `pruning`.
@@ -319,17 +335,20 @@ pub struct TopHitsSegment {
 }
 
 impl SegmentCollector for TopHitsSegment {
-    type Fruit = (u64, Vec<(Score, DocAddress)>);
+    type Fruit = (u64, Vec<(Score, u64, DocAddress)>);
 
     fn collect(&mut self, doc: DocId, score: Score) {
         self.counted += 1;
-        // Documents come in address order: one that ties with the heap's worst loses to it.
-        if score > self.floor {
-            let entry = Entry { score, doc };
+        // The key is read only for a document that may enter the page.
+        if score >= self.floor {
+            let newer = self.newer.as_ref().and_then(|c| c.first(doc)).unwrap_or(0);
+            let entry = Entry { score, newer, doc };
             if self.heap.len() < self.k {
                 self.heap.push(entry);
             } else if let Some(mut worst) = self.heap.peek_mut() {
-                *worst = entry;
+                if entry < *worst {
+                    *worst = entry;
+                }
             }
             if self.heap.len() == self.k {
                 self.floor = self.heap.peek().map_or(Score::NEG_INFINITY, |e| e.score);
@@ -350,7 +369,7 @@ impl SegmentCollector for TopHitsSegment {
 
     fn harvest(self) -> Self::Fruit {
         let segment = self.segment;
-        (self.counted, self.heap.into_iter().map(|e| (e.score, DocAddress::new(segment, e.doc))).collect())
+        (self.counted, self.heap.into_iter().map(|e| (e.score, e.newer, DocAddress::new(segment, e.doc))).collect())
     }
 }
 
@@ -358,8 +377,9 @@ impl Collector for TopHits {
     type Fruit = (u64, Vec<(Score, DocAddress)>);
     type Child = TopHitsSegment;
 
-    fn for_segment(&self, segment: SegmentOrdinal, _reader: &SegmentReader) -> tantivy::Result<TopHitsSegment> {
+    fn for_segment(&self, segment: SegmentOrdinal, reader: &SegmentReader) -> tantivy::Result<TopHitsSegment> {
         Ok(TopHitsSegment {
+            newer: reader.fast_fields().column_opt::<u64>(schema::SORT_DESC)?,
             segment,
             k: self.k,
             heap: BinaryHeap::with_capacity(self.k + 1),
@@ -375,11 +395,11 @@ impl Collector for TopHits {
         true
     }
 
-    fn merge_fruits(&self, fruits: Vec<Self::Fruit>) -> tantivy::Result<Self::Fruit> {
+    fn merge_fruits(&self, fruits: Vec<<TopHitsSegment as SegmentCollector>::Fruit>) -> tantivy::Result<Self::Fruit> {
         let counted = fruits.iter().map(|(c, _)| c).sum();
-        let mut hits: Vec<(Score, DocAddress)> = fruits.into_iter().flat_map(|(_, h)| h).collect();
-        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        let mut hits: Vec<(Score, u64, DocAddress)> = fruits.into_iter().flat_map(|(_, h)| h).collect();
+        hits.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| b.1.cmp(&a.1)).then_with(|| a.2.cmp(&b.2)));
         hits.truncate(self.k);
-        Ok((counted, hits))
+        Ok((counted, hits.into_iter().map(|(score, _, addr)| (score, addr)).collect()))
     }
 }
