@@ -494,7 +494,8 @@ fn collect(
 ) -> Result<Collected> {
     match req.sort {
         Sort::Relevance => {
-            // Ties in address order whatever the segments (see `prune::TopHits`).
+            // Ties to the newer question, then in address order, whatever the segments (see
+            // `prune::TopHits`).
             let skip = if window.is_some() { 0 } else { req.offset };
             let top = prune::TopHits::exact(window.unwrap_or(req.offset + req.limit));
             let page = move |(_, mut hits): (u64, Vec<(f32, DocAddress)>)| {

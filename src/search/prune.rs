@@ -23,7 +23,8 @@
 //! The page is the same, documents and scores, as without pruning: a document is passed over
 //! only when its score is below the lowest score of a full page, and a whole block or window only
 //! when its bound, raised by `MARGIN`, is at most that score, so that all it holds scores below
-//! (a tie is left to the collector, [`TopHits`], which gives it to the earlier document, whichever
+//! (a tie is left to the collector, [`TopHits`], which gives it to the newer question, then the
+//! earlier document, whichever
 //! segment published the threshold). Only the total changes: once something was passed over, it
 //! counts the matches seen, at least the number asked for, and the response says
 //! `total_is_exact: false`.
@@ -241,7 +242,7 @@ impl Pruning {
 
     /// A document scoring below the threshold is passed over; one that ties with it is not, since
     /// the page's documents that set it may come from a later segment searched at the same time
-    /// (see `super::parallel`), and the tie goes to the earlier document.
+    /// (see `super::parallel`), and the tie goes to the newer question, then the earlier document.
     fn raise(&self, score: Score) {
         self.threshold.fetch_max(score.max(0.0).to_bits(), Ordering::Relaxed);
         self.started.store(true, Ordering::Relaxed);
