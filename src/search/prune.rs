@@ -24,10 +24,9 @@
 //! only when its score is below the lowest score of a full page, and a whole block or window only
 //! when its bound, raised by `MARGIN`, is at most that score, so that all it holds scores below
 //! (a tie is left to the collector, [`TopHits`], which gives it to the newer question, then the
-//! earlier document, whichever
-//! segment published the threshold). Only the total changes: once something was passed over, it
-//! counts the matches seen, at least the number asked for, and the response says
-//! `total_is_exact: false`.
+//! earlier document, whichever segment published the threshold). Only the total changes: once
+//! something was passed over, it counts the matches seen, at least the number asked for, and the
+//! response says `total_is_exact: false`.
 
 use std::cmp::Ordering as CmpOrdering;
 use std::collections::{BinaryHeap, HashMap};
