@@ -238,12 +238,12 @@ fn questions_words_score_the_same_come_newest_first_on_every_build() {
     let corpus = tmp.path().join("corpus");
     copy_dir(&corpus_dir(), &corpus);
     // Written oldest first: a build that takes the files in order puts the oldest first in the
-    // index, so order by address would be oldest first.
-    let dates = ["2024-02-01", "2025-05-05", "2026-10-10"];
-    for date in dates {
-        std::fs::write(corpus.join(format!("meetings/{date}-test.md")), same_question_on(date)).unwrap();
+    // index, so order by address would be oldest first. Two meetings share a day.
+    let meetings = ["2024-02-01-test", "2025-05-05-test", "2025-05-05-drugie", "2026-10-10-test"];
+    for m in meetings {
+        std::fs::write(corpus.join(format!("meetings/{m}.md")), same_question_on(&m[..10])).unwrap();
     }
-    let newest_first: Vec<String> = dates.iter().rev().map(|d| format!("{d}-test/1")).collect();
+    let mut first_build: Option<Vec<String>> = None;
     for build in 0..2 {
         let out = lawka(tmp.path(), &["index"]);
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
@@ -258,9 +258,15 @@ fn questions_words_score_the_same_come_newest_first_on_every_build() {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let body: Value = serde_json::from_slice(&out.stdout).unwrap();
         let hits = body["hits"].as_array().unwrap();
-        assert!(hits.len() >= 3, "{body}");
-        assert_eq!(hits[0]["score"], hits[2]["score"], "the three tie: {body}");
-        let ids: Vec<&str> = hits[..3].iter().map(|h| h["id"].as_str().unwrap()).collect();
-        assert_eq!(ids, newest_first, "build {build}");
+        assert!(hits.len() >= 4, "{body}");
+        assert_eq!(hits[0]["score"], hits[3]["score"], "the four tie: {body}");
+        let ids: Vec<String> = hits[..4].iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+        assert_eq!(ids[0], "2026-10-10-test/1", "build {build}: {ids:?}");
+        assert!(ids[1].starts_with("2025-05-05-") && ids[2].starts_with("2025-05-05-"), "build {build}: {ids:?}");
+        assert_eq!(ids[3], "2024-02-01-test/1", "build {build}: {ids:?}");
+        match &first_build {
+            Some(first) => assert_eq!(&ids, first, "the same day's meetings in the same order on every build"),
+            None => first_build = Some(ids),
+        }
     }
 }

@@ -156,6 +156,14 @@ pub fn question_language(q: &Question) -> &'static str {
 }
 
 /// Days since 1970-01-01, for sort keys.
+/// 24 bits that tell a day's meetings apart, the same on every build (a hash of the id, so the
+/// meetings of one day come in no particular order, but always the same).
+fn meeting_of_the_day(id: &str) -> u64 {
+    let hash = blake3::hash(id.as_bytes());
+    let b = hash.as_bytes();
+    u64::from(b[0]) << 16 | u64::from(b[1]) << 8 | u64::from(b[2])
+}
+
 fn epoch_days(d: Date) -> u64 {
     let days = d.to_julian_day()
         - Date::from_calendar_date(1970, time::Month::January, 1).expect("valid date").to_julian_day();
@@ -190,10 +198,14 @@ pub fn to_document(
     doc.add_facet(f.year_month, Facet::from_path([year.as_str(), month.as_str()]));
     doc.add_text(f.lang, lang);
     doc.add_date(f.date, date_value(meeting.date));
-    // Up to 65,535 questions per meeting; the date dominates the key.
+    // The date dominates the key, then the meeting, then the question (up to 65,535 per
+    // meeting). Two meetings of one day must differ: the key also orders questions that score
+    // the same (`search::prune::TopHits`), and a rebuild would otherwise leave those of two
+    // meetings in whatever order it placed them.
     let (days, n) = (epoch_days(meeting.date), u64::from(q.id.n.min(0xFFFF)));
-    doc.add_u64(f.sort_asc, (days << 16) | n);
-    doc.add_u64(f.sort_desc, (days << 16) | (0xFFFF - n));
+    let day_key = (days << 40) | (meeting_of_the_day(meeting.id.as_str()) << 16);
+    doc.add_u64(f.sort_asc, day_key | n);
+    doc.add_u64(f.sort_desc, day_key | (0xFFFF - n));
 
     let answers: Vec<&str> = q.answers.iter().map(|a| a.text.as_str()).collect();
     // The part's own field, where more-like-this and the proximity bonus need it apart (the

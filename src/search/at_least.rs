@@ -631,8 +631,8 @@ impl AtLeastScorer {
                     if self.threshold.is_some_and(|t| self.score < t) {
                         // It cannot enter the page (see `super::prune`). One that ties with the
                         // threshold is kept: the threshold may come from a later segment searched
-                        // beside this one (see `super::parallel`), and a tie goes to the earlier
-                        // document.
+                        // beside this one (see `super::parallel`), and a tie goes to the newer
+                        // question, then the earlier document.
                         if let Some(p) = &self.pruning {
                             p.mark_skipped();
                         }

@@ -92,11 +92,11 @@ impl Matches {
     /// Runs the search.
     pub fn collect(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<Matches> {
         let p = prepare(generation, glossary, req, req.sort == Sort::Relevance)?;
-        let all = TopDocs::with_limit(p.total.max(1) as usize);
         let docs: Vec<DocAddress> = match req.sort {
             Sort::Relevance => {
                 // The same order as the pages of /api/search: the first window by the bonus.
-                let mut hits = super::parallel::search(&p.searcher, p.full.as_ref(), &all.order_by_score())?;
+                let top = super::prune::TopHits::exact(p.total.max(1) as usize);
+                let (_, mut hits) = super::parallel::search(&p.searcher, p.full.as_ref(), &top)?;
                 if let Some(near) = &p.near {
                     let window = hits.len().min(rank::PROXIMITY_WINDOW);
                     rerank_by_proximity(&p.searcher, near, &mut hits[..window])?;
@@ -111,7 +111,7 @@ impl Matches {
                     Sort::DateAsc => (schema::SORT_ASC, Order::Asc),
                     _ => (schema::SORT_DESC, Order::Desc),
                 };
-                let by_date = all.order_by_fast_field::<u64>(key, order);
+                let by_date = TopDocs::with_limit(p.total.max(1) as usize).order_by_fast_field::<u64>(key, order);
                 super::parallel::search(&p.searcher, p.full.as_ref(), &by_date)?.into_iter().map(|(_, a)| a).collect()
             }
         };

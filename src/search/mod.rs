@@ -601,10 +601,10 @@ where
 }
 
 /// Adds the proximity bonus to each of `hits` that has one, then puts `hits` back in score order
-/// (ties as the collector ordered them: the newer question first, see `prune::TopHits`). Each of the bonus's clauses is asked about
-/// these documents only (a `Probe` per segment and clause): the phrases' positions are read for
-/// the hits and nothing else, where a union of the clauses would read them ahead through a
-/// window of thousands of documents at each hit.
+/// (ties as the collector ordered them: the newer question first, see `prune::TopHits`). Each of
+/// the bonus's clauses is asked about these documents only (a `Probe` per segment and clause):
+/// the phrases' positions are read for the hits and nothing else, where a union of the clauses
+/// would read them ahead through a window of thousands of documents at each hit.
 pub(crate) fn rerank_by_proximity(searcher: &Searcher, near: &Proximity, hits: &mut [(f32, DocAddress)]) -> Result<()> {
     let scoring = tantivy::query::EnableScoring::enabled_from_searcher(searcher);
     let weights = near.clauses.iter().map(|q| q.weight(scoring)).collect::<tantivy::Result<Vec<_>>>()?;

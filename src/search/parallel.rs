@@ -280,6 +280,57 @@ mod tests {
     }
 
     #[test]
+    fn a_tie_goes_to_the_newer_question_pruned_or_not_in_any_segment_order() {
+        // Scores in five kinds, each tied by the hundred in every segment, and a newness key
+        // (`sort_desc`) that runs against the address: the page is by score, then the greater
+        // key, then the address, whichever segment raises the threshold first.
+        let mut schema = Schema::builder();
+        let newer = schema.add_u64_field(crate::index::schema::SORT_DESC, FAST);
+        let text = schema.add_text_field("text", TEXT);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, 15_000_000).expect("writer");
+        for part in 0..4u64 {
+            for i in 0..3_000u64 {
+                let body = vec!["w0"; 1 + (i % 5) as usize].join(" ");
+                writer.add_document(doc!(newer => (part * 3_000 + i) * 7919 % 13, text => body)).expect("add");
+            }
+            writer.commit().expect("commit");
+        }
+        let searcher = index.reader().expect("reader").searcher();
+        assert_eq!(searcher.segment_readers().len(), 4);
+        let word = |pruning: Option<Arc<Pruning>>| {
+            let t = WeightedTermQuery::new(Term::from_field_text(text, "w0"), 1.0);
+            let q = AtLeastQuery::new(vec![vec![Box::new(t) as Box<dyn Query>]], 1);
+            match pruning {
+                Some(p) => q.with_pruning(p),
+                None => q,
+            }
+        };
+        // Every match with its score and key, in the expected order.
+        let mut all: Vec<(tantivy::Score, u64, tantivy::DocAddress)> = Vec::new();
+        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
+            let keys = reader.fast_fields().u64(crate::index::schema::SORT_DESC).expect("keys");
+            let scores = searcher.search(&word(None), &TopDocs::with_limit(100_000).order_by_score()).expect("search");
+            for (score, addr) in scores.into_iter().filter(|(_, a)| a.segment_ord as usize == ord) {
+                all.push((score, keys.first(addr.doc_id).expect("key"), addr));
+            }
+        }
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
+        for k in [1, 7, 40, 250] {
+            let expected: Vec<(tantivy::Score, tantivy::DocAddress)> = all[..k].iter().map(|h| (h.0, h.2)).collect();
+            let (_, exact) = searcher.search(&word(None), &TopHits::exact(k)).expect("search");
+            assert_eq!(exact, expected, "top {k}, exact");
+            for order in [Order::Ascending, Order::Descending] {
+                let pruning = Arc::new(Pruning::new(0, Arc::new(BlockMaxCache::default())));
+                let q = word(Some(Arc::clone(&pruning)));
+                let (_, page) = search_on(&pool, &searcher, &q, &TopHits::new(k, pruning), order).expect("search");
+                assert_eq!(page, expected, "top {k}, pruned");
+            }
+        }
+    }
+
+    #[test]
     fn only_several_segments_on_an_idle_core() {
         assert!(side_by_side(2, 1, 2));
         assert!(!side_by_side(1, 1, 2), "one segment");

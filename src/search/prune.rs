@@ -217,7 +217,7 @@ impl Pruning {
     }
 
     /// The page's lowest score once pruning has started: a document below it cannot enter the page
-    /// (one that ties with it may, if it comes first).
+    /// (one that ties with it may, if it is newer or, as new, comes first).
     #[inline]
     pub fn threshold(&self) -> Option<Score> {
         (self.started.load(Ordering::Relaxed) && !self.finished.load(Ordering::Relaxed))
@@ -286,7 +286,7 @@ impl TopHits {
 #[derive(Clone, Copy)]
 struct Entry {
     score: Score,
-    /// [`schema::SORT_DESC`]: greater is newer.
+    /// [`schema::SORT_DESC`]: greater is earlier in newest-first order.
     newer: u64,
     doc: DocId,
 }
@@ -382,7 +382,8 @@ impl Collector for TopHits {
             newer: reader.fast_fields().column_opt::<u64>(schema::SORT_DESC)?,
             segment,
             k: self.k,
-            heap: BinaryHeap::with_capacity(self.k + 1),
+            // A page as long as every match (an export) holds no more than the segment has.
+            heap: BinaryHeap::with_capacity(self.k.min(reader.max_doc() as usize) + 1),
             floor: Score::NEG_INFINITY,
             counted: 0,
             pruning: self.pruning.clone(),

@@ -371,7 +371,8 @@ fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candid
             let top = if terms.is_empty() {
                 Vec::new()
             } else {
-                super::parallel::search(searcher, &query, &TopDocs::with_limit(window).order_by_score())?
+                // Ties to the newer question, as for search: the same candidates on every build.
+                super::parallel::search(searcher, &query, &super::prune::TopHits::exact(window))?.1
             };
             let mut addrs: Vec<(f32, DocAddress)> = top;
             for (addr, _) in near {
