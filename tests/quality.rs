@@ -524,3 +524,29 @@ fn the_already_asked_box_ranks_a_text_as_well_as_a_search_does() {
         assert!(boxed >= searched - 0.01, "tests/eval/{set}: the box's nDCG@5 {boxed:.3}, the search's {searched:.3}");
     }
 }
+
+/// A place typed as a name beside the problem weighs less than the problem (`rank::NAME_WEIGHT`):
+/// for `za mało miejsc parkingowych na Kurdwanowie` the question on parking at Kurdwanów comes
+/// first, and parking elsewhere (useful) comes before Kurdwanów's other problems (not), by words
+/// and by words with meaning. Typed in small letters, the place is an ordinary rare word and its
+/// other problems come first: the name's weight is what orders them.
+#[test]
+fn a_place_named_beside_the_problem_weighs_less_than_the_problem() {
+    let titles = |q: &str, dense: bool| -> Vec<String> {
+        let body = shared().get_ok(&format!("/api/search?q={}&limit=10&dense={dense}", enc(q)));
+        body["hits"].as_array().unwrap().iter().map(|h| h["title"].as_str().unwrap().to_lowercase()).collect()
+    };
+    // Whether parking elsewhere precedes every other problem of the place.
+    let problem_first = |t: &[String]| {
+        let elsewhere = t.iter().rposition(|t| t.contains("park") && !t.contains("kurdwan"));
+        let other_here = t.iter().position(|t| t.contains("kurdwan") && !t.contains("park"));
+        matches!((elsewhere, other_here), (Some(e), Some(o)) if e < o) || (elsewhere.is_some() && other_here.is_none())
+    };
+    for dense in [false, true] {
+        let named = titles("za mało miejsc parkingowych na Kurdwanowie", dense);
+        assert!(named[0].contains("kurdwan") && named[0].contains("park"), "dense={dense}: {named:?}");
+        assert!(problem_first(&named), "dense={dense}: {named:?}");
+        let plain = titles("za mało miejsc parkingowych na kurdwanowie", dense);
+        assert!(!problem_first(&plain), "dense={dense}, typed in small letters: {plain:?}");
+    }
+}

@@ -52,6 +52,8 @@ pub struct QueryAst {
     pub only_stop_words: bool,
     /// The query's language, as far as ranking cares (set by `translate::into_polish`).
     pub language: Language,
+    /// The optional words typed as proper names (see [`is_typed_as_a_name`]), as typed.
+    pub names: Vec<String>,
 }
 
 /// What the ranking needs to know of a query's language.
@@ -85,6 +87,8 @@ pub fn parse(text: &str, glossary: &Glossary) -> QueryAst {
     let mut rest = text;
     let mut clauses = 0;
     let mut dropped_stop_words = false;
+    let mut names = Vec::new();
+    let mut words_seen = 0usize;
     while clauses < MAX_CLAUSES {
         rest = rest.trim_start();
         let Some(first) = rest.chars().next() else { break };
@@ -116,15 +120,21 @@ pub fn parse(text: &str, glossary: &Glossary) -> QueryAst {
         if is_phrase && words.len() > 1 {
             target.push(Clause::Phrase(clause_text.to_string()));
             clauses += 1;
+            words_seen += words.len();
         } else {
             // "P+R" or "pieszo-rowerowy" typed as one word: each part counts as a word.
             for w in words {
                 if clauses >= MAX_CLAUSES {
                     break;
                 }
+                let first_word = words_seen == 0;
+                words_seen += 1;
                 if sign.is_none() && is_stop_word(&w.to_lowercase()) && !glossary.is_abbreviation(&w) {
                     dropped_stop_words = true;
                     continue;
+                }
+                if sign.is_none() && !is_phrase && is_typed_as_a_name(&w, first_word) {
+                    names.push(w.clone());
                 }
                 target.push(Clause::Word(w));
                 clauses += 1;
@@ -132,7 +142,15 @@ pub fn parse(text: &str, glossary: &Glossary) -> QueryAst {
         }
     }
     ast.only_stop_words = dropped_stop_words && !ast.has_positive();
+    ast.names = names;
     ast
+}
+
+/// Whether `word` is typed as a proper name: a capital, then a small letter (not an abbreviation
+/// such as `ZTP`), and not as the text's first word, which a sentence capitalises anyway.
+fn is_typed_as_a_name(word: &str, first: bool) -> bool {
+    let mut chars = word.chars();
+    !first && chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
 }
 
 /// How many of `n` optional words a document must contain. Two words: both ("dziury Balicka");
@@ -180,6 +198,8 @@ pub struct QueryBuilder<'a> {
     /// Whether the strict query takes the words too common to select a question apart (see
     /// `rank::COMMON_WORD_SHARE`), and whether a query built so far did.
     common_apart: bool,
+    /// The words of the query being built that are typed as names ([`QueryAst::names`]).
+    names: Vec<String>,
     common_taken_apart: bool,
     /// Tests compare the flat form of a foreign word's translations with the nested one.
     #[cfg(test)]
@@ -206,10 +226,18 @@ impl<'a> QueryBuilder<'a> {
             phrases: None,
             pruning: None,
             common_apart: true,
+            names: Vec::new(),
             common_taken_apart: false,
             #[cfg(test)]
             nested_translations: false,
         }
+    }
+
+    /// The words of the queries to come typed as names ([`QueryAst::names`]), for
+    /// [`Self::alternatives`] (a built query takes them from its `QueryAst`).
+    pub fn with_names(mut self, names: &[String]) -> Self {
+        self.names = names.to_vec();
+        self
     }
 
     /// A foreign word's translations as one nested alternative (the form [`QueryBuilder::any_of`]
@@ -288,6 +316,7 @@ impl<'a> QueryBuilder<'a> {
     /// The proximity bonus is apart ([`QueryBuilder::proximity`]): it only reorders the best
     /// matches, so it need not be computed for every match.
     pub fn build(&mut self, ast: &QueryAst, relaxed: bool) -> Box<dyn Query> {
+        self.names.clone_from(&ast.names);
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut should = self.concepts(&ast.should);
         // The words too common to select a question only add to the score (see
@@ -446,7 +475,12 @@ impl<'a> QueryBuilder<'a> {
                 _ => {
                     let alternatives = match &should[i] {
                         Clause::Word(w) => {
-                            Some(self.word_terms(w).into_iter().map(|t| Box::new(t) as Box<dyn Query>).collect())
+                            // A place named beside the problem weighs less than the problem (see
+                            // `rank::NAME_WEIGHT`).
+                            let weight =
+                                if should.len() > 1 && self.names.contains(w) { rank::NAME_WEIGHT } else { 1.0 };
+                            let terms = self.word_terms(w).into_iter().map(|t| t.weighted_by(weight));
+                            Some(terms.map(|t| Box::new(t) as Box<dyn Query>).collect())
                         }
                         #[cfg(test)]
                         c @ Clause::AnyOf(_) if self.nested_translations => self.clause(c).map(|q| vec![q]),
@@ -888,6 +922,16 @@ mod tests {
         let long = "słowo ".repeat(1000);
         assert_eq!(parse(&long).should.len(), MAX_CLAUSES);
         assert_eq!(parse(r#"-"ulica Balicka" x"#).must_not, vec![Clause::Phrase("ulica Balicka".into())]);
+    }
+
+    #[test]
+    fn words_typed_as_names_are_known_but_not_the_first_word_or_an_abbreviation() {
+        assert_eq!(parse("za mało miejsc parkingowych na Kurdwanowie").names, vec!["Kurdwanowie"]);
+        assert_eq!(parse("czy na Białych Morzach powstaną budynki").names, vec!["Białych", "Morzach"]);
+        assert_eq!(parse("Dziury na Balickiej").names, vec!["Balickiej"], "a sentence's capital is no name");
+        assert!(parse("ZTP priorytet na światłach").names.is_empty(), "an abbreviation");
+        assert!(parse("dziury na balickiej").names.is_empty());
+        assert!(parse("\"Nowa Huta\" Kombinat -Kurdwanów").names == vec!["Kombinat"], "phrases and exclusions aside");
     }
 
     #[test]

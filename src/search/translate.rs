@@ -227,6 +227,7 @@ pub fn translate(ast: QueryAst, dictionary: &EnglishPolish) -> QueryAst {
         must_not: ast.must_not,
         only_stop_words,
         language: ast.language,
+        names: ast.names,
     }
 }
 

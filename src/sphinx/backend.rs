@@ -273,7 +273,7 @@ impl SphinxBackend {
         }
         let mut wanted = BTreeSet::new();
         let mut concepts = Vec::new();
-        let groups = self.alternatives(&glossary, &ast.should, &mut wanted, Some(&mut concepts));
+        let groups = self.alternatives(&glossary, &ast.should, &ast.names, &mut wanted, Some(&mut concepts));
         let apart = self.set_common_apart(&mut concepts);
         let mut should: Vec<&String> = groups.iter().flatten().collect();
         should.sort();
@@ -282,8 +282,9 @@ impl SphinxBackend {
         let mut required_concepts = Vec::new();
         for clause in &ast.must {
             let mut required = Vec::new();
-            let alternatives: Vec<String> =
-                self.alternatives(&glossary, std::slice::from_ref(clause), &mut wanted, Some(&mut required)).concat();
+            let alternatives: Vec<String> = self
+                .alternatives(&glossary, std::slice::from_ref(clause), &[], &mut wanted, Some(&mut required))
+                .concat();
             // Required words only add to the score: every match has them.
             required_concepts.extend(required.into_iter().map(|c| Concept { counts: false, ..c }));
             if alternatives.is_empty() {
@@ -297,7 +298,7 @@ impl SphinxBackend {
         }
         for clause in &ast.must_not {
             let alternatives: Vec<String> =
-                self.alternatives(&glossary, std::slice::from_ref(clause), &mut BTreeSet::new(), None).concat();
+                self.alternatives(&glossary, std::slice::from_ref(clause), &[], &mut BTreeSet::new(), None).concat();
             if !alternatives.is_empty() {
                 tail.push(format!("-({})", alternatives.join(" | ")));
             }
@@ -382,11 +383,13 @@ impl SphinxBackend {
     /// words, and a phrase the resident quoted, are asked for as a phrase (its words near each
     /// other): as its words one by one, a name matched every question with any of them. Each
     /// word's alternatives apart, in the order of the words; the terms go into `wanted`.
-    /// With `plan`, each word's alternatives as the front scores them (see [`rescore`]).
+    /// With `plan`, each word's alternatives as the front scores them (see [`rescore`]). `names`
+    /// are the words typed as names ([`query::QueryAst::names`]).
     fn alternatives(
         &self,
         glossary: &Glossary,
         clauses: &[Clause],
+        names: &[String],
         wanted: &mut BTreeSet<String>,
         mut plan: Option<&mut Vec<Concept>>,
     ) -> Vec<Vec<String>> {
@@ -395,7 +398,7 @@ impl SphinxBackend {
         }
         let searcher = self.generation.searcher();
         let f = &self.generation.fields;
-        let mut builder = QueryBuilder::new(f, glossary, Some(&searcher));
+        let mut builder = QueryBuilder::new(f, glossary, Some(&searcher)).with_names(names);
         let mut groups = Vec::new();
         for concept in builder.alternatives(clauses) {
             let mut out = BTreeSet::new();
