@@ -52,7 +52,8 @@ pub struct QueryAst {
     pub only_stop_words: bool,
     /// The query's language, as far as ranking cares (set by `translate::into_polish`).
     pub language: Language,
-    /// The optional words typed as proper names (see [`is_typed_as_a_name`]), as typed.
+    /// The optional words typed as proper names, as typed: a capital then small letters, not the
+    /// text's first word (see `rank::NAME_WEIGHT`).
     pub names: Vec<String>,
 }
 
