@@ -155,7 +155,6 @@ pub fn question_language(q: &Question) -> &'static str {
     analysis::detect_language(&format!("{}. {}", q.title, q.text))
 }
 
-/// Days since 1970-01-01, for sort keys.
 /// 24 bits that tell a day's meetings apart, the same on every build (a hash of the id, so the
 /// meetings of one day come in no particular order, but always the same).
 fn meeting_of_the_day(id: &str) -> u64 {
@@ -164,6 +163,7 @@ fn meeting_of_the_day(id: &str) -> u64 {
     u64::from(b[0]) << 16 | u64::from(b[1]) << 8 | u64::from(b[2])
 }
 
+/// Days since 1970-01-01, for sort keys.
 fn epoch_days(d: Date) -> u64 {
     let days = d.to_julian_day()
         - Date::from_calendar_date(1970, time::Month::January, 1).expect("valid date").to_julian_day();

@@ -36,7 +36,8 @@ pub fn fuzzy_weight(d: u32) -> f32 {
 /// problem there is not. Half: the place still puts its own questions on the problem first.
 /// Chosen on the holdout among 0.3 / 0.5 / 0.7 / 1 (nDCG@10 0.888 / 0.892 / 0.891 / 0.891; place
 /// 0.787 / 0.831 / 0.826 / 0.824), checked on dev (0.917 / 0.918 / 0.918 / 0.918) and the second
-/// holdout (0.795 / 0.795 / 0.793 / 0.793): at 0.5 seven queries gain and none loses.
+/// holdout (0.795 / 0.795 / 0.793 / 0.793): at 0.5 seven queries gain and none loses. Related
+/// questions weigh a seed's names apart (`related::NAME_WEIGHT`, read from the seed's text).
 pub const NAME_WEIGHT: f32 = 0.5;
 
 /// When fewer questions than this (one page) contain most of the query's words, questions with
