@@ -89,10 +89,13 @@ pub fn parse(text: &str, glossary: &Glossary) -> QueryAst {
     let mut clauses = 0;
     let mut dropped_stop_words = false;
     let mut names = Vec::new();
-    let mut words_seen = 0usize;
+    // Words not opening a sentence: how many, and whether any is typed in small letters.
+    let (mut later_words, mut small_letters) = (0usize, false);
     while clauses < MAX_CLAUSES {
         rest = rest.trim_start();
         let Some(first) = rest.chars().next() else { break };
+        // A capital there is the sentence's, not a name's.
+        let mut sentence_start = opens_a_sentence(text, text.len() - rest.len());
         let (sign, body) = match first {
             '-' | '+' => (Some(first), &rest[1..]),
             _ => (None, rest),
@@ -121,15 +124,20 @@ pub fn parse(text: &str, glossary: &Glossary) -> QueryAst {
         if is_phrase && words.len() > 1 {
             target.push(Clause::Phrase(clause_text.to_string()));
             clauses += 1;
-            words_seen += words.len();
         } else {
             // "P+R" or "pieszo-rowerowy" typed as one word: each part counts as a word.
             for w in words {
                 if clauses >= MAX_CLAUSES {
                     break;
                 }
-                let first_word = words_seen == 0;
-                words_seen += 1;
+                let first_word = std::mem::take(&mut sentence_start);
+                if !first_word {
+                    match w.chars().next() {
+                        Some(c) if c.is_lowercase() => small_letters = true,
+                        Some(c) if c.is_uppercase() => later_words += 1,
+                        _ => {}
+                    }
+                }
                 if sign.is_none() && is_stop_word(&w.to_lowercase()) && !glossary.is_abbreviation(&w) {
                     dropped_stop_words = true;
                     continue;
@@ -143,15 +151,27 @@ pub fn parse(text: &str, glossary: &Glossary) -> QueryAst {
         }
     }
     ast.only_stop_words = dropped_stop_words && !ast.has_positive();
-    ast.names = names;
+    // Every word capitalised, the small ones too, is a way of typing a title, not a text of names.
+    if small_letters || later_words < 2 {
+        ast.names = names;
+    }
     ast
 }
 
 /// Whether `word` is typed as a proper name: a capital, then a small letter (not an abbreviation
-/// such as `ZTP`), and not as the text's first word, which a sentence capitalises anyway.
+/// such as `ZTP`), and not where a sentence starts (`first`), which capitalises any word.
 fn is_typed_as_a_name(word: &str, first: bool) -> bool {
     let mut chars = word.chars();
     !first && chars.next().is_some_and(char::is_uppercase) && chars.any(char::is_lowercase)
+}
+
+/// Whether a word at byte `at` of `text` opens a sentence: nothing before it, or a full stop,
+/// `!`, `?`, `:` or a line break, with spaces, opening quotes or brackets between. A capital
+/// there says nothing of the word.
+pub(crate) fn opens_a_sentence(text: &str, at: usize) -> bool {
+    let Some(before) = text.get(..at) else { return true };
+    let before = before.trim_end_matches([' ', '\t', '"', '„', '«', '(', '[']);
+    before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n', '\r'])
 }
 
 /// How many of `n` optional words a document must contain. Two words: both ("dziury Balicka");
@@ -932,7 +952,26 @@ mod tests {
         assert_eq!(parse("Dziury na Balickiej").names, vec!["Balickiej"], "a sentence's capital is no name");
         assert!(parse("ZTP priorytet na światłach").names.is_empty(), "an abbreviation");
         assert!(parse("dziury na balickiej").names.is_empty());
-        assert!(parse("\"Nowa Huta\" Kombinat -Kurdwanów").names == vec!["Kombinat"], "phrases and exclusions aside");
+        let names = parse("\"Nowa Huta\" stary Kombinat -Kurdwanów").names;
+        assert_eq!(names, vec!["Kombinat"], "phrases and exclusions aside");
+        let text = "Dzień dobry. Parkingi na Kurdwanowie są pełne! Kto to sprawdzi?\nSąsiedzi z Witosa";
+        assert_eq!(parse(text).names, vec!["Kurdwanowie", "Witosa"], "every sentence's first word is no name");
+        assert_eq!(parse("1. Parking przy Kurdwanowie").names, vec!["Kurdwanowie"]);
+        assert_eq!(parse("„Parking” przy Kurdwanowie").names, vec!["Kurdwanowie"]);
+        assert!(parse("Brak Miejsc Parkingowych Na Kurdwanowie").names.is_empty(), "typed in title case");
+        assert_eq!(parse("hałas z Trasy Łagiewnickiej").names, vec!["Trasy", "Łagiewnickiej"]);
+        assert_eq!(parse("Parking Kurdwanów").names, vec!["Kurdwanów"]);
+    }
+
+    #[test]
+    fn a_sentence_opens_at_the_start_after_a_stop_or_a_line_break() {
+        let text = "Dziury. „Na Balickiej” (Bronowice)\nCo dalej";
+        let at = |w: &str| text.find(w).unwrap();
+        assert!(opens_a_sentence(text, at("Dziury")));
+        assert!(opens_a_sentence(text, at("Na")), "after a stop and an opening quote");
+        assert!(!opens_a_sentence(text, at("Balickiej")));
+        assert!(!opens_a_sentence(text, at("Bronowice")), "a bracket mid-sentence");
+        assert!(opens_a_sentence(text, at("Co")), "after a line break");
     }
 
     #[test]

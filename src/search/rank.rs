@@ -29,14 +29,15 @@ pub fn fuzzy_weight(d: u32) -> f32 {
     }
 }
 
-/// Weight of a query word typed as a proper name (a capital, not the first word: `Kurdwanowie`,
-/// `Białych Morzach`) beside other words. A place's name is rare, so BM25 weighs it above the
+/// Weight of a query word typed as a proper name (a capital, not where a sentence starts:
+/// `Kurdwanowie`, `Białych Morzach`) beside other words. A place's name is rare, so BM25 weighs it above the
 /// words of the problem, and a question about anything at that place outranked the same problem
 /// elsewhere, which residents and the judged sets count as useful (grade 1) where the other
 /// problem there is not. Half: the place still puts its own questions on the problem first.
 /// Chosen on the holdout among 0.3 / 0.5 / 0.7 / 1 (nDCG@10 0.888 / 0.892 / 0.891 / 0.891; place
 /// 0.787 / 0.831 / 0.826 / 0.824), checked on dev (0.917 / 0.918 / 0.918 / 0.918) and the second
-/// holdout (0.795 / 0.795 / 0.793 / 0.793): at 0.5 seven queries gain and none loses. Related
+/// holdout (0.795 / 0.795 / 0.793 / 0.793): at 0.5 five queries gain and none loses with the
+/// model (by words alone one dev query loses, docs/RELEVANCE.md). Related
 /// questions weigh a seed's names apart (`related::NAME_WEIGHT`, read from the seed's text).
 pub const NAME_WEIGHT: f32 = 0.5;
 

@@ -632,12 +632,8 @@ fn term(field: Field, text: &str) -> Box<dyn Query> {
 /// Whether the word at byte `at` of `text` is written as a proper name: capitalised and not the
 /// first word of a sentence.
 fn is_name_at(text: &str, at: usize) -> bool {
-    let (Some(before), Some(word)) = (text.get(..at), text.get(at..)) else { return false };
-    if !word.chars().next().is_some_and(char::is_uppercase) {
-        return false;
-    }
-    let before = before.trim_end_matches(|c: char| c.is_whitespace() || c == '"' || c == '„' || c == '(');
-    !(before.is_empty() || before.ends_with(['.', '!', '?', ':', '\n']))
+    let Some(word) = text.get(at..) else { return false };
+    word.chars().next().is_some_and(char::is_uppercase) && !super::query::opens_a_sentence(text, at)
 }
 
 /// The weighted terms of one analysis of the seed: term → weight.
