@@ -235,14 +235,7 @@ mod tests {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(1).build().expect("pool");
         let (index, field) = index_in_parts(&docs, 4);
         let searcher = index.reader().expect("reader").searcher();
-        let word = |pruning: Option<Arc<Pruning>>| {
-            let t = WeightedTermQuery::new(Term::from_field_text(field, "w0"), 1.0);
-            let q = AtLeastQuery::new(vec![vec![Box::new(t) as Box<dyn Query>]], 1);
-            match pruning {
-                Some(p) => q.with_pruning(p),
-                None => q,
-            }
-        };
+        let word = |pruning| w0(field, pruning);
         for k in [1, 7, 40] {
             let (_, expected) = searcher.search(&word(None), &TopHits::exact(k)).expect("search");
             let pruning = Arc::new(Pruning::new(0, Arc::new(BlockMaxCache::default())));
@@ -298,23 +291,18 @@ mod tests {
         }
         let searcher = index.reader().expect("reader").searcher();
         assert_eq!(searcher.segment_readers().len(), 4);
-        let word = |pruning: Option<Arc<Pruning>>| {
-            let t = WeightedTermQuery::new(Term::from_field_text(text, "w0"), 1.0);
-            let q = AtLeastQuery::new(vec![vec![Box::new(t) as Box<dyn Query>]], 1);
-            match pruning {
-                Some(p) => q.with_pruning(p),
-                None => q,
-            }
-        };
+        let word = |pruning| w0(text, pruning);
         // Every match with its score and key, in the expected order.
-        let mut all: Vec<(tantivy::Score, u64, tantivy::DocAddress)> = Vec::new();
-        for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let keys = reader.fast_fields().u64(crate::index::schema::SORT_DESC).expect("keys");
-            let scores = searcher.search(&word(None), &TopDocs::with_limit(100_000).order_by_score()).expect("search");
-            for (score, addr) in scores.into_iter().filter(|(_, a)| a.segment_ord as usize == ord) {
-                all.push((score, keys.first(addr.doc_id).expect("key"), addr));
-            }
-        }
+        let keys: Vec<_> = searcher
+            .segment_readers()
+            .iter()
+            .map(|r| r.fast_fields().u64(crate::index::schema::SORT_DESC).expect("keys"))
+            .collect();
+        let scores = searcher.search(&word(None), &TopDocs::with_limit(100_000).order_by_score()).expect("search");
+        let mut all: Vec<(tantivy::Score, u64, tantivy::DocAddress)> = scores
+            .into_iter()
+            .map(|(score, addr)| (score, keys[addr.segment_ord as usize].first(addr.doc_id).expect("key"), addr))
+            .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
         let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().expect("pool");
         for k in [1, 7, 40, 250] {
@@ -327,6 +315,16 @@ mod tests {
                 let (_, page) = search_on(&pool, &searcher, &q, &TopHits::new(k, pruning), order).expect("search");
                 assert_eq!(page, expected, "top {k}, pruned");
             }
+        }
+    }
+
+    /// `w0` in at least one of one clause, pruned by `pruning` where given.
+    fn w0(field: tantivy::schema::Field, pruning: Option<Arc<Pruning>>) -> AtLeastQuery {
+        let t = WeightedTermQuery::new(Term::from_field_text(field, "w0"), 1.0);
+        let q = AtLeastQuery::new(vec![vec![Box::new(t) as Box<dyn Query>]], 1);
+        match pruning {
+            Some(p) => q.with_pruning(p),
+            None => q,
         }
     }
 
