@@ -270,3 +270,63 @@ fn questions_words_score_the_same_come_newest_first_on_every_build() {
         }
     }
 }
+
+/// The files of the shared demo corpus that `corpus/` keeps byte for byte (its question ids are a
+/// public contract), with their blake3 hashes: `tests/fixtures/shared-corpus.b3`.
+const SHARED_CORPUS_MANIFEST: &str = "tests/fixtures/shared-corpus.b3";
+
+/// The project's own files beside the shared ones.
+const OWN_CORPUS_FILES: [&str; 3] = ["glossary.txt", "units.txt", "vectors.e5"];
+
+fn corpus_files(root: &std::path::Path) -> std::collections::BTreeMap<String, String> {
+    fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut std::collections::BTreeMap<String, String>) {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                walk(root, &path, out);
+            } else {
+                let name = path.strip_prefix(root).unwrap().to_string_lossy().into_owned();
+                out.insert(name, blake3::hash(&std::fs::read(&path).unwrap()).to_hex().to_string());
+            }
+        }
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(root, root, &mut out);
+    out
+}
+
+#[test]
+fn the_bundled_corpus_is_the_shared_one_byte_for_byte() {
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest_path = repo.join(SHARED_CORPUS_MANIFEST);
+    let shared_dir = repo.join("../shared/corpus");
+    if std::env::var_os("LAWKA_BLESS_CORPUS").is_some() {
+        let listed: String = corpus_files(&shared_dir).iter().map(|(name, hash)| format!("{hash}  {name}\n")).collect();
+        std::fs::write(&manifest_path, listed).unwrap();
+    }
+    let manifest: std::collections::BTreeMap<String, String> = std::fs::read_to_string(&manifest_path)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let (hash, name) = line.split_once("  ").expect("`hash  path` per line");
+            (name.to_string(), hash.to_string())
+        })
+        .collect();
+    assert!(manifest.len() > 20, "{} files listed", manifest.len());
+
+    let mut ours = corpus_files(&corpus_dir());
+    for own in OWN_CORPUS_FILES {
+        ours.remove(own);
+    }
+    // Files written by the import beside the corpus (revisions, caches) are not in the demo.
+    ours.retain(|name, _| !name.starts_with("revisions/") && !name.starts_with('.'));
+    assert_eq!(ours, manifest, "corpus/ differs from the shared demo corpus (ids are a public contract)");
+
+    // Where the shared corpus sits beside the checkout (this project's machines), it is the
+    // manifest's too: a change to the shared corpus must be copied, not forgotten.
+    if shared_dir.is_dir() {
+        assert_eq!(corpus_files(&shared_dir), manifest, "{} changed; copy it to corpus/", shared_dir.display());
+    } else {
+        eprintln!("{} is not here: checked against the manifest only", shared_dir.display());
+    }
+}
