@@ -219,6 +219,9 @@ pub struct Match<'a> {
     /// The other names of the group (or the thesaurus's words for the query word), with their
     /// weight.
     pub alternatives: Vec<(&'a Name, f32)>,
+    /// Related wording (`~`, or the thesaurus's): the query's words stay words, each also
+    /// satisfied by the alternatives; equivalents (`=`) make the words one name.
+    pub related: bool,
 }
 
 impl Glossary {
@@ -288,7 +291,7 @@ impl Glossary {
     /// This glossary and the abbreviations a corpus spells out (see
     /// [`analysis::spelled_out`]), each as a group of equivalents. The glossary, written by someone
     /// who knows the city, keeps its own: an abbreviation it lists (in any case) adds nothing, and
-    /// neither does one whose long form holds a name of it (`Zarząd Inwestycji Miejskich w
+    /// neither does one whose long form holds a name of the glossary's equivalents (`Zarząd Inwestycji Miejskich w
     /// Krakowie (ZIMK)` would otherwise, as the longer match, hide the glossary's `ZIM` line). A
     /// learnt abbreviation that is also a Polish word (`DOM`) matches only typed in capitals.
     pub fn with_learned(&self, learned: &[analysis::LearnedAbbreviation]) -> Glossary {
@@ -312,7 +315,15 @@ impl Glossary {
                     longs.push(name);
                 }
             }
-            let holds_a_name = |n: &Name| self.names().any(|m| m.abbreviation.is_none() && m.len() >= 2 && n.holds(m));
+            // Only an equivalent's name stands for the abbreviation: related wording (`punkt
+            // zbiórki odpadów ~ ...`) is no reason to forget `PSZOK`.
+            let holds_a_name = |n: &Name| {
+                self.groups
+                    .iter()
+                    .filter(|g| g.weight == EQUIVALENT_WEIGHT)
+                    .flat_map(|g| &g.names)
+                    .any(|m| m.abbreviation.is_none() && m.len() >= 2 && n.holds(m))
+            };
             if longs.is_empty() || longs.iter().any(holds_a_name) {
                 continue;
             }
@@ -360,7 +371,7 @@ impl Glossary {
             return None;
         }
         let alternatives = self.thesaurus_alternatives(&Typed::new(word));
-        (!alternatives.is_empty()).then_some(Match { start, len: 1, alternatives })
+        (!alternatives.is_empty()).then_some(Match { start, len: 1, alternatives, related: true })
     }
 
     fn thesaurus_alternatives(&self, typed: &Typed) -> Vec<(&Name, f32)> {
@@ -435,7 +446,7 @@ impl Glossary {
                 Some((len, g, k)) => {
                     let alternatives =
                         g.names.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, n)| (n, g.weight)).collect();
-                    out.push(Match { start: i, len, alternatives });
+                    out.push(Match { start: i, len, alternatives, related: g.weight == RELATED_WEIGHT });
                     i += len;
                 }
                 None => i += 1,
@@ -512,7 +523,7 @@ mod tests {
     #[test]
     fn learned_abbreviations_join_unless_the_glossary_has_them() {
         let g = Glossary::parse(
-            "SCT = Strefa Czystego Transportu\nGDDKiA = Generalna Dyrekcja Dróg Krajowych i Autostrad\nZIM = Zarząd Inwestycji Miejskich\nśmieci ~ odpady\n",
+            "SCT = Strefa Czystego Transportu\nGDDKiA = Generalna Dyrekcja Dróg Krajowych i Autostrad\nZIM = Zarząd Inwestycji Miejskich\nśmieci ~ odpady ~ odpady komunalne\n",
         )
         .unwrap();
         let merged = g.with_learned(&[
@@ -532,7 +543,7 @@ mod tests {
         assert_eq!(
             merged.len(),
             6,
-            "PSZOK (whose name holds only the one word `odpady` of the glossary) and DOM join; SCT, GDDKiA (in any case) and ZIMK (holding ZIM's name) do not"
+            "PSZOK (whose name holds only related wording of the glossary, `odpady komunalne`) and DOM join; SCT, GDDKiA (in any case) and ZIMK (holding the name of ZIM's equivalent) do not"
         );
         let m = merged.find(&words("pszok co przyjmuje"));
         let names: Vec<&str> = m[0].alternatives.iter().map(|(n, _)| n.text.as_str()).collect();

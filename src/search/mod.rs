@@ -764,6 +764,43 @@ mod tests {
         (tmp, handle, glossary)
     }
 
+    /// A resident's words of several words that the glossary relates to other wording stay
+    /// words: a question with both words apart is found as without the glossary, and an
+    /// alternative adds to each word it stands for. As one phrase (before), the words found only
+    /// questions writing them side by side, and "hałas samolotów" found nothing.
+    #[test]
+    fn related_wording_of_several_words_keeps_the_words_typed() {
+        let (_tmp, handle, _) = bundled();
+        let generation = handle.current();
+        let search = |q: &str, glossary: &Glossary| {
+            let raw = RawSearchParams {
+                q: Some(q.to_string()),
+                dense: Some("false".into()),
+                facets: Some("false".into()),
+                snippets: Some("false".into()),
+                ..Default::default()
+            };
+            let req = SearchRequest::parse(&raw, &generation.meta).expect("valid request");
+            let hits = super::search(&generation, glossary, &req).expect("search").hits;
+            hits.into_iter().map(|h| h.id.to_string()).collect::<Vec<_>>()
+        };
+        let planes = "2024-06-24-bronowice-wielkie/10";
+        let q = "hałas samolotów";
+        let plain = search(q, &Glossary::default());
+        let at = |hits: &[String]| hits.iter().position(|id| id == planes);
+        assert!(at(&plain).is_some_and(|i| i < 3), "{plain:?}");
+        // An alternative no question has changes nothing.
+        let nowhere = Glossary::parse("hałas samolotów ~ huk odrzutowców\n").expect("glossary");
+        assert_eq!(search(q, &nowhere), plain);
+        // One a question has brings it in, below the questions with the words typed.
+        let somewhere = Glossary::parse("hałas samolotów ~ warsztaty komputerowe\n").expect("glossary");
+        let widened = search(q, &somewhere);
+        assert!(at(&widened).is_some_and(|w| Some(w) <= at(&plain)), "{widened:?}");
+        let workshops = search("\"warsztaty komputerowe\"", &Glossary::default());
+        let workshop = workshops.first().expect("a question with computer workshops");
+        assert!(!plain.contains(workshop) && widened.contains(workshop), "{workshop} in {widened:?}");
+    }
+
     /// The glossary's phrases, kept per generation, give every search of a glossary name (and
     /// of a name with another word) the same documents and scores as phrases matched search by
     /// search, over the bundled corpus.

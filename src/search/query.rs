@@ -15,7 +15,7 @@ use tantivy::{Searcher, Term};
 
 use super::at_least::{disjunction_max, AtLeastQuery};
 use super::best_of::BestOfQuery;
-use super::glossary::Glossary;
+use super::glossary::{Glossary, Match};
 use super::phrase::{CachedPhraseQuery, PhraseCache};
 use super::prune::Pruning;
 use super::term::WeightedTermQuery;
@@ -455,6 +455,32 @@ impl<'a> QueryBuilder<'a> {
         let mut next = matches.iter().peekable();
         while i < should.len() {
             match next.peek() {
+                Some(m) if m.start == i && m.related && m.len > 1 => {
+                    // Residents' words of several words (`brązowy kubeł`, `śpiący policjant`)
+                    // stay words: each is its own concept, as unmatched words are, and the
+                    // group's other names satisfy each of them. As one phrase, the words typed
+                    // would find only questions that write them side by side, in that order, and
+                    // related wording rarely is.
+                    let (alt_terms, alt_phrases) = self.other_names(m);
+                    for clause in &should[i..i + m.len] {
+                        let mut terms: Vec<WeightedTermQuery> = Vec::new();
+                        let mut concept: Vec<(Box<dyn Query>, f32)> = Vec::new();
+                        match clause {
+                            Clause::Word(w) => terms.extend(self.word_terms(w)),
+                            c => concept.extend(self.clause(c).map(|q| (q, 1.0))),
+                        }
+                        terms.extend(alt_terms.iter().cloned());
+                        concept
+                            .extend(best_weight_each(terms).into_iter().map(|t| (Box::new(t) as Box<dyn Query>, 1.0)));
+                        concept.extend(alt_phrases.iter().map(|(q, w)| (q.box_clone(), *w)));
+                        if concept.is_empty() {
+                            concept.push((Box::new(EmptyQuery), 1.0));
+                        }
+                        out.push(concept);
+                    }
+                    i += m.len;
+                    next.next();
+                }
                 Some(m) if m.start == i => {
                     // The words as typed, kept together: a phrase when the name has several words
                     // (`P+R` must not match any text with a `p` and an `r` somewhere). A name of
@@ -470,18 +496,9 @@ impl<'a> QueryBuilder<'a> {
                         _ => alternatives
                             .extend(self.phrase(&words[i..i + m.len].join(" "), Keep::Yes).map(|q| (q, 1.0))),
                     }
-                    for (name, weight) in &m.alternatives {
-                        if name.len() == 1 {
-                            let own = if name.itself_only() {
-                                self.itself_terms(&name.text)
-                            } else {
-                                self.word_terms(&name.text)
-                            };
-                            terms.extend(own.into_iter().map(|t| t.weighted_by(*weight)));
-                        } else if let Some(q) = self.phrase(&name.text, Keep::Yes) {
-                            alternatives.push((boosted(q, *weight), *weight));
-                        }
-                    }
+                    let (other_terms, other_phrases) = self.other_names(m);
+                    terms.extend(other_terms);
+                    alternatives.extend(other_phrases);
                     let mut concept: Vec<(Box<dyn Query>, f32)> =
                         best_weight_each(terms).into_iter().map(|t| (Box::new(t) as Box<dyn Query>, 1.0)).collect();
                     concept.extend(alternatives);
@@ -514,6 +531,22 @@ impl<'a> QueryBuilder<'a> {
             }
         }
         out
+    }
+
+    /// The other names of a glossary match as queries, each at its weight: a name of one word as
+    /// its terms, a name of several as a phrase (with the weight its query is boosted by).
+    fn other_names(&mut self, m: &Match<'_>) -> (Vec<WeightedTermQuery>, Vec<Weighted>) {
+        let mut terms = Vec::new();
+        let mut phrases = Vec::new();
+        for (name, weight) in &m.alternatives {
+            if name.len() == 1 {
+                let own = if name.itself_only() { self.itself_terms(&name.text) } else { self.word_terms(&name.text) };
+                terms.extend(own.into_iter().map(|t| t.weighted_by(*weight)));
+            } else if let Some(q) = self.phrase(&name.text, Keep::Yes) {
+                phrases.push((boosted(q, *weight), *weight));
+            }
+        }
+        (terms, phrases)
     }
 
     /// A word of another language as the alternatives of one query word: the terms of all its
@@ -825,6 +858,9 @@ enum Keep {
 
 /// `terms` with each term once, at the highest of its weights (the best of a term at two weights is
 /// the term at the higher: scores are not negative).
+/// A query with the weight it is boosted by (see [`QueryBuilder::alternatives`]).
+type Weighted = (Box<dyn Query>, f32);
+
 fn best_weight_each(terms: Vec<WeightedTermQuery>) -> Vec<WeightedTermQuery> {
     let mut out: Vec<WeightedTermQuery> = Vec::with_capacity(terms.len());
     for t in terms {
