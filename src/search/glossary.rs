@@ -75,6 +75,10 @@ impl OneWay {
 #[derive(Clone, Debug, Default)]
 pub struct Glossary {
     groups: Vec<Group>,
+    /// Where each name may start: every lemma of its first word (an abbreviation by its folded
+    /// form, see [`abbreviation_key`]) to its (group, name), in the groups' order. A query word
+    /// is compared with the names it may start, not with all of them: the list has thousands.
+    by_first_word: HashMap<String, Vec<(usize, usize)>>,
     /// The thesaurus's words, one way (a resident's word to the corpus's; see
     /// [`Glossary::with_thesaurus`]), looked up by lemma in `by_lemma` and, for a word typed
     /// without Polish letters, by folded lemma in `by_folded`.
@@ -193,6 +197,12 @@ fn folded_lower(text: &str) -> String {
     analysis::fold_polish(&text.to_lowercase())
 }
 
+/// An abbreviation's key among the first words' lemmas (which never start with a control
+/// character).
+fn abbreviation_key(folded: &str) -> String {
+    format!("\u{1}{folded}")
+}
+
 /// A query word as typed, analysed once for all the names it is compared with.
 struct Typed {
     lower: String,
@@ -262,7 +272,9 @@ impl Glossary {
             use std::hash::{Hash, Hasher};
             let mut hasher = std::collections::hash_map::DefaultHasher::new();
             text.hash(&mut hasher);
-            Ok(Glossary { groups, fingerprint: hasher.finish(), ..Glossary::default() })
+            let mut glossary = Glossary { groups, fingerprint: hasher.finish(), ..Glossary::default() };
+            glossary.index_first_words();
+            Ok(glossary)
         } else {
             Err(problems)
         }
@@ -331,8 +343,29 @@ impl Glossary {
             let names = std::iter::once(abbreviation).chain(longs).collect();
             merged.groups.push(Group { names, weight: EQUIVALENT_WEIGHT });
         }
+        merged.index_first_words();
         merged.fingerprint = hasher.finish();
         merged
+    }
+
+    /// Fills [`Glossary::by_first_word`] from the groups.
+    fn index_first_words(&mut self) {
+        let mut index: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+        for (g, group) in self.groups.iter().enumerate() {
+            for (k, name) in group.names.iter().enumerate() {
+                let keys: Vec<String> = match &name.abbreviation {
+                    Some(written) => vec![abbreviation_key(written)],
+                    None => name.words.first().into_iter().flatten().cloned().collect(),
+                };
+                for key in keys {
+                    let at = index.entry(key).or_default();
+                    if at.last() != Some(&(g, k)) {
+                        at.push((g, k));
+                    }
+                }
+            }
+        }
+        self.by_first_word = index;
     }
 
     /// This glossary and the words of a thesaurus an index attests (see
@@ -433,13 +466,23 @@ impl Glossary {
         let words: Vec<Typed> = words.iter().map(|w| Typed::new(w)).collect();
         let mut out = Vec::new();
         let mut i = 0;
+        let mut candidates: Vec<(usize, usize)> = Vec::new();
         while i < words.len() {
+            // The names this word may start, in the groups' order: the first longest match wins.
+            candidates.clear();
+            let typed = &words[i];
+            let keys =
+                typed.lemmas.iter().cloned().chain(std::iter::once(abbreviation_key(&folded_lower(&typed.lower))));
+            for key in keys {
+                candidates.extend(self.by_first_word.get(&key).into_iter().flatten());
+            }
+            candidates.sort_unstable();
+            candidates.dedup();
             let mut best: Option<(usize, &Group, usize)> = None;
-            for g in &self.groups {
-                for (k, n) in g.names.iter().enumerate() {
-                    if best.is_none_or(|(len, _, _)| n.len() > len) && n.matches(&words[i..]) {
-                        best = Some((n.len(), g, k));
-                    }
+            for &(g, k) in &candidates {
+                let (g, n) = (&self.groups[g], &self.groups[g].names[k]);
+                if best.is_none_or(|(len, _, _)| n.len() > len) && n.matches(&words[i..]) {
+                    best = Some((n.len(), g, k));
                 }
             }
             match best {
@@ -473,6 +516,69 @@ mod tests {
         assert_eq!(g.len(), 3);
         let err = Glossary::parse("ZDMK\nA = B ~ C\nok = dobrze\n").unwrap_err();
         assert_eq!(err.iter().map(|p| p.line).collect::<Vec<_>>(), vec![1, 2]);
+    }
+
+    /// [`Glossary::find`] as it was before names were looked up by their first word: every name
+    /// compared with every query word.
+    fn find_by_scan<'a>(glossary: &'a Glossary, words: &[String]) -> Vec<(usize, usize, Vec<&'a str>)> {
+        let words: Vec<Typed> = words.iter().map(|w| Typed::new(w)).collect();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut best: Option<(usize, &Group, usize)> = None;
+            for g in &glossary.groups {
+                for (k, n) in g.names.iter().enumerate() {
+                    if best.is_none_or(|(len, _, _)| n.len() > len) && n.matches(&words[i..]) {
+                        best = Some((n.len(), g, k));
+                    }
+                }
+            }
+            match best {
+                Some((len, g, k)) => {
+                    let others = g.names.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, n)| n.text.as_str());
+                    out.push((i, len, others.collect()));
+                    i += len;
+                }
+                None => i += 1,
+            }
+        }
+        out
+    }
+
+    /// Looking names up by their first word finds what comparing every name finds, for every
+    /// name of the bundled glossary typed alone, in another form, among other words, in
+    /// capitals and without Polish letters, and with the abbreviations the corpus spells out.
+    #[test]
+    fn names_looked_up_by_first_word_match_as_a_scan_of_all() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/glossary.txt");
+        let glossary = Glossary::read(&path).expect("glossary").with_learned(&[
+            learned("PSZOK", &["Punkt Selektywnego Zbierania Odpadów Komunalnych"]),
+            learned("DOM", &["Dzienny Ośrodek Mieszkaniowy"]),
+        ]);
+        assert!(glossary.len() > 40, "{}", glossary.len());
+        let mut texts: Vec<String> = Vec::new();
+        for name in glossary.names() {
+            let t = &name.text;
+            texts.extend([
+                t.clone(),
+                format!("gdzie {t} przy szkole"),
+                format!("{} nocą", t.to_uppercase()),
+                crate::analysis::fold_polish(&t.to_lowercase()),
+                format!("{t}ami i {t}ów"),
+            ]);
+        }
+        let mut found = 0;
+        for text in &texts {
+            let w = words(text);
+            let indexed: Vec<(usize, usize, Vec<&str>)> = glossary
+                .find(&w)
+                .into_iter()
+                .map(|m| (m.start, m.len, m.alternatives.iter().map(|(n, _)| n.text.as_str()).collect()))
+                .collect();
+            assert_eq!(indexed, find_by_scan(&glossary, &w), "{text:?}");
+            found += usize::from(!indexed.is_empty());
+        }
+        assert!(found > texts.len() / 2, "{found} of {} texts matched a name", texts.len());
     }
 
     #[test]

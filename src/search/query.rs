@@ -456,7 +456,7 @@ impl<'a> QueryBuilder<'a> {
         while i < should.len() {
             match next.peek() {
                 Some(m) if m.start == i && m.related && m.len > 1 => {
-                    // Residents' words of several words (`brązowy kubeł`, `śpiący policjant`)
+                    // Residents' words of several words (`brązowy kubeł`, `hałas samolotów`)
                     // stay words: each is its own concept, as unmatched words are, and the
                     // group's other names satisfy each of them. As one phrase, the words typed
                     // would find only questions that write them side by side, in that order, and
@@ -540,7 +540,7 @@ impl<'a> QueryBuilder<'a> {
         let mut phrases = Vec::new();
         for (name, weight) in &m.alternatives {
             if name.len() == 1 {
-                let own = if name.itself_only() { self.itself_terms(&name.text) } else { self.word_terms(&name.text) };
+                let own = if name.itself_only() { self.itself_terms(&name.text) } else { self.name_terms(&name.text) };
                 terms.extend(own.into_iter().map(|t| t.weighted_by(*weight)));
             } else if let Some(q) = self.phrase(&name.text, Keep::Yes) {
                 phrases.push((boosted(q, *weight), *weight));
@@ -613,7 +613,7 @@ impl<'a> QueryBuilder<'a> {
     fn itself_terms(&mut self, word: &str) -> Vec<WeightedTermQuery> {
         let word = word.to_lowercase();
         let body = self.fields.body;
-        let mut terms = self.word_terms(&word);
+        let mut terms = self.name_terms(&word);
         terms.retain(|t| t.term().field() == body && t.term().value().as_str() == Some(word.as_str()));
         terms
     }
@@ -634,13 +634,25 @@ impl<'a> QueryBuilder<'a> {
     /// The terms of [`Self::word`], each boosted by its weight; none where no question has any
     /// (the word still counts as a word of the query, for the minimum to match).
     fn word_terms(&mut self, word: &str) -> Vec<WeightedTermQuery> {
+        self.terms_of(word, true)
+    }
+
+    /// The terms of a word written correctly, a glossary name's: as [`Self::word_terms`], but
+    /// never read as a slip for a word of the corpus (a resident's `trotuar` no question has is
+    /// no misspelt `trotuaru`-like word; looking for one would cost a Levenshtein automaton per
+    /// name and search).
+    fn name_terms(&mut self, word: &str) -> Vec<WeightedTermQuery> {
+        self.terms_of(word, false)
+    }
+
+    fn terms_of(&mut self, word: &str, slips: bool) -> Vec<WeightedTermQuery> {
         let word = word.to_lowercase();
         let stem = analysis::analyze(&mut self.pl, &word);
         // Questions in English are indexed with English stems: a query is searched in every analysis.
         let english = analysis::analyze(&mut self.en, &word);
         let folded_stem = analysis::analyze(&mut self.pl_ascii, &word);
         let folded_raw = analysis::fold_polish(&word);
-        let fuzzy = self.fuzzy_terms(&word, &stem, &folded_stem, &folded_raw);
+        let fuzzy = if slips { self.fuzzy_terms(&word, &stem, &folded_stem, &folded_raw) } else { Vec::new() };
         let raw = word;
         let (plain, folded) = (self.fields.body, self.fields.body_ascii);
         let mut alternatives: Vec<(Field, String, f32)> = Vec::new();
