@@ -315,7 +315,7 @@ fn totals_and_facet_counts_are_exact_when_the_matches_exceed_the_page() {
 fn dense_false_ranks_by_the_words_alone() {
     // A resident's word no question uses: with the model, the questions nearest in meaning join
     // (the words find nothing); `dense=false` must leave exactly the word matches.
-    let q = "betonoza";
+    let q = "hulajnogowcy";
     let (strict, _) = plain_counts(q);
     let words = shared().get_ok(&format!("/api/search?q={}&limit=100&dense=false", enc(q)));
     let total = words["total"].as_u64().expect("total");
