@@ -301,6 +301,7 @@ fn the_bundled_corpus_is_the_shared_one_byte_for_byte() {
     let manifest_path = repo.join(SHARED_CORPUS_MANIFEST);
     let shared_dir = repo.join("../shared/corpus");
     if std::env::var_os("LAWKA_BLESS_CORPUS").is_some() {
+        assert!(shared_dir.is_dir(), "LAWKA_BLESS_CORPUS writes the manifest from {}", shared_dir.display());
         let listed: String = corpus_files(&shared_dir).iter().map(|(name, hash)| format!("{hash}  {name}\n")).collect();
         std::fs::write(&manifest_path, listed).unwrap();
     }

@@ -178,6 +178,17 @@ impl Name {
         self.words.is_empty()
     }
 
+    /// Whether some word of this name meets its query word only without Polish letters (by a
+    /// folded lemma, `~...`): a match as uncertain as any folded one.
+    fn met_folded(&self, query: &[Typed]) -> bool {
+        self.abbreviation.is_none()
+            && self
+                .words
+                .iter()
+                .zip(query)
+                .any(|(lemma_set, typed)| lemma_set.intersection(&typed.lemmas).all(|l| l.starts_with('~')))
+    }
+
     /// Whether this name matches the query words `query` from their start.
     fn matches(&self, query: &[Typed]) -> bool {
         if self.words.is_empty() || query.len() < self.words.len() {
@@ -195,6 +206,14 @@ impl Name {
 /// Lowercase, without Polish letters: how abbreviations are compared.
 fn folded_lower(text: &str) -> String {
     analysis::fold_polish(&text.to_lowercase())
+}
+
+/// Whether a name of `len` words of `group` is a better match than the best so far (`best_len`
+/// words of `best`): longer, or as long and an equivalent where the best is related wording (a
+/// resident's line naming `Punkt Selektywnej Zbiórki Odpadów Komunalnych` must not hide that
+/// it is `PSZOK`). Otherwise the first found stays.
+fn longer_or_surer(len: usize, group: &Group, best_len: usize, best: &Group) -> bool {
+    len > best_len || (len == best_len && group.weight > best.weight)
 }
 
 /// An abbreviation's key among the first words' lemmas (which never start with a control
@@ -232,6 +251,11 @@ pub struct Match<'a> {
     /// Related wording (`~`, or the thesaurus's): the query's words stay words, each also
     /// satisfied by the alternatives; equivalents (`=`) make the words one name.
     pub related: bool,
+    /// Met only without Polish letters (see `Name::met_folded`).
+    pub folded: bool,
+    /// The name met is written with a capital (`Generalna Dyrekcja Dróg Krajowych i
+    /// Autostrad`): a proper name, whose words stay together even as related wording.
+    pub proper: bool,
 }
 
 impl Glossary {
@@ -404,7 +428,14 @@ impl Glossary {
             return None;
         }
         let alternatives = self.thesaurus_alternatives(&Typed::new(word));
-        (!alternatives.is_empty()).then_some(Match { start, len: 1, alternatives, related: true })
+        (!alternatives.is_empty()).then_some(Match {
+            start,
+            len: 1,
+            alternatives,
+            related: true,
+            folded: false,
+            proper: false,
+        })
     }
 
     fn thesaurus_alternatives(&self, typed: &Typed) -> Vec<(&Name, f32)> {
@@ -448,14 +479,15 @@ impl Glossary {
     /// Whether `word` (as typed) is an abbreviation of the glossary written in capitals, so that
     /// the query keeps it even though it is also a stop word (`BO`).
     pub fn is_abbreviation(&self, word: &str) -> bool {
+        if word.chars().count() < 2 || word.chars().any(char::is_lowercase) {
+            return false;
+        }
         let typed = Typed::new(word);
-        word.chars().count() >= 2
-            && word.chars().all(|c| !c.is_lowercase())
-            && self
-                .groups
-                .iter()
-                .flat_map(|g| &g.names)
-                .any(|n| n.abbreviation.is_some() && n.matches(std::slice::from_ref(&typed)))
+        let at = self.by_first_word.get(&abbreviation_key(&folded_lower(word)));
+        at.into_iter().flatten().any(|&(g, k)| {
+            let n = &self.groups[g].names[k];
+            n.abbreviation.is_some() && n.matches(std::slice::from_ref(&typed))
+        })
     }
 
     /// Non-overlapping matches in `words`, longest names first, left to right.
@@ -481,7 +513,7 @@ impl Glossary {
             let mut best: Option<(usize, &Group, usize)> = None;
             for &(g, k) in &candidates {
                 let (g, n) = (&self.groups[g], &self.groups[g].names[k]);
-                if best.is_none_or(|(len, _, _)| n.len() > len) && n.matches(&words[i..]) {
+                if best.is_none_or(|(len, b, _)| longer_or_surer(n.len(), g, len, b)) && n.matches(&words[i..]) {
                     best = Some((n.len(), g, k));
                 }
             }
@@ -489,7 +521,10 @@ impl Glossary {
                 Some((len, g, k)) => {
                     let alternatives =
                         g.names.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, n)| (n, g.weight)).collect();
-                    out.push(Match { start: i, len, alternatives, related: g.weight == RELATED_WEIGHT });
+                    let name = &g.names[k];
+                    let (folded, proper) = (name.met_folded(&words[i..]), name.text.chars().any(char::is_uppercase));
+                    let related = g.weight == RELATED_WEIGHT;
+                    out.push(Match { start: i, len, alternatives, related, folded, proper });
                     i += len;
                 }
                 None => i += 1,
@@ -528,7 +563,7 @@ mod tests {
             let mut best: Option<(usize, &Group, usize)> = None;
             for g in &glossary.groups {
                 for (k, n) in g.names.iter().enumerate() {
-                    if best.is_none_or(|(len, _, _)| n.len() > len) && n.matches(&words[i..]) {
+                    if best.is_none_or(|(len, b, _)| longer_or_surer(n.len(), g, len, b)) && n.matches(&words[i..]) {
                         best = Some((n.len(), g, k));
                     }
                 }
@@ -664,6 +699,19 @@ mod tests {
         assert_eq!(merged.find(&words("nowy DOM")).len(), 1);
         assert_ne!(merged.fingerprint(), g.fingerprint());
         assert_eq!(g.with_learned(&[]).len(), 4);
+    }
+
+    /// A resident's line naming a learnt abbreviation's long form, as long as the long form,
+    /// does not hide the abbreviation: the equivalent wins a tie in length.
+    #[test]
+    fn an_equivalent_wins_over_related_wording_as_long() {
+        let g = Glossary::parse("punkt zbiórki odpadów ~ Punkt Selektywnego Zbierania Odpadów Komunalnych\n").unwrap();
+        let merged = g.with_learned(&[learned("PSZOK", &["Punkt Selektywnego Zbierania Odpadów Komunalnych"])]);
+        assert_eq!(merged.len(), 2, "PSZOK is learnt");
+        let m = merged.find(&words("Punkt Selektywnego Zbierania Odpadów Komunalnych"));
+        let names: Vec<&str> = m[0].alternatives.iter().map(|(n, _)| n.text.as_str()).collect();
+        assert_eq!(names, ["PSZOK"]);
+        assert!(!m[0].related);
     }
 
     fn alternatives(word: &str, folded: Option<&str>, alternatives: &[&str]) -> analysis::thesaurus::Alternatives {

@@ -802,6 +802,26 @@ mod tests {
         let workshops = search("\"warsztaty komputerowe\"", &Glossary::default());
         let workshop = workshops.first().expect("a question with computer workshops");
         assert!(!plain.contains(workshop) && widened.contains(workshop), "{workshop} in {widened:?}");
+
+        // Over four words the other names weigh what one word typed weighs, not four times the
+        // group's weight: a question with only another name does not come before those with
+        // the words typed.
+        let lorries = "zakaz ruchu pojazdów ciężarowych";
+        let typed = search(lorries, &Glossary::default());
+        let four = Glossary::parse("zakaz ruchu pojazdów ciężarowych ~ warsztaty komputerowe\n").expect("glossary");
+        let widened = search(lorries, &four);
+        assert_eq!(widened.first(), typed.first(), "{widened:?}");
+        assert!(widened.contains(workshop), "{workshop} in {widened:?}");
+
+        // A proper name stays one name: its words are not searched one by one.
+        let office = "Urząd Miasta Krakowa";
+        let proper = Glossary::parse("Urząd Miasta Krakowa ~ magistrat\n").expect("glossary");
+        let total = |q: &str, glossary: &Glossary| {
+            let raw = RawSearchParams { q: Some(q.to_string()), dense: Some("false".into()), ..Default::default() };
+            let req = SearchRequest::parse(&raw, &generation.meta).expect("valid request");
+            super::search(&generation, glossary, &req).expect("search").total
+        };
+        assert_eq!(total(office, &proper), total("\"Urząd Miasta Krakowa\"", &Glossary::default()));
     }
 
     /// The glossary's phrases, kept per generation, give every search of a glossary name (and

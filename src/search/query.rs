@@ -15,7 +15,7 @@ use tantivy::{Searcher, Term};
 
 use super::at_least::{disjunction_max, AtLeastQuery};
 use super::best_of::BestOfQuery;
-use super::glossary::{Glossary, Match};
+use super::glossary::{self, Glossary, Match};
 use super::phrase::{CachedPhraseQuery, PhraseCache};
 use super::prune::Pruning;
 use super::term::WeightedTermQuery;
@@ -455,18 +455,30 @@ impl<'a> QueryBuilder<'a> {
         let mut next = matches.iter().peekable();
         while i < should.len() {
             match next.peek() {
-                Some(m) if m.start == i && m.related && m.len > 1 => {
+                Some(m) if m.start == i && m.related && !m.proper && m.len > 1 => {
                     // Residents' words of several words (`brązowy kubeł`, `hałas samolotów`)
                     // stay words: each is its own concept, as unmatched words are, and the
                     // group's other names satisfy each of them. As one phrase, the words typed
                     // would find only questions that write them side by side, in that order, and
-                    // related wording rarely is.
+                    // related wording rarely is. Over all the words, the other names weigh at
+                    // most what one word typed weighs (two words: each at the group's weight;
+                    // four: at half of it), so a question with only another name never counts
+                    // for more than a word of the resident's. A proper name (written with a
+                    // capital) stays one phrase, as equivalents do.
+                    let share = (1.0 / (glossary::RELATED_WEIGHT * m.len as f32)).min(1.0);
                     let (alt_terms, alt_phrases) = self.other_names(m);
+                    let alt_terms: Vec<WeightedTermQuery> =
+                        alt_terms.into_iter().map(|t| t.weighted_by(share)).collect();
+                    let alt_phrases: Vec<Weighted> =
+                        alt_phrases.into_iter().map(|(q, w)| (boosted(q, share), w * share)).collect();
                     for clause in &should[i..i + m.len] {
                         let mut terms: Vec<WeightedTermQuery> = Vec::new();
                         let mut concept: Vec<(Box<dyn Query>, f32)> = Vec::new();
                         match clause {
-                            Clause::Word(w) => terms.extend(self.word_terms(w)),
+                            Clause::Word(w) => {
+                                let weight = self.word_weight(w, should.len());
+                                terms.extend(self.word_terms(w).into_iter().map(|t| t.weighted_by(weight)));
+                            }
                             c => concept.extend(self.clause(c).map(|q| (q, 1.0))),
                         }
                         terms.extend(alt_terms.iter().cloned());
@@ -513,10 +525,7 @@ impl<'a> QueryBuilder<'a> {
                 _ => {
                     let alternatives = match &should[i] {
                         Clause::Word(w) => {
-                            // A place named beside the problem weighs less than the problem (see
-                            // `rank::NAME_WEIGHT`).
-                            let weight =
-                                if should.len() > 1 && self.names.contains(w) { rank::NAME_WEIGHT } else { 1.0 };
+                            let weight = self.word_weight(w, should.len());
                             let terms = self.word_terms(w).into_iter().map(|t| t.weighted_by(weight));
                             Some(terms.map(|t| Box::new(t) as Box<dyn Query>).collect())
                         }
@@ -533,12 +542,26 @@ impl<'a> QueryBuilder<'a> {
         out
     }
 
+    /// The weight of an optional word typed among `words` words: a place named beside the
+    /// problem weighs less than the problem (see `rank::NAME_WEIGHT`).
+    fn word_weight(&self, word: &str, words: usize) -> f32 {
+        if words > 1 && self.names.iter().any(|n| n == word) {
+            rank::NAME_WEIGHT
+        } else {
+            1.0
+        }
+    }
+
     /// The other names of a glossary match as queries, each at its weight: a name of one word as
     /// its terms, a name of several as a phrase (with the weight its query is boosted by).
     fn other_names(&mut self, m: &Match<'_>) -> (Vec<WeightedTermQuery>, Vec<Weighted>) {
         let mut terms = Vec::new();
         let mut phrases = Vec::new();
+        // Met only without Polish letters, the words typed weigh as folded matches do
+        // (`rank::FOLDED_WEIGHT`), and so do the other names: a title typed either way ranks alike.
+        let scale = if m.folded { rank::FOLDED_WEIGHT } else { 1.0 };
         for (name, weight) in &m.alternatives {
+            let weight = &(weight * scale);
             if name.len() == 1 {
                 let own = if name.itself_only() { self.itself_terms(&name.text) } else { self.name_terms(&name.text) };
                 terms.extend(own.into_iter().map(|t| t.weighted_by(*weight)));
@@ -868,11 +891,11 @@ enum Keep {
     No,
 }
 
-/// `terms` with each term once, at the highest of its weights (the best of a term at two weights is
-/// the term at the higher: scores are not negative).
 /// A query with the weight it is boosted by (see [`QueryBuilder::alternatives`]).
 type Weighted = (Box<dyn Query>, f32);
 
+/// `terms` with each term once, at the highest of its weights (the best of a term at two weights is
+/// the term at the higher: scores are not negative).
 fn best_weight_each(terms: Vec<WeightedTermQuery>) -> Vec<WeightedTermQuery> {
     let mut out: Vec<WeightedTermQuery> = Vec::with_capacity(terms.len());
     for t in terms {
