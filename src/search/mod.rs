@@ -773,14 +773,7 @@ mod tests {
         let (_tmp, handle, _) = bundled();
         let generation = handle.current();
         let search = |q: &str, glossary: &Glossary| {
-            let raw = RawSearchParams {
-                q: Some(q.to_string()),
-                dense: Some("false".into()),
-                facets: Some("false".into()),
-                snippets: Some("false".into()),
-                ..Default::default()
-            };
-            let req = SearchRequest::parse(&raw, &generation.meta).expect("valid request");
+            let req = by_words(&generation, q);
             let hits = super::search(&generation, glossary, &req).expect("search").hits;
             hits.into_iter().map(|h| h.id.to_string()).collect::<Vec<_>>()
         };
@@ -817,11 +810,21 @@ mod tests {
         let office = "Urząd Miasta Krakowa";
         let proper = Glossary::parse("Urząd Miasta Krakowa ~ magistrat\n").expect("glossary");
         let total = |q: &str, glossary: &Glossary| {
-            let raw = RawSearchParams { q: Some(q.to_string()), dense: Some("false".into()), ..Default::default() };
-            let req = SearchRequest::parse(&raw, &generation.meta).expect("valid request");
-            super::search(&generation, glossary, &req).expect("search").total
+            super::search(&generation, glossary, &by_words(&generation, q)).expect("search").total
         };
         assert_eq!(total(office, &proper), total("\"Urząd Miasta Krakowa\"", &Glossary::default()));
+    }
+
+    /// A search of `q` by its words alone (no meaning), without facets or snippets.
+    fn by_words(generation: &Generation, q: &str) -> SearchRequest {
+        let raw = RawSearchParams {
+            q: Some(q.to_string()),
+            dense: Some("false".into()),
+            facets: Some("false".into()),
+            snippets: Some("false".into()),
+            ..Default::default()
+        };
+        SearchRequest::parse(&raw, &generation.meta).expect("valid request")
     }
 
     /// The glossary's phrases, kept per generation, give every search of a glossary name (and
@@ -1094,14 +1097,7 @@ mod tests {
         let searcher = generation.searcher();
         let docs = searcher.num_docs() as f32;
         let search = |q: &str| {
-            let raw = RawSearchParams {
-                q: Some(q.to_string()),
-                dense: Some("false".into()),
-                facets: Some("false".into()),
-                snippets: Some("false".into()),
-                ..Default::default()
-            };
-            let req = SearchRequest::parse(&raw, &generation.meta).expect("valid request");
+            let req = by_words(&generation, q);
             super::search(&generation, &glossary, &req).expect("search")
         };
         // The strict query's matches, with the common words set apart or (as before) not.
