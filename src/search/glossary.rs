@@ -77,7 +77,7 @@ pub struct Glossary {
     groups: Vec<Group>,
     /// Where each name may start: every lemma of its first word (an abbreviation by its folded
     /// form, see [`abbreviation_key`]) to its (group, name), in the groups' order. A query word
-    /// is compared with the names it may start, not with all of them: the list has thousands.
+    /// is compared with the names it may start, not with all of them (over a thousand).
     by_first_word: HashMap<String, Vec<(usize, usize)>>,
     /// The thesaurus's words, one way (a resident's word to the corpus's; see
     /// [`Glossary::with_thesaurus`]), looked up by lemma in `by_lemma` and, for a word typed
@@ -500,7 +500,7 @@ impl Glossary {
         let mut i = 0;
         let mut candidates: Vec<(usize, usize)> = Vec::new();
         while i < words.len() {
-            // The names this word may start, in the groups' order: the first longest match wins.
+            // The names this word may start, in the groups' order (see `longer_or_surer`).
             candidates.clear();
             let typed = &words[i];
             let keys =

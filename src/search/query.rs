@@ -560,13 +560,13 @@ impl<'a> QueryBuilder<'a> {
         // Met only without Polish letters, the words typed weigh as folded matches do
         // (`rank::FOLDED_WEIGHT`), and so do the other names: a title typed either way ranks alike.
         let scale = if m.folded { rank::FOLDED_WEIGHT } else { 1.0 };
-        for (name, weight) in &m.alternatives {
-            let weight = &(weight * scale);
+        for &(name, weight) in &m.alternatives {
+            let weight = weight * scale;
             if name.len() == 1 {
                 let own = if name.itself_only() { self.itself_terms(&name.text) } else { self.name_terms(&name.text) };
-                terms.extend(own.into_iter().map(|t| t.weighted_by(*weight)));
+                terms.extend(own.into_iter().map(|t| t.weighted_by(weight)));
             } else if let Some(q) = self.phrase(&name.text, Keep::Yes) {
-                phrases.push((boosted(q, *weight), *weight));
+                phrases.push((boosted(q, weight), weight));
             }
         }
         (terms, phrases)
@@ -660,10 +660,10 @@ impl<'a> QueryBuilder<'a> {
         self.terms_of(word, true)
     }
 
-    /// The terms of a word written correctly, a glossary name's: as [`Self::word_terms`], but
-    /// never read as a slip for a word of the corpus (a resident's `trotuar` no question has is
-    /// no misspelt `trotuaru`-like word; looking for one would cost a Levenshtein automaton per
-    /// name and search).
+    /// The terms of a glossary name's word: as [`Self::word_terms`], but never read as a
+    /// misspelling of a word of the corpus. A name is written as meant (`trotuar`, which no
+    /// question has, is no slip for anything), and looking for what it might misspell would cost
+    /// a Levenshtein automaton per name and search.
     fn name_terms(&mut self, word: &str) -> Vec<WeightedTermQuery> {
         self.terms_of(word, false)
     }
