@@ -503,10 +503,9 @@ impl Glossary {
             // The names this word may start, in the groups' order (see `longer_or_surer`).
             candidates.clear();
             let typed = &words[i];
-            let keys =
-                typed.lemmas.iter().cloned().chain(std::iter::once(abbreviation_key(&folded_lower(&typed.lower))));
-            for key in keys {
-                candidates.extend(self.by_first_word.get(&key).into_iter().flatten());
+            let abbreviation = abbreviation_key(&folded_lower(&typed.lower));
+            for key in typed.lemmas.iter().chain(std::iter::once(&abbreviation)) {
+                candidates.extend(self.by_first_word.get(key).into_iter().flatten());
             }
             candidates.sort_unstable();
             candidates.dedup();
