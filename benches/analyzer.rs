@@ -67,5 +67,27 @@ fn typo_lookups(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, analyze, typo_lookups);
+/// The glossary's groups a text names (`Glossary::groups_named`), per word of the municipal text:
+/// what related questions read once per generation from each candidate's whole text (a demo
+/// question with its answers has ~250 words).
+fn glossary_groups(c: &mut Criterion) {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/glossary.txt");
+    let glossary = lawka::search::Glossary::read(&path).expect("glossary");
+    let mut plain = lawka::analysis::plain_analyzer(false);
+    let words: Vec<String> = lawka::analysis::analyze(&mut plain, TEXT)
+        .into_iter()
+        .filter(|w| !lawka::analysis::is_stop_word(&w.to_lowercase()))
+        .collect();
+    let mut group = c.benchmark_group("glossary");
+    group.throughput(Throughput::Elements(words.len() as u64));
+    group.bench_function("groups_named", |b| {
+        b.iter(|| {
+            let named = glossary.groups_named(&words).len();
+            assert!(named >= 10, "{named}");
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, analyze, typo_lookups, glossary_groups);
 criterion_main!(benches);

@@ -89,7 +89,7 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let (id, _) = &seeds[i % seeds.len()];
             i += 1;
-            assert!(search::related_to_question(&generation, id, 5).expect("related").len() <= 5);
+            assert!(search::related_to_question(&generation, &glossary, id, 5).expect("related").len() <= 5);
         })
     });
     let mut i = 0;

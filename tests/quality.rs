@@ -19,9 +19,9 @@ use crate::common::{corpus_dir, enc, hit_ids, shared};
 /// others do not lose. Words alone serve other languages little (issue 14 asks 0.50 of the hybrid).
 type Floors = [(&'static str, usize, f64, f64, usize, f64); 3];
 const HYBRID_TRANSLATED_FLOORS: Floors = [
-    ("", 32, 0.936 - 0.02, 0.832 - 0.02, 0, 0.986 - 0.05),
-    ("holdout", 71, 0.909 - 0.02, 0.800 - 0.02, 0, 0.881 - 0.05),
-    ("holdout2", 48, 0.806 - 0.02, 0.854 - 0.02, 0, 0.740 - 0.05),
+    ("", 32, 0.936 - 0.02, 0.849 - 0.02, 0, 0.986 - 0.05),
+    ("holdout", 71, 0.909 - 0.02, 0.820 - 0.02, 0, 0.881 - 0.05),
+    ("holdout2", 48, 0.806 - 0.02, 0.869 - 0.02, 0, 0.740 - 0.05),
 ];
 const HYBRID_FLOORS: Floors = [
     ("", 32, 0.904 - 0.02, 0.832 - 0.02, 0, 0.741 - 0.05),
@@ -29,8 +29,8 @@ const HYBRID_FLOORS: Floors = [
     ("holdout2", 48, 0.765 - 0.02, 0.854 - 0.02, 0, 0.549 - 0.05),
 ];
 const BM25_TRANSLATED_FLOORS: Floors = [
-    ("", 32, 0.878 - 0.02, 0.834 - 0.02, 0, 0.0),
-    ("holdout", 71, 0.869 - 0.02, 0.790 - 0.02, 0, 0.0),
+    ("", 32, 0.878 - 0.02, 0.836 - 0.02, 0, 0.0),
+    ("holdout", 71, 0.869 - 0.02, 0.809 - 0.02, 0, 0.0),
     ("holdout2", 48, 0.809 - 0.02, 0.863 - 0.02, 0, 0.0),
 ];
 const BM25_FLOORS: Floors = [
@@ -74,7 +74,7 @@ fn relevance_does_not_regress_on_either_judged_set() {
         assert!(all.zero <= max_zero, "tests/eval/{set}: {} queries find nothing", all.zero);
 
         let related: Vec<JudgedRelated> = judged(set, "related.json");
-        let results = eval::run_related(&generation, &related).unwrap();
+        let results = eval::run_related(&generation, &glossary, &related).unwrap();
         let (_, all) = eval::summarize(&results).pop().unwrap();
         assert!(
             all.ndcg >= related_floor,

@@ -211,8 +211,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     anyhow::Ok((resp.hits.into_iter().map(|h| h.id).collect(), resp.total))
                 })
                 .with_context(|| format!("running the queries of {} through Sphinx", set.name))?;
-                let related = eval::run_related_with(&set.related, |id, limit| served.related_to_question(id, limit))
-                    .with_context(|| format!("running the related seeds of {} through Sphinx", set.name))?;
+                let related =
+                    eval::run_related_with(&set.related, |id, limit| served.related_to_question(&glossary, id, limit))
+                        .with_context(|| format!("running the related seeds of {} through Sphinx", set.name))?;
                 (results, related)
             }
             (None, Some(client)) => {
@@ -239,7 +240,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             (None, None) => (
                 eval::run_queries(&generation, &glossary, &set.queries)
                     .with_context(|| format!("running the queries of {}", set.name))?,
-                eval::run_related(&generation, &set.related)?,
+                eval::run_related(&generation, &glossary, &set.related)?,
             ),
             (Some(client), _) => {
                 let results = eval::run_queries_with(&generation, &set.queries, |req| {

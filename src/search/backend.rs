@@ -39,7 +39,7 @@ pub trait Backend: Send + Sync {
     fn question(&self, id: &QuestionId) -> Result<QuestionResponse>;
 
     /// The questions most like question `id`, best first, never itself.
-    fn related_to_question(&self, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>>;
+    fn related_to_question(&self, glossary: &Glossary, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>>;
 
     /// The questions most like a text being typed ("already asked?").
     fn related_to_text(&self, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>>;
@@ -106,8 +106,8 @@ impl Backend for Generation {
         super::question(self, id)
     }
 
-    fn related_to_question(&self, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>> {
-        super::related_to_question(self, id, limit)
+    fn related_to_question(&self, glossary: &Glossary, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>> {
+        super::related_to_question(self, glossary, id, limit)
     }
 
     fn related_to_text(&self, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {

@@ -170,8 +170,12 @@ pub fn run_queries_with<E: From<super::SearchError>>(
 }
 
 /// Runs judged related-question seeds; each scored with nDCG@5.
-pub fn run_related(generation: &Generation, seeds: &[JudgedRelated]) -> Result<Vec<QueryResult>> {
-    run_related_with(seeds, |id, limit| super::related::related_to_question(generation, id, limit))
+pub fn run_related(
+    generation: &Generation,
+    glossary: &super::Glossary,
+    seeds: &[JudgedRelated],
+) -> Result<Vec<QueryResult>> {
+    run_related_with(seeds, |id, limit| super::related::related_to_question(generation, glossary, id, limit))
 }
 
 /// Runs judged related-question seeds through `related` (a seed's id and how many to return):

@@ -492,10 +492,40 @@ impl Glossary {
 
     /// Non-overlapping matches in `words`, longest names first, left to right.
     pub fn find(&self, words: &[String]) -> Vec<Match<'_>> {
+        let words: Vec<Typed> = words.iter().map(|w| Typed::new(w)).collect();
+        self.matched(&words)
+            .into_iter()
+            .map(|(start, g, k)| {
+                let (group, name) = (&self.groups[g], &self.groups[g].names[k]);
+                let alternatives =
+                    group.names.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, n)| (n, group.weight)).collect();
+                let (folded, proper) = (name.met_folded(&words[start..]), name.text.chars().any(char::is_uppercase));
+                let related = group.weight == RELATED_WEIGHT;
+                Match { start, len: name.len(), alternatives, related, folded, proper }
+            })
+            .collect()
+    }
+
+    /// The groups a text names, as [`Glossary::find`] matches them in its words (`words`, stop
+    /// words left out), each once, in the order met: what the text is about in the glossary's
+    /// terms, whichever of a group's names it uses.
+    pub fn groups_named(&self, words: &[String]) -> Vec<usize> {
+        let words: Vec<Typed> = words.iter().map(|w| Typed::new(w)).collect();
+        let mut out: Vec<usize> = Vec::new();
+        for (_, g, _) in self.matched(&words) {
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+        out
+    }
+
+    /// The non-overlapping matches in `words` as (first word, group, name), longest names first,
+    /// left to right.
+    fn matched(&self, words: &[Typed]) -> Vec<(usize, usize, usize)> {
         if self.groups.is_empty() {
             return Vec::new();
         }
-        let words: Vec<Typed> = words.iter().map(|w| Typed::new(w)).collect();
         let mut out = Vec::new();
         let mut i = 0;
         let mut candidates: Vec<(usize, usize)> = Vec::new();
@@ -509,21 +539,16 @@ impl Glossary {
             }
             candidates.sort_unstable();
             candidates.dedup();
-            let mut best: Option<(usize, &Group, usize)> = None;
+            let mut best: Option<(usize, &Group, usize, usize)> = None;
             for &(g, k) in &candidates {
-                let (g, n) = (&self.groups[g], &self.groups[g].names[k]);
-                if best.is_none_or(|(len, b, _)| longer_or_surer(n.len(), g, len, b)) && n.matches(&words[i..]) {
-                    best = Some((n.len(), g, k));
+                let (group, n) = (&self.groups[g], &self.groups[g].names[k]);
+                if best.is_none_or(|(len, b, _, _)| longer_or_surer(n.len(), group, len, b)) && n.matches(&words[i..]) {
+                    best = Some((n.len(), group, g, k));
                 }
             }
             match best {
-                Some((len, g, k)) => {
-                    let alternatives =
-                        g.names.iter().enumerate().filter(|(j, _)| *j != k).map(|(_, n)| (n, g.weight)).collect();
-                    let name = &g.names[k];
-                    let (folded, proper) = (name.met_folded(&words[i..]), name.text.chars().any(char::is_uppercase));
-                    let related = g.weight == RELATED_WEIGHT;
-                    out.push(Match { start: i, len, alternatives, related, folded, proper });
+                Some((len, _, g, k)) => {
+                    out.push((i, g, k));
                     i += len;
                 }
                 None => i += 1,

@@ -815,6 +815,28 @@ mod tests {
         assert_eq!(total(office, &proper), total("\"Urząd Miasta Krakowa\"", &Glossary::default()));
     }
 
+    /// Related questions: a question that names what the seed names, in the glossary's groups,
+    /// rises. "Upały w betonowym mieście" and "Beton i upał na Grzegórzkach" both name the heat
+    /// and the concrete (`skwar ~ upał ~ …`, `betonoza ~ zabetonowanie ~ beton ~ …`), where the
+    /// candidates that share other words with the seed (bathing in the Vistula, flooded cellars)
+    /// name other things. A glossary none of whose names the texts use changes nothing.
+    #[test]
+    fn related_questions_rise_by_the_glossary_groups_they_share() {
+        let (_tmp, handle, glossary) = bundled();
+        let generation = handle.current();
+        let seed: QuestionId = "2025-05-07-online/10".parse().expect("an id");
+        let related = |glossary: &Glossary| -> Vec<String> {
+            let hits = super::related_to_question(&generation, glossary, &seed, 20).expect("related");
+            hits.into_iter().map(|h| h.id).collect()
+        };
+        let heat = "2024-09-10-grzegorzki/5";
+        let at = |ids: &[String]| ids.iter().position(|id| id == heat).unwrap_or(usize::MAX);
+        let (without, with) = (related(&Glossary::default()), related(&glossary));
+        assert!(at(&with) < 5 && at(&with) < at(&without), "{with:?} against {without:?}");
+        let elsewhere = Glossary::parse("huk odrzutowców ~ warsztaty garncarskie\n").expect("glossary");
+        assert_eq!(related(&elsewhere), without);
+    }
+
     /// A search of `q` by its words alone (no meaning), without facets or snippets.
     fn by_words(generation: &Generation, q: &str) -> SearchRequest {
         let raw = RawSearchParams {

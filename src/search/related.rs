@@ -14,13 +14,16 @@
 //! 2. **Reordering the best candidates** by what the corpus says about each question beyond its
 //!    words: the likeness of the whole texts, answers included (the departments' answers name the
 //!    kind of problem in the same official words wherever it was asked); shared topic tags and
-//!    shared answering units raise a candidate a little; closeness in meaning, to the seed's
-//!    meaning moved towards that of the candidate first so ranked.
+//!    shared answering units raise a candidate a little; so do the glossary's groups both whole
+//!    texts name, whichever of a group's names each uses (`dziura` in a resident's question,
+//!    `ubytek w nawierzchni` in the answer); closeness in meaning, to the seed's meaning moved
+//!    towards that of the candidate first so ranked.
 //! 3. **Feedback by words.** The most telling words of the candidate ranked first join the seed's,
 //!    and the same candidates are scored and reordered again: the question most like the seed
 //!    names the problem in the corpus's own words, which the seed may not use.
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
 use tantivy::collector::TopDocs;
@@ -84,6 +87,14 @@ const MEANING_WEIGHT: f32 = 1.0;
 /// from 0.772: flat from 1, so 1, the meaning's weight), checked on the holdouts (0.800 / 0.793 /
 /// 0.791 / 0.786 from 0.786; 0.807 / 0.820 / 0.833 / 0.839 from 0.769).
 const LIKENESS_WEIGHT: f32 = 1.0;
+/// Weight of the glossary's groups the whole texts both name ([`named_alike`], spread 0..1 over
+/// the candidates) against the normalised text score. The glossary's residents' words were written
+/// apart from the judged sets (docs/RELEVANCE.md). Chosen on the dev set among 0.25 / 0.5 / 0.75 /
+/// 1 (hybrid nDCG@5 0.849 / 0.849 / 0.849 / 0.809 from 0.832: flat to 0.75, so its middle), checked
+/// on the holdouts (0.806 / 0.820 / 0.819 / – from 0.800; 0.856 / 0.869 / 0.869 / – from 0.854).
+/// Only the groups of related wording (`~`) gave the same on dev (0.849 / 0.849 / 0.842 / 0.809)
+/// and 0.824 / 0.867 at 0.5: the equivalents stay, as fewer rules.
+const NAMED_WEIGHT: f32 = 0.5;
 
 /// One related question.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -112,7 +123,12 @@ struct SeedMeta {
 }
 
 /// Questions related to question `id`, best first.
-pub fn related_to_question(generation: &Generation, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>> {
+pub fn related_to_question(
+    generation: &Generation,
+    glossary: &Glossary,
+    id: &QuestionId,
+    limit: usize,
+) -> Result<Vec<RelatedHit>> {
     let searcher = generation.searcher();
     let f = &generation.fields;
     let idq = TermQuery::new(Term::from_field_text(f.id, &id.to_string()), IndexRecordOption::Basic);
@@ -128,6 +144,7 @@ pub fn related_to_question(generation: &Generation, id: &QuestionId, limit: usiz
     let meta = SeedMeta { topics: rec.topics.clone(), departments: rec.departments.clone(), vector };
     run(
         generation,
+        glossary,
         &searcher,
         [rec.title.as_str(), rec.question.as_str(), answers.as_str()],
         &meta,
@@ -155,12 +172,12 @@ pub fn related_to_text(
     let limit = limit.clamp(1, MAX_RELATED);
     let searched = searched_as_query(generation, glossary, text, limit)?;
     if searched.is_empty() {
-        return more_like_text(generation, text, limit);
+        return more_like_text(generation, glossary, text, limit);
     }
     if !analysis::transliterate::is_cyrillic(text) {
         return Ok(searched);
     }
-    Ok(fused(searched, more_like_text(generation, text, limit)?, limit))
+    Ok(fused(searched, more_like_text(generation, glossary, text, limit)?, limit))
 }
 
 /// The first `limit` questions a search for `text` finds (none where `text` is too long for a
@@ -231,7 +248,7 @@ pub(crate) fn fused(a: Vec<RelatedHit>, b: Vec<RelatedHit>, limit: usize) -> Vec
 }
 
 /// Questions related to a free text read as a question's text (more-like-this).
-fn more_like_text(generation: &Generation, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
+fn more_like_text(generation: &Generation, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
     let searcher = generation.searcher();
     // A Ukrainian or Russian text is read with its words' Polish translations after it, as a search reads
     // one (`translate::for_meaning`): its words alone share nothing with the Polish questions.
@@ -244,11 +261,12 @@ fn more_like_text(generation: &Generation, text: &str, limit: usize) -> Result<V
     });
     let vector = vector.flatten().map(|v| v.to_vec());
     let meta = SeedMeta { vector, ..SeedMeta::default() };
-    run(generation, &searcher, ["", &translated, ""], &meta, None, limit)
+    run(generation, glossary, &searcher, ["", &translated, ""], &meta, None, limit)
 }
 
 fn run(
     generation: &Generation,
+    glossary: &Glossary,
     searcher: &Searcher,
     seed: [&str; 3],
     meta: &SeedMeta,
@@ -262,7 +280,8 @@ fn run(
         _ => Vec::new(),
     };
     let window = RERANK_WINDOW.max(limit.clamp(1, MAX_RELATED));
-    let ranking = Seed { generation, searcher, text: seed, near: &near, meta, exclude, window };
+    let glossary = super::with_learned(generation, glossary);
+    let ranking = Seed { generation, glossary: &glossary, searcher, text: seed, near: &near, meta, exclude, window };
     let mut scored = rank(ranking, &terms, None)?;
     // Pseudo-relevance feedback by words: the most telling words of the candidate ranked first
     // join the seed's, and the candidates are ranked again.
@@ -298,7 +317,7 @@ struct Candidate {
     /// Its BM25 score for the seed's terms (0 where it is a candidate by meaning alone).
     text: f32,
     /// How alike its whole text is to the seed's ([`likeness`]).
-    likeness: f32,
+    likeness: Likeness,
     addr: DocAddress,
     record: Record,
 }
@@ -307,6 +326,8 @@ struct Candidate {
 #[derive(Clone, Copy)]
 struct Seed<'a> {
     generation: &'a Generation,
+    /// With the generation's learnt abbreviations (`super::with_learned`).
+    glossary: &'a Glossary,
     searcher: &'a Searcher,
     /// The seed's title, question and answers.
     text: [&'a str; 3],
@@ -323,7 +344,7 @@ struct Seed<'a> {
 /// meaning), scored by text, the likeness of the whole texts, closeness in meaning (with the
 /// feedback of the first), shared topics and units. With `before`, the candidates are those, and `terms` add to their text scores.
 fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candidate>>) -> Result<Vec<Candidate>> {
-    let Seed { generation, searcher, text: seed_text, near, meta, exclude, window } = seed;
+    let Seed { generation, glossary, searcher, text: seed_text, near, meta, exclude, window } = seed;
     let f = &generation.fields;
     if terms.is_empty() && near.is_empty() && before.is_none() {
         return Ok(Vec::new());
@@ -384,11 +405,11 @@ fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candid
             for (text, addr) in addrs {
                 let record = load_record(searcher, f, addr)?;
                 if exclude != Some(record.id.as_str()) {
-                    out.push(Candidate { score: 0.0, text, likeness: 0.0, addr, record });
+                    out.push(Candidate { score: 0.0, text, likeness: Likeness::default(), addr, record });
                 }
             }
             let records: Vec<&Record> = out.iter().map(|c| &c.record).collect();
-            let alike = likeness(searcher, generation, seed_text, exclude.is_some(), &records)?;
+            let alike = likeness(searcher, generation, glossary, seed_text, exclude, &records)?;
             for (c, l) in out.iter_mut().zip(alike) {
                 c.likeness = l;
             }
@@ -397,7 +418,7 @@ fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candid
     };
     let texts: Vec<(f32, &Record)> = candidates.iter().map(|c| (c.text, &c.record)).collect();
     // Carried in the candidates, so as long as `texts` (`second_stage` pairs them).
-    let alike: Vec<f32> = candidates.iter().map(|c| c.likeness).collect();
+    let alike: Vec<Likeness> = candidates.iter().map(|c| c.likeness).collect();
     let meaning = match (&meta.vector, &generation.dense) {
         (Some(v), Some(d)) => Some((v.as_slice(), d)),
         _ => None,
@@ -414,16 +435,16 @@ fn rank(seed: Seed<'_>, terms: &[(bool, String, f32)], before: Option<Vec<Candid
 }
 
 /// The second stage's scores of candidates given as (text score, record), in their order: the
-/// text score against the best one's, the likeness of their whole texts to the seed's (`alike`,
-/// [`likeness`], spread 0..1 over the candidates), the topic tags and answering units shared with the seed
-/// (`topics`, `departments`), and, with the seed's `meaning` (its vector and the generation's
-/// vectors), closeness in meaning scaled over the cosines of the questions nearest the seed
-/// (`near`, best first), then again with the meaning of the candidate so ranked first joined to
-/// the seed's. `vector_of(i, vectors)` is candidate `i`'s vector. Any backend's candidates are
+/// text score against the best one's, the likeness of their whole texts to the seed's by words
+/// and by the glossary's groups (`alike`, [`likeness`], each spread 0..1 over the candidates), the
+/// topic tags and answering units shared with the seed (`topics`, `departments`), and, with the
+/// seed's `meaning` (its vector and the generation's vectors), closeness in meaning scaled over
+/// the cosines of the questions nearest the seed (`near`, best first), then again with the
+/// meaning of the candidate so ranked first joined to the seed's. `vector_of(i, vectors)` is candidate `i`'s vector. Any backend's candidates are
 /// reordered by it.
 pub(crate) fn second_stage<'v>(
     candidates: &[(f32, &Record)],
-    alike: &[f32],
+    alike: &[Likeness],
     topics: &[String],
     departments: &[String],
     meaning: Option<(&[f32], &'v DenseIndex)>,
@@ -433,14 +454,16 @@ pub(crate) fn second_stage<'v>(
     let best = candidates.iter().map(|c| c.0).fold(0.0f32, f32::max);
     let best = if best > 0.0 { best } else { 1.0 };
     debug_assert_eq!(alike.len(), candidates.len(), "a likeness per candidate");
-    let alike = spread(alike);
+    let words = spread(&alike.iter().map(|l| l.words).collect::<Vec<_>>());
+    let named = spread(&alike.iter().map(|l| l.named).collect::<Vec<_>>());
     // Each candidate's score but for its meaning.
     let base: Vec<f32> = candidates
         .iter()
-        .zip(alike)
-        .map(|((text, rec), alike)| {
+        .zip(words.into_iter().zip(named))
+        .map(|((text, rec), (words, named))| {
             text / best
-                + LIKENESS_WEIGHT * alike
+                + LIKENESS_WEIGHT * words
+                + NAMED_WEIGHT * named
                 + TOPIC_WEIGHT * overlap(topics, &rec.topics)
                 + UNIT_WEIGHT * overlap(departments, &rec.departments)
         })
@@ -525,19 +548,22 @@ fn spread(values: &[f32]) -> Vec<f32> {
 /// which residents asking about the same problem in different words do not share. Unlike the
 /// first stage, rarity counts on both sides (idf²) and names are not lightened: this is the plain
 /// tf-idf cosine measured before it was built (docs/RELEVANCE.md), which lifted every judged set;
-/// the first stage's rules keep the candidates to the problem, this only orders them.
+/// the first stage's rules keep the candidates to the problem, this only orders them. Beside it,
+/// the groups of `glossary` both texts name ([`named_alike`]). `seed_id`: the seed's id, where it
+/// is a question of the index.
 pub(crate) fn likeness(
     searcher: &Searcher,
     generation: &Generation,
+    glossary: &Glossary,
     seed: [&str; 3],
-    seed_is_indexed: bool,
+    seed_id: Option<&str>,
     records: &[&Record],
-) -> Result<Vec<f32>> {
+) -> Result<Vec<Likeness>> {
     let f = &generation.fields;
     let n = searcher.num_docs().max(1) as f32;
     let mut analyzer =
         searcher.index().tokenizers().get(analysis::PL).unwrap_or_else(|| analysis::polish_analyzer(false));
-    let own = u64::from(seed_is_indexed);
+    let own = u64::from(seed_id.is_some());
     let mut counts: HashMap<String, u32> = HashMap::new();
     each_term(&mut analyzer, &seed, |t| match counts.get_mut(t) {
         Some(n) => *n += 1,
@@ -555,15 +581,137 @@ pub(crate) fn likeness(
         let idf = (1.0 + n / df as f32).ln();
         weights.insert(term, sublinear(tf) * idf * idf);
     }
-    Ok(records
+    let words: Vec<f32> = records
         .iter()
         .map(|rec| {
-            let mut texts = vec![rec.title.as_str(), rec.question.as_str()];
-            texts.extend(rec.answers.iter().map(|a| a.text.as_str()));
-            let shared = shared_terms(&mut analyzer, &texts, &weights);
+            let shared = shared_terms(&mut analyzer, &whole_text(rec), &weights);
             alike(&weights, &shared)
         })
-        .collect())
+        .collect();
+    let groups = NamedGroups::of(generation, glossary);
+    let seed_groups = match seed_id {
+        // A question of the index: its groups are kept as a candidate's are.
+        Some(id) => groups.named_in(glossary, id, &seed),
+        None => groups_in(glossary, &seed).into(),
+    };
+    let candidate_groups: Vec<Arc<[usize]>> =
+        records.iter().map(|rec| groups.named_in(glossary, &rec.id, &whole_text(rec))).collect();
+    let candidate_groups: Vec<&[usize]> = candidate_groups.iter().map(|g| &g[..]).collect();
+    let named = named_alike(&seed_groups, &candidate_groups);
+    Ok(words.into_iter().zip(named).map(|(words, named)| Likeness { words, named }).collect())
+}
+
+/// How alike a candidate's whole text is to the seed's.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Likeness {
+    /// By their words ([`alike`]).
+    pub words: f32,
+    /// By the glossary's groups they name ([`named_alike`]).
+    pub named: f32,
+}
+
+/// A question's title, question and answers.
+fn whole_text(rec: &Record) -> Vec<&str> {
+    let mut texts = vec![rec.title.as_str(), rec.question.as_str()];
+    texts.extend(rec.answers.iter().map(|a| a.text.as_str()));
+    texts
+}
+
+/// The glossary's groups each question's whole text names ([`groups_in`]), kept per generation
+/// while the glossary stays the same: a question is read for them once, when it is first a
+/// candidate (~0.1 ms for a demo question with its answers; docs/BENCHMARKS.md). At most
+/// [`MAX_NAMED_KEPT`] questions are kept; past that the list starts again, so that a front over
+/// millions of questions does not keep them all.
+#[derive(Default)]
+struct NamedGroups(Mutex<NamedById>);
+
+/// The glossary's fingerprint, and each question's groups by id.
+type NamedById = (u64, HashMap<String, Arc<[usize]>>);
+
+/// Questions whose groups [`NamedGroups`] keeps at most (~100 bytes each).
+const MAX_NAMED_KEPT: usize = 200_000;
+
+impl NamedGroups {
+    fn of(generation: &Generation, glossary: &Glossary) -> Arc<NamedGroups> {
+        let kept: Arc<NamedGroups> =
+            generation.derived.get().unwrap_or_else(|| generation.derived.set(NamedGroups::default()));
+        let mut by_id = kept.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if by_id.0 != glossary.fingerprint() {
+            *by_id = (glossary.fingerprint(), HashMap::new());
+        }
+        drop(by_id);
+        kept
+    }
+
+    /// The groups question `id`, of whole text `texts`, names.
+    fn named_in(&self, glossary: &Glossary, id: &str, texts: &[&str]) -> Arc<[usize]> {
+        let lock = || self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(groups) = lock().1.get(id) {
+            return Arc::clone(groups);
+        }
+        // Read outside the lock: other requests' candidates do not wait for this one's.
+        let groups: Arc<[usize]> = groups_in(glossary, texts).into();
+        let mut kept = lock();
+        if kept.0 == glossary.fingerprint() {
+            if kept.1.len() >= MAX_NAMED_KEPT {
+                kept.1.clear();
+            }
+            kept.1.insert(id.to_string(), Arc::clone(&groups));
+        }
+        groups
+    }
+}
+
+/// The glossary's groups that `texts` name, each once: what a text is about in the glossary's
+/// terms, whichever of a group's names it uses (`dziura` or `ubytek w nawierzchni`, `PSZOK` or
+/// `punkt selektywnego zbierania odpadów`). Names are matched as a query's words are (stop words
+/// left out), within one paragraph: a seed's answers, joined, name what they name apart.
+fn groups_in(glossary: &Glossary, texts: &[&str]) -> Vec<usize> {
+    let mut plain = analysis::plain_analyzer(false);
+    let mut out: Vec<usize> = Vec::new();
+    for text in texts.iter().flat_map(|t| t.split("\n\n")) {
+        let words: Vec<String> = analysis::analyze(&mut plain, text)
+            .into_iter()
+            .filter(|w| !analysis::is_stop_word(&w.to_lowercase()) || glossary.is_abbreviation(w))
+            .collect();
+        for g in glossary.groups_named(&words) {
+            if !out.contains(&g) {
+                out.push(g);
+            }
+        }
+    }
+    out
+}
+
+/// How much each candidate's groups (`candidates`, [`groups_in`]) share with the seed's: the
+/// cosine of their weights, a group weighing its rarity squared, as [`likeness`] weighs words.
+/// Rarity is counted among the seed and the candidates: a group every candidate names tells none
+/// apart.
+fn named_alike(seed: &[usize], candidates: &[&[usize]]) -> Vec<f32> {
+    let mut df: HashMap<usize, u32> = HashMap::new();
+    for groups in candidates.iter().copied().chain(std::iter::once(seed)) {
+        for g in groups {
+            *df.entry(*g).or_default() += 1;
+        }
+    }
+    let n = (candidates.len() + 1) as f32;
+    let weight = |g: &usize| {
+        let idf = (1.0 + n / df.get(g).copied().unwrap_or(1) as f32).ln();
+        idf * idf
+    };
+    let norm = |groups: &[usize]| groups.iter().map(weight).sum::<f32>().sqrt();
+    let seed_norm = norm(seed);
+    candidates
+        .iter()
+        .map(|groups| {
+            let dot: f32 = groups.iter().filter(|g| seed.contains(g)).map(weight).sum();
+            if dot > 0.0 {
+                dot / (seed_norm * norm(groups))
+            } else {
+                0.0
+            }
+        })
+        .collect()
 }
 
 /// Calls `term` with each term of `texts` (words of three letters or more, not numbers, as the
@@ -805,11 +953,16 @@ mod tests {
         }
         assert!(records.len() > 300, "{} questions", records.len());
         let all: Vec<&Record> = records.iter().collect();
+        let glossary = Glossary::default();
         for rec in records.iter().step_by(16) {
             let answers: Vec<&str> = rec.answers.iter().map(|a| a.text.as_str()).collect();
             let answers = answers.join("\n\n");
-            let scores =
-                likeness(&searcher, &generation, [&rec.title, &rec.question, &answers], true, &all).expect("likeness");
+            let scores: Vec<f32> =
+                likeness(&searcher, &generation, &glossary, [&rec.title, &rec.question, &answers], Some(&rec.id), &all)
+                    .expect("likeness")
+                    .into_iter()
+                    .map(|l| l.words)
+                    .collect();
             let best = (0..scores.len()).max_by(|&i, &j| scores[i].total_cmp(&scores[j])).expect("a score");
             assert_eq!(records[best].id, rec.id, "{:?}", rec.title);
             // Most questions share a few words with any other; the likeness tells the few apart.
@@ -818,6 +971,42 @@ mod tests {
             assert!(sorted[5] > 0.0, "nothing else alike to {:?}", rec.title);
             assert!(sorted[sorted.len() / 2] < 0.5 * sorted[1], "no question stands out for {:?}", rec.title);
         }
+    }
+
+    #[test]
+    fn groups_shared_weigh_by_rarity_among_the_candidates() {
+        // The seed names groups 1 and 2; group 2 is named by every candidate but the last.
+        let candidates: [&[usize]; 4] = [&[2, 1], &[2], &[2, 3], &[]];
+        let s = named_alike(&[1, 2], &candidates);
+        assert!((s[0] - 1.0).abs() < 1e-5, "the same groups, in any order: {s:?}");
+        assert!(s[1] > 0.0 && s[1] < 0.6, "only the group most share: {s:?}");
+        assert!(s[2] < s[1], "a group the seed does not name draws apart: {s:?}");
+        assert_eq!(s[3], 0.0, "no group: {s:?}");
+        assert!(named_alike(&[], &candidates).iter().all(|x| *x == 0.0), "a seed naming none");
+        assert!(named_alike(&[1], &[]).is_empty());
+    }
+
+    #[test]
+    fn texts_name_a_group_by_any_of_its_names() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus/glossary.txt");
+        let glossary = Glossary::read(&path).expect("glossary");
+        // A resident's word in one question, the departments' in another's answer.
+        let resident =
+            groups_in(&glossary, &["Dziury na Balickiej", "Kiedy ktoś załata te dziury? Dziura przy dziurze."]);
+        let official = groups_in(&glossary, &["", "Ubytki w nawierzchni jezdni zostaną usunięte w tym tygodniu."]);
+        let shared: Vec<&usize> = resident.iter().filter(|g| official.contains(g)).collect();
+        assert_eq!(shared.len(), 1, "{resident:?} / {official:?}");
+        let mut once = resident.clone();
+        once.dedup();
+        assert_eq!(once.len(), resident.len(), "each group once: {resident:?}");
+        // Within a paragraph, never across two: one's last word and the next one's first are no
+        // name.
+        let pothole = *shared[0];
+        assert!(groups_in(&glossary, &["Duży ubytek w nawierzchni parkingu"]).contains(&pothole));
+        assert!(!groups_in(&glossary, &["Duży ubytek", "w nawierzchni parkingu"]).contains(&pothole));
+        assert!(!groups_in(&glossary, &["Duży ubytek\n\nw nawierzchni parkingu"]).contains(&pothole));
+        let trees = groups_in(&glossary, &["Wycinka drzew w parku", "Czy drzewa przy szkole zostaną wycięte?"]);
+        assert!(!trees.iter().any(|g| resident.contains(g)), "{trees:?} / {resident:?}");
     }
 
     #[test]

@@ -106,7 +106,7 @@ pub async fn related_to_question(
     let id = question_id(&meeting, &n)?;
     let pairs = pairs.only(&["limit"])?;
     let limit = number(&pairs, "limit", DEFAULT_RELATED, 1, MAX_RELATED)?;
-    let related = blocking(&state, move |b, _| Ok(b.related_to_question(&id, limit)?)).await?;
+    let related = blocking(&state, move |b, glossary| Ok(b.related_to_question(glossary, &id, limit)?)).await?;
     Ok(Json(RelatedResponse { id: Some(format!("{meeting}/{n}")), query: None, related }))
 }
 

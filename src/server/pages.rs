@@ -346,9 +346,9 @@ pub async fn question(State(state): State<AppState>, Path((meeting, n)): Path<(S
     let Ok(id) = raw.parse::<QuestionId>() else {
         return not_found_page(&raw);
     };
-    let result = blocking(&state, move |b, _| {
+    let result = blocking(&state, move |b, glossary| {
         let q = b.question(&id)?;
-        let related = b.related_to_question(&id, 5)?;
+        let related = b.related_to_question(glossary, &id, 5)?;
         Ok((q, related))
     })
     .await;

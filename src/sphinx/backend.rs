@@ -526,7 +526,7 @@ impl SphinxBackend {
 
     /// Questions related to a free text read as a question's text, as embedded: its words with
     /// their Polish translations, its meaning from the same text.
-    fn more_like_text(&self, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
+    fn more_like_text(&self, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
         let translated = translate::for_meaning(text);
         let vector = dense::enabled(&self.generation).then(|| {
             let polish = !dense::is_foreign(text);
@@ -534,7 +534,7 @@ impl SphinxBackend {
         });
         let vector = vector.flatten();
         let about = About { topics: &[], departments: &[], vector: vector.as_deref() };
-        self.more_like(["", &translated, ""], &about, None, limit)
+        self.more_like(glossary, ["", &translated, ""], &about, None, limit)
     }
 
     /// The questions most like `seed` (title, question, answers), best first, without the
@@ -543,11 +543,13 @@ impl SphinxBackend {
     /// Sphinx's first [`RELATED_CANDIDATES`] scored in front by their keywords' frequencies with
     /// the generation's statistics (see [`rescore`]), the best
     /// [`related::RERANK_WINDOW`] kept, the questions nearest in meaning added; reordered by the
-    /// likeness of the whole texts (`related::likeness`, over the records Sphinx returns), shared
+    /// likeness of the whole texts by words and by the glossary's groups they name
+    /// (`related::likeness`, over the records Sphinx returns), shared
     /// topics and units and closeness in meaning (`related::second_stage`); the words of
     /// the one so ranked first added to every candidate's text score, and reordered again.
     fn more_like(
         &self,
+        glossary: &Glossary,
         seed: [&str; 3],
         about: &About<'_>,
         exclude: Option<&str>,
@@ -602,7 +604,8 @@ impl SphinxBackend {
         }
         let mut candidates = self.records_with_numbers(ids, &docs)?;
         let records: Vec<&Record> = candidates.iter().map(|c| &c.1).collect();
-        let alike = related::likeness(&searcher, &self.generation, seed, exclude.is_some(), &records)?;
+        let glossary = crate::search::with_learned(&self.generation, glossary);
+        let alike = related::likeness(&searcher, &self.generation, &glossary, seed, exclude, &records)?;
         let mut scores = self.second_stage(&candidates, &alike, about, &near_cosines);
         // Feedback by words, as embedded: the most telling words of the candidate ranked first
         // join the seed's, scored over the same candidates and added.
@@ -721,7 +724,7 @@ impl SphinxBackend {
     fn second_stage(
         &self,
         candidates: &[(f32, Record, u64)],
-        alike: &[f32],
+        alike: &[related::Likeness],
         about: &About<'_>,
         near: &[f32],
     ) -> Vec<f32> {
@@ -939,7 +942,7 @@ impl Backend for SphinxBackend {
         Ok(QuestionResponse::of(rec))
     }
 
-    fn related_to_question(&self, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>> {
+    fn related_to_question(&self, glossary: &Glossary, id: &QuestionId, limit: usize) -> Result<Vec<RelatedHit>> {
         let limit = limit.clamp(1, MAX_RELATED);
         let seed = self.record(&id.to_string())?.ok_or_else(|| SearchError::NotFound(id.to_string()))?;
         // The seed's meaning, where dense retrieval is on and it has a vector.
@@ -949,7 +952,7 @@ impl Backend for SphinxBackend {
         let answers: Vec<&str> = seed.answers.iter().map(|a| a.text.as_str()).collect();
         let seed_text = [seed.title.as_str(), seed.question.as_str(), &answers.join("\n\n")];
         let about = About { topics: &seed.topics, departments: &seed.departments, vector };
-        self.more_like(seed_text, &about, Some(&seed.id), limit)
+        self.more_like(glossary, seed_text, &about, Some(&seed.id), limit)
     }
 
     fn related_to_text(&self, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
@@ -962,12 +965,12 @@ impl Backend for SphinxBackend {
             None => Vec::new(),
         };
         if searched.is_empty() {
-            return self.more_like_text(text, limit);
+            return self.more_like_text(glossary, text, limit);
         }
         if !analysis::transliterate::is_cyrillic(text) {
             return Ok(searched);
         }
-        Ok(related::fused(searched, self.more_like_text(text, limit)?, limit))
+        Ok(related::fused(searched, self.more_like_text(glossary, text, limit)?, limit))
     }
 
     fn suggest(&self, glossary: &Glossary, prefix: &str, limit: usize) -> Result<SuggestResponse> {
