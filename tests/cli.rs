@@ -109,12 +109,19 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
     let out = lawka(root, &["eval", "--index", &index]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    for needle in ["tests/eval ", "tests/eval/holdout ", "tests/eval/holdout2", "related questions", "other_language"] {
+    for needle in [
+        "tests/eval ",
+        "tests/eval/holdout ",
+        "tests/eval/holdout2",
+        "tests/eval/holdout3",
+        "related questions",
+        "other_language",
+    ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
-    // The "all" row has one figure per set: 32 dev queries, 71 and 48 holdout queries.
+    // The "all" row has one figure per set: 32 dev queries, 71, 48 and 44 holdout queries.
     let all = text.lines().find(|l| l.starts_with("all")).expect("an all row");
-    assert!(all.contains(" 32 ") && all.contains(" 71 ") && all.contains(" 48 "), "{all}");
+    assert!(all.contains(" 32 ") && all.contains(" 71 ") && all.contains(" 48 ") && all.contains(" 44 "), "{all}");
     // --related belongs to --queries.
     let bad = lawka(root, &["eval", "--index", &index, "--related", "tests/eval/related.json"]);
     assert_eq!(bad.status.code(), Some(2));

@@ -17,23 +17,27 @@ use crate::common::{corpus_dir, enc, hit_ids, shared};
 /// tests/eval/holdout2, the second written after the feedback of the best result was chosen) were
 /// written and judged apart from the tuning; constants are chosen on one set and kept only if the
 /// others do not lose. Words alone serve other languages little (issue 14 asks 0.50 of the hybrid).
-type Floors = [(&'static str, usize, f64, f64, usize, f64); 3];
-const HYBRID_TRANSLATED_FLOORS: Floors = [
+/// The third holdout (tests/eval/holdout3, twenty-third session) was measured with the
+/// dictionaries only, so the configurations without them do not floor it.
+type Floors = &'static [(&'static str, usize, f64, f64, usize, f64)];
+const HYBRID_TRANSLATED_FLOORS: Floors = &[
     ("", 32, 0.936 - 0.02, 0.849 - 0.02, 0, 0.986 - 0.05),
     ("holdout", 71, 0.909 - 0.02, 0.820 - 0.02, 0, 0.881 - 0.05),
     ("holdout2", 48, 0.806 - 0.02, 0.869 - 0.02, 0, 0.740 - 0.05),
+    ("holdout3", 44, 0.717 - 0.02, 0.903 - 0.02, 0, 0.586 - 0.05),
 ];
-const HYBRID_FLOORS: Floors = [
+const HYBRID_FLOORS: Floors = &[
     ("", 32, 0.904 - 0.02, 0.832 - 0.02, 0, 0.741 - 0.05),
     ("holdout", 71, 0.847 - 0.02, 0.800 - 0.02, 0, 0.567 - 0.05),
     ("holdout2", 48, 0.765 - 0.02, 0.854 - 0.02, 0, 0.549 - 0.05),
 ];
-const BM25_TRANSLATED_FLOORS: Floors = [
+const BM25_TRANSLATED_FLOORS: Floors = &[
     ("", 32, 0.878 - 0.02, 0.836 - 0.02, 0, 0.0),
     ("holdout", 71, 0.869 - 0.02, 0.809 - 0.02, 0, 0.0),
     ("holdout2", 48, 0.809 - 0.02, 0.863 - 0.02, 0, 0.0),
+    ("holdout3", 44, 0.759 - 0.02, 0.893 - 0.02, 0, 0.0),
 ];
-const BM25_FLOORS: Floors = [
+const BM25_FLOORS: Floors = &[
     ("", 32, 0.843 - 0.02, 0.834 - 0.02, 0, 0.0),
     ("holdout", 71, 0.756 - 0.02, 0.790 - 0.02, 1, 0.0),
     ("holdout2", 48, 0.727 - 0.02, 0.863 - 0.02, 0, 0.0),
@@ -58,7 +62,7 @@ fn relevance_does_not_regress_on_either_judged_set() {
         (false, true) => BM25_TRANSLATED_FLOORS,
         (false, false) => BM25_FLOORS,
     };
-    for (set, n, ndcg_floor, related_floor, max_zero, other_language_floor) in floors {
+    for &(set, n, ndcg_floor, related_floor, max_zero, other_language_floor) in floors {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
         let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
@@ -183,7 +187,7 @@ fn slips_in_word_forms_find_what_was_meant() {
     }
 }
 
-/// Every judged query with one slip of the fingers, on both judged sets: the ranking must hold on
+/// Every judged query with one slip of the fingers, on every judged set: the ranking must hold on
 /// queries nobody tuned for. Floors as for the judged sets: the figure when set, minus 0.02.
 #[test]
 fn relevance_holds_with_a_slip_in_every_query() {
@@ -197,6 +201,7 @@ fn relevance_holds_with_a_slip_in_every_query() {
         ("", 0.921 - 0.02, 0.860 - 0.02),
         ("holdout", 0.881 - 0.02, 0.828 - 0.02),
         ("holdout2", 0.800 - 0.02, 0.805 - 0.02),
+        ("holdout3", 0.736 - 0.02, 0.748 - 0.02),
     ] {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
@@ -516,7 +521,7 @@ fn english_words_find_polish_questions_through_the_dictionary() {
 /// 0.865).
 #[test]
 fn the_already_asked_box_ranks_a_text_as_well_as_a_search_does() {
-    for set in ["", "holdout", "holdout2"] {
+    for set in ["", "holdout", "holdout2", "holdout3"] {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
         let (mut searched, mut boxed, mut n) = (0.0, 0.0, 0);

@@ -407,9 +407,18 @@ fn another_shape_of_cluster_is_published_and_answers_whole() {
 
 /// The nDCG of each judged set from `lawka eval`'s `all` lines: the searches' (@10), then the
 /// related questions' (@5).
-fn eval_all_lines(out: &str) -> Vec<f64> {
+/// The "all" rows of `lawka eval`'s output, each set's cell as (n, nDCG): the queries' row, then
+/// the related questions'.
+fn eval_all_lines(out: &str) -> Vec<(f64, f64)> {
     let lines = out.lines().filter(|l| l.starts_with("all "));
-    lines.flat_map(|l| l.split('|').skip(1).filter_map(|cell| cell.split_whitespace().nth(1)?.parse().ok())).collect()
+    lines
+        .flat_map(|l| {
+            l.split('|').skip(1).filter_map(|cell| {
+                let mut figures = cell.split_whitespace();
+                Some((figures.next()?.parse().ok()?, figures.next()?.parse().ok()?))
+            })
+        })
+        .collect()
 }
 
 /// A JSON value's shape: its objects' keys, recursively, an array read through its first element.
@@ -503,20 +512,20 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
     assert_eq!(sphinx.get_ok("/healthz")["backend"], "sphinx");
     assert_eq!(embedded.get_ok("/healthz")["backend"], "embedded");
 
-    // Ranked as served, the dev and holdout judged sets stay within the 0.02 nDCG@10 of
-    // the embedded ranking (Ławka's word scoring over Sphinx's first matches; without it,
-    // Sphinx's own BM25F was 0.034 behind on the dev set), and their related questions within
-    // 0.02 nDCG@5 (the embedded second stage over Sphinx's candidates; 0.07 behind without).
-    let [dev, holdout] = ["tests/eval", "tests/eval/holdout"].map(|s| Path::new(env!("CARGO_MANIFEST_DIR")).join(s));
-    let ndcg = |backend: &[&str]| -> Vec<f64> {
-        let out = crate::common::lawka_command()
-            .args(["eval", "--index"])
-            .arg(&index)
-            .args(backend)
-            .arg("--set")
-            .arg(&dev)
-            .arg("--set")
-            .arg(&holdout)
+    // Ranked as served, each judged set stays within the 0.02 nDCG@10 of the embedded
+    // ranking (Ławka's word scoring over Sphinx's first matches; without it, Sphinx's own BM25F
+    // was 0.034 behind on the dev set), and the related questions of all the sets' seeds
+    // together within 0.02 nDCG@5 (the embedded second stage over Sphinx's candidates; 0.07
+    // behind without). Together: one set's 12 to 32 seeds move by a few hundredths when a
+    // seed's candidates differ a little (docs/SCALE.md).
+    let sets = ["tests/eval", "tests/eval/holdout", "tests/eval/holdout2", "tests/eval/holdout3"];
+    let ndcg = |backend: &[&str]| -> Vec<(f64, f64)> {
+        let mut eval = crate::common::lawka_command();
+        eval.args(["eval", "--index"]).arg(&index).args(backend);
+        for set in sets {
+            eval.arg("--set").arg(Path::new(env!("CARGO_MANIFEST_DIR")).join(set));
+        }
+        let out = eval
             .current_dir(ws.path())
             .env("SPHINX_NODES", &cluster.env["SPHINX_NODES"])
             .output()
@@ -525,11 +534,16 @@ fn served_through_sphinx_the_api_answers_in_the_embedded_shape() {
         eval_all_lines(&String::from_utf8_lossy(&out.stdout))
     };
     let (through_sphinx, own) = (ndcg(&["--backend", "sphinx"]), ndcg(&[]));
-    assert_eq!((through_sphinx.len(), own.len()), (4, 4), "{through_sphinx:?} {own:?}");
-    let measures = ["dev searches", "holdout searches", "dev related", "holdout related"];
-    for (measure, (a, b)) in measures.iter().zip(through_sphinx.iter().zip(&own)) {
-        assert!((a - b).abs() <= 0.02, "{measure}: nDCG {a:.3} through Sphinx against {b:.3} embedded");
+    assert_eq!((through_sphinx.len(), own.len()), (8, 8), "{through_sphinx:?} {own:?}");
+    let (searches, related) = through_sphinx.split_at(4);
+    for (set, ((_, a), (_, b))) in sets.iter().zip(searches.iter().zip(&own)) {
+        assert!((a - b).abs() <= 0.02, "{set} searches: nDCG {a:.3} through Sphinx against {b:.3} embedded");
     }
+    let pooled = |cells: &[(f64, f64)]| {
+        cells.iter().map(|(n, x)| n * x).sum::<f64>() / cells.iter().map(|(n, _)| n).sum::<f64>()
+    };
+    let (a, b) = (pooled(related), pooled(&own[4..]));
+    assert!((a - b).abs() <= 0.02, "related questions: nDCG@5 {a:.3} through Sphinx against {b:.3} embedded");
 
     // The front reads each keyword's frequency at the place Sphinx numbers it by: a repeated
     // keyword at its first place, a proximity phrase taking one more, an excluded keyword not

@@ -1,8 +1,8 @@
 //! `lawka eval`: relevance on judged queries, through the same search code as the API.
 //!
 //! By default every judged set of the repository side by side: the development set `tests/eval`,
-//! the holdout `tests/eval/holdout`, the second holdout `tests/eval/holdout2` and the Russian
-//! queries `tests/eval/russian`. A ranking change is kept only if it does not lose on the sets it
+//! the holdout `tests/eval/holdout`, the second and third holdouts `tests/eval/holdout2` and
+//! `tests/eval/holdout3`, and the Russian queries `tests/eval/russian`. A ranking change is kept only if it does not lose on the sets it
 //! was not chosen on, so all are printed together.
 
 use std::path::{Path, PathBuf};
@@ -15,14 +15,15 @@ use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary
 use crate::search::perturb::Perturbation;
 
 /// The judged sets `lawka eval` runs when given none.
-const DEFAULT_SETS: [&str; 4] = ["tests/eval", "tests/eval/holdout", "tests/eval/holdout2", "tests/eval/russian"];
+const DEFAULT_SETS: [&str; 5] =
+    ["tests/eval", "tests/eval/holdout", "tests/eval/holdout2", "tests/eval/holdout3", "tests/eval/russian"];
 
 /// Arguments of `lawka eval`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A judged set: a directory with `queries-*.json` and optionally `related.json` (the format
-    /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout, tests/eval/holdout2
-    /// and tests/eval/russian, where present.
+    /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout, tests/eval/holdout2,
+    /// tests/eval/holdout3 and tests/eval/russian, where present.
     #[arg(long, conflicts_with_all = ["queries", "related"])]
     set: Vec<PathBuf>,
     /// Judged queries (JSON, the format of shared/eval/queries-*.json) as one set; repeatable.
