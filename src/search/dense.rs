@@ -86,6 +86,9 @@ pub(crate) struct QueryDense {
     vector: Arc<[f32]>,
     /// Whether the query is a sentence ([`rank::SENTENCE_WORDS`] words or more).
     sentence: bool,
+    /// Whether the index has every word of the query (none a slip or a word no question uses;
+    /// see [`QueryDense::fuse`]); the searches that read the words say so.
+    pub words_known: bool,
 }
 
 impl QueryDense {
@@ -112,7 +115,7 @@ impl QueryDense {
             .map(|(addr, id, cos)| (addr, id.to_string(), cos))
             .collect();
         let rank = near.iter().enumerate().map(|(i, (addr, _, _))| (*addr, i)).collect();
-        QueryDense { near, rank, language, vector, sentence }
+        QueryDense { near, rank, language, vector, sentence, words_known: true }
     }
 
     /// The dense side again, with the meaning of the question at `best` (the first result)
@@ -120,7 +123,8 @@ impl QueryDense {
     pub fn with_feedback(&self, generation: &Generation, best: DocAddress) -> Option<QueryDense> {
         let dense = generation.dense.as_ref()?;
         let vector = rocchio(&self.vector, dense.vector_at(best)?, rank::FEEDBACK_WEIGHT);
-        Some(QueryDense::nearest_to(dense, vector.into(), self.language, self.sentence))
+        let again = QueryDense::nearest_to(dense, vector.into(), self.language, self.sentence);
+        Some(QueryDense { words_known: self.words_known, ..again })
     }
 
     /// The same as [`QueryDense::with_feedback`], the best question named by its id (a backend
@@ -128,7 +132,8 @@ impl QueryDense {
     pub fn with_feedback_of_id(&self, generation: &Generation, best: &str) -> Option<QueryDense> {
         let dense = generation.dense.as_ref()?;
         let vector = rocchio(&self.vector, dense.vector_of_id(best)?, rank::FEEDBACK_WEIGHT);
-        Some(QueryDense::nearest_to(dense, vector.into(), self.language, self.sentence))
+        let again = QueryDense::nearest_to(dense, vector.into(), self.language, self.sentence);
+        Some(QueryDense { words_known: self.words_known, ..again })
     }
 
     /// Whether the query is in another language than Polish (translated or not).
@@ -173,6 +178,15 @@ impl QueryDense {
             })
             .collect();
         fused.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+        // Words the index all has that find one question clearly first have said what the query
+        // asks: meaning orders the rest. Not for a foreign query, whose words may be mistranslated.
+        let words_decide = self.language != Language::Foreign && self.words_known;
+        if words_decide && clear_first(hits.iter().map(|h| h.0)) {
+            if let Some(at) = fused.iter().position(|f| f.1 == 0) {
+                let first = fused.remove(at);
+                fused.insert(0, first);
+            }
+        }
         let reordered: Vec<(f32, T)> = fused.iter().map(|&(s, i)| (s, hits[i].1.clone())).collect();
         for (slot, hit) in hits.iter_mut().zip(reordered) {
             *slot = hit;
@@ -254,6 +268,15 @@ fn tied_ranks(scores: impl Iterator<Item = f32>) -> Vec<usize> {
             rank
         })
         .collect()
+}
+
+/// Whether the first of `scores` (by words, best first) is a clear first: at least
+/// [`rank::CLEAR_FIRST_MARGIN`] times the second (or the only one).
+fn clear_first(mut scores: impl Iterator<Item = f32>) -> bool {
+    match (scores.next(), scores.next()) {
+        (Some(first), second) => first > 0.0 && first >= rank::CLEAR_FIRST_MARGIN * second.unwrap_or(0.0),
+        (None, _) => false,
+    }
 }
 
 /// Reciprocal-rank contribution of a 0-based rank.
@@ -346,6 +369,7 @@ mod tests {
                 language: Language::Polish,
                 vector: Arc::from(vec![0.0f32; 2]),
                 sentence,
+                words_known: true,
             };
             let mut fused = hits.clone();
             d.fuse(&mut fused);
@@ -370,6 +394,7 @@ mod tests {
             language: Language::Polish,
             vector: Arc::from(vec![0.0f32; 2]),
             sentence: false,
+            words_known: true,
         };
         for order in [[a, b], [b, a]] {
             let mut hits = vec![(7.37, order[0]), (7.37, order[1]), (1.0, DocAddress::new(0, 1))];
@@ -377,6 +402,35 @@ mod tests {
             assert_eq!(hits[0].1, b, "nearer in meaning first, in either index order");
             assert_eq!(hits[1].1, a);
         }
+    }
+
+    /// A question the words score twice the next stays first whatever meaning says, where the
+    /// index has every word and the query is not foreign; otherwise the fusion decides.
+    #[test]
+    fn a_clear_first_by_words_stays_first() {
+        let (a, b, c) = (DocAddress::new(0, 1), DocAddress::new(0, 2), DocAddress::new(0, 3));
+        let dense = |language, words_known| QueryDense {
+            near: Vec::new(),
+            // Meaning puts `b` first and does not know `a`.
+            rank: HashMap::from([(b, 0), (c, 1)]),
+            language,
+            vector: Arc::from(vec![0.0f32; 2]),
+            sentence: false,
+            words_known,
+        };
+        let first = |d: &QueryDense, scores: [f32; 3]| {
+            let mut hits = vec![(scores[0], a), (scores[1], b), (scores[2], c)];
+            d.fuse(&mut hits);
+            hits[0].1
+        };
+        let clear = [10.0, 4.0, 3.0];
+        assert_eq!(first(&dense(Language::Polish, true), clear), a);
+        assert_eq!(first(&dense(Language::Translated, true), clear), a);
+        assert_eq!(first(&dense(Language::Polish, false), clear), b, "a word the index lacks");
+        assert_eq!(first(&dense(Language::Foreign, true), clear), b, "a foreign query");
+        assert_eq!(first(&dense(Language::Polish, true), [10.0, 6.0, 3.0]), b, "not twice the next");
+        assert!(clear_first([5.0].into_iter()), "the only match");
+        assert!(!clear_first([0.0, 0.0].into_iter()) && !clear_first(std::iter::empty()));
     }
 
     #[test]

@@ -212,8 +212,12 @@ pub(crate) fn prepare(
         total = searcher.search(filters.apply(text.as_ref(), &[]).as_ref(), &Count)? as u64;
     }
     let near = if proximity { builder.proximity(&ast.should) } else { None };
+    let words_known = !builder.met_unknown_words();
     drop(builder);
-    let dense = query_dense(generation, req, &ast);
+    let mut dense = query_dense(generation, req, &ast);
+    if let Some(d) = dense.as_mut() {
+        d.words_known = words_known;
+    }
     let mut joined = Vec::new();
     if let Some(d) = &dense {
         if let Some((wider, j)) = join_by_meaning(&searcher, f, &filters, text.as_ref(), d, total)? {
@@ -350,7 +354,7 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         _ => None,
     };
     // And by meaning, where the model is installed (see `dense`).
-    let dense = query_dense(generation, req, &ast);
+    let mut dense = query_dense(generation, req, &ast);
     // Every page of a relevance order comes from the same fused list (a question that joined by
     // meaning stands in its head, on whatever page is asked).
     let fused = dense.is_some() && req.sort == Sort::Relevance;
@@ -394,6 +398,9 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         let wider = collect(&searcher, &pass, text.as_ref(), req, window, ords.as_ref())?;
         partial_match = wider.total > collected.total;
         collected = wider;
+    }
+    if let Some(d) = dense.as_mut() {
+        d.words_known = !builder.met_unknown_words();
     }
     drop(builder);
     let mut joined: Vec<DocAddress> = Vec::new();

@@ -205,6 +205,9 @@ pub struct QueryBuilder<'a> {
     vocabulary: Option<&'a Suggestions>,
     /// The words each misspelt word meant, looked up so far (the glossary and the terms both ask).
     meant: Vec<(String, Vec<NearWord<'a>>)>,
+    /// Whether some word typed is one the index does not have (see
+    /// [`QueryBuilder::met_unknown_words`]).
+    unknown_words: bool,
     pl: TextAnalyzer,
     pl_ascii: TextAnalyzer,
     en: TextAnalyzer,
@@ -244,6 +247,7 @@ impl<'a> QueryBuilder<'a> {
             doc_freqs: Vec::new(),
             vocabulary: None,
             meant: Vec::new(),
+            unknown_words: false,
             phrases: None,
             pruning: None,
             common_apart: true,
@@ -279,6 +283,13 @@ impl<'a> QueryBuilder<'a> {
     pub fn with_pruning(mut self, pruning: Arc<Pruning>) -> Self {
         self.pruning = Some(pruning);
         self
+    }
+
+    /// Whether some word typed in the queries built so far is one the index does not have in any
+    /// analysis (a slip, searched also as the words it may mean, or a word no question uses):
+    /// their words then say less of what the query asks.
+    pub fn met_unknown_words(&self) -> bool {
+        self.unknown_words
     }
 
     /// Whether a strict query built so far took common words apart (see
@@ -814,6 +825,7 @@ impl<'a> QueryBuilder<'a> {
         if !self.is_unknown(word, stem, folded_stem, folded_raw) {
             return Vec::new();
         }
+        self.unknown_words = true;
         let mut best: Vec<(String, u32)> = Vec::new();
         for near in self.meant(folded_raw) {
             for t in analysis::analyze(&mut self.pl_ascii, near.word) {

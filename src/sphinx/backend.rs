@@ -87,9 +87,17 @@ enum Text {
     /// No words: every question (under the filters).
     Everything,
     /// Sphinx's full-text expression, the folded terms it wants (the snippets mark them), the
-    /// query's language as ranking cares, how the front scores Sphinx's first matches, and the
+    /// query's language as ranking cares, whether the index has every word typed (see
+    /// `dense::QueryDense::words_known`), how the front scores Sphinx's first matches, and the
     /// wider forms of the query to ask, in turn, while too few questions match (see [`Wider`]).
-    Match { expr: String, wanted: BTreeSet<String>, language: Language, plan: Plan, wider: Vec<Wider> },
+    Match {
+        expr: String,
+        wanted: BTreeSet<String>,
+        language: Language,
+        words_known: bool,
+        plan: Plan,
+        wider: Vec<Wider>,
+    },
 }
 
 /// A wider form of a query's words, asked when the narrower matched fewer than
@@ -114,12 +122,13 @@ impl Text {
     /// The next wider form of the query, and whether it asks for any word; none where there is
     /// none.
     fn widened(&self) -> Option<(Text, bool)> {
-        let Text::Match { wanted, language, wider, .. } = self else { return None };
+        let Text::Match { wanted, language, words_known, wider, .. } = self else { return None };
         let (next, rest) = wider.split_first()?;
         let text = Text::Match {
             expr: next.expr.clone(),
             wanted: wanted.clone(),
             language: *language,
+            words_known: *words_known,
             plan: next.plan.clone(),
             wider: rest.to_vec(),
         };
@@ -273,7 +282,9 @@ impl SphinxBackend {
         }
         let mut wanted = BTreeSet::new();
         let mut concepts = Vec::new();
-        let groups = self.alternatives(&glossary, &ast.should, &ast.names, &mut wanted, Some(&mut concepts));
+        let mut unknown = false;
+        let groups =
+            self.alternatives(&glossary, &ast.should, &ast.names, &mut wanted, Some(&mut concepts), &mut unknown);
         let apart = self.set_common_apart(&mut concepts);
         let mut should: Vec<&String> = groups.iter().flatten().collect();
         should.sort();
@@ -283,7 +294,14 @@ impl SphinxBackend {
         for clause in &ast.must {
             let mut required = Vec::new();
             let alternatives: Vec<String> = self
-                .alternatives(&glossary, std::slice::from_ref(clause), &[], &mut wanted, Some(&mut required))
+                .alternatives(
+                    &glossary,
+                    std::slice::from_ref(clause),
+                    &[],
+                    &mut wanted,
+                    Some(&mut required),
+                    &mut unknown,
+                )
                 .concat();
             // Required words only add to the score: every match has them.
             required_concepts.extend(required.into_iter().map(|c| Concept { counts: false, ..c }));
@@ -297,8 +315,9 @@ impl SphinxBackend {
             return if ast.should.is_empty() { Text::Everything } else { Text::Unmatched { language: ast.language } };
         }
         for clause in &ast.must_not {
-            let alternatives: Vec<String> =
-                self.alternatives(&glossary, std::slice::from_ref(clause), &[], &mut BTreeSet::new(), None).concat();
+            let alternatives: Vec<String> = self
+                .alternatives(&glossary, std::slice::from_ref(clause), &[], &mut BTreeSet::new(), None, &mut false)
+                .concat();
             if !alternatives.is_empty() {
                 tail.push(format!("-({})", alternatives.join(" | ")));
             }
@@ -348,7 +367,7 @@ impl SphinxBackend {
             Wider { expr, plan, any }
         });
         let Some(Wider { expr, plan, .. }) = forms.next() else { return Text::Everything };
-        Text::Match { expr, wanted, language: ast.language, plan, wider: forms.collect() }
+        Text::Match { expr, wanted, language: ast.language, words_known: !unknown, plan, wider: forms.collect() }
     }
 
     /// Marks the words too common to select questions (see `rank::COMMON_WORD_SHARE`) as not
@@ -384,7 +403,8 @@ impl SphinxBackend {
     /// other): as its words one by one, a name matched every question with any of them. Each
     /// word's alternatives apart, in the order of the words; the terms go into `wanted`.
     /// With `plan`, each word's alternatives as the front scores them (see [`rescore`]). `names`
-    /// are the words typed as names ([`query::QueryAst::names`]).
+    /// are the words typed as names ([`query::QueryAst::names`]); `unknown` is set where the
+    /// index lacks a word typed.
     fn alternatives(
         &self,
         glossary: &Glossary,
@@ -392,6 +412,7 @@ impl SphinxBackend {
         names: &[String],
         wanted: &mut BTreeSet<String>,
         mut plan: Option<&mut Vec<Concept>>,
+        unknown: &mut bool,
     ) -> Vec<Vec<String>> {
         if clauses.is_empty() {
             return Vec::new();
@@ -447,6 +468,7 @@ impl SphinxBackend {
             }
             groups.push(out.into_iter().collect());
         }
+        *unknown |= builder.met_unknown_words();
         groups
     }
 
@@ -1048,8 +1070,11 @@ impl SphinxBackend {
             // first [`rank::PROXIMITY_WINDOW`] by Ławka's scores fused with the questions
             // nearest in meaning, as the embedded backend fuses its own.
             let dense = match &text {
-                Text::Match { language, .. } if req.dense && req.sort == Sort::Relevance => {
-                    dense::QueryDense::of(&self.generation, &translate::for_meaning(&req.q), *language)
+                Text::Match { language, words_known, .. } if req.dense && req.sort == Sort::Relevance => {
+                    dense::QueryDense::of(&self.generation, &translate::for_meaning(&req.q), *language).map(|mut d| {
+                        d.words_known = *words_known;
+                        d
+                    })
                 }
                 _ => None,
             };
@@ -1536,6 +1561,7 @@ mod tests {
             expr: "@body x".into(),
             wanted: BTreeSet::new(),
             language: Language::Polish,
+            words_known: true,
             plan: Plan { concepts: Vec::new(), positions: HashMap::new() },
             wider: Vec::new(),
         };
