@@ -146,7 +146,9 @@ impl QueryDense {
         self.near.iter().take(rank::DENSE_ADDED).map(|(_, id, _)| id.as_str())
     }
 
-    /// Reorders `hits` (in BM25 order) by reciprocal-rank fusion with the dense ranks.
+    /// Reorders `hits` (in BM25 order) by reciprocal-rank fusion with the dense ranks; a clear
+    /// first by words ([`rank::CLEAR_FIRST_MARGIN`]) stays first where the index has every word
+    /// ([`QueryDense::words_known`]) and the query is not foreign.
     pub fn fuse(&self, hits: &mut [(f32, DocAddress)]) {
         self.fuse_by(hits, |addr| self.rank.get(addr).copied());
     }
