@@ -1,7 +1,9 @@
 """What the judged sets' validators need of the corpus: every question's district, date, topics
 and answering units (as the engine's filters read them), and whether a question passes a filter.
 Reads only corpus/meetings/*.md."""
+import collections
 import glob
+import json
 import os
 import re
 
@@ -41,3 +43,37 @@ def passes(q, flt):
     if 'from' in flt and q['date'] < flt['from']: return False
     if 'to' in flt and q['date'] > flt['to']: return False
     return True
+
+
+def shared_trigrams(queries, corpus=CORPUS):
+    """The word 3-grams each query shares with the corpus, by qid (only the queries that share
+    any): a query copied from a document rather than written from a need."""
+    tok = lambda s: re.findall(r"[\wąćęłńóśźżА-Яа-яіїєґІЇЄҐ'’+&]+", s.lower())
+    counts = collections.Counter()
+    for f in glob.glob(os.path.join(corpus, '*.md')):
+        t = tok(open(f, encoding='utf-8').read())
+        counts.update(tuple(t[i:i + 3]) for i in range(len(t) - 2))
+    shared = {}
+    for q in queries:
+        t = tok(q['query'])
+        found = [' '.join(t[i:i + 3]) for i in range(len(t) - 2) if counts[tuple(t[i:i + 3])]]
+        if found:
+            shared[q['qid']] = found
+    return shared
+
+
+def seed_problems(related, qs, earlier):
+    """What is wrong with the related seeds `related` (a related.json's list), given the corpus's
+    questions `qs` and the paths of the earlier sets' related.json files `earlier`: unknown ids,
+    a seed already used, a seed listing itself or nothing, a grade other than 1 or 2."""
+    old = {s['id'] for path in earlier for s in json.load(open(path, encoding='utf-8'))}
+    problems = []
+    for s in related:
+        if s['id'] not in qs: problems.append(f"seed {s['id']} unknown")
+        if s['id'] in old: problems.append(f"seed {s['id']} already a seed elsewhere")
+        if s['id'] in s['related']: problems.append(f"seed {s['id']} lists itself")
+        if not s['related']: problems.append(f"seed {s['id']} has no related")
+        for i, g in s['related'].items():
+            if i not in qs: problems.append(f"seed {s['id']}: unknown id {i}")
+            if g not in (1, 2): problems.append(f"seed {s['id']}: bad grade")
+    return problems

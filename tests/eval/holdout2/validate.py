@@ -1,10 +1,9 @@
 """Checks for the second held-out set. Reads only the corpus and these files."""
-import json, re, glob, os, collections, sys
+import json, re, os, collections, sys
 HERE = os.path.dirname(os.path.abspath(__file__))
-CORPUS = os.path.join(HERE, '..', '..', '..', 'corpus', 'meetings')
 EVAL = os.path.join(HERE, '..')
 sys.path.insert(0, EVAL)
-from judged_corpus import passes, read_corpus  # noqa: E402
+from judged_corpus import passes, read_corpus, seed_problems, shared_trigrams  # noqa: E402
 
 qs, districts, departments, topics = read_corpus()
 
@@ -49,27 +48,12 @@ if ua < 4 or en < 4: err(f'ua={ua} en={en}')
 if len(allq) != 48: err(f'{len(allq)} queries, expected 48')
 
 rel = json.load(open(os.path.join(HERE, 'related.json'), encoding='utf-8'))
-old_seeds = {s['id'] for f in ['related.json', 'holdout/related.json'] for s in json.load(open(os.path.join(EVAL, f), encoding='utf-8'))}
 seeds = [s['id'] for s in rel]
 if len(seeds) != 16 or len(set(seeds)) != 16: err('need 16 distinct seeds')
 if len({s.split('/')[0] for s in seeds}) < 10: err('seeds from < 10 meetings')
-for s in rel:
-    if s['id'] not in qs: err(f"seed {s['id']} unknown")
-    if s['id'] in old_seeds: err(f"seed {s['id']} already a seed elsewhere")
-    if s['id'] in s['related']: err(f"seed {s['id']} lists itself")
-    if not s['related']: err(f"seed {s['id']} has no related")
-    for i, g in s['related'].items():
-        if i not in qs: err(f"seed {s['id']}: unknown id {i}")
-        if g not in (1, 2): err(f"seed {s['id']}: bad grade")
+errors += seed_problems(rel, qs, [os.path.join(EVAL, f) for f in ['related.json', 'holdout/related.json']])
 
-# word 3-grams shared with the corpus
-tok = lambda s: re.findall(r"[\wąćęłńóśźżА-Яа-яіїєґІЇЄҐ'’+&]+", s.lower())
-C = collections.Counter()
-for f in glob.glob(os.path.join(CORPUS, '*.md')):
-    t = tok(open(f, encoding='utf-8').read())
-    C.update(tuple(t[i:i + 3]) for i in range(len(t) - 2))
-shared = {q['qid']: [' '.join(t[i:i + 3]) for t in [tok(q['query'])] for i in range(len(t) - 2) if C[tuple(t[i:i + 3])]] for q in allq}
-shared = {k: v for k, v in shared.items() if v}
+shared = shared_trigrams(allq)
 
 print('queries:', len(allq), dict(types), 'ua', ua, 'en', en)
 print('pairs:', sum(len(q['relevant']) for q in allq), 'grade2:', sum(g == 2 for q in allq for g in q['relevant'].values()))
