@@ -185,8 +185,10 @@ impl QueryDense {
         let words_decide = self.language != Language::Foreign && self.words_known;
         if words_decide && clear_first(hits.iter().map(|h| h.0)) {
             if let Some(at) = fused.iter().position(|f| f.1 == 0) {
-                let first = fused.remove(at);
-                fused.insert(0, first);
+                let (score, i) = fused.remove(at);
+                // Its score rises to the best one's: the scores a response shows stay in order.
+                let best = fused.first().map_or(score, |f| f.0.max(score));
+                fused.insert(0, (best, i));
             }
         }
         let reordered: Vec<(f32, T)> = fused.iter().map(|&(s, i)| (s, hits[i].1.clone())).collect();
@@ -423,6 +425,7 @@ mod tests {
         let first = |d: &QueryDense, scores: [f32; 3]| {
             let mut hits = vec![(scores[0], a), (scores[1], b), (scores[2], c)];
             d.fuse(&mut hits);
+            assert!(hits.windows(2).all(|w| w[0].0 >= w[1].0), "fused scores in order: {hits:?}");
             hits[0].1
         };
         let clear = [10.0, 4.0, 3.0];
