@@ -168,13 +168,14 @@ impl QueryDense {
             Language::Foreign => rank::DENSE_WEIGHT_FOREIGN,
         };
         let by_words = tied_ranks(hits.iter().map(|(score, _)| *score));
+        let best_by_words = hits.iter().map(|(score, _)| *score).fold(0.0, f32::max);
         let mut fused: Vec<(f32, usize)> = hits
             .iter()
             .zip(by_words)
             .enumerate()
             .map(|(i, ((score, key), rank))| {
                 // A question that joined by meaning alone has no rank by words.
-                let words = if *score > 0.0 { rrf(rank) } else { 0.0 };
+                let words = if *score > 0.0 { words_part(rank, *score / best_by_words) } else { 0.0 };
                 let meaning = rank_of(key).map_or(0.0, |r| dense_weight * rrf(r));
                 (words + meaning, i)
             })
@@ -286,6 +287,14 @@ fn clear_first(mut scores: impl Iterator<Item = f32>) -> bool {
 /// Reciprocal-rank contribution of a 0-based rank.
 fn rrf(rank: usize) -> f32 {
     1.0 / (rank::RRF_K + rank as f32 + 1.0)
+}
+
+/// The words' part of a question's fused score: its reciprocal rank by words, plus its BM25
+/// score as a share of the best one's ([`rank::WORDS_SHARE_WEIGHT`] of a first place's
+/// reciprocal rank). Ranks alone would count a question the words score far below the first as
+/// much as the first's close runner-up; the share keeps how far apart the words put them.
+fn words_part(rank: usize, share_of_best: f32) -> f32 {
+    rrf(rank) + rank::WORDS_SHARE_WEIGHT * rrf(0) * share_of_best
 }
 
 /// Whether a query is written in another language than Polish: Cyrillic script, or mostly words
@@ -436,6 +445,30 @@ mod tests {
         assert_eq!(first(&dense(Language::Polish, true), [10.0, 6.0, 3.0]), b, "not twice the next");
         assert!(clear_first([5.0].into_iter()), "the only match");
         assert!(!clear_first([0.0, 0.0].into_iter()) && !clear_first(std::iter::empty()));
+    }
+
+    /// Among questions the words score alike, meaning decides; one they score far below the rest
+    /// does not overtake them for being first by meaning, as it would by ranks alone.
+    #[test]
+    fn the_words_margins_count_beside_their_ranks() {
+        let (x, y, z) = (DocAddress::new(0, 1), DocAddress::new(0, 2), DocAddress::new(0, 3));
+        let dense = QueryDense {
+            near: Vec::new(),
+            rank: HashMap::from([(z, 0), (y, 2), (x, 4)]),
+            language: Language::Polish,
+            vector: Arc::from(vec![0.0f32; 2]),
+            sentence: false,
+            words_known: true,
+        };
+        let order = |scores: [f32; 3]| {
+            let mut hits = vec![(scores[0], x), (scores[1], y), (scores[2], z)];
+            dense.fuse(&mut hits);
+            assert!(hits.windows(2).all(|w| w[0].0 >= w[1].0), "fused scores in order: {hits:?}");
+            hits.iter().map(|h| h.1).collect::<Vec<_>>()
+        };
+        assert_eq!(order([10.0, 9.8, 9.6]), [z, y, x], "scored alike: meaning decides");
+        assert_eq!(order([10.0, 9.8, 1.0]), [y, x, z], "a tenth of the others' score");
+        assert!(words_part(0, 1.0) > words_part(1, 0.98) && words_part(1, 0.98) > words_part(2, 0.1));
     }
 
     #[test]

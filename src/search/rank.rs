@@ -97,6 +97,17 @@ pub const DENSE_ADDED: usize = 10;
 /// a little, and neither list's first place dominates.
 pub const RRF_K: f32 = 60.0;
 
+/// Weight of the words' BM25 score, as a share of the best one's, beside their reciprocal rank in
+/// the fusion with meaning (see `search::dense`), in units of a first place's reciprocal rank:
+/// the first by words gains 0.35 / 61, one the words score half as well 0.175 / 61. Reciprocal
+/// ranks alone keep no margin: the words' second place counted nearly as much as their first
+/// however far apart their scores were. Chosen on dev, the holdout and the second holdout pooled
+/// among 0.25 / 0.35 / 0.5 / 0.7 (nDCG@10 0.938 / 0.909 / 0.827, 0.937 / 0.909 / 0.832, 0.937 /
+/// 0.907 / 0.831, 0.937 / 0.900 / 0.832; none 0.936 / 0.909 / 0.806), checked on the third
+/// holdout (0.743 → 0.766) and the Russian set (0.776 → 0.813); docs/RELEVANCE.md has it under
+/// slips and plain letters.
+pub const WORDS_SHARE_WEIGHT: f32 = 0.35;
+
 /// Weight of the rank by meaning against the rank by words (1.0) for a Polish query. Equal
 /// weights, set before measuring: dev nDCG@10 0.817 -> 0.850, holdout 0.718 -> 0.801 (0.7 gave
 /// 0.853 / 0.808, 1.5 gave 0.849 / 0.800: flat, so the neutral value stays).

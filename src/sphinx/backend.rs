@@ -89,7 +89,9 @@ enum Text {
     /// Sphinx's full-text expression, the folded terms it wants (the snippets mark them), the
     /// query's language as ranking cares, whether the index has every word typed (see
     /// `dense::QueryDense::words_known`), how the front scores Sphinx's first matches, and the
-    /// wider forms of the query to ask, in turn, while too few questions match (see [`Wider`]).
+    /// wider forms of the query to ask, in turn, while too few questions match (see [`Wider`]),
+    /// and whether this form asks for any of the words (its strict matches then score
+    /// `rank::STRICT_MATCH_BONUS` more, as the embedded backend's relaxed search scores them).
     Match {
         expr: String,
         wanted: BTreeSet<String>,
@@ -97,6 +99,7 @@ enum Text {
         words_known: bool,
         plan: Plan,
         wider: Vec<Wider>,
+        relaxed: bool,
     },
 }
 
@@ -131,6 +134,7 @@ impl Text {
             words_known: *words_known,
             plan: next.plan.clone(),
             wider: rest.to_vec(),
+            relaxed: next.any,
         };
         Some((text, next.any))
     }
@@ -367,7 +371,15 @@ impl SphinxBackend {
             Wider { expr, plan, any }
         });
         let Some(Wider { expr, plan, .. }) = forms.next() else { return Text::Everything };
-        Text::Match { expr, wanted, language: ast.language, words_known: !unknown, plan, wider: forms.collect() }
+        Text::Match {
+            expr,
+            wanted,
+            language: ast.language,
+            words_known: !unknown,
+            plan,
+            wider: forms.collect(),
+            relaxed: false,
+        }
     }
 
     /// Marks the words too common to select questions (see `rank::COMMON_WORD_SHARE`) as not
@@ -1081,7 +1093,7 @@ impl SphinxBackend {
             // Ranked by words, the first [`RESCORED`] are scored in front by their keywords'
             // frequencies (see `rescore`), read as ids; the page's records are read after.
             let plan = match &text {
-                Text::Match { plan, .. } if req.sort == Sort::Relevance => Some(plan),
+                Text::Match { plan, relaxed, .. } if req.sort == Sort::Relevance => Some((plan, *relaxed)),
                 _ => None,
             };
             let shallow = req.offset + req.limit <= LISTING_RECORDS;
@@ -1159,7 +1171,7 @@ impl SphinxBackend {
                     }
                     self.records_of(page, &docs, HashMap::new())?
                 }
-                Some(plan) => {
+                Some((plan, relaxed)) => {
                     let mut scored = Vec::with_capacity(page_rows.len());
                     let mut docs: HashMap<String, u64> = HashMap::with_capacity(page_rows.len() + deep_rows.len());
                     for row in &page_rows {
@@ -1174,7 +1186,10 @@ impl SphinxBackend {
                     // question that joined by meaning alone.
                     let mut ranked: Vec<(f32, String)> = rescore::reorder(scored)
                         .into_iter()
-                        .map(|(s, id)| (s.score.max(f32::MIN_POSITIVE), id))
+                        .map(|(s, id)| {
+                            let bonus = if relaxed && s.strict { rank::STRICT_MATCH_BONUS } else { 0.0 };
+                            (s.score.max(f32::MIN_POSITIVE) + bonus, id)
+                        })
                         .collect();
                     let scored_ones = ranked.len();
                     for row in &deep_rows {
@@ -1564,6 +1579,7 @@ mod tests {
             words_known: true,
             plan: Plan { concepts: Vec::new(), positions: HashMap::new() },
             wider: Vec::new(),
+            relaxed: false,
         };
         let ranked = SphinxBackend::listing(&words, Sort::Relevance, 20, 10);
         assert_eq!(
