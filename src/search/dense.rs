@@ -146,9 +146,10 @@ impl QueryDense {
         self.near.iter().take(rank::DENSE_ADDED).map(|(_, id, _)| id.as_str())
     }
 
-    /// Reorders `hits` (in BM25 order) by reciprocal-rank fusion with the dense ranks; a clear
-    /// first by words ([`rank::CLEAR_FIRST_MARGIN`]) stays first where the index has every word
-    /// ([`QueryDense::words_known`]) and the query is not foreign.
+    /// Reorders `hits` (in BM25 order) by reciprocal-rank fusion with the dense ranks and the
+    /// words' share of the best score ([`words_part`]); a clear first by words
+    /// ([`rank::CLEAR_FIRST_MARGIN`]) stays first where the index has every word of a Polish query
+    /// ([`QueryDense::words_known`]) or the query is English, translated.
     pub fn fuse(&self, hits: &mut [(f32, DocAddress)]) {
         self.fuse_by(hits, |addr| self.rank.get(addr).copied());
     }
@@ -183,7 +184,13 @@ impl QueryDense {
         fused.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         // Words the index all has that find one question clearly first have said what the query
         // asks: meaning orders the rest. Not for a foreign query, whose words may be mistranslated.
-        let words_decide = self.language != Language::Foreign && self.words_known;
+        // An English query's words are searched as their Polish translations: the English words
+        // typed are unknown to the index by nature, not slips.
+        let words_decide = match self.language {
+            Language::Polish => self.words_known,
+            Language::Translated => true,
+            Language::Foreign => false,
+        };
         if words_decide && clear_first(hits.iter().map(|h| h.0)) {
             if let Some(at) = fused.iter().position(|f| f.1 == 0) {
                 let (score, i) = fused.remove(at);
@@ -440,6 +447,7 @@ mod tests {
         let clear = [10.0, 4.0, 3.0];
         assert_eq!(first(&dense(Language::Polish, true), clear), a);
         assert_eq!(first(&dense(Language::Translated, true), clear), a);
+        assert_eq!(first(&dense(Language::Translated, false), clear), a, "English words typed");
         assert_eq!(first(&dense(Language::Polish, false), clear), b, "a word the index lacks");
         assert_eq!(first(&dense(Language::Foreign, true), clear), b, "a foreign query");
         assert_eq!(first(&dense(Language::Polish, true), [10.0, 6.0, 3.0]), b, "not twice the next");
