@@ -425,7 +425,8 @@ mod tests {
     }
 
     /// A question the words score twice the next stays first whatever meaning says, where the
-    /// index has every word and the query is not foreign; otherwise the fusion decides.
+    /// index has every word of a Polish query or the query is English (translated); for a
+    /// foreign one, or a Polish one with a word the index lacks, the fusion decides.
     #[test]
     fn a_clear_first_by_words_stays_first() {
         let (a, b, c) = (DocAddress::new(0, 1), DocAddress::new(0, 2), DocAddress::new(0, 3));
