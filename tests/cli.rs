@@ -114,14 +114,22 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
         "tests/eval/holdout ",
         "tests/eval/holdout2",
         "tests/eval/holdout3",
+        "tests/eval/holdout4",
         "related questions",
         "other_language",
     ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
-    // The "all" row has one figure per set: 32 dev queries, 71, 48 and 44 holdout queries.
+    // The "all" row has one figure per set: 32 dev queries, 71, 48, 44 and 42 holdout queries.
     let all = text.lines().find(|l| l.starts_with("all")).expect("an all row");
-    assert!(all.contains(" 32 ") && all.contains(" 71 ") && all.contains(" 48 ") && all.contains(" 44 "), "{all}");
+    assert!(
+        all.contains(" 32 ")
+            && all.contains(" 71 ")
+            && all.contains(" 48 ")
+            && all.contains(" 44 ")
+            && all.contains(" 42 "),
+        "{all}"
+    );
     // --related belongs to --queries.
     let bad = lawka(root, &["eval", "--index", &index, "--related", "tests/eval/related.json"]);
     assert_eq!(bad.status.code(), Some(2));

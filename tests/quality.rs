@@ -17,14 +17,16 @@ use crate::common::{corpus_dir, enc, hit_ids, shared};
 /// tests/eval/holdout2, the second written after the feedback of the best result was chosen) were
 /// written and judged apart from the tuning; constants are chosen on one set and kept only if the
 /// others do not lose. Words alone serve other languages little (issue 14 asks 0.50 of the hybrid).
-/// The third holdout (tests/eval/holdout3, twenty-third session) was measured with the
-/// dictionaries only, so the configurations without them do not floor it.
+/// The third and fourth holdouts (tests/eval/holdout3 and holdout4, twenty-third and
+/// twenty-fourth sessions) were measured with the dictionaries only, so the configurations
+/// without them do not floor them.
 type Floors = &'static [(&'static str, usize, f64, f64, usize, f64)];
 const HYBRID_TRANSLATED_FLOORS: Floors = &[
     ("", 32, 0.937 - 0.02, 0.849 - 0.02, 0, 0.943 - 0.05),
-    ("holdout", 71, 0.909 - 0.02, 0.820 - 0.02, 0, 0.873 - 0.05),
+    ("holdout", 71, 0.908 - 0.02, 0.820 - 0.02, 0, 0.861 - 0.05),
     ("holdout2", 48, 0.832 - 0.02, 0.869 - 0.02, 0, 0.780 - 0.05),
-    ("holdout3", 44, 0.777 - 0.02, 0.903 - 0.02, 0, 0.678 - 0.05),
+    ("holdout3", 44, 0.775 - 0.02, 0.903 - 0.02, 0, 0.663 - 0.05),
+    ("holdout4", 42, 0.813 - 0.02, 0.774 - 0.02, 0, 0.625 - 0.05),
 ];
 const HYBRID_FLOORS: Floors = &[
     ("", 32, 0.904 - 0.02, 0.832 - 0.02, 0, 0.741 - 0.05),
@@ -33,9 +35,10 @@ const HYBRID_FLOORS: Floors = &[
 ];
 const BM25_TRANSLATED_FLOORS: Floors = &[
     ("", 32, 0.878 - 0.02, 0.836 - 0.02, 0, 0.0),
-    ("holdout", 71, 0.869 - 0.02, 0.809 - 0.02, 0, 0.0),
+    ("holdout", 71, 0.868 - 0.02, 0.811 - 0.02, 0, 0.0),
     ("holdout2", 48, 0.809 - 0.02, 0.863 - 0.02, 0, 0.0),
     ("holdout3", 44, 0.759 - 0.02, 0.893 - 0.02, 0, 0.0),
+    ("holdout4", 42, 0.782 - 0.02, 0.754 - 0.02, 0, 0.0),
 ];
 const BM25_FLOORS: Floors = &[
     ("", 32, 0.843 - 0.02, 0.834 - 0.02, 0, 0.0),
@@ -202,6 +205,7 @@ fn relevance_holds_with_a_slip_in_every_query() {
         ("holdout", 0.876 - 0.02, 0.828 - 0.02),
         ("holdout2", 0.819 - 0.02, 0.805 - 0.02),
         ("holdout3", 0.764 - 0.02, 0.748 - 0.02),
+        ("holdout4", 0.835 - 0.02, 0.828 - 0.02),
     ] {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
@@ -513,6 +517,15 @@ fn english_words_find_polish_questions_through_the_dictionary() {
     assert!(backwards, "dict-freedict-pol-eng is not installed: run tools/setup-dictionary.sh (tools/test.sh does)");
     let titles = first_titles_by_words("volunteer at the animal shelter");
     assert!(titles.iter().any(|t| t.contains("wolontariat w schronisku")), "{titles:?}");
+    // English function words name no need: neither they nor their translations (`can` is also
+    // `puszka`, a tin) find anything. With Lucene's shorter stop list, `where`, `do` and
+    // `about` found the one English question (on night buses) second.
+    let q = "where do I get sandbags when the river is about to flood";
+    let body = shared().get_ok(&format!("/api/search?q={}&limit=3&dense=false", enc(q)));
+    let found = self::titles(&body);
+    assert!(body["hits"].as_array().unwrap().iter().all(|h| h["lang"] == "pl"), "{q}: {found:?}");
+    let flood = ["Wał", "wylał", "zalan", "piwnic"];
+    assert!(found.iter().any(|t| flood.iter().any(|w| t.contains(w))), "{q}: {found:?}");
 }
 
 /// The "already asked?" box (`/api/related?q=`) ranks a resident's text at least as well as a
@@ -521,7 +534,7 @@ fn english_words_find_polish_questions_through_the_dictionary() {
 /// 0.865).
 #[test]
 fn the_already_asked_box_ranks_a_text_as_well_as_a_search_does() {
-    for set in ["", "holdout", "holdout2", "holdout3"] {
+    for set in ["", "holdout", "holdout2", "holdout3", "holdout4"] {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
         let (mut searched, mut boxed, mut n) = (0.0, 0.0, 0);

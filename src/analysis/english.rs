@@ -63,7 +63,7 @@ impl EnglishPolish {
     /// Adds the Polish headwords of a Polish–English dictionary (dictd index and data) under the
     /// English words of their first sense, up to three per English word.
     pub fn add_inverse(&mut self, index: &str, dict: &[u8]) {
-        let mut stemmer = super::english_analyzer();
+        let mut stemmer = super::english_stemmer();
         // Under the English word each Polish word translates first, the most specific first (the
         // fewest other translations): "report" is first for `raport`, not for `protokół`.
         let mut ranked: HashMap<String, Vec<(usize, String)>> = HashMap::new();
@@ -108,7 +108,7 @@ impl EnglishPolish {
     /// The dictionary from a dictd index (`headword TAB offset TAB length`, numbers in dictd's
     /// base 64) and its uncompressed data.
     pub fn from_dictd(index: &str, dict: &[u8]) -> EnglishPolish {
-        let mut stemmer = super::english_analyzer();
+        let mut stemmer = super::english_stemmer();
         let mut out = EnglishPolish::default();
         for (head, entry) in dictd_entries(index, dict) {
             let translations = translations(&entry);
@@ -372,7 +372,7 @@ mod tests {
             dictd_text(praktykant.len())
         );
         d.add_inverse(&inverse, dict.as_bytes());
-        let mut stemmer = crate::analysis::english_analyzer();
+        let mut stemmer = crate::analysis::english_stemmer();
         assert_eq!(d.translate("shelter", &mut stemmer), ["schronienie", "osłona", "schron", "wiata", "schronisko"]);
         assert_eq!(d.translate("trainees", &mut stemmer), ["praktykant"], "by stem too");
         assert!(d.translate("apprentice", &mut stemmer).is_empty(), "only under the first translation");
@@ -423,7 +423,7 @@ mod tests {
             dictd_text(dict.len() - DUMP.len())
         );
         let d = EnglishPolish::from_dictd(&index, dict.as_bytes());
-        let mut stemmer = crate::analysis::english_analyzer();
+        let mut stemmer = crate::analysis::english_stemmer();
         assert_eq!(d.translate("dumping", &mut stemmer).first().map(String::as_str), Some("składować"));
         assert_eq!(d.translate("Sites", &mut stemmer), ["teren", "miejsce"]);
         assert!(d.translate("water", &mut stemmer).is_empty());

@@ -97,13 +97,29 @@ pub fn plain_analyzer(fold: bool) -> TextAnalyzer {
     }
 }
 
-/// The English chain: lowercase, Snowball English (for questions written in English).
+/// The English chain: lowercase, English stop words ([`english_stop_words`]), Snowball English
+/// (for questions written in English). Every query is searched in this analysis too, so with the
+/// stop words kept an English query's `where can I … my street` matched English questions on its
+/// function words.
 pub fn english_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
+        .filter(english_stop_words())
         .filter(Stemmer::new(Language::English))
         .build()
+}
+
+/// English words to stems without dropping any (a dictionary's headwords: `over` and `more` have
+/// translations too).
+pub fn english_stemmer() -> TextAnalyzer {
+    TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).filter(Stemmer::new(Language::English)).build()
+}
+
+/// NLTK's English stop words (the `stop-words` crate): Lucene's shorter list keeps `can`, `my`,
+/// `where` and `about`, which name no need.
+pub fn english_stop_words() -> StopWordFilter {
+    StopWordFilter::remove(stop_words::get("en").iter().map(|w| w.to_string()))
 }
 
 /// Registers the analyzers under their names, the Polish ones with the index's gazetteer.
@@ -204,6 +220,14 @@ mod tests {
             terms(false, "ul. Balicka nr 5, 100 zł"),
             vec!["ul", "ula", "ulica", "balicka", "nr", "numer", "5", "100", "złoty"]
         );
+    }
+
+    /// English questions and the English reading of every query drop English function words; a
+    /// dictionary's headwords keep them (`over` has translations).
+    #[test]
+    fn english_function_words_go_but_a_dictionary_keeps_them() {
+        assert_eq!(analyze(&mut english_analyzer(), "Where can I buy my tickets?"), ["buy", "ticket"]);
+        assert_eq!(analyze(&mut english_stemmer(), "can over tickets"), ["can", "over", "ticket"]);
     }
 
     #[test]

@@ -15,15 +15,21 @@ use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary
 use crate::search::perturb::Perturbation;
 
 /// The judged sets `lawka eval` runs when given none.
-const DEFAULT_SETS: [&str; 5] =
-    ["tests/eval", "tests/eval/holdout", "tests/eval/holdout2", "tests/eval/holdout3", "tests/eval/russian"];
+const DEFAULT_SETS: [&str; 6] = [
+    "tests/eval",
+    "tests/eval/holdout",
+    "tests/eval/holdout2",
+    "tests/eval/holdout3",
+    "tests/eval/holdout4",
+    "tests/eval/russian",
+];
 
 /// Arguments of `lawka eval`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A judged set: a directory with `queries-*.json` and optionally `related.json` (the format
     /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout, tests/eval/holdout2,
-    /// tests/eval/holdout3 and tests/eval/russian, where present.
+    /// tests/eval/holdout3, tests/eval/holdout4 and tests/eval/russian, where present.
     #[arg(long, conflicts_with_all = ["queries", "related"])]
     set: Vec<PathBuf>,
     /// Judged queries (JSON, the format of shared/eval/queries-*.json) as one set; repeatable.

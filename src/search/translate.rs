@@ -7,7 +7,7 @@
 
 use std::borrow::Cow;
 
-use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, StopWordFilter, TextAnalyzer};
+use tantivy::tokenizer::{LowerCaser, SimpleTokenizer, TextAnalyzer};
 
 use super::dense;
 use super::query::{Clause, Language, QueryAst};
@@ -190,13 +190,13 @@ fn spellings(word: &str, language: CyrillicLanguage) -> Vec<String> {
 
 /// The translation itself (pure: the dictionary is given).
 pub fn translate(ast: QueryAst, dictionary: &EnglishPolish) -> QueryAst {
-    let mut stemmer = analysis::english_analyzer();
+    let mut stemmer = analysis::english_stemmer();
     let mut stop = english_stop_words();
     let should: Vec<Clause> = ast
         .should
         .into_iter()
         // English function words ("the", "how", "after") are no part of the need: those of
-        // Lucene's English stop list and those whose every translation is a Polish stop word.
+        // NLTK's English stop list and those whose every translation is a Polish stop word.
         .filter(|c| match c {
             Clause::Word(w) => {
                 let polish = dictionary.translate(w, &mut stemmer);
@@ -232,11 +232,7 @@ pub fn translate(ast: QueryAst, dictionary: &EnglishPolish) -> QueryAst {
 }
 
 fn english_stop_words() -> TextAnalyzer {
-    let builder = TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser);
-    match StopWordFilter::new(tantivy::tokenizer::Language::English) {
-        Some(stop) => builder.filter(stop).build(),
-        None => builder.build(),
-    }
+    TextAnalyzer::builder(SimpleTokenizer::default()).filter(LowerCaser).filter(analysis::english_stop_words()).build()
 }
 
 #[cfg(test)]
@@ -247,7 +243,11 @@ mod tests {
     use crate::search::query;
 
     fn dictionary() -> EnglishPolish {
-        let entries = ["bin /bɪn/ <N>\n 1.  wiadro na śmieci, wiadro\n 2.  pojemnik\n", "how /haʊ/ <Adv>\n  jak\n"];
+        let entries = [
+            "bin /bɪn/ <N>\n 1.  wiadro na śmieci, wiadro\n 2.  pojemnik\n",
+            "how /haʊ/ <Adv>\n  jak\n",
+            "can /kæn/ <N>\n  puszka\n",
+        ];
         let (mut index, mut offset) = (String::new(), 0);
         for e in entries {
             let head = e.split(' ').next().unwrap_or_default();
@@ -273,6 +273,15 @@ mod tests {
                 Clause::Word("overflowing".into()),
             ]
         );
+    }
+
+    /// An English function word goes with whatever the dictionary gives it (`can` is also a tin,
+    /// `puszka`), and so does one it does not know (`my`).
+    #[test]
+    fn english_function_words_go_with_their_translations() {
+        let out = translate(query::parse("where can my bin be", &Glossary::default()), &dictionary());
+        assert_eq!(out.should.len(), 1, "{:?}", out.should);
+        assert!(matches!(&out.should[0], Clause::AnyOf(any) if any[0] == Clause::Word("bin".into())));
     }
 
     #[test]
