@@ -79,11 +79,12 @@ def seed_problems(related, qs, earlier):
     return problems
 
 
-def validate(here, prefixes, n_queries, min_question, n_seeds, min_meetings, earlier_sets):
+def validate(here, prefixes, n_queries, least, each_language, n_seeds, min_meetings, earlier_sets):
     """The held-out set in `here` checked (its qids' `prefixes` for residents and journalists, its
-    size, the least `question` queries, its seeds and the meetings they come from, and seeds not
-    seeds of `earlier_sets`, related files under tests/eval); prints what it found and returns the
-    exit status."""
+    size, the least queries of each type (4, or as `least` says), the least Ukrainian and English
+    queries (`each_language`), its seeds and the meetings they come from, and seeds not seeds of
+    `earlier_sets`, related files under tests/eval); prints what it found and returns the exit
+    status."""
     EVAL = os.path.join(here, '..')
     qs, districts, departments, topics = read_corpus()
 
@@ -133,10 +134,8 @@ def validate(here, prefixes, n_queries, min_question, n_seeds, min_meetings, ear
             elif re.search(r'\b(the|to|at|for|and|can|a|is|how)\b', q['query']): en += 1  # English
             else: err(f"{q['qid']}: other_language neither Ukrainian nor English")
     for t in TYPES:
-        if types[t] < 4: err(f'type {t} has {types[t]} < 4')
-    if types['question'] < min_question: err(f'question < {min_question}')
-    if types['other_language'] < 6: err('other_language < 6')
-    if ua < 3 or en < 3: err(f'ua={ua} en={en}')
+        if types[t] < least.get(t, 4): err(f'type {t} has {types[t]} < {least.get(t, 4)}')
+    if ua < each_language or en < each_language: err(f'ua={ua} en={en}')
     if len(allq) != n_queries: err(f'{len(allq)} queries, expected {n_queries}')
 
     rel = json.load(open(os.path.join(here, 'related.json'), encoding='utf-8'))
