@@ -119,7 +119,10 @@ pub fn english_stemmer() -> TextAnalyzer {
 /// NLTK's English stop words (the `stop-words` crate): Lucene's shorter list keeps `can`, `my`,
 /// `where` and `about`, which name no need.
 pub fn english_stop_words() -> StopWordFilter {
-    StopWordFilter::remove(stop_words::get("en").iter().map(|w| w.to_string()))
+    // Built once: every translated query asks for it, and the filter shares its set when cloned.
+    static STOP: std::sync::LazyLock<StopWordFilter> =
+        std::sync::LazyLock::new(|| StopWordFilter::remove(stop_words::get("en").iter().map(|w| w.to_string())));
+    STOP.clone()
 }
 
 /// Registers the analyzers under their names, the Polish ones with the index's gazetteer.
