@@ -26,7 +26,7 @@ const HYBRID_TRANSLATED_FLOORS: Floors = &[
     ("holdout", 71, 0.908 - 0.02, 0.820 - 0.02, 0, 0.861 - 0.05),
     ("holdout2", 48, 0.832 - 0.02, 0.869 - 0.02, 0, 0.780 - 0.05),
     ("holdout3", 44, 0.775 - 0.02, 0.903 - 0.02, 0, 0.663 - 0.05),
-    ("holdout4", 42, 0.813 - 0.02, 0.774 - 0.02, 0, 0.625 - 0.05),
+    ("holdout4", 42, 0.810 - 0.02, 0.861 - 0.02, 0, 0.637 - 0.05),
 ];
 const HYBRID_FLOORS: Floors = &[
     ("", 32, 0.904 - 0.02, 0.832 - 0.02, 0, 0.741 - 0.05),
@@ -38,7 +38,7 @@ const BM25_TRANSLATED_FLOORS: Floors = &[
     ("holdout", 71, 0.868 - 0.02, 0.811 - 0.02, 0, 0.0),
     ("holdout2", 48, 0.809 - 0.02, 0.863 - 0.02, 0, 0.0),
     ("holdout3", 44, 0.759 - 0.02, 0.893 - 0.02, 0, 0.0),
-    ("holdout4", 42, 0.782 - 0.02, 0.754 - 0.02, 0, 0.0),
+    ("holdout4", 42, 0.786 - 0.02, 0.814 - 0.02, 0, 0.0),
 ];
 const BM25_FLOORS: Floors = &[
     ("", 32, 0.843 - 0.02, 0.834 - 0.02, 0, 0.0),
@@ -205,7 +205,7 @@ fn relevance_holds_with_a_slip_in_every_query() {
         ("holdout", 0.876 - 0.02, 0.828 - 0.02),
         ("holdout2", 0.819 - 0.02, 0.805 - 0.02),
         ("holdout3", 0.764 - 0.02, 0.748 - 0.02),
-        ("holdout4", 0.835 - 0.02, 0.828 - 0.02),
+        ("holdout4", 0.831 - 0.02, 0.823 - 0.02),
     ] {
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
