@@ -22,6 +22,13 @@ column. The table is generated on the machine from the installed packages, never
 fewer than MIN_FORMS forms means the packages changed, and the script fails rather than write a
 table that serves nothing.
 
+The Russian table also has the forms the Apertium analyser does not know at all (it lacks common
+words: `лекарства`, `перчатки`, `незрячих`) whose lemma, by simplemma's Russian lemma list (PyPI
+`simplemma`, MIT; put on PYTHONPATH by tools/setup-dictionary.sh, skipped where absent), FreeDict
+translates: as `=form TAB polish|polish`, after the names. simplemma gives no part of speech, so
+Ławka searches those forms' Polish words but does not add them to the text whose meaning is
+embedded (docs/RELEVANCE.md).
+
 Russian `ё` is written `е` in the forms, as residents mostly type it (Ławka reads `ё` as `е` too);
 a lemma is looked up in FreeDict as written first (`небо`, sky, is not `нёбо`, palate).
 
@@ -274,7 +281,7 @@ def ukrainian(dictionary):
     analyser = os.path.join(APERTIUM, "ukr-rus.automorf.bin")
     rows = readings_of(analyser, set(polish) | in_phrases)
     table, lemmas = build_table(analyser, rows, lambda lemma: polish.get(lemma, []), in_phrases)
-    return table, lemmas, phrases
+    return table, lemmas, phrases, {}
 
 
 def polish_stop_words():
@@ -297,15 +304,47 @@ def russian(dictionary):
     in_phrases = {lemma for pair in phrases for lemma in pair}
     wanted = {fold_yo(w) for w in dictionary.exact if " " not in w} | in_phrases
     table, lemmas = build_table(analyser, readings_of(analyser, wanted), dictionary.get, in_phrases)
+    guessed = unanalysed_forms(analyser, dictionary, table)
     # A form that FreeDict itself translates by Polish function words only is one, whatever the
     # analyser reads in it (it knows `при`, "przy", only as a form of `переть`, "przeć").
     stop = polish_stop_words()
-    for form in sorted(set(table) | set(lemmas)):
+    for form in sorted(set(table) | set(lemmas) | set(guessed)):
         direct = dictionary.get(form)
         if direct and all(p in stop for p in direct):
             table.pop(form, None)
             lemmas.pop(form, None)
-    return table, lemmas, phrases
+            guessed.pop(form, None)
+    return table, lemmas, phrases, guessed
+
+
+def simplemma_russian():
+    """simplemma's Russian form -> lemma list, where the package is importable (it is put on
+    PYTHONPATH by tools/setup-dictionary.sh); empty otherwise."""
+    try:
+        from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
+    except ImportError:
+        print("cyrillic-polish: simplemma not found: Russian forms from Apertium only", file=sys.stderr)
+        return {}
+    return DefaultDictionaryFactory().get_dictionary("ru")
+
+
+def unanalysed_forms(analyser, dictionary, table):
+    """Forms the Apertium analyser does not know at all (`лекарства`, `перчатки`, `незрячих`: it
+    lacks many common words) -> the Polish words FreeDict gives their lemma, by simplemma's
+    Russian lemma list (MIT; lists from Wiktionary and Michal Měchura's lemmatization lists). A
+    form the analyser knows keeps its readings' verdict (a function word stays out); simplemma
+    has no parts of speech, so its forms are only taken where Apertium has none."""
+    found = {}
+    for form, lemma in simplemma_russian().items():
+        form, lemma = str(form).lower(), str(lemma).lower()
+        key = fold_yo(form)
+        if key in table or key in found or "-" in form or not WORD.match(form) or len(form) < 3:
+            continue
+        polish = dictionary.get(lemma)[:MAX_POLISH]
+        if polish:
+            found[key] = polish
+    known = analyse(analyser, found)
+    return {form: polish for form, polish in sorted(found.items()) if not known.get(form)}
 
 
 LANGUAGES = {"uk": ("Ukrainian", ukrainian), "ru": ("Russian", russian)}
@@ -316,7 +355,7 @@ def main():
         sys.exit(__doc__)
     name, build = LANGUAGES[sys.argv[1]]
     out_path = sys.argv[2]
-    table, lemmas, phrases = build(Dictionary(russian_to_polish()))
+    table, lemmas, phrases, guessed = build(Dictionary(russian_to_polish()))
     if len(table) < MIN_FORMS:
         sys.exit(f"cyrillic-polish: only {len(table)} {name} forms: have apertium-rus-ukr or dict-freedict-pol-rus changed?")
     tmp = out_path + ".tmp"
@@ -328,11 +367,17 @@ def main():
                 out.write(f"{form}\t{'|'.join(table.get(form, []))}{lemma}\n")
             for (a, b), words in sorted(phrases.items()):
                 out.write(f"+{a} {b}\t{'|'.join(words)}\n")
+            for form, words in sorted(guessed.items()):
+                out.write(f"={form}\t{'|'.join(words)}\n")
         os.replace(tmp, out_path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
-    print(f"cyrillic-polish: {len(table)} {name} forms, {len(phrases)} two-word names -> {out_path}", file=sys.stderr)
+    print(
+        f"cyrillic-polish: {len(table)} {name} forms, {len(phrases)} two-word names, {len(guessed)} forms by"
+        f" simplemma's lemmas -> {out_path}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

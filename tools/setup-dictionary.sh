@@ -8,7 +8,9 @@
 #   from Apertium's Ukrainian–Russian pair (`apertium-rus-ukr`, GPL) and FreeDict's
 #   Polish–Russian dictionary (`dict-freedict-pol-rus`, CC-BY-SA 3.0), written to $LAWKA_UKR_POL
 #   or /usr/local/share/lawka/ukr-pol.tsv and $LAWKA_RUS_POL or /usr/local/share/lawka/rus-pol.tsv,
-#   never committed;
+#   never committed; the Russian table also takes the forms Apertium's analyser lacks through
+#   simplemma's Russian lemma list (PyPI `simplemma` 2.0.0, MIT, its wheel checked against a
+#   pinned sha256 and unpacked only for the generator; without it the table is Apertium's alone);
 # - OpenThesaurus-pl (Debian `mythes-pl`, LGPL-2.1), which `lawka index` reads where the package
 #   installs it (/usr/share/mythes/th_pl_PL_v2.dat, or $LAWKA_THESAURUS) for residents' words no
 #   question uses (`menel`, `ślizgawka`) and keeps with the index with the words the corpus uses
@@ -66,16 +68,39 @@ fresh() {
   [ -s "$1" ] && [ "$1" -nt tools/cyrillic-polish.py ] && [ "$1" -nt src/analysis/stopwords.rs ]
 }
 
-# Writes the table of language $1 (uk or ru) to $2, unless it is fresh.
+# simplemma's wheel (pure Python), pinned on 2026-12-06.
+readonly SIMPLEMMA_WHEEL=simplemma-2.0.0-py3-none-any.whl
+readonly SIMPLEMMA_SHA256=db33b15f5aed6485a748ce34d1f510ca760af2633289ab9a8493e2afa785c352
+
+# Unpacks simplemma into directory $1 (for the generator's PYTHONPATH); fails, saying why, where
+# PyPI cannot be reached or the wheel is not the pinned one.
+fetch_simplemma() {
+  local dir=$1 attempt
+  for attempt in 1 2 3; do
+    timeout 300 python3 -m pip download --quiet --disable-pip-version-check "simplemma==2.0.0" \
+      --no-deps --only-binary=:all: --timeout 30 --retries 2 -d "$dir" >&2 && break
+    echo "setup-dictionary: simplemma download attempt $attempt failed" >&2
+    sleep $((attempt * 5))
+  done
+  [ -f "$dir/$SIMPLEMMA_WHEEL" ] || { echo "setup-dictionary: no $SIMPLEMMA_WHEEL from PyPI" >&2; return 1; }
+  if [ "$(sha256sum "$dir/$SIMPLEMMA_WHEEL" | cut -d' ' -f1)" != "$SIMPLEMMA_SHA256" ]; then
+    echo "setup-dictionary: $SIMPLEMMA_WHEEL does not match its pinned sha256; not using it" >&2
+    return 1
+  fi
+  python3 -m zipfile -e "$dir/$SIMPLEMMA_WHEEL" "$dir/site"
+}
+
+# Writes the table of language $1 (uk or ru) to $2, unless it is fresh; $3: a PYTHONPATH for the
+# generator (simplemma's, or empty).
 generate_table() {
   local table=$2 dir
   fresh "$table" && return 0
   dir=$(dirname "$table")
   # Root only where the table's directory needs it (the default, under /usr/local).
   if mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ]; then
-    LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/cyrillic-polish.py "$1" "$table"
+    PYTHONPATH="$3" LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/cyrillic-polish.py "$1" "$table"
   else
-    as_root mkdir -p "$dir" && as_root env LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/cyrillic-polish.py "$1" "$table"
+    as_root mkdir -p "$dir" && as_root env PYTHONPATH="$3" LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/cyrillic-polish.py "$1" "$table"
   fi
 }
 
@@ -83,8 +108,13 @@ if ! { fresh "$UK_TABLE" && fresh "$RU_TABLE"; }; then
   cyrillic=(dict-freedict-pol-rus apertium-rus-ukr lttoolbox-dev)
   command -v python3 >/dev/null || cyrillic+=(python3)
   if install_packages "${cyrillic[@]}"; then
-    generate_table uk "$UK_TABLE" || status=1
-    generate_table ru "$RU_TABLE" || status=1
+    generate_table uk "$UK_TABLE" "" || status=1
+    lemmas=$(mktemp -d)
+    trap 'rm -rf "$lemmas"' EXIT
+    # Without simplemma the Russian table is still written, from Apertium alone.
+    simplemma_path=""
+    fresh "$RU_TABLE" || ! fetch_simplemma "$lemmas" || simplemma_path="$lemmas/site"
+    generate_table ru "$RU_TABLE" "$simplemma_path" || status=1
   else
     status=1
   fi

@@ -70,7 +70,7 @@ pub fn with_translations<'t>(text: &'t str, tables: &[&CyrillicPolish]) -> Cow<'
     let mut polish: Vec<&str> = Vec::new();
     let words: Vec<&str> = searched_words(text).take(MAX_TRANSLATED_WORDS).collect();
     let names = tables.iter().flat_map(|t| words.windows(2).flat_map(move |pair| t.translate_name(pair[0], pair[1])));
-    let translated = words.iter().flat_map(|w| tables.iter().flat_map(move |t| t.translate(w)));
+    let translated = words.iter().flat_map(|w| tables.iter().flat_map(move |t| t.translate_analysed(w)));
     for p in translated.chain(names) {
         if !polish.contains(&p.as_str()) {
             polish.push(p);
@@ -339,6 +339,12 @@ mod tests {
             "an excluded word adds nothing"
         );
         assert_eq!(with_translations(r#"-"сім'ї кабани" кабан"#, &[&table]), r#"-"сім'ї кабани" кабан dzik"#);
+        let russian = CyrillicPolish::from_tsv("браслет\tbransoletka\n=бабушки\tbabcia\n");
+        assert_eq!(
+            with_translations("браслет для бабушки", &[&russian]),
+            "браслет для бабушки bransoletka",
+            "a form whose lemma was guessed adds nothing to the meaning"
+        );
     }
 
     #[test]
