@@ -24,7 +24,8 @@ table that serves nothing.
 
 The Russian table also has the forms the Apertium analyser does not know at all (it lacks common
 words: `лекарства`, `перчатки`, `незрячих`) whose lemma, by simplemma's Russian lemma list (PyPI
-`simplemma`, MIT; put on PYTHONPATH by tools/setup-dictionary.sh, skipped where absent), FreeDict
+`simplemma` 2.0.0, MIT, unpacked by tools/setup-dictionary.sh into $LAWKA_SIMPLEMMA_DIR; skipped
+where absent, and then the header line does not name it), FreeDict
 translates: as `=form TAB polish|polish`, after the names. simplemma gives no part of speech, so
 Ławka searches those forms' Polish words but does not add them to the text whose meaning is
 embedded (docs/RELEVANCE.md).
@@ -304,7 +305,8 @@ def russian(dictionary):
     in_phrases = {lemma for pair in phrases for lemma in pair}
     wanted = {fold_yo(w) for w in dictionary.exact if " " not in w} | in_phrases
     table, lemmas = build_table(analyser, readings_of(analyser, wanted), dictionary.get, in_phrases)
-    guessed = unanalysed_forms(analyser, dictionary, table)
+    lemma_list = simplemma_russian()
+    guessed = unanalysed_forms(analyser, dictionary, table, lemma_list) if lemma_list is not None else {}
     # A form that FreeDict itself translates by Polish function words only is one, whatever the
     # analyser reads in it (it knows `при`, "przy", only as a form of `переть`, "przeć").
     stop = polish_stop_words()
@@ -317,28 +319,57 @@ def russian(dictionary):
     return table, lemmas, phrases, guessed
 
 
+# The simplemma release the Russian table is written with (tools/setup-dictionary.sh pins its wheel).
+SIMPLEMMA_VERSION = "2.0.0"
+RUSSIAN_WORD = re.compile("^[а-яё]+$")
+
+
 def simplemma_russian():
-    """simplemma's Russian form -> lemma list, where the package is importable (it is put on
-    PYTHONPATH by tools/setup-dictionary.sh); empty otherwise."""
+    """simplemma's Russian form -> lemma list from the unpacked wheel at $LAWKA_SIMPLEMMA_DIR
+    (tools/setup-dictionary.sh), or None: never a copy installed elsewhere, whose version would
+    change the table."""
+    path = os.environ.get("LAWKA_SIMPLEMMA_DIR")
+    if not path:
+        print("cyrillic-polish: no LAWKA_SIMPLEMMA_DIR: Russian forms from Apertium only", file=sys.stderr)
+        return None
+    sys.path.insert(0, path)
     try:
+        import simplemma
         from simplemma.strategies.dictionaries.dictionary_factory import DefaultDictionaryFactory
-    except ImportError:
-        print("cyrillic-polish: simplemma not found: Russian forms from Apertium only", file=sys.stderr)
-        return {}
-    return DefaultDictionaryFactory().get_dictionary("ru")
+
+        if simplemma.__version__ != SIMPLEMMA_VERSION:
+            raise ImportError(f"simplemma {simplemma.__version__}, not {SIMPLEMMA_VERSION}")
+        return DefaultDictionaryFactory().get_dictionary("ru")
+    except Exception as e:  # noqa: BLE001 - any failure leaves the Apertium table, as without it
+        print(f"cyrillic-polish: simplemma unusable ({e}): Russian forms from Apertium only", file=sys.stderr)
+        return None
 
 
-def unanalysed_forms(analyser, dictionary, table):
+def lemma_per_form(pairs):
+    """(form, lemma) pairs -> lowercase form -> lemma. Where two entries meet in lower case, the
+    one written in lower case wins: a common word over a name (`амурах`, `амуры` rather than
+    `Амур`; the list sorts capitals first)."""
+    out, lower = {}, set()
+    for form, lemma in pairs:
+        key = str(form).lower()
+        if key in lower or (key in out and str(form) != key):
+            continue
+        out[key] = str(lemma).lower()
+        if str(form) == key:
+            lower.add(key)
+    return out
+
+
+def unanalysed_forms(analyser, dictionary, table, lemmas):
     """Forms the Apertium analyser does not know at all (`лекарства`, `перчатки`, `незрячих`: it
     lacks many common words) -> the Polish words FreeDict gives their lemma, by simplemma's
-    Russian lemma list (MIT; lists from Wiktionary and Michal Měchura's lemmatization lists). A
-    form the analyser knows keeps its readings' verdict (a function word stays out); simplemma
-    has no parts of speech, so its forms are only taken where Apertium has none."""
+    Russian lemma list (`lemmas`, form -> lemma). A form the analyser knows keeps its readings'
+    verdict (a function word stays out); simplemma has no parts of speech, so its forms are only
+    taken where Apertium has none, and only forms of Russian letters."""
     found = {}
-    for form, lemma in simplemma_russian().items():
-        form, lemma = str(form).lower(), str(lemma).lower()
+    for form, lemma in sorted(lemma_per_form(lemmas.items()).items()):
         key = fold_yo(form)
-        if key in table or key in found or "-" in form or not WORD.match(form) or len(form) < 3:
+        if key in table or key in found or not RUSSIAN_WORD.match(form) or len(form) < 3:
             continue
         polish = dictionary.get(lemma)[:MAX_POLISH]
         if polish:
@@ -361,7 +392,9 @@ def main():
     tmp = out_path + ".tmp"
     try:
         with open(tmp, "w", encoding="utf-8") as out:
-            out.write(f"# {name} form -> Polish words; tools/cyrillic-polish.py from apertium-rus-ukr and dict-freedict-pol-rus\n")
+            # tools/setup-dictionary.sh reads "simplemma" here: a Russian table without it is written again.
+            sources = "apertium-rus-ukr and dict-freedict-pol-rus" + (f", simplemma {SIMPLEMMA_VERSION}" if guessed else "")
+            out.write(f"# {name} form -> Polish words; tools/cyrillic-polish.py from {sources}\n")
             for form in sorted(set(table) | set(lemmas)):
                 lemma = f"\t{lemmas[form]}" if form in lemmas else ""
                 out.write(f"{form}\t{'|'.join(table.get(form, []))}{lemma}\n")

@@ -9,8 +9,9 @@
 #   Polish–Russian dictionary (`dict-freedict-pol-rus`, CC-BY-SA 3.0), written to $LAWKA_UKR_POL
 #   or /usr/local/share/lawka/ukr-pol.tsv and $LAWKA_RUS_POL or /usr/local/share/lawka/rus-pol.tsv,
 #   never committed; the Russian table also takes the forms Apertium's analyser lacks through
-#   simplemma's Russian lemma list (PyPI `simplemma` 2.0.0, MIT, its wheel checked against a
-#   pinned sha256 and unpacked only for the generator; without it the table is Apertium's alone);
+#   simplemma's Russian lemma list (PyPI `simplemma` 2.0.0, MIT code; its wheel checked against a
+#   pinned sha256 and unpacked only for the generator, which runs as the caller; without it the
+#   table is Apertium's alone and this script exits 1);
 # - OpenThesaurus-pl (Debian `mythes-pl`, LGPL-2.1), which `lawka index` reads where the package
 #   installs it (/usr/share/mythes/th_pl_PL_v2.dat, or $LAWKA_THESAURUS) for residents' words no
 #   question uses (`menel`, `ślizgawka`) and keeps with the index with the words the corpus uses
@@ -63,24 +64,34 @@ if ! [ -f "${LAWKA_THESAURUS:-/usr/share/mythes/th_pl_PL_v2.dat}" ]; then
   install_packages mythes-pl || status=1
 fi
 # Whether table $1 is there and newer than what it is made from (the generator, and the Polish
-# stop list it reads).
+# stop list it reads); a Russian table must also have been written with simplemma's lemmas (its
+# header names it), so one written while PyPI was away is written again.
 fresh() {
-  [ -s "$1" ] && [ "$1" -nt tools/cyrillic-polish.py ] && [ "$1" -nt src/analysis/stopwords.rs ]
+  [ -s "$1" ] && [ "$1" -nt tools/cyrillic-polish.py ] && [ "$1" -nt src/analysis/stopwords.rs ] || return 1
+  [ "$1" != "$RU_TABLE" ] || head -n 1 "$1" | grep -q simplemma
 }
 
-# simplemma's wheel (pure Python), pinned on 2026-12-06.
+# simplemma's wheel (pure Python), pinned on 2026-12-06; tools/cyrillic-polish.py checks the version.
 readonly SIMPLEMMA_WHEEL=simplemma-2.0.0-py3-none-any.whl
 readonly SIMPLEMMA_SHA256=db33b15f5aed6485a748ce34d1f510ca760af2633289ab9a8493e2afa785c352
 
-# Unpacks simplemma into directory $1 (for the generator's PYTHONPATH); fails, saying why, where
-# PyPI cannot be reached or the wheel is not the pinned one.
+# Unpacks simplemma's wheel into $1/site for the generator; fails, saying why, where pip or PyPI
+# is missing or the wheel is not the pinned one. Debian's python3 has no pip of its own: a
+# virtualenv's (python3-venv, which tools/test.sh installs) serves then.
 fetch_simplemma() {
-  local dir=$1 attempt
+  local dir=$1 attempt pip=(python3 -m pip)
+  if ! python3 -m pip --version >/dev/null 2>&1; then
+    if ! python3 -m venv "$dir/venv" >/dev/null 2>&1 || ! [ -x "$dir/venv/bin/pip" ]; then
+      echo "setup-dictionary: no pip for python3 and no virtualenv (python3-venv): cannot fetch simplemma" >&2
+      return 1
+    fi
+    pip=("$dir/venv/bin/pip")
+  fi
   for attempt in 1 2 3; do
-    timeout 300 python3 -m pip download --quiet --disable-pip-version-check "simplemma==2.0.0" \
+    timeout 300 "${pip[@]}" download --quiet --disable-pip-version-check "simplemma==2.0.0" \
       --no-deps --only-binary=:all: --timeout 30 --retries 2 -d "$dir" >&2 && break
     echo "setup-dictionary: simplemma download attempt $attempt failed" >&2
-    sleep $((attempt * 5))
+    [ "$attempt" = 3 ] || sleep $((attempt * 5))
   done
   [ -f "$dir/$SIMPLEMMA_WHEEL" ] || { echo "setup-dictionary: no $SIMPLEMMA_WHEEL from PyPI" >&2; return 1; }
   if [ "$(sha256sum "$dir/$SIMPLEMMA_WHEEL" | cut -d' ' -f1)" != "$SIMPLEMMA_SHA256" ]; then
@@ -90,17 +101,18 @@ fetch_simplemma() {
   python3 -m zipfile -e "$dir/$SIMPLEMMA_WHEEL" "$dir/site"
 }
 
-# Writes the table of language $1 (uk or ru) to $2, unless it is fresh; $3: a PYTHONPATH for the
-# generator (simplemma's, or empty).
+# Writes the table of language $1 (uk or ru) to $2, unless it is fresh; $3: the unpacked
+# simplemma for the generator, or empty. The generator runs as the caller, into the scratch
+# directory $work; only putting the table in place needs root (the default, under /usr/local).
 generate_table() {
   local table=$2 dir
   fresh "$table" && return 0
+  LAWKA_SIMPLEMMA_DIR="$3" LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/cyrillic-polish.py "$1" "$work/$1.tsv" || return 1
   dir=$(dirname "$table")
-  # Root only where the table's directory needs it (the default, under /usr/local).
   if mkdir -p "$dir" 2>/dev/null && [ -w "$dir" ]; then
-    PYTHONPATH="$3" LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/cyrillic-polish.py "$1" "$table"
+    cp "$work/$1.tsv" "$table.tmp" && mv "$table.tmp" "$table"
   else
-    as_root mkdir -p "$dir" && as_root env PYTHONPATH="$3" LAWKA_FREEDICT_DIR="$FREEDICT_DIR" python3 tools/cyrillic-polish.py "$1" "$table"
+    as_root mkdir -p "$dir" && as_root cp "$work/$1.tsv" "$table.tmp" && as_root mv "$table.tmp" "$table"
   fi
 }
 
@@ -108,13 +120,16 @@ if ! { fresh "$UK_TABLE" && fresh "$RU_TABLE"; }; then
   cyrillic=(dict-freedict-pol-rus apertium-rus-ukr lttoolbox-dev)
   command -v python3 >/dev/null || cyrillic+=(python3)
   if install_packages "${cyrillic[@]}"; then
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
     generate_table uk "$UK_TABLE" "" || status=1
-    lemmas=$(mktemp -d)
-    trap 'rm -rf "$lemmas"' EXIT
-    # Without simplemma the Russian table is still written, from Apertium alone.
-    simplemma_path=""
-    fresh "$RU_TABLE" || ! fetch_simplemma "$lemmas" || simplemma_path="$lemmas/site"
-    generate_table ru "$RU_TABLE" "$simplemma_path" || status=1
+    # Without simplemma the Russian table is still written, from Apertium alone, and the set-up
+    # fails: the tests expect the forms it adds, and the next run tries again.
+    simplemma=""
+    if ! fresh "$RU_TABLE"; then
+      if fetch_simplemma "$work"; then simplemma="$work/site"; else status=1; fi
+    fi
+    generate_table ru "$RU_TABLE" "$simplemma" || status=1
   else
     status=1
   fi
