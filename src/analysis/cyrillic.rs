@@ -3,10 +3,11 @@
 //! questions and answers are Polish). No Ukrainian–Polish dictionary installs here, so the
 //! Ukrainian table chains two packages through Russian: Apertium's Ukrainian–Russian pair (every
 //! inflected Ukrainian form to its lemma, the lemma to Russian) and FreeDict's Polish–Russian
-//! dictionary read backwards; the Russian table needs only the pair's Russian analyser and
-//! FreeDict. `tools/cyrillic-polish.py` (run by `tools/setup-dictionary.sh`) writes each from the
-//! installed packages as one line per form, `form TAB polish|polish`; they are never copied into
-//! the repository. Without them, Cyrillic queries are served by meaning and by their words in
+//! dictionary read backwards; the Russian table needs the pair's Russian analyser and FreeDict,
+//! and takes the forms the analyser lacks from simplemma's lemma list (`=form` lines, whose
+//! lemma was guessed without a part of speech). `tools/cyrillic-polish.py` (run by
+//! `tools/setup-dictionary.sh`) writes each from the installed packages as one line per form,
+//! `form TAB polish|polish`; they are never copied into the repository. Without them, Cyrillic queries are served by meaning and by their words in
 //! Polish letters, as before.
 
 use std::collections::HashMap;
@@ -52,7 +53,8 @@ pub fn cyrillic_language(text: &str) -> CyrillicLanguage {
 pub struct CyrillicPolish {
     /// Each form's place in `lists`: forms with the same Polish words (mostly a lemma's forms)
     /// share one list, so ~90,000 forms hold a few thousand lists (a table took 22–24 MB of server
-    /// memory with a list per form, 8–9 MB shared).
+    /// memory with a list per form, 8–9 MB shared; the Russian one's ~140,000 guessed forms add
+    /// ~16 MB).
     by_form: HashMap<Box<str>, usize>,
     /// The same for forms whose lemma was guessed without a part of speech (`=form` lines: forms
     /// the analyser lacks, lemmatised by a word list): searched, but not embedded
@@ -240,6 +242,14 @@ mod tests {
         let guessed_only = CyrillicPolish::from_tsv("=перчатки\trękawica\n");
         assert!(!guessed_only.is_empty());
         assert_eq!(guessed_only.translate("перчатки"), ["rękawica"]);
+        // A guessed form is no part of a two-word name, even with a lemma column; an analysed
+        // form's words come first where both are listed.
+        let t = CyrillicPolish::from_tsv(
+            "детский\tdziecięcy\tдетский\n=сада\togród\tсад\nсад\togród\tсад\n+детский сад\tprzedszkole\n=парке\tparkiet\nпарке\tpark\n",
+        );
+        assert!(t.translate_name("детский", "сада").is_empty());
+        assert_eq!(t.translate_name("детский", "сад"), ["przedszkole"]);
+        assert_eq!(t.translate("парке"), ["park"]);
     }
 
     #[test]

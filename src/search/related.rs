@@ -251,13 +251,15 @@ pub(crate) fn fused(a: Vec<RelatedHit>, b: Vec<RelatedHit>, limit: usize) -> Vec
 fn more_like_text(generation: &Generation, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
     let searcher = generation.searcher();
     // A Ukrainian or Russian text is read with its words' Polish translations after it, as a search reads
-    // one (`translate::for_meaning`): its words alone share nothing with the Polish questions.
-    let translated = super::translate::for_meaning(text);
+    // one (`translate::for_words`): its words alone share nothing with the Polish questions. Its
+    // meaning is embedded as a search embeds it (`translate::for_meaning`).
+    let translated = super::translate::for_words(text);
     // Through the search's cache of query vectors: a Cyrillic text's search has just embedded the
     // same words (the box fuses both), and a resident's paused text is asked again.
     let vector = super::dense::enabled(generation).then(|| {
         let polish = !super::dense::is_foreign(text);
-        super::dense::query_vector(&super::dense::as_the_corpus_spells(generation, &translated, polish))
+        let meaning = super::translate::for_meaning(text);
+        super::dense::query_vector(&super::dense::as_the_corpus_spells(generation, &meaning, polish))
     });
     let vector = vector.flatten().map(|v| v.to_vec());
     let meta = SeedMeta { vector, ..SeedMeta::default() };

@@ -56,7 +56,9 @@ const MAX_TRANSLATED_WORDS: usize = 24;
 
 /// The text whose meaning is searched: a Ukrainian or Russian query's is followed by its words'
 /// Polish translations, which put its vector nearer the Polish questions (the small model maps
-/// Ukrainian less well than Polish); any other text is searched as typed.
+/// Ukrainian less well than Polish); any other text is searched as typed. Only the forms the
+/// analyser read: the words of forms whose lemma was guessed moved the Russian judged queries'
+/// meaning away from their questions (`CyrillicPolish::translate_analysed`).
 pub fn for_meaning(text: &str) -> Cow<'_, str> {
     if !is_cyrillic(text) {
         return text.into();
@@ -64,13 +66,36 @@ pub fn for_meaning(text: &str) -> Cow<'_, str> {
     with_translations(text, &cyrillic::tables_for(cyrillic::cyrillic_language(text)))
 }
 
+/// The same with the words of every form the tables know, guessed lemmas included: a Cyrillic
+/// text read as a question's words (more-like-this), which searches them as a query's words are.
+pub fn for_words(text: &str) -> Cow<'_, str> {
+    if !is_cyrillic(text) {
+        return text.into();
+    }
+    with_all_translations(text, &cyrillic::tables_for(cyrillic::cyrillic_language(text)))
+}
+
 /// [`for_meaning`] with the tables given (pure). Excluded words (`-ліфт`, `-"..."`) add nothing:
 /// their meaning would draw in the questions the resident left out.
 pub fn with_translations<'t>(text: &'t str, tables: &[&CyrillicPolish]) -> Cow<'t, str> {
+    translations_after(text, tables, CyrillicPolish::translate_analysed)
+}
+
+/// [`for_words`] with the tables given (pure).
+pub fn with_all_translations<'t>(text: &'t str, tables: &[&CyrillicPolish]) -> Cow<'t, str> {
+    translations_after(text, tables, CyrillicPolish::translate)
+}
+
+/// `text` followed by the Polish words `words_of` gives its words and names in `tables`.
+fn translations_after<'t>(
+    text: &'t str,
+    tables: &[&CyrillicPolish],
+    words_of: for<'c> fn(&'c CyrillicPolish, &str) -> &'c [String],
+) -> Cow<'t, str> {
     let mut polish: Vec<&str> = Vec::new();
     let words: Vec<&str> = searched_words(text).take(MAX_TRANSLATED_WORDS).collect();
     let names = tables.iter().flat_map(|t| words.windows(2).flat_map(move |pair| t.translate_name(pair[0], pair[1])));
-    let translated = words.iter().flat_map(|w| tables.iter().flat_map(move |t| t.translate_analysed(w)));
+    let translated = words.iter().flat_map(|w| tables.iter().flat_map(move |t| words_of(t, w)));
     for p in translated.chain(names) {
         if !polish.contains(&p.as_str()) {
             polish.push(p);
@@ -345,6 +370,11 @@ mod tests {
             "браслет для бабушки bransoletka",
             "a form whose lemma was guessed adds nothing to the meaning"
         );
+        assert_eq!(
+            with_all_translations("браслет для бабушки", &[&russian]),
+            "браслет для бабушки bransoletka babcia",
+            "but its words are read as a question's words"
+        );
     }
 
     #[test]
@@ -405,6 +435,15 @@ mod tests {
         // Both tables, Ukrainian first, with each one's names.
         let both = with_translations("час детский сад", &[&uk, &ru]);
         assert_eq!(both, "час детский сад czas godzina dziecięcy ogród przedszkole");
+        // A form whose lemma was guessed is searched as its Polish words too.
+        let guessed = CyrillicPolish::from_tsv("=газонах\ttrawnik\n");
+        let text = "машины на газонах";
+        let out =
+            widen_cyrillic(query::parse(text, &Glossary::default()), &[&guessed], CyrillicLanguage::Russian, text);
+        assert!(
+            out.should.iter().any(|c| matches!(c, Clause::AnyOf(any) if any.contains(&Clause::Word("trawnik".into())))),
+            "{out:?}"
+        );
     }
 
     #[test]

@@ -559,12 +559,13 @@ impl SphinxBackend {
     }
 
     /// Questions related to a free text read as a question's text, as embedded: its words with
-    /// their Polish translations, its meaning from the same text.
+    /// their Polish translations, its meaning as a search embeds it.
     fn more_like_text(&self, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
-        let translated = translate::for_meaning(text);
+        let translated = translate::for_words(text);
         let vector = dense::enabled(&self.generation).then(|| {
             let polish = !dense::is_foreign(text);
-            dense::query_vector(&dense::as_the_corpus_spells(&self.generation, &translated, polish))
+            let meaning = translate::for_meaning(text);
+            dense::query_vector(&dense::as_the_corpus_spells(&self.generation, &meaning, polish))
         });
         let vector = vector.flatten();
         let about = About { topics: &[], departments: &[], vector: vector.as_deref() };
