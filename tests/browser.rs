@@ -84,6 +84,13 @@ fn a_resident_searches_filters_opens_and_follows_a_related_question() {
         q.clear().await.unwrap();
         q.send_keys("tramwaj").await.unwrap();
         c.find(Locator::Css("form.search button[type=submit]")).await.unwrap().click().await.unwrap();
+        // The home page lists questions in the same markup: wait for the results page itself, or
+        // its hits may be read while the home page is being replaced (none found).
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while !c.current_url().await.unwrap().as_str().contains("q=tramwaj") {
+            assert!(Instant::now() < deadline, "the results page opens");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
         wait().for_element(Locator::Css("ol.hits li.hit")).await.expect("results");
         let hits = c.find_all(Locator::Css("ol.hits li.hit")).await.unwrap();
         assert_eq!(hits.len(), 10, "a full first page for tramwaj");
