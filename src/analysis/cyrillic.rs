@@ -7,8 +7,8 @@
 //! and takes the forms the analyser lacks from simplemma's lemma list (`=form` lines, whose
 //! lemma was guessed without a part of speech). `tools/cyrillic-polish.py` (run by
 //! `tools/setup-dictionary.sh`) writes each from the installed packages as one line per form,
-//! `form TAB polish|polish`; they are never copied into the repository. Without them, Cyrillic queries are served by meaning and by their words in
-//! Polish letters, as before.
+//! `form TAB polish|polish`; they are never copied into the repository. Without them, Cyrillic
+//! queries are served by meaning and by their words in Polish letters, as before.
 
 use std::collections::HashMap;
 use std::path::Path;
