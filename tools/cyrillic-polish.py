@@ -30,6 +30,16 @@ translates: as `=form TAB polish|polish`, after the names. simplemma gives no pa
 Ławka searches those forms' Polish words but does not add them to the text whose meaning is
 embedded (docs/RELEVANCE.md).
 
+FreeDict's Polish-Russian dictionary is small (26,500 entries): `самокат`, `дырка`, `курс` are
+not in it. For Russian words it lacks, a Polish word is also taken where FreeDict's dictionaries
+through at least MIN_PIVOTS other languages agree on it (Russian -> German -> Polish and Russian
+-> French -> Polish both give `rękawica` for `рукавица`): `dict-freedict-X-rus` read backwards,
+then `dict-freedict-X-pol` and `dict-freedict-pol-X` backwards, for each X in PIVOTS (Wiktionary
+data, CC-BY-SA 3.0, and GPL / GFDL for English). One pivot alone is not enough: a word's other
+senses lead astray (`скамейка` -> German `Bank` -> `bank`, `mielizna`). Where FreeDict's
+Polish-Russian dictionary has the word, it alone decides, as before. The header line names the
+pivots read.
+
 Russian `ё` is written `е` in the forms, as residents mostly type it (Ławka reads `ё` as `е` too);
 a lemma is looked up in FreeDict as written first (`небо`, sky, is not `нёбо`, palate).
 
@@ -41,6 +51,7 @@ import os
 import re
 import subprocess
 import sys
+import unicodedata
 
 APERTIUM = "/usr/share/apertium/apertium-rus-ukr"
 FREEDICT = os.environ.get("LAWKA_FREEDICT_DIR", "/usr/share/dictd")
@@ -48,10 +59,16 @@ FREEDICT = os.environ.get("LAWKA_FREEDICT_DIR", "/usr/share/dictd")
 CONTENT = {"n", "adj", "vblex", "adv"}
 # Polish words kept per form: the first senses are the common ones.
 MAX_POLISH = 2
-# A table smaller than this (79,751 Ukrainian and 94,389 Russian forms from the Debian 12 packages)
+# A table smaller than this (89,501 Ukrainian and 107,835 Russian forms from the Debian 12 packages)
 # means their format changed.
 MIN_FORMS = 10_000
+# Languages through which FreeDict leads from Russian to Polish (each has X-rus, X-pol and pol-X
+# dictionaries in Debian 12; tools/setup-dictionary.sh installs them), and how many must agree.
+PIVOTS = ("deu", "ell", "eng", "fra", "ita", "nld", "swe")
+MIN_PIVOTS = 2
 CYRILLIC = re.compile("[\u0400-\u04ff]")
+RUSSIAN_LEMMA = re.compile("^[а-яё]+$")
+POLISH_WORD = re.compile("^[a-ząćęłńóśźż]{2,}$")
 WORD = re.compile(r"^[^\W\d_]['\w\-]*$|^$")
 LATIN_WORD = re.compile("[a-ząćęłńóśźż]{3,}")
 
@@ -102,18 +119,20 @@ def lemma_and_pos(analysis):
     return (m.group(1).lower(), m.group(2)) if m else (analysis.lower(), "")
 
 
+B64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+
+def b64_number(s):
+    n = 0
+    for c in s:
+        n = n * 64 + B64.index(c)
+    return n
+
+
 def russian_to_polish():
     """FreeDict pol-rus backwards: Russian word -> Polish headwords. A Polish headword whose first
     sense translates the word is kept; one that lists it only for a later sense ("serce" for
     "язык", a bell's tongue) is kept only where no headword lists it for an earlier sense."""
-    b64 = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
-
-    def number(s):
-        n = 0
-        for c in s:
-            n = n * 64 + b64.index(c)
-        return n
-
     data = gzip.open(os.path.join(FREEDICT, "freedict-pol-rus.dict.dz")).read()
     senses = collections.defaultdict(list)  # Russian word -> [(sense, Polish headword)]
     with open(os.path.join(FREEDICT, "freedict-pol-rus.index"), encoding="utf-8") as index:
@@ -124,7 +143,7 @@ def russian_to_polish():
             head = parts[0].lower()
             if not head.isalpha():
                 continue  # phrases and affixes
-            body = data[number(parts[1]) : number(parts[1]) + number(parts[2])].decode("utf-8")
+            body = data[b64_number(parts[1]) : b64_number(parts[1]) + b64_number(parts[2])].decode("utf-8")
             sense = 0
             for line in body.split("\n")[1:]:
                 # Translation lines are Russian; the definitions are Polish prose.
@@ -142,6 +161,68 @@ def russian_to_polish():
         first = min(s for s, _ in found)
         backwards[word] = [h for s, h in sorted(found, key=lambda f: f[0]) if s == first]
     return backwards
+
+
+def freedict(name):
+    """(headword, its translations) for every entry of FreeDict's dictionary `name` (`deu-rus`), or
+    nothing where it is not installed. Translations are the first line after the headword's and
+    each numbered sense's line (what follows them is a definition, in the headword's language),
+    split at commas and semicolons, without stress marks (`глубина́`), grammar (`<n>`) or notes
+    in brackets."""
+    index_path = os.path.join(FREEDICT, f"freedict-{name}.index")
+    if not os.path.exists(index_path):
+        return
+    data = gzip.open(os.path.join(FREEDICT, f"freedict-{name}.dict.dz")).read()
+    with open(index_path, encoding="utf-8") as index:
+        for line in index:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) < 3 or parts[0].startswith("00-"):
+                continue
+            start, size = b64_number(parts[1]), b64_number(parts[2])
+            body = unicodedata.normalize("NFC", data[start : start + size].decode("utf-8"))
+            body = body.replace("\u0301", "").replace("\u0300", "")
+            words, first = [], True
+            for text in body.split("\n")[1:]:
+                text = re.sub(r"<[^>]*>|\([^)]*\)", "", text).strip()
+                text = re.sub(r"^[IVX]+\.\s*", "", text)
+                numbered = re.match(r"^\d+\.\s*", text)
+                if not text or not (first or numbered):
+                    continue
+                first = False
+                text = re.sub(r"\s*\d+\.\s*$", "", text[numbered.end() :] if numbered else text)
+                words.extend(w.strip().lower() for w in re.split(r"[,;]", text) if w.strip())
+            yield parts[0].strip().lower(), words
+
+
+def triangulated(known):
+    """Russian word -> Polish words that at least MIN_PIVOTS pivot languages lead to (the most
+    agreed first), for the Russian words not in `known`; and the pivots read (those with a
+    Russian and a Polish dictionary installed)."""
+    votes = collections.defaultdict(collections.Counter)
+    used = []
+    for pivot in PIVOTS:
+        to_pivot = collections.defaultdict(set)  # Russian word -> pivot headwords
+        for head, words in freedict(f"{pivot}-rus"):
+            for w in words:
+                if RUSSIAN_LEMMA.match(w) and w not in known:
+                    to_pivot[w].add(head)
+        to_polish = collections.defaultdict(set)  # pivot word -> Polish words
+        for head, words in freedict(f"{pivot}-pol"):
+            to_polish[head].update(w for w in words if POLISH_WORD.match(w))
+        for head, words in freedict(f"pol-{pivot}"):
+            if POLISH_WORD.match(head):
+                for w in words:
+                    to_polish[w].add(head)
+        if to_pivot and to_polish:
+            used.append(pivot)
+        for russian, heads in to_pivot.items():
+            votes[russian].update(set().union(*(to_polish.get(h, set()) for h in heads)))
+    out = {}
+    for russian, counts in sorted(votes.items()):
+        agreed = sorted((p for p, n in counts.items() if n >= MIN_PIVOTS), key=lambda p: (-counts[p], p))
+        if agreed:
+            out[russian] = agreed
+    return out, used
 
 
 class Dictionary:
@@ -386,14 +467,21 @@ def main():
         sys.exit(__doc__)
     name, build = LANGUAGES[sys.argv[1]]
     out_path = sys.argv[2]
-    table, lemmas, phrases, guessed = build(Dictionary(russian_to_polish()))
+    backwards = russian_to_polish()
+    pivoted, pivots = triangulated(set(backwards))
+    table, lemmas, phrases, guessed = build(Dictionary({**pivoted, **backwards}))
     if len(table) < MIN_FORMS:
         sys.exit(f"cyrillic-polish: only {len(table)} {name} forms: have apertium-rus-ukr or dict-freedict-pol-rus changed?")
     tmp = out_path + ".tmp"
     try:
         with open(tmp, "w", encoding="utf-8") as out:
-            # tools/setup-dictionary.sh reads "simplemma" here: a Russian table without it is written again.
-            sources = "apertium-rus-ukr and dict-freedict-pol-rus" + (f", simplemma {SIMPLEMMA_VERSION}" if guessed else "")
+            # tools/setup-dictionary.sh reads "pivots" and "simplemma" here: a table written without
+            # them (packages or PyPI away) is written again.
+            sources = "apertium-rus-ukr and dict-freedict-pol-rus"
+            if pivots:
+                sources += f", FreeDict's pivots {' '.join(pivots)}"
+            if guessed:
+                sources += f", simplemma {SIMPLEMMA_VERSION}"
             out.write(f"# {name} form -> Polish words; tools/cyrillic-polish.py from {sources}\n")
             for form in sorted(set(table) | set(lemmas)):
                 lemma = f"\t{lemmas[form]}" if form in lemmas else ""
@@ -408,7 +496,7 @@ def main():
             os.remove(tmp)
     print(
         f"cyrillic-polish: {len(table)} {name} forms, {len(phrases)} two-word names, {len(guessed)} forms by"
-        f" simplemma's lemmas -> {out_path}",
+        f" simplemma's lemmas, {len(pivoted)} Russian words through {len(pivots)} pivots -> {out_path}",
         file=sys.stderr,
     )
 

@@ -8,7 +8,10 @@
 #   from Apertium's Ukrainian–Russian pair (`apertium-rus-ukr`, GPL) and FreeDict's
 #   Polish–Russian dictionary (`dict-freedict-pol-rus`, CC-BY-SA 3.0), written to $LAWKA_UKR_POL
 #   or /usr/local/share/lawka/ukr-pol.tsv and $LAWKA_RUS_POL or /usr/local/share/lawka/rus-pol.tsv,
-#   never committed; the Russian table also takes the forms Apertium's analyser lacks through
+#   never committed, with FreeDict's dictionaries between Russian, Polish and seven other languages
+#   (`dict-freedict-{deu,ell,eng,fra,ita,nld,swe}-{rus,pol}` and `dict-freedict-pol-*`, from
+#   Wiktionary, CC-BY-SA 3.0; English GPL / GFDL) for Russian words the Polish–Russian one lacks,
+#   where two of them agree; the Russian table also takes the forms Apertium's analyser lacks through
 #   simplemma's Russian lemma list (PyPI `simplemma` 2.0.0, MIT code; its wheel checked against a
 #   pinned sha256 and unpacked only for the generator, which runs as the caller; without it the
 #   table is Apertium's alone and this script exits 1);
@@ -64,10 +67,12 @@ if ! [ -f "${LAWKA_THESAURUS:-/usr/share/mythes/th_pl_PL_v2.dat}" ]; then
   install_packages mythes-pl || status=1
 fi
 # Whether table $1 is there and newer than what it is made from (the generator, and the Polish
-# stop list it reads); a Russian table must also have been written with simplemma's lemmas (its
-# header names it), so one written while PyPI was away is written again.
+# stop list it reads); it must also have been written through the pivot languages, and a Russian
+# one with simplemma's lemmas (its header names them), so one written while a package or PyPI
+# was away is written again.
 fresh() {
   [ -s "$1" ] && [ "$1" -nt tools/cyrillic-polish.py ] && [ "$1" -nt src/analysis/stopwords.rs ] || return 1
+  head -n 1 "$1" | grep -q "pivots deu ell eng fra ita nld swe" || return 1
   [ "$1" != "$RU_TABLE" ] || head -n 1 "$1" | grep -q simplemma
 }
 
@@ -118,6 +123,11 @@ generate_table() {
 
 if ! { fresh "$UK_TABLE" && fresh "$RU_TABLE"; }; then
   cyrillic=(dict-freedict-pol-rus apertium-rus-ukr lttoolbox-dev)
+  # The pivots tools/cyrillic-polish.py reads (its PIVOTS); English's Polish pair is installed above.
+  for pivot in deu ell eng fra ita nld swe; do
+    cyrillic+=("dict-freedict-$pivot-rus")
+    [ "$pivot" = eng ] || cyrillic+=("dict-freedict-$pivot-pol" "dict-freedict-pol-$pivot")
+  done
   command -v python3 >/dev/null || cyrillic+=(python3)
   if install_packages "${cyrillic[@]}"; then
     work=$(mktemp -d)

@@ -3,7 +3,8 @@
 //! questions and answers are Polish). No Ukrainian–Polish dictionary installs here, so the
 //! Ukrainian table chains two packages through Russian: Apertium's Ukrainian–Russian pair (every
 //! inflected Ukrainian form to its lemma, the lemma to Russian) and FreeDict's Polish–Russian
-//! dictionary read backwards; the Russian table needs the pair's Russian analyser and FreeDict,
+//! dictionary read backwards (for Russian words it lacks, FreeDict's dictionaries through two other
+//! languages that agree); the Russian table needs the pair's Russian analyser and FreeDict,
 //! and takes the forms the analyser lacks from simplemma's lemma list (`=form` lines, whose
 //! lemma was guessed without a part of speech). `tools/cyrillic-polish.py` (run by
 //! `tools/setup-dictionary.sh`) writes each from the installed packages as one line per form,
