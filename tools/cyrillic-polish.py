@@ -36,9 +36,9 @@ through at least MIN_PIVOTS other languages agree on it (Russian -> German -> Po
 -> French -> Polish both give `rękawica` for `рукавица`): `dict-freedict-X-rus` read backwards,
 then `dict-freedict-X-pol` and `dict-freedict-pol-X` backwards, for each X in PIVOTS (Wiktionary
 data, CC-BY-SA 3.0, and GPL / GFDL for English). One pivot alone is not enough: a word's other
-senses lead astray (`скамейка` -> German `Bank` -> `bank`, `mielizna`). Where FreeDict's
-Polish-Russian dictionary has the word, it alone decides, as before. The header line names the
-pivots read.
+senses lead astray (`скамейка` -> German `Bank` -> `bank`, `mielizna`). The pivots' words are
+the last resort: a form takes them only where none of its readings (none of a Ukrainian lemma's
+Russian ones) is in FreeDict's Polish-Russian dictionary. The header line names the pivots read.
 
 Russian `ё` is written `е` in the forms, as residents mostly type it (Ławka reads `ё` as `е` too);
 a lemma is looked up in FreeDict as written first (`небо`, sky, is not `нёбо`, palate).
@@ -59,7 +59,7 @@ FREEDICT = os.environ.get("LAWKA_FREEDICT_DIR", "/usr/share/dictd")
 CONTENT = {"n", "adj", "vblex", "adv"}
 # Polish words kept per form: the first senses are the common ones.
 MAX_POLISH = 2
-# A table smaller than this (89,501 Ukrainian and 107,835 Russian forms from the Debian 12 packages)
+# A table smaller than this (89,419 Ukrainian and 107,713 Russian forms from the Debian 12 packages)
 # means their format changed.
 MIN_FORMS = 10_000
 # Languages through which FreeDict leads from Russian to Polish (each has X-rus, X-pol and pol-X
@@ -129,6 +129,18 @@ def b64_number(s):
     return n
 
 
+def plain(text):
+    """`text` without Wiktionary's stress marks (`глубина́`, `свѐкла`), which no query types."""
+    text = unicodedata.normalize("NFC", text).replace("\u0301", "").replace("\u0300", "")
+    return text.replace("ѐ", "е").replace("ѝ", "и")
+
+
+def pivot_key(word):
+    """A pivot-language word as both sides spell it: the index drops hyphens, apostrophes and
+    dots from headwords (`bateaupompe`), the entries keep them (`bateau-pompe`)."""
+    return re.sub(r"[-'.’]", "", word.lower())
+
+
 def russian_to_polish():
     """FreeDict pol-rus backwards: Russian word -> Polish headwords. A Polish headword whose first
     sense translates the word is kept; one that lists it only for a later sense ("serce" for
@@ -138,12 +150,12 @@ def russian_to_polish():
     with open(os.path.join(FREEDICT, "freedict-pol-rus.index"), encoding="utf-8") as index:
         for line in index:
             parts = line.rstrip("\n").split("\t")
-            if len(parts) < 3 or parts[0].startswith("00-"):
-                continue
+            if len(parts) < 3 or parts[0].startswith("00"):
+                continue  # the database's own entries (00databaseinfo, ...)
             head = parts[0].lower()
             if not head.isalpha():
                 continue  # phrases and affixes
-            body = data[b64_number(parts[1]) : b64_number(parts[1]) + b64_number(parts[2])].decode("utf-8")
+            body = plain(data[b64_number(parts[1]) : b64_number(parts[1]) + b64_number(parts[2])].decode("utf-8"))
             sense = 0
             for line in body.split("\n")[1:]:
                 # Translation lines are Russian; the definitions are Polish prose.
@@ -165,10 +177,11 @@ def russian_to_polish():
 
 def freedict(name):
     """(headword, its translations) for every entry of FreeDict's dictionary `name` (`deu-rus`), or
-    nothing where it is not installed. Translations are the first line after the headword's and
-    each numbered sense's line (what follows them is a definition, in the headword's language),
-    split at commas and semicolons, without stress marks (`глубина́`), grammar (`<n>`) or notes
-    in brackets."""
+    nothing where it is not installed. Translations are the first line after the headword's, after
+    each part of speech's (`II.`) and each numbered sense's (what follows them is a definition, in
+    the headword's language), split at commas and semicolons, without stress marks, grammar
+    (`<n>`) or notes in brackets (`[rzeki]`); phrasal verbs and compounds listed under a headword
+    (`<V Phras>`) are not its translations."""
     index_path = os.path.join(FREEDICT, f"freedict-{name}.index")
     if not os.path.exists(index_path):
         return
@@ -176,15 +189,18 @@ def freedict(name):
     with open(index_path, encoding="utf-8") as index:
         for line in index:
             parts = line.rstrip("\n").split("\t")
-            if len(parts) < 3 or parts[0].startswith("00-"):
+            if len(parts) < 3 or parts[0].startswith("00"):
                 continue
             start, size = b64_number(parts[1]), b64_number(parts[2])
-            body = unicodedata.normalize("NFC", data[start : start + size].decode("utf-8"))
-            body = body.replace("\u0301", "").replace("\u0300", "")
+            body = plain(data[start : start + size].decode("utf-8"))
             words, first = [], True
             for text in body.split("\n")[1:]:
-                text = re.sub(r"<[^>]*>|\([^)]*\)", "", text).strip()
-                text = re.sub(r"^[IVX]+\.\s*", "", text)
+                if re.search(r"<[^>]*(Phras|Comp)[^>]*>", text):
+                    break
+                text = re.sub(r"<[^>]*>|\([^)]*\)|\[[^\]]*\]", "", text).strip()
+                part = re.match(r"^[IVX]+\.\s*", text)
+                if part:
+                    text, first = text[part.end() :], True
                 numbered = re.match(r"^\d+\.\s*", text)
                 if not text or not (first or numbered):
                     continue
@@ -195,46 +211,58 @@ def freedict(name):
 
 
 def triangulated(known):
-    """Russian word -> Polish words that at least MIN_PIVOTS pivot languages lead to (the most
-    agreed first), for the Russian words not in `known`; and the pivots read (those with a
-    Russian and a Polish dictionary installed)."""
-    votes = collections.defaultdict(collections.Counter)
+    """Russian word -> Polish words that at least MIN_PIVOTS pivot languages lead to, for the
+    Russian words not in `known` (`ё` read as `е`); and the pivots read (those with a Russian and
+    a Polish dictionary installed). The words most pivots agree on come first, then those more
+    pivot words lead to (`поставить`: `kłaść` before `czynić`); a word on which four or more
+    Polish words tie for the most pivots is too ambiguous to translate (`пустить`)."""
+    votes = collections.defaultdict(collections.Counter)  # Russian -> Polish -> pivots
+    paths = collections.defaultdict(collections.Counter)  # Russian -> Polish -> pivot words
     used = []
     for pivot in PIVOTS:
-        to_pivot = collections.defaultdict(set)  # Russian word -> pivot headwords
+        to_pivot = collections.defaultdict(set)  # Russian word -> pivot words
         for head, words in freedict(f"{pivot}-rus"):
             for w in words:
-                if RUSSIAN_LEMMA.match(w) and w not in known:
-                    to_pivot[w].add(head)
+                if RUSSIAN_LEMMA.match(w) and fold_yo(w) not in known:
+                    to_pivot[w].add(pivot_key(head))
         to_polish = collections.defaultdict(set)  # pivot word -> Polish words
         for head, words in freedict(f"{pivot}-pol"):
-            to_polish[head].update(w for w in words if POLISH_WORD.match(w))
+            to_polish[pivot_key(head)].update(w for w in words if POLISH_WORD.match(w))
         for head, words in freedict(f"pol-{pivot}"):
             if POLISH_WORD.match(head):
                 for w in words:
-                    to_polish[w].add(head)
+                    to_polish[pivot_key(w)].add(head)
         if to_pivot and to_polish:
             used.append(pivot)
         for russian, heads in to_pivot.items():
-            votes[russian].update(set().union(*(to_polish.get(h, set()) for h in heads)))
+            found = collections.Counter(p for h in heads for p in to_polish.get(h, ()))
+            votes[russian].update(found.keys())
+            paths[russian].update(found)
     out = {}
     for russian, counts in sorted(votes.items()):
-        agreed = sorted((p for p, n in counts.items() if n >= MIN_PIVOTS), key=lambda p: (-counts[p], p))
-        if agreed:
-            out[russian] = agreed
+        top = max(counts.values(), default=0)
+        if top < MIN_PIVOTS or sum(1 for n in counts.values() if n == top) >= 4:
+            continue
+        agreed = [p for p, n in counts.items() if n >= MIN_PIVOTS]
+        out[russian] = sorted(agreed, key=lambda p: (-counts[p], -paths[russian][p], p))
     return out, used
 
 
 class Dictionary:
     """FreeDict's Russian words (read backwards) looked up as written, else with `ё` read as `е`:
     the analyser and FreeDict do not always agree on `ё` (`жильё` / `жилье`), but `небо` (sky) is
-    no form of `нёбо` (palate)."""
+    no form of `нёбо` (palate). `pivoted`: the words the pivots give for Russian words FreeDict's
+    Polish-Russian dictionary lacks, asked only where it gives nothing (`pivoted()`)."""
 
-    def __init__(self, backwards):
+    def __init__(self, backwards, pivoted=None):
         self.exact = backwards
         self.folded = collections.defaultdict(list)
         for word in sorted(backwards):
             self.folded[fold_yo(word)].append(word)
+        self.pivots = Dictionary(pivoted) if pivoted else None
+
+    def pivoted(self, word):
+        return self.pivots.get(word) if self.pivots else []
 
     def get(self, word):
         if word in self.exact:
@@ -292,10 +320,13 @@ def readings_of(analyser, wanted):
 
 def build_table(analyser, rows, translate, in_phrases):
     """Form (`ё` written `е`) -> its Polish words (at most MAX_POLISH), and form -> lemma for the
-    forms of the names' parts (`in_phrases`, folded lemmas). A form written without `ё` keeps its
-    own words where another form folds into it (`небо`, not `нёбо`); forms that are function words
-    by any reading are left out."""
+    forms of the names' parts (`in_phrases`, folded lemmas). `translate(lemma)` gives FreeDict's
+    Polish-Russian words and the pivots' ones; a form takes the pivots' only where none of its
+    readings has the first kind (`даром` stays `darmo`, whatever the pivots make of `дар`). A form
+    written without `ё` keeps its own words where another form folds into it (`небо`, not
+    `нёбо`); forms that are function words by any reading are left out."""
     exact, folded, lemmas = {}, {}, {}
+    spare_exact, spare_folded = {}, {}
     for form, lemma, pos, analysis in rows:
         # Interrogatives ("де" where, "как" how) are function words, whatever their part of speech.
         if pos not in CONTENT or "<itg>" in analysis or "-" in form:
@@ -303,14 +334,17 @@ def build_table(analyser, rows, translate, in_phrases):
         key = fold_yo(form)
         if fold_yo(lemma) in in_phrases and key not in lemmas:
             lemmas[key] = fold_yo(lemma)
-        polish = translate(lemma)
-        if not polish:
-            continue
-        words = (exact if key == form else folded).setdefault(key, [])
-        for p in polish:
-            if p not in words and len(words) < MAX_POLISH:
-                words.append(p)
+        polish, pivoted = translate(lemma)
+        for found, target in ((polish, exact if key == form else folded), (pivoted, spare_exact if key == form else spare_folded)):
+            if not found:
+                continue
+            words = target.setdefault(key, [])
+            for p in found:
+                if p not in words and len(words) < MAX_POLISH:
+                    words.append(p)
     table = {**folded, **exact}
+    for key, words in {**spare_folded, **spare_exact}.items():
+        table.setdefault(key, words)
     readings = analyse(analyser, set(table) | set(lemmas))
     for form, found in readings.items():
         if any(pos in FUNCTION for _, pos in found):
@@ -340,14 +374,16 @@ def ukrainian(dictionary):
             for ukr, rus in paths(arcs, finals, is_word, first_tag=True)
         }
     )
-    # Ukrainian lemma -> Polish words, through each of its Russian lemmas.
-    polish = {}
+    # Ukrainian lemma -> Polish words, through each of its Russian lemmas; the pivots' words apart.
+    polish, pivoted = {}, {}
     for (lemma, pos), russian in pairs:
         if pos not in CONTENT:
             continue
-        words = polish.setdefault(lemma, [])
-        words.extend(p for p in dictionary.get(russian) if p not in words)
+        for source, found in ((polish, dictionary.get(russian)), (pivoted, dictionary.pivoted(russian))):
+            words = source.setdefault(lemma, [])
+            words.extend(p for p in found if p not in words)
     polish = {k: v for k, v in polish.items() if v}
+    pivoted = {k: v for k, v in pivoted.items() if v}
     # Two-word names the dictionary translates as one Polish word ("детский сад" -> przedszkole):
     # an adjective or noun, then a noun, each Russian lemma reached from a Ukrainian one.
     from_russian = collections.defaultdict(set)
@@ -361,8 +397,10 @@ def ukrainian(dictionary):
                     phrases.setdefault((a, b), words)
     in_phrases = {lemma for pair in phrases for lemma in pair}
     analyser = os.path.join(APERTIUM, "ukr-rus.automorf.bin")
-    rows = readings_of(analyser, set(polish) | in_phrases)
-    table, lemmas = build_table(analyser, rows, lambda lemma: polish.get(lemma, []), in_phrases)
+    rows = readings_of(analyser, set(polish) | set(pivoted) | in_phrases)
+    table, lemmas = build_table(
+        analyser, rows, lambda lemma: (polish.get(lemma, []), pivoted.get(lemma, [])), in_phrases
+    )
     return table, lemmas, phrases, {}
 
 
@@ -376,7 +414,7 @@ def polish_stop_words():
 
 
 def russian(dictionary):
-    """The Russian table: each Russian lemma is a word FreeDict translates."""
+    """The Russian table: each Russian lemma is a word FreeDict translates, or the pivots do."""
     analyser = os.path.join(APERTIUM, "rus-ukr.automorf.bin")
     phrases = {}
     for firsts, seconds, words in name_lemmas(dictionary):
@@ -384,8 +422,10 @@ def russian(dictionary):
             for b in seconds:
                 phrases.setdefault((a, b), words)
     in_phrases = {lemma for pair in phrases for lemma in pair}
-    wanted = {fold_yo(w) for w in dictionary.exact if " " not in w} | in_phrases
-    table, lemmas = build_table(analyser, readings_of(analyser, wanted), dictionary.get, in_phrases)
+    words = set(dictionary.exact) | (set(dictionary.pivots.exact) if dictionary.pivots else set())
+    wanted = {fold_yo(w) for w in words if " " not in w} | in_phrases
+    translate = lambda lemma: (dictionary.get(lemma), dictionary.pivoted(lemma))  # noqa: E731
+    table, lemmas = build_table(analyser, readings_of(analyser, wanted), translate, in_phrases)
     lemma_list = simplemma_russian()
     guessed = unanalysed_forms(analyser, dictionary, table, lemma_list) if lemma_list is not None else {}
     # A form that FreeDict itself translates by Polish function words only is one, whatever the
@@ -452,7 +492,7 @@ def unanalysed_forms(analyser, dictionary, table, lemmas):
         key = fold_yo(form)
         if key in table or key in found or not RUSSIAN_WORD.match(form) or len(form) < 3:
             continue
-        polish = dictionary.get(lemma)[:MAX_POLISH]
+        polish = (dictionary.get(lemma) or dictionary.pivoted(lemma))[:MAX_POLISH]
         if polish:
             found[key] = polish
     known = analyse(analyser, found)
@@ -468,8 +508,8 @@ def main():
     name, build = LANGUAGES[sys.argv[1]]
     out_path = sys.argv[2]
     backwards = russian_to_polish()
-    pivoted, pivots = triangulated(set(backwards))
-    table, lemmas, phrases, guessed = build(Dictionary({**pivoted, **backwards}))
+    pivoted, pivots = triangulated({fold_yo(w) for w in backwards})
+    table, lemmas, phrases, guessed = build(Dictionary(backwards, pivoted))
     if len(table) < MIN_FORMS:
         sys.exit(f"cyrillic-polish: only {len(table)} {name} forms: have apertium-rus-ukr or dict-freedict-pol-rus changed?")
     tmp = out_path + ".tmp"

@@ -28,6 +28,8 @@ cd "$(dirname "$0")/.."
 readonly FREEDICT_DIR=${LAWKA_FREEDICT_DIR:-/usr/share/dictd}
 readonly UK_TABLE=${LAWKA_UKR_POL:-/usr/local/share/lawka/ukr-pol.tsv}
 readonly RU_TABLE=${LAWKA_RUS_POL:-/usr/local/share/lawka/rus-pol.tsv}
+# The languages through which tools/cyrillic-polish.py leads from Russian to Polish (its PIVOTS).
+readonly PIVOTS="deu ell eng fra ita nld swe"
 
 # Runs a command as root: directly when we are, through sudo otherwise.
 as_root() {
@@ -72,7 +74,7 @@ fi
 # was away is written again.
 fresh() {
   [ -s "$1" ] && [ "$1" -nt tools/cyrillic-polish.py ] && [ "$1" -nt src/analysis/stopwords.rs ] || return 1
-  head -n 1 "$1" | grep -q "pivots deu ell eng fra ita nld swe" || return 1
+  head -n 1 "$1" | grep -q "pivots $PIVOTS" || return 1
   [ "$1" != "$RU_TABLE" ] || head -n 1 "$1" | grep -q simplemma
 }
 
@@ -123,13 +125,19 @@ generate_table() {
 
 if ! { fresh "$UK_TABLE" && fresh "$RU_TABLE"; }; then
   cyrillic=(dict-freedict-pol-rus apertium-rus-ukr lttoolbox-dev)
-  # The pivots tools/cyrillic-polish.py reads (its PIVOTS); English's Polish pair is installed above.
-  for pivot in deu ell eng fra ita nld swe; do
-    cyrillic+=("dict-freedict-$pivot-rus")
-    [ "$pivot" = eng ] || cyrillic+=("dict-freedict-$pivot-pol" "dict-freedict-pol-$pivot")
-  done
   command -v python3 >/dev/null || cyrillic+=(python3)
   if install_packages "${cyrillic[@]}"; then
+    # The pivots' dictionaries (English's Polish pair is installed above), on their own: apt
+    # refuses a whole list for one package it lacks, and a missing pivot only costs its words
+    # (the tables are written with the others, then written again on the next run).
+    pivots=()
+    for pivot in $PIVOTS; do
+      pivots+=("dict-freedict-$pivot-rus")
+      [ "$pivot" = eng ] || pivots+=("dict-freedict-$pivot-pol" "dict-freedict-pol-$pivot")
+    done
+    if ! install_packages "${pivots[@]}"; then
+      for p in "${pivots[@]}"; do install_packages "$p" || status=1; done
+    fi
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     generate_table uk "$UK_TABLE" "" || status=1
