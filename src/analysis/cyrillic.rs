@@ -48,6 +48,16 @@ pub fn cyrillic_language(text: &str) -> CyrillicLanguage {
     }
 }
 
+/// Whether `word` (lowercase) is a Ukrainian function word (stopwords-iso's `uk` list, through the
+/// `stop-words` crate, whose NLTK lists have no Ukrainian): `для`, `до`, `чи`, `та`, `як`. The
+/// table leaves them out, but spelt in Polish letters they meet Polish words by the typo
+/// tolerance (`для` → `dlja`, one edit from many), which no need of the query asked for.
+pub fn is_ukrainian_function_word(word: &str) -> bool {
+    static WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
+        std::sync::LazyLock::new(|| stop_words::get("uk").iter().copied().collect());
+    WORDS.contains(word)
+}
+
 /// Word forms of one Cyrillic language to Polish words, best first, and the two-word names
 /// translated as one.
 #[derive(Debug, Default)]

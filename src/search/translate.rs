@@ -25,6 +25,10 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
         // they are rougher than English ones, and leaning on the words (as `Translated` does)
         // lost on the dev set and the first holdout for Ukrainian, and on the development probe
         // for Russian (docs/RELEVANCE.md).
+        let ast = match cyrillic::cyrillic_language(text) {
+            CyrillicLanguage::Ukrainian => without_function_words(ast),
+            _ => ast,
+        };
         return QueryAst { language: Language::Foreign, ..transliterate(ast, text) };
     }
     if !dense::is_foreign(text) {
@@ -38,6 +42,17 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
         // No word found a translation: drop nothing either (the words as typed are all there is).
         _ => QueryAst { language: Language::Foreign, ..ast },
     }
+}
+
+/// `ast` without its Ukrainian function words (`чи`, `для`, `до`, see
+/// [`cyrillic::is_ukrainian_function_word`]) among the words it need not all have; as typed
+/// where they are all it has.
+pub fn without_function_words(ast: QueryAst) -> QueryAst {
+    let content = |c: &Clause| !matches!(c, Clause::Word(w) if cyrillic::is_ukrainian_function_word(&w.to_lowercase()));
+    if ast.must.is_empty() && !ast.should.iter().any(content) {
+        return ast;
+    }
+    QueryAst { should: ast.should.into_iter().filter(|c| content(c)).collect(), ..ast }
 }
 
 /// A Cyrillic query's words widened by their Polish spelling (see [`analysis::transliterate`])
@@ -318,6 +333,20 @@ mod tests {
         let ukrainian = into_polish(query::parse("переповнені трамваї", &g), "переповнені трамваї");
         assert_eq!(ukrainian.language, Language::Foreign);
         assert!(ukrainian.should.iter().all(|c| matches!(c, Clause::AnyOf(_))), "{:?}", ukrainian.should);
+    }
+
+    #[test]
+    fn ukrainian_function_words_go_unless_they_are_all_there_is() {
+        let g = Glossary::default();
+        let words = |text: &str| into_polish(query::parse(text, &g), text).should.len();
+        // `чи` (whether), `є` (is) and `для` (for) go; a text without a letter only Ukrainian
+        // writes may be Russian, and keeps them.
+        assert_eq!(words("чи є місця для дітей"), 2);
+        assert_eq!(words("чи можна вигулювати собаку"), 4);
+        assert_eq!(words("для до"), 2, "only function words: as typed");
+        // The same word in a Russian query stays (the list is Ukrainian).
+        assert_eq!(words("можно ли выгуливать собак для детей"), 6);
+        assert!(cyrillic::is_ukrainian_function_word("для") && !cyrillic::is_ukrainian_function_word("собаку"));
     }
 
     #[test]
