@@ -193,14 +193,17 @@ def freedict(name):
                 continue
             start, size = b64_number(parts[1]), b64_number(parts[2])
             body = plain(data[start : start + size].decode("utf-8"))
-            words, first = [], True
+            words, first, skipping = [], True, False
             for text in body.split("\n")[1:]:
                 if re.search(r"<[^>]*(Phras|Comp)[^>]*>", text):
-                    break
+                    skipping = True  # up to the next part of speech
+                    continue
                 text = re.sub(r"<[^>]*>|\([^)]*\)|\[[^\]]*\]", "", text).strip()
                 part = re.match(r"^[IVX]+\.\s*", text)
                 if part:
-                    text, first = text[part.end() :], True
+                    text, first, skipping = text[part.end() :], True, False
+                if skipping:
+                    continue
                 numbered = re.match(r"^\d+\.\s*", text)
                 if not text or not (first or numbered):
                     continue
@@ -212,10 +215,10 @@ def freedict(name):
 
 def triangulated(known):
     """Russian word -> Polish words that at least MIN_PIVOTS pivot languages lead to, for the
-    Russian words not in `known` (`ё` read as `е`); and the pivots read (those with a Russian and
-    a Polish dictionary installed). The words most pivots agree on come first, then those more
-    pivot words lead to (`поставить`: `kłaść` before `czynić`); a word on which four or more
-    Polish words tie for the most pivots is too ambiguous to translate (`пустить`)."""
+    Russian words not in `known` (`ё` read as `е`); and the pivots read whole (all three of their
+    dictionaries installed: a table written without one of them is written again). The words most pivots agree on come first, then those more
+    pivot words lead to; a word on which four or more Polish words tie for the most pivots is too
+    ambiguous to translate (`пустить`, `поставить`)."""
     votes = collections.defaultdict(collections.Counter)  # Russian -> Polish -> pivots
     paths = collections.defaultdict(collections.Counter)  # Russian -> Polish -> pivot words
     used = []
@@ -232,7 +235,8 @@ def triangulated(known):
             if POLISH_WORD.match(head):
                 for w in words:
                     to_polish[pivot_key(w)].add(head)
-        if to_pivot and to_polish:
+        names = (f"{pivot}-rus", f"{pivot}-pol", f"pol-{pivot}")
+        if all(os.path.exists(os.path.join(FREEDICT, f"freedict-{n}.index")) for n in names):
             used.append(pivot)
         for russian, heads in to_pivot.items():
             found = collections.Counter(p for h in heads for p in to_polish.get(h, ()))

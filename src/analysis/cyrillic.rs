@@ -48,14 +48,79 @@ pub fn cyrillic_language(text: &str) -> CyrillicLanguage {
     }
 }
 
-/// Whether `word` (lowercase) is a Ukrainian function word (stopwords-iso's `uk` list, through the
-/// `stop-words` crate, whose NLTK lists have no Ukrainian): `для`, `до`, `чи`, `та`, `як`. The
-/// table leaves them out, but spelt in Polish letters they meet Polish words by the typo
-/// tolerance (`для` → `dlja`, one edit from many), which no need of the query asked for.
+/// Ukrainian function words: stopwords-iso's `uk` list (MIT) minus the words a resident's need
+/// can hang on, as the Polish list keeps `zamiast` or `wokół` (`без` "without", `вздовж`
+/// "along", `вниз`/`внизу` "down/below", `всередині` "inside", `давай`/`давати` "give",
+/// `завжди` "always", `замість` "instead of", `ледве` "barely", `майже` "almost", `навколо`
+/// "around", `поза` "outside").
+const UKRAINIAN_FUNCTION_WORDS: &[&str] = &[
+    "авжеж",
+    "адже",
+    "але",
+    "б",
+    "був",
+    "була",
+    "були",
+    "було",
+    "бути",
+    "більш",
+    "вам",
+    "вас",
+    "весь",
+    "ви",
+    "вона",
+    "вони",
+    "воно",
+    "все",
+    "всіх",
+    "від",
+    "він",
+    "да",
+    "де",
+    "дещо",
+    "для",
+    "до",
+    "з",
+    "й",
+    "коли",
+    "ми",
+    "навіть",
+    "нам",
+    "от",
+    "отже",
+    "отож",
+    "про",
+    "під",
+    "та",
+    "так",
+    "такий",
+    "також",
+    "те",
+    "ти",
+    "тобто",
+    "тож",
+    "тощо",
+    "хоча",
+    "це",
+    "цей",
+    "чи",
+    "чого",
+    "що",
+    "як",
+    "який",
+    "якої",
+    "є",
+    "із",
+    "інших",
+    "їх",
+    "її",
+];
+
+/// Whether `word` (lowercase) is a Ukrainian function word (`для`, `до`, `чи`, `та`, `як`). Spelt
+/// in Polish letters such words meet Polish words by the typo tolerance (`для` → `dlja`, one edit
+/// from many), which no need of the query asked for.
 pub fn is_ukrainian_function_word(word: &str) -> bool {
-    static WORDS: std::sync::LazyLock<std::collections::HashSet<&'static str>> =
-        std::sync::LazyLock::new(|| stop_words::get("uk").iter().copied().collect());
-    WORDS.contains(word)
+    UKRAINIAN_FUNCTION_WORDS.contains(&word)
 }
 
 /// Word forms of one Cyrillic language to Polish words, best first, and the two-word names

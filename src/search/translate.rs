@@ -26,7 +26,7 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
         // lost on the dev set and the first holdout for Ukrainian, and on the development probe
         // for Russian (docs/RELEVANCE.md).
         let ast = match cyrillic::cyrillic_language(text) {
-            CyrillicLanguage::Ukrainian => without_function_words(ast),
+            CyrillicLanguage::Ukrainian => without_function_words(ast, text),
             _ => ast,
         };
         return QueryAst { language: Language::Foreign, ..transliterate(ast, text) };
@@ -46,9 +46,20 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
 
 /// `ast` without its Ukrainian function words (`чи`, `для`, `до`, see
 /// [`cyrillic::is_ukrainian_function_word`]) among the words it need not all have; as typed
-/// where they are all it has.
-pub fn without_function_words(ast: QueryAst) -> QueryAst {
-    let content = |c: &Clause| !matches!(c, Clause::Word(w) if cyrillic::is_ukrainian_function_word(&w.to_lowercase()));
+/// where they are all it has. `text` is the query as typed: a word the parser split at an
+/// apostrophe (`з'являється`) keeps its first piece, which carries the whole word's translation
+/// (see [`widen_cyrillic`]).
+pub fn without_function_words(ast: QueryAst, text: &str) -> QueryAst {
+    let split: Vec<String> = text
+        .split(|c: char| !is_word_char(c))
+        .filter_map(|w| w.find(['\'', '’']).map(|at| w[..at].to_lowercase()))
+        .collect();
+    let content = |c: &Clause| {
+        !matches!(c, Clause::Word(w) if {
+            let w = w.to_lowercase();
+            cyrillic::is_ukrainian_function_word(&w) && !split.contains(&w)
+        })
+    };
     if ast.must.is_empty() && !ast.should.iter().any(content) {
         return ast;
     }
@@ -343,7 +354,9 @@ mod tests {
         // writes may be Russian, and keeps them.
         assert_eq!(words("чи є місця для дітей"), 2);
         assert_eq!(words("чи можна вигулювати собаку"), 4);
-        assert_eq!(words("для до"), 2, "only function words: as typed");
+        assert_eq!(words("чи є для"), 3, "only function words: as typed");
+        assert_eq!(words("з'являється"), 2, "the first piece of a word split at its apostrophe stays");
+        assert_eq!(words("без ліфта"), 2, "`без`, without, is no function word here");
         // The same word in a Russian query stays (the list is Ukrainian).
         assert_eq!(words("можно ли выгуливать собак для детей"), 6);
         assert!(cyrillic::is_ukrainian_function_word("для") && !cyrillic::is_ukrainian_function_word("собаку"));
