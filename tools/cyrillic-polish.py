@@ -155,7 +155,8 @@ def russian_to_polish():
             head = parts[0].lower()
             if not head.isalpha():
                 continue  # phrases and affixes
-            body = plain(data[b64_number(parts[1]) : b64_number(parts[1]) + b64_number(parts[2])].decode("utf-8"))
+            start, size = b64_number(parts[1]), b64_number(parts[2])
+            body = plain(data[start : start + size].decode("utf-8"))
             sense = 0
             for line in body.split("\n")[1:]:
                 # Translation lines are Russian; the definitions are Polish prose.
@@ -216,9 +217,9 @@ def freedict(name):
 def triangulated(known):
     """Russian word -> Polish words that at least MIN_PIVOTS pivot languages lead to, for the
     Russian words not in `known` (`ё` read as `е`); and the pivots read whole (all three of their
-    dictionaries installed: a table written without one of them is written again). The words most pivots agree on come first, then those more
-    pivot words lead to; a word on which four or more Polish words tie for the most pivots is too
-    ambiguous to translate (`пустить`, `поставить`)."""
+    dictionaries installed: a table written without one of them is written again). The words most
+    pivots agree on come first, then those more pivot words lead to; a word on which four or more
+    Polish words tie for the most pivots is too ambiguous to translate (`пустить`, `поставить`)."""
     votes = collections.defaultdict(collections.Counter)  # Russian -> Polish -> pivots
     paths = collections.defaultdict(collections.Counter)  # Russian -> Polish -> pivot words
     used = []
@@ -339,7 +340,8 @@ def build_table(analyser, rows, translate, in_phrases):
         if fold_yo(lemma) in in_phrases and key not in lemmas:
             lemmas[key] = fold_yo(lemma)
         polish, pivoted = translate(lemma)
-        for found, target in ((polish, exact if key == form else folded), (pivoted, spare_exact if key == form else spare_folded)):
+        own = key == form
+        for found, target in ((polish, exact if own else folded), (pivoted, spare_exact if own else spare_folded)):
             if not found:
                 continue
             words = target.setdefault(key, [])
