@@ -1,9 +1,10 @@
 //! `lawka eval`: relevance on judged queries, through the same search code as the API.
 //!
 //! By default every judged set of the repository side by side: the development set `tests/eval`,
-//! the holdout `tests/eval/holdout`, the second and third holdouts `tests/eval/holdout2` and
-//! `tests/eval/holdout3`, and the Russian queries `tests/eval/russian`. A ranking change is kept only if it does not lose on the sets it
-//! was not chosen on, so all are printed together.
+//! the four holdouts `tests/eval/holdout` to `tests/eval/holdout4`, and the queries in other
+//! languages written apart, `tests/eval/russian`, `tests/eval/ukrainian` and `tests/eval/english`.
+//! A ranking change is kept only if it does not lose on the sets it was not chosen on, so all are
+//! printed together.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -15,21 +16,23 @@ use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary
 use crate::search::perturb::Perturbation;
 
 /// The judged sets `lawka eval` runs when given none.
-const DEFAULT_SETS: [&str; 6] = [
+const DEFAULT_SETS: [&str; 8] = [
     "tests/eval",
     "tests/eval/holdout",
     "tests/eval/holdout2",
     "tests/eval/holdout3",
     "tests/eval/holdout4",
     "tests/eval/russian",
+    "tests/eval/ukrainian",
+    "tests/eval/english",
 ];
 
 /// Arguments of `lawka eval`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A judged set: a directory with `queries-*.json` and optionally `related.json` (the format
-    /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout, tests/eval/holdout2,
-    /// tests/eval/holdout3, tests/eval/holdout4 and tests/eval/russian, where present.
+    /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout to holdout4,
+    /// tests/eval/russian, tests/eval/ukrainian and tests/eval/english, where present.
     #[arg(long, conflicts_with_all = ["queries", "related"])]
     set: Vec<PathBuf>,
     /// Judged queries (JSON, the format of shared/eval/queries-*.json) as one set; repeatable.
