@@ -167,6 +167,7 @@ impl QueryDense {
             Language::Polish => rank::DENSE_WEIGHT,
             Language::Translated => rank::DENSE_WEIGHT_TRANSLATED,
             Language::Foreign => rank::DENSE_WEIGHT_FOREIGN,
+            Language::Ukrainian => rank::DENSE_WEIGHT_UKRAINIAN,
         };
         let by_words = tied_ranks(hits.iter().map(|(score, _)| *score));
         let best_by_words = hits.iter().map(|(score, _)| *score).fold(0.0, f32::max);
@@ -189,7 +190,7 @@ impl QueryDense {
         let words_decide = match self.language {
             Language::Polish => self.words_known,
             Language::Translated => true,
-            Language::Foreign => false,
+            Language::Foreign | Language::Ukrainian => false,
         };
         if words_decide && clear_first(hits.iter().map(|h| h.0)) {
             if let Some(at) = fused.iter().position(|f| f.1 == 0) {

@@ -67,6 +67,9 @@ pub enum Language {
     Translated,
     /// Another language the words cannot serve (no translation found): meaning decides.
     Foreign,
+    /// Ukrainian (by its letters), its words searched through the installed Ukrainian table:
+    /// meaning still leads, but the words weigh more than a foreign query's.
+    Ukrainian,
 }
 
 impl QueryAst {

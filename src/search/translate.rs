@@ -21,15 +21,13 @@ use crate::analysis::{self, english::EnglishPolish};
 /// as not Polish is translated where the dictionary is installed and knows some of its words.
 pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
     if is_cyrillic(text) {
-        // Foreign even where its words were translated: word by word (Ukrainian through Russian)
-        // they are rougher than English ones, and leaning on the words (as `Translated` does)
-        // lost on the dev set and the first holdout for Ukrainian, and on the development probe
-        // for Russian (docs/RELEVANCE.md).
-        let ast = match cyrillic::cyrillic_language(text) {
+        let letters = cyrillic::cyrillic_language(text);
+        let ast = match letters {
             CyrillicLanguage::Ukrainian => without_function_words(ast, text),
             _ => ast,
         };
-        return QueryAst { language: Language::Foreign, ..transliterate(ast, text) };
+        let language = cyrillic_ranking(letters, cyrillic::ukrainian_polish().is_some());
+        return QueryAst { language, ..transliterate(ast, text) };
     }
     if !dense::is_foreign(text) {
         return ast;
@@ -64,6 +62,19 @@ pub fn without_function_words(ast: QueryAst, text: &str) -> QueryAst {
         return ast;
     }
     QueryAst { should: ast.should.into_iter().filter(|c| content(c)).collect(), ..ast }
+}
+
+/// How a Cyrillic query ranks. Never as `Translated`: word by word (Ukrainian through Russian)
+/// its words are rougher than English ones, and leaning on them that much lost on the dev set and
+/// the first holdout for Ukrainian, and on the development probe for Russian. A Ukrainian query
+/// whose table is installed leans on its words more than a foreign one
+/// (`rank::DENSE_WEIGHT_UKRAINIAN`); a Russian one, or one whose letters do not tell, does not:
+/// the Russian probe loses (docs/RELEVANCE.md).
+pub fn cyrillic_ranking(letters: CyrillicLanguage, ukrainian_table: bool) -> Language {
+    match letters {
+        CyrillicLanguage::Ukrainian if ukrainian_table => Language::Ukrainian,
+        _ => Language::Foreign,
+    }
 }
 
 /// A Cyrillic query's words widened by their Polish spelling (see [`analysis::transliterate`])
@@ -342,8 +353,16 @@ mod tests {
         assert_eq!(polish.language, Language::Polish);
         assert!(!polish.should.iter().any(|c| matches!(c, Clause::AnyOf(_))), "a Polish query is left as typed");
         let ukrainian = into_polish(query::parse("переповнені трамваї", &g), "переповнені трамваї");
-        assert_eq!(ukrainian.language, Language::Foreign);
+        assert!(matches!(ukrainian.language, Language::Foreign | Language::Ukrainian), "{:?}", ukrainian.language);
         assert!(ukrainian.should.iter().all(|c| matches!(c, Clause::AnyOf(_))), "{:?}", ukrainian.should);
+    }
+
+    #[test]
+    fn only_ukrainian_with_its_table_leans_on_its_words() {
+        assert_eq!(cyrillic_ranking(CyrillicLanguage::Ukrainian, true), Language::Ukrainian);
+        assert_eq!(cyrillic_ranking(CyrillicLanguage::Ukrainian, false), Language::Foreign, "no table: as typed");
+        assert_eq!(cyrillic_ranking(CyrillicLanguage::Russian, true), Language::Foreign);
+        assert_eq!(cyrillic_ranking(CyrillicLanguage::Either, true), Language::Foreign, "letters that do not tell");
     }
 
     #[test]
