@@ -18,7 +18,9 @@ query parser splits words there), and so are forms that any reading makes a func
 "all", is also a form of `вес`, "weight"). Two-word names that the Polish-Russian dictionary
 translates as one Polish word ("детский сад" -> "przedszkole", "сточные воды" -> "ścieki") follow
 as `+lemma lemma TAB polish|polish`, and the forms of their lemmas carry the lemma in a third
-column. The table is generated on the machine from the installed packages, never committed;
+column. The Ukrainian table ends with the forms that every reading makes a function word, as
+`-form` (`біля`, `нашого`), which Ławka drops from a Ukrainian query. The table is generated on
+the machine from the installed packages, never committed;
 fewer than MIN_FORMS forms means the packages changed, and the script fails rather than write a
 table that serves nothing.
 
@@ -407,7 +409,19 @@ def ukrainian(dictionary):
     table, lemmas = build_table(
         analyser, rows, lambda lemma: (polish.get(lemma, []), pivoted.get(lemma, [])), in_phrases
     )
-    return table, lemmas, phrases, {}
+    return table, lemmas, phrases, {}, function_forms(analyser, pairs)
+
+
+def function_forms(analyser, pairs):
+    """The forms of the bilingual dictionary's function lemmas (pronouns, prepositions,
+    conjunctions, particles, numerals, modal and predicative words: `FUNCTION`) that every reading
+    of the analyser makes a function word (`біля`, `нашого`, `можна`, not `як`, also an adverb):
+    in a query they carry no need, and spelt in Polish letters they meet Polish words by the typo
+    tolerance (`нашого` → `naszogo`, one edit from `naszego`)."""
+    lemmas = {lemma for (lemma, pos), _ in pairs if pos in FUNCTION}
+    forms = {form for form, _, pos, _ in readings_of(analyser, lemmas) if pos in FUNCTION and "-" not in form}
+    readings = analyse(analyser, forms)
+    return {fold_yo(f) for f, found in readings.items() if found and all(pos in FUNCTION for _, pos in found)}
 
 
 def polish_stop_words():
@@ -443,7 +457,9 @@ def russian(dictionary):
             table.pop(form, None)
             lemmas.pop(form, None)
             guessed.pop(form, None)
-    return table, lemmas, phrases, guessed
+    # Russian function words stay in a query: dropping them (by the analyser, as for Ukrainian,
+    # or by NLTK's list) lost on the Russian probe (docs/RELEVANCE.md).
+    return table, lemmas, phrases, guessed, set()
 
 
 # The simplemma release the Russian table is written with (tools/setup-dictionary.sh pins its wheel).
@@ -515,7 +531,7 @@ def main():
     out_path = sys.argv[2]
     backwards = russian_to_polish()
     pivoted, pivots = triangulated({fold_yo(w) for w in backwards})
-    table, lemmas, phrases, guessed = build(Dictionary(backwards, pivoted))
+    table, lemmas, phrases, guessed, function = build(Dictionary(backwards, pivoted))
     if len(table) < MIN_FORMS:
         sys.exit(f"cyrillic-polish: only {len(table)} {name} forms: have apertium-rus-ukr or dict-freedict-pol-rus changed?")
     tmp = out_path + ".tmp"
@@ -536,12 +552,16 @@ def main():
                 out.write(f"+{a} {b}\t{'|'.join(words)}\n")
             for form, words in sorted(guessed.items()):
                 out.write(f"={form}\t{'|'.join(words)}\n")
+            # Without a tab: a Ławka that predates them skips these lines.
+            for form in sorted(function):
+                out.write(f"-{form}\n")
         os.replace(tmp, out_path)
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
     print(
-        f"cyrillic-polish: {len(table)} {name} forms, {len(phrases)} two-word names, {len(guessed)} forms by"
+        f"cyrillic-polish: {len(table)} {name} forms, {len(phrases)} two-word names, {len(function)} function"
+        f" words, {len(guessed)} forms by"
         f" simplemma's lemmas, {len(pivoted)} Russian words through {len(pivots)} pivots -> {out_path}",
         file=sys.stderr,
     )

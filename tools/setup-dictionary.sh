@@ -7,7 +7,8 @@
 # - Ukrainian–Polish and Russian–Polish word tables, generated here by tools/cyrillic-polish.py
 #   from Apertium's Ukrainian–Russian pair (`apertium-rus-ukr`, GPL) and FreeDict's
 #   Polish–Russian dictionary (`dict-freedict-pol-rus`, CC-BY-SA 3.0), written to $LAWKA_UKR_POL
-#   or /usr/local/share/lawka/ukr-pol.tsv and $LAWKA_RUS_POL or /usr/local/share/lawka/rus-pol.tsv,
+#   or /usr/local/share/lawka/ukr-pol.tsv (with the Ukrainian forms the analyser makes function
+#   words) and $LAWKA_RUS_POL or /usr/local/share/lawka/rus-pol.tsv,
 #   never committed, with FreeDict's dictionaries between Russian, Polish and seven other languages
 #   (`dict-freedict-{deu,ell,eng,fra,ita,nld,swe}-{rus,pol}` and `dict-freedict-pol-*`, from
 #   Wiktionary, CC-BY-SA 3.0; English GPL / GFDL) for Russian words the Polish–Russian one lacks,

@@ -11,7 +11,7 @@
 //! `form TAB polish|polish`; they are never copied into the repository. Without them, Cyrillic
 //! queries are served by meaning and by their words in Polish letters, as before.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -49,10 +49,7 @@ pub fn cyrillic_language(text: &str) -> CyrillicLanguage {
 }
 
 /// Ukrainian function words: stopwords-iso's `uk` list (MIT) minus the words a resident's need
-/// can hang on, as the Polish list keeps `zamiast` or `wokół` (`без` "without", `вздовж`
-/// "along", `вниз`/`внизу` "down/below", `всередині` "inside", `давай`/`давати` "give",
-/// `завжди` "always", `замість` "instead of", `ледве` "barely", `майже` "almost", `навколо`
-/// "around", `поза` "outside").
+/// can hang on ([`UKRAINIAN_WORDS_KEPT`]).
 const UKRAINIAN_FUNCTION_WORDS: &[&str] = &[
     "авжеж",
     "адже",
@@ -116,6 +113,27 @@ const UKRAINIAN_FUNCTION_WORDS: &[&str] = &[
     "її",
 ];
 
+/// Words a resident's need can hang on, kept in a query though stopwords-iso or the analyser
+/// (the table's `-form` lines) call them function words, as the Polish list keeps `zamiast` or
+/// `wokół`: `без` "without", `вздовж` "along", `вниз`/`внизу` "down/below", `всередині`
+/// "inside", `давай`/`давати` "give", `завжди` "always", `замість` "instead of", `ледве`
+/// "barely", `майже` "almost", `навколо` "around", `поза` "outside".
+const UKRAINIAN_WORDS_KEPT: &[&str] = &[
+    "без",
+    "вздовж",
+    "вниз",
+    "внизу",
+    "всередині",
+    "давай",
+    "давати",
+    "завжди",
+    "замість",
+    "ледве",
+    "майже",
+    "навколо",
+    "поза",
+];
+
 /// Whether `word` (lowercase) is a Ukrainian function word (`для`, `до`, `чи`, `та`, `як`). Spelt
 /// in Polish letters such words meet Polish words by the typo tolerance (`для` → `dlja`, one edit
 /// from many), which no need of the query asked for.
@@ -142,6 +160,9 @@ pub struct CyrillicPolish {
     /// Two lemmas (an adjective or noun, then a noun) to the Polish word that names them
     /// (`дитячий садок` → `przedszkole`).
     names: HashMap<(String, String), Vec<String>>,
+    /// Forms that every reading of the analyser makes a function word (`-form` lines), less
+    /// [`UKRAINIAN_WORDS_KEPT`].
+    function_words: HashSet<Box<str>>,
 }
 
 impl CyrillicPolish {
@@ -151,13 +172,21 @@ impl CyrillicPolish {
     }
 
     /// The table from its text (`form TAB polish|polish[ TAB lemma]`, `+lemma lemma TAB
-    /// polish|polish` for two-word names, and `=form TAB polish|polish` for forms whose lemma was
-    /// guessed); comment lines (`#`) and lines without a tab are skipped, and so are Polish stop
-    /// words ("bardzo", "kiedy"): a word that translates to one carries no need.
+    /// polish|polish` for two-word names, `=form TAB polish|polish` for forms whose lemma was
+    /// guessed, and `-form` for function words); comment lines (`#`) and other lines without a tab
+    /// are skipped, and so are Polish stop words ("bardzo", "kiedy"): a word that translates to
+    /// one carries no need.
     pub fn from_tsv(text: &str) -> CyrillicPolish {
         let mut table = CyrillicPolish::default();
         let mut ids: HashMap<Vec<String>, usize> = HashMap::new();
         for line in text.lines().filter(|l| !l.starts_with('#')) {
+            if let Some(form) = line.strip_prefix('-').filter(|f| !f.contains('\t')) {
+                let form = normalise(form.trim());
+                if !form.is_empty() && !UKRAINIAN_WORDS_KEPT.contains(&form.as_str()) {
+                    table.function_words.insert(form.into_boxed_str());
+                }
+                continue;
+            }
             let mut fields = line.split('\t');
             let (Some(key), Some(polish)) = (fields.next(), fields.next()) else { continue };
             let words: Vec<String> = polish
@@ -191,6 +220,12 @@ impl CyrillicPolish {
             }
         }
         table
+    }
+
+    /// Whether the analyser makes `word` (any case) a function word by every reading: a query
+    /// drops it (`біля`, `нашого`, `можна`; see `search::translate::without_function_words`).
+    pub fn is_function_word(&self, word: &str) -> bool {
+        self.function_words.contains(normalise(word).as_str())
     }
 
     /// Whether the table has no entries.
@@ -326,6 +361,15 @@ mod tests {
         assert!(t.translate_name("детский", "сада").is_empty());
         assert_eq!(t.translate_name("детский", "сад"), ["przedszkole"]);
         assert_eq!(t.translate("парке"), ["park"]);
+    }
+
+    #[test]
+    fn function_word_lines_mark_forms_to_drop_but_not_the_words_kept() {
+        let t = CyrillicPolish::from_tsv("будинку\tdom\n-біля\n-нашого\n-без\n-навколо\n");
+        assert!(t.is_function_word("біля") && t.is_function_word("Нашого"));
+        assert!(!t.is_function_word("будинку"), "a content word");
+        assert!(!t.is_function_word("без") && !t.is_function_word("навколо"), "words a need hangs on");
+        assert!(t.translate("біля").is_empty() && t.translate("будинку") == ["dom"]);
     }
 
     #[test]

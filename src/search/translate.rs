@@ -23,7 +23,7 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
     if is_cyrillic(text) {
         let letters = cyrillic::cyrillic_language(text);
         let ast = match letters {
-            CyrillicLanguage::Ukrainian => without_function_words(ast, text),
+            CyrillicLanguage::Ukrainian => without_function_words(ast, text, cyrillic::ukrainian_polish()),
             _ => ast,
         };
         let language = cyrillic_ranking(letters, cyrillic::ukrainian_polish().is_some());
@@ -43,11 +43,12 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
 }
 
 /// `ast` without its Ukrainian function words (`чи`, `для`, `до`, see
-/// [`cyrillic::is_ukrainian_function_word`]) among the words it need not all have; as typed
-/// where they are all it has. `text` is the query as typed: a word the parser split at an
+/// [`cyrillic::is_ukrainian_function_word`], and where the Ukrainian `table` is installed, every
+/// form its analyser makes one: `біля`, `нашого`, `можна`) among the words it need not all have;
+/// as typed where they are all it has. `text` is the query as typed: a word the parser split at an
 /// apostrophe (`з'являється`) keeps its first piece, which carries the whole word's translation
 /// (see [`widen_cyrillic`]).
-pub fn without_function_words(ast: QueryAst, text: &str) -> QueryAst {
+pub fn without_function_words(ast: QueryAst, text: &str, table: Option<&CyrillicPolish>) -> QueryAst {
     let split: Vec<String> = text
         .split(|c: char| !is_word_char(c))
         .filter_map(|w| w.find(['\'', '’']).map(|at| w[..at].to_lowercase()))
@@ -55,7 +56,8 @@ pub fn without_function_words(ast: QueryAst, text: &str) -> QueryAst {
     let content = |c: &Clause| {
         !matches!(c, Clause::Word(w) if {
             let w = w.to_lowercase();
-            cyrillic::is_ukrainian_function_word(&w) && !split.contains(&w)
+            (cyrillic::is_ukrainian_function_word(&w) || table.is_some_and(|t| t.is_function_word(&w)))
+                && !split.contains(&w)
         })
     };
     if ast.must.is_empty() && !ast.should.iter().any(content) {
@@ -368,17 +370,27 @@ mod tests {
     #[test]
     fn ukrainian_function_words_go_unless_they_are_all_there_is() {
         let g = Glossary::default();
-        let words = |text: &str| into_polish(query::parse(text, &g), text).should.len();
-        // `чи` (whether), `є` (is) and `для` (for) go; a text without a letter only Ukrainian
-        // writes may be Russian, and keeps them.
-        assert_eq!(words("чи є місця для дітей"), 2);
-        assert_eq!(words("чи можна вигулювати собаку"), 4);
-        assert_eq!(words("чи є для"), 3, "only function words: as typed");
-        assert_eq!(words("з'являється"), 2, "the first piece of a word split at its apostrophe stays");
-        assert_eq!(words("без ліфта"), 2, "`без`, without, is no function word here");
-        // The same word in a Russian query stays (the list is Ukrainian).
-        assert_eq!(words("можно ли выгуливать собак для детей"), 6);
+        let table = CyrillicPolish::from_tsv("собаку\tpies\n-можна\n-біля\n-без\n");
+        let words = |text: &str, table: Option<&CyrillicPolish>| {
+            without_function_words(query::parse(text, &g), text, table).should.len()
+        };
+        // `чи` (whether), `є` (is) and `для` (for) go by the list; `можна` (one may) and `біля`
+        // (near) by the table's analyser, where it is installed.
+        assert_eq!(words("чи є місця для дітей", None), 2);
+        assert_eq!(words("чи можна вигулювати собаку", None), 3);
+        assert_eq!(words("чи можна вигулювати собаку", Some(&table)), 2);
+        assert_eq!(words("Біля будинку", Some(&table)), 1, "any case");
+        assert_eq!(words("чи є для", None), 3, "only function words: as typed");
+        assert_eq!(words("з'являється", None), 2, "the first piece of a word split at its apostrophe stays");
+        assert_eq!(
+            words("без ліфта", Some(&table)),
+            2,
+            "`без`, without, is no function word here, whatever the table says"
+        );
         assert!(cyrillic::is_ukrainian_function_word("для") && !cyrillic::is_ukrainian_function_word("собаку"));
+        // A text without a letter only Ukrainian writes may be Russian, and keeps them all.
+        let russian = "можно ли выгуливать собак для детей";
+        assert_eq!(into_polish(query::parse(russian, &g), russian).should.len(), 6);
     }
 
     #[test]
