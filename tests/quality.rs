@@ -23,10 +23,10 @@ use crate::common::{corpus_dir, enc, hit_ids, shared};
 type Floors = &'static [(&'static str, usize, f64, f64, usize, f64)];
 const HYBRID_TRANSLATED_FLOORS: Floors = &[
     ("", 32, 0.937 - 0.02, 0.849 - 0.02, 0, 0.943 - 0.05),
-    ("holdout", 71, 0.912 - 0.02, 0.820 - 0.02, 0, 0.896 - 0.05),
+    ("holdout", 71, 0.915 - 0.02, 0.820 - 0.02, 0, 0.918 - 0.05),
     ("holdout2", 48, 0.839 - 0.02, 0.869 - 0.02, 0, 0.824 - 0.05),
     ("holdout3", 44, 0.781 - 0.02, 0.903 - 0.02, 0, 0.703 - 0.05),
-    ("holdout4", 42, 0.838 - 0.02, 0.861 - 0.02, 0, 0.833 - 0.05),
+    ("holdout4", 42, 0.838 - 0.02, 0.861 - 0.02, 0, 0.838 - 0.05),
 ];
 const HYBRID_FLOORS: Floors = &[
     ("", 32, 0.904 - 0.02, 0.832 - 0.02, 0, 0.741 - 0.05),
@@ -35,10 +35,10 @@ const HYBRID_FLOORS: Floors = &[
 ];
 const BM25_TRANSLATED_FLOORS: Floors = &[
     ("", 32, 0.878 - 0.02, 0.836 - 0.02, 0, 0.0),
-    ("holdout", 71, 0.888 - 0.02, 0.811 - 0.02, 0, 0.0),
+    ("holdout", 71, 0.890 - 0.02, 0.811 - 0.02, 0, 0.0),
     ("holdout2", 48, 0.811 - 0.02, 0.863 - 0.02, 0, 0.0),
     ("holdout3", 44, 0.772 - 0.02, 0.893 - 0.02, 0, 0.0),
-    ("holdout4", 42, 0.817 - 0.02, 0.814 - 0.02, 0, 0.0),
+    ("holdout4", 42, 0.816 - 0.02, 0.814 - 0.02, 0, 0.0),
 ];
 const BM25_FLOORS: Floors = &[
     ("", 32, 0.843 - 0.02, 0.834 - 0.02, 0, 0.0),
@@ -128,9 +128,9 @@ fn russian_queries_find_polish_answers() {
 /// tuning (tests/eval/ukrainian, 24 queries; tests/eval/english, 22), by helpers that never saw
 /// the engine's results: the other languages' figures of the holdouts, on queries nobody tuned
 /// for. Floored where the dictionaries are installed (both FreeDict dictionaries and the
-/// Ukrainian table), with the model 0.678 / 0.596 and without it 0.659 / 0.566 (the Ukrainian ones
-/// since the table's function words are dropped; 0.632 and 0.574 before), each minus 0.05 (few
-/// queries); none may find nothing.
+/// Ukrainian table), with the model 0.678 / 0.605 and without it 0.659 / 0.587 (since the table's
+/// function words are dropped and FreeDict's English idioms are no longer read as translations;
+/// 0.632 / 0.596 and 0.574 / 0.566 before), each minus 0.05 (few queries); none may find nothing.
 #[test]
 fn ukrainian_and_english_queries_written_apart_find_polish_answers() {
     let handle = IndexHandle::open(&shared().index_dir).unwrap();
@@ -142,7 +142,7 @@ fn ukrainian_and_english_queries_written_apart_find_polish_answers() {
         return;
     }
     let dense = lawka::search::dense::enabled(&generation);
-    for (set, n, hybrid, words) in [("ukrainian", 24, 0.678, 0.659), ("english", 22, 0.596, 0.566)] {
+    for (set, n, hybrid, words) in [("ukrainian", 24, 0.678, 0.659), ("english", 22, 0.605, 0.587)] {
         let floor = if dense { hybrid } else { words } - 0.05;
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));

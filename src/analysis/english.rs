@@ -273,8 +273,9 @@ pub(crate) fn dictd_text(mut n: usize) -> String {
 ///  - w dołku
 /// III.  <V Phras>water down   rozwadniać
 /// ```
-/// Idioms (`(:in :the :dumps)` and the ` - ` line after them), phrasal verbs and compounds
-/// translate other English words than the headword, so they are left out.
+/// Idioms (`(:in :the :dumps)`, `(come V: :to :grief)` and the ` - ` line after them), quoted
+/// examples, phrasal verbs and compounds translate other English words than the headword, so they
+/// are left out.
 pub fn translations(entry: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for line in entry.lines().skip(1) {
@@ -282,15 +283,19 @@ pub fn translations(entry: &str) -> Vec<String> {
             || line.contains("(:")
             || line.contains("Phras>")
             || line.contains("Comp>")
+            || is_english_phrase(line)
         {
             continue;
         }
         let mut rest = line.trim();
-        // Sense marks: `I.`, `<N>`, `1.`, `[nieform]`, in this order, each optional.
+        // Sense marks: `I.`, `<N>`, `1.`, `a.`, `[nieform]`, in this order, each optional.
         loop {
             let before = rest;
             if let Some((mark, after)) = rest.split_once(". ") {
-                if !mark.is_empty() && mark.chars().all(|c| c.is_ascii_digit() || matches!(c, 'I' | 'V' | 'X')) {
+                let numbered =
+                    !mark.is_empty() && mark.chars().all(|c| c.is_ascii_digit() || matches!(c, 'I' | 'V' | 'X'));
+                let lettered = mark.len() == 1 && mark.bytes().all(|b| b.is_ascii_lowercase());
+                if numbered || lettered {
                     rest = after.trim_start();
                 }
             }
@@ -314,6 +319,14 @@ pub fn translations(entry: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Whether a sense line names an English phrase or quotes an example rather than translating
+/// the headword: `come to grief (come V: :to :grief)`, `keep mum (keep V: :mum :about)` (their
+/// Polish follows on a `-` line, and is the phrase's, not the word's), `"seventy-year-old man" -
+/// siedemdziesięcioletni mężczyzna` under "year".
+fn is_english_phrase(line: &str) -> bool {
+    line.contains('"') || line.as_bytes().windows(2).any(|w| w[0] == b':' && w[1].is_ascii_alphabetic())
 }
 
 /// `text` without its parenthesised remarks (`(sth - w coś)`).
@@ -349,6 +362,14 @@ mod tests {
         let tap = "tap /tæp/\nI.  <N> 1.  kurek, kran, zawór\n 2.  stukanie\nII.  <V> 1.  stukać, postukiwać (sth - w coś)  (on sth - o coś)\nIII.  <N Comp>tap dancing /ˈtæp dɑ:nsɪŋ/   stepowanie\n";
         assert_eq!(translations(tap), ["kurek", "kran", "zawór", "stukanie", "stukać", "postukiwać"].map(String::from));
         assert_eq!(translations("kindergarten /ˈkɪndəgɑ:tən/ <N>\n  przedszkole\n"), ["przedszkole"]);
+        // The dictionary's own lines for "mum", "grief" and "year": an English phrase marked with
+        // a verb (`keep V: :mum`) and a quoted example are not the word's translations.
+        let mum = "mum /mʌm/ <N>\n 1.  mamusia\n 2.  keep mum (keep V: :mum :about)\n - trzymać język za zębami (about sth - w jakiejś sprawie) \n";
+        assert_eq!(translations(mum), ["mamusia"]);
+        let grief = "grief /gri:f/ <N>\n 1.  [form]  żałość, zgryzota\n 2.  [form]  come to grief (come V: :to :grief)\n - doznawać niepowodzenia\n";
+        assert_eq!(translations(grief), ["żałość", "zgryzota"]);
+        let year = "year /jɪə/ <N>\n 1.  a. rok\n b.\n      \"seventy-year-old man\"  - siedemdziesięciolatek, siedemdziesięcioletni mężczyzna\n";
+        assert_eq!(translations(year), ["rok"]);
     }
 
     #[test]
