@@ -126,30 +126,38 @@ fn russian_queries_find_polish_answers() {
 
 /// The Ukrainian and English queries written and judged apart after twenty-six sessions of
 /// tuning (tests/eval/ukrainian, 24 queries; tests/eval/english, 22), by helpers that never saw
-/// the engine's results: the other languages' figures of the holdouts, on queries nobody tuned
-/// for. Floored where the dictionaries are installed (both FreeDict dictionaries and the
-/// Ukrainian table), with the model 0.678 / 0.605 and without it 0.659 / 0.587 (since the table's
-/// function words are dropped and FreeDict's English idioms are no longer read as translations;
-/// 0.632 / 0.596 and 0.574 / 0.566 before), each minus 0.05 (few queries); none may find nothing.
+/// the engine's results. Read query by query since (two changes came of it), they are partly
+/// development data now. Each is floored where its dictionary is installed (the Ukrainian table;
+/// both FreeDict dictionaries), with the model 0.678 / 0.605 and without it 0.659 / 0.587 (since
+/// the table's function words are dropped and FreeDict's English idioms are no longer read as
+/// translations; 0.632 / 0.596 and 0.574 / 0.566 before), each minus 0.05 (few queries); none may
+/// find nothing.
 #[test]
 fn ukrainian_and_english_queries_written_apart_find_polish_answers() {
     let handle = IndexHandle::open(&shared().index_dir).unwrap();
     let generation = handle.current();
     let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
-    let translated = lawka::analysis::english::english_polish().is_some_and(|d| d.reads_polish_english())
-        && lawka::analysis::cyrillic::ukrainian_polish().is_some();
-    if !translated {
-        return;
-    }
+    let ukrainian = lawka::analysis::cyrillic::ukrainian_polish().is_some();
+    let english = lawka::analysis::english::english_polish().is_some_and(|d| d.reads_polish_english());
     let dense = lawka::search::dense::enabled(&generation);
-    for (set, n, hybrid, words) in [("ukrainian", 24, 0.678, 0.659), ("english", 22, 0.605, 0.587)] {
+    for (set, installed, n, hybrid, words) in
+        [("ukrainian", ukrainian, 24, 0.678, 0.659), ("english", english, 22, 0.605, 0.587)]
+    {
+        if !installed {
+            continue;
+        }
         let floor = if dense { hybrid } else { words } - 0.05;
         let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
         queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
         let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
         let (_, all) = eval::summarize(&results).pop().unwrap();
         assert_eq!(all.n, n);
-        assert!(all.ndcg >= floor, "tests/eval/{set}: nDCG@10 {:.3} fell below {floor:.3}", all.ndcg);
+        assert!(
+            all.ndcg >= floor,
+            "tests/eval/{set}: nDCG@10 {:.3} fell below {floor:.3} (a Ukrainian table written before its \
+             function words, by an older tools/cyrillic-polish.py, scores lower: run tools/setup-dictionary.sh)",
+            all.ndcg
+        );
         assert_eq!(all.zero, 0, "tests/eval/{set}: queries that find nothing");
     }
 }

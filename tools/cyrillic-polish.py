@@ -64,6 +64,8 @@ MAX_POLISH = 2
 # A table smaller than this (89,419 Ukrainian and 107,713 Russian forms from the Debian 12 packages)
 # means their format changed.
 MIN_FORMS = 10_000
+# The same for the Ukrainian function words (1,155 from the Debian 12 package).
+MIN_FUNCTION_FORMS = 500
 # Languages through which FreeDict leads from Russian to Polish (each has X-rus, X-pol and pol-X
 # dictionaries in Debian 12; tools/setup-dictionary.sh installs them), and how many must agree.
 PIVOTS = ("deu", "ell", "eng", "fra", "ita", "nld", "swe")
@@ -413,15 +415,19 @@ def ukrainian(dictionary):
 
 
 def function_forms(analyser, pairs):
-    """The forms of the bilingual dictionary's function lemmas (pronouns, prepositions,
-    conjunctions, particles, numerals, modal and predicative words: `FUNCTION`) that every reading
+    """The forms of the bilingual dictionary's function lemmas (pronouns, determiners,
+    prepositions, conjunctions, particles, interjections, numerals, modal, auxiliary and
+    predicative words: `FUNCTION`) that every reading
     of the analyser makes a function word (`біля`, `нашого`, `можна`, not `як`, also an adverb):
     in a query they carry no need, and spelt in Polish letters they meet Polish words by the typo
     tolerance (`нашого` → `naszogo`, one edit from `naszego`)."""
     lemmas = {lemma for (lemma, pos), _ in pairs if pos in FUNCTION}
     forms = {form for form, _, pos, _ in readings_of(analyser, lemmas) if pos in FUNCTION and "-" not in form}
     readings = analyse(analyser, forms)
-    return {fold_yo(f) for f, found in readings.items() if found and all(pos in FUNCTION for _, pos in found)}
+    out = {fold_yo(f) for f, found in readings.items() if found and all(pos in FUNCTION for _, pos in found)}
+    if len(out) < MIN_FUNCTION_FORMS:
+        sys.exit(f"cyrillic-polish: only {len(out)} Ukrainian function words: has apertium-rus-ukr changed?")
+    return out
 
 
 def polish_stop_words():

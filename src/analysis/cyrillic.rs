@@ -115,15 +115,23 @@ const UKRAINIAN_FUNCTION_WORDS: &[&str] = &[
 
 /// Words a resident's need can hang on, kept in a query though stopwords-iso or the analyser
 /// (the table's `-form` lines) call them function words, as the Polish list keeps `zamiast` or
-/// `wokół`: `без` "without", `вздовж` "along", `вниз`/`внизу` "down/below", `всередині`
-/// "inside", `давай`/`давати` "give", `завжди` "always", `замість` "instead of", `ледве`
-/// "barely", `майже` "almost", `навколо` "around", `поза` "outside".
+/// `wokół`: `без` "without", `вздовж`/`уздовж` "along", `вниз`/`униз`/`внизу`/`унизу`
+/// "down/below", `всередині`/`усередині` "inside", `давай`/`давати` "give", `завжди` "always",
+/// `замість` "instead of", `ледве` "barely", `майже` "almost", `навколо` "around", `поза`/`зовні`
+/// "outside", `навпроти` "opposite". Unlike the Polish list, the analyser's also drops numerals
+/// and modal words (`десять`, `треба`, `хочемо`): the table translates none of them, so in a
+/// query they were only their Polish-letter spelling, which the typo tolerance matches to
+/// unrelated words.
 const UKRAINIAN_WORDS_KEPT: &[&str] = &[
     "без",
     "вздовж",
+    "уздовж",
     "вниз",
+    "униз",
     "внизу",
+    "унизу",
     "всередині",
+    "усередині",
     "давай",
     "давати",
     "завжди",
@@ -132,6 +140,8 @@ const UKRAINIAN_WORDS_KEPT: &[&str] = &[
     "майже",
     "навколо",
     "поза",
+    "зовні",
+    "навпроти",
 ];
 
 /// Whether `word` (lowercase) is a Ukrainian function word (`для`, `до`, `чи`, `та`, `як`). Spelt

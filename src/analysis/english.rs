@@ -273,17 +273,24 @@ pub(crate) fn dictd_text(mut n: usize) -> String {
 ///  - w dołku
 /// III.  <V Phras>water down   rozwadniać
 /// ```
-/// Idioms (`(:in :the :dumps)`, `(come V: :to :grief)` and the ` - ` line after them), quoted
-/// examples, phrasal verbs and compounds translate other English words than the headword, so they
+/// Idioms (`(:in :the :dumps)`, `(come V: :to :grief)`: any sense whose Polish follows on a ` - `
+/// line, and that line), quoted examples (`"seventy-year-old man" - siedemdziesięciolatek` under
+/// "year"), phrasal verbs and compounds translate other English words than the headword, so they
 /// are left out.
 pub fn translations(entry: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for line in entry.lines().skip(1) {
-        if line.trim_start().starts_with('-')
+    let lines: Vec<&str> = entry.lines().skip(1).collect();
+    for (i, line) in lines.iter().enumerate() {
+        // A sense whose Polish follows on a `-` line names an English phrase (`come to grief
+        // (come V: :to :grief)`, `have an appointment (have V: an D: appointment N:)`): the Polish
+        // is the phrase's, not the word's.
+        let phrase = lines.get(i + 1).is_some_and(|next| next.trim_start().starts_with('-'));
+        if phrase
+            || line.trim_start().starts_with('-')
             || line.contains("(:")
             || line.contains("Phras>")
             || line.contains("Comp>")
-            || is_english_phrase(line)
+            || line.contains('"')
         {
             continue;
         }
@@ -321,14 +328,6 @@ pub fn translations(entry: &str) -> Vec<String> {
     out
 }
 
-/// Whether a sense line names an English phrase or quotes an example rather than translating
-/// the headword: `come to grief (come V: :to :grief)`, `keep mum (keep V: :mum :about)` (their
-/// Polish follows on a `-` line, and is the phrase's, not the word's), `"seventy-year-old man" -
-/// siedemdziesięcioletni mężczyzna` under "year".
-fn is_english_phrase(line: &str) -> bool {
-    line.contains('"') || line.as_bytes().windows(2).any(|w| w[0] == b':' && w[1].is_ascii_alphabetic())
-}
-
 /// `text` without its parenthesised remarks (`(sth - w coś)`).
 fn strip_parentheses(text: &str) -> String {
     let mut depth = 0usize;
@@ -362,14 +361,17 @@ mod tests {
         let tap = "tap /tæp/\nI.  <N> 1.  kurek, kran, zawór\n 2.  stukanie\nII.  <V> 1.  stukać, postukiwać (sth - w coś)  (on sth - o coś)\nIII.  <N Comp>tap dancing /ˈtæp dɑ:nsɪŋ/   stepowanie\n";
         assert_eq!(translations(tap), ["kurek", "kran", "zawór", "stukanie", "stukać", "postukiwać"].map(String::from));
         assert_eq!(translations("kindergarten /ˈkɪndəgɑ:tən/ <N>\n  przedszkole\n"), ["przedszkole"]);
-        // The dictionary's own lines for "mum", "grief" and "year": an English phrase marked with
-        // a verb (`keep V: :mum`) and a quoted example are not the word's translations.
+        // The dictionary's own lines for "mum", "grief", "year" and "appointment": an English
+        // phrase (its Polish on the next, `-` line) and a quoted example are not the word's
+        // translations.
         let mum = "mum /mʌm/ <N>\n 1.  mamusia\n 2.  keep mum (keep V: :mum :about)\n - trzymać język za zębami (about sth - w jakiejś sprawie) \n";
         assert_eq!(translations(mum), ["mamusia"]);
         let grief = "grief /gri:f/ <N>\n 1.  [form]  żałość, zgryzota\n 2.  [form]  come to grief (come V: :to :grief)\n - doznawać niepowodzenia\n";
         assert_eq!(translations(grief), ["żałość", "zgryzota"]);
         let year = "year /jɪə/ <N>\n 1.  a. rok\n b.\n      \"seventy-year-old man\"  - siedemdziesięciolatek, siedemdziesięcioletni mężczyzna\n";
         assert_eq!(translations(year), ["rok"]);
+        let appointment = "appointment /əˈpɔɪntmənt/ <N>\n 1.  mianowanie\n 2.  stanowisko\n 3.  spotkanie\n 4.  [u lekarza]  wizyta\n 5.  by appointment (:by :appointment)\n - zgodnie z wcześniejszą umową\n 6.  have an appointment (have V: an D: appointment N:)\n - być umówionym (with sb - z kimś) \n";
+        assert_eq!(translations(appointment), ["mianowanie", "stanowisko", "spotkanie", "wizyta"]);
     }
 
     #[test]

@@ -17,8 +17,9 @@ use crate::analysis::{self, english::EnglishPolish};
 
 /// `ast` with the words of a query in another language widened by Polish ones, and its
 /// [`Language`] decided once for the ranking: a Cyrillic query is transliterated and, where its
-/// language's table is installed, translated (and stays foreign); a Latin-script query that reads
-/// as not Polish is translated where the dictionary is installed and knows some of its words.
+/// language's table is installed, translated (and ranks as [`cyrillic_ranking`] says); a
+/// Latin-script query that reads as not Polish is translated where the dictionary is installed
+/// and knows some of its words.
 pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
     if is_cyrillic(text) {
         let letters = cyrillic::cyrillic_language(text);
@@ -72,7 +73,7 @@ pub fn without_function_words(ast: QueryAst, text: &str, table: Option<&Cyrillic
 /// whose table is installed leans on its words more than a foreign one
 /// (`rank::DENSE_WEIGHT_UKRAINIAN`); a Russian one, or one whose letters do not tell, does not:
 /// the Russian probe loses (docs/RELEVANCE.md).
-pub fn cyrillic_ranking(letters: CyrillicLanguage, ukrainian_table: bool) -> Language {
+pub(crate) fn cyrillic_ranking(letters: CyrillicLanguage, ukrainian_table: bool) -> Language {
     match letters {
         CyrillicLanguage::Ukrainian if ukrainian_table => Language::Ukrainian,
         _ => Language::Foreign,
@@ -355,7 +356,8 @@ mod tests {
         assert_eq!(polish.language, Language::Polish);
         assert!(!polish.should.iter().any(|c| matches!(c, Clause::AnyOf(_))), "a Polish query is left as typed");
         let ukrainian = into_polish(query::parse("переповнені трамваї", &g), "переповнені трамваї");
-        assert!(matches!(ukrainian.language, Language::Foreign | Language::Ukrainian), "{:?}", ukrainian.language);
+        let table = cyrillic::ukrainian_polish().is_some();
+        assert_eq!(ukrainian.language, cyrillic_ranking(CyrillicLanguage::Ukrainian, table));
         assert!(ukrainian.should.iter().all(|c| matches!(c, Clause::AnyOf(_))), "{:?}", ukrainian.should);
     }
 
