@@ -15,6 +15,31 @@ sys.path.insert(0, EVAL)
 from judged_corpus import passes, read_corpus  # noqa: E402
 
 KEYS = ['qid', 'query', 'type', 'filters', 'need', 'relevant']
+POLISH = re.compile('[ąćęłńóśźżĄĆĘŁŃÓŚŹŻ]')
+
+
+def russian(query):
+    """What is wrong with `query` as Russian: it needs Cyrillic, and none of Ukrainian's own letters."""
+    if not re.search('[А-Яа-яЁё]', query): yield 'has no Cyrillic letters'
+    if set(query) & set('іїєґІЇЄҐ'): yield f"has Ukrainian-only letters {set(query) & set('іїєґІЇЄҐ')}"
+    if POLISH.search(query): yield 'has Polish letters'
+
+
+def ukrainian(query):
+    """What is wrong with `query` as Ukrainian: it needs one of і ї є ґ, and none of Russian's own
+    letters, Latin or Polish letters."""
+    if not re.search('[А-Яа-яІіЇїЄєҐґ]', query): yield 'has no Cyrillic letters'
+    if set(query) & set('ыэъёЫЭЪЁ'): yield f"has Russian-only letters {set(query) & set('ыэъёЫЭЪЁ')}"
+    if not set(query) & set('іїєґІЇЄҐ'): yield 'has none of the Ukrainian letters і ї є ґ'
+    if re.search('[A-Za-z]', query): yield 'has Latin letters'
+    if POLISH.search(query): yield 'has Polish letters'
+
+
+def english(query):
+    """What is wrong with `query` as English: no Cyrillic or Polish letters, some Latin ones."""
+    if re.search('[\u0400-\u04FF]', query): yield 'has Cyrillic letters'
+    if POLISH.search(query): yield 'has Polish letters'
+    if not re.search(r'[A-Za-z]', query): yield 'has no Latin letters'
 
 
 def validate(here, files, language_problems, earlier=('queries-*.json', 'holdout*/queries-*.json'),
