@@ -2,7 +2,8 @@
 //!
 //! By default every judged set of the repository side by side: the development set `tests/eval`,
 //! the four holdouts `tests/eval/holdout` to `tests/eval/holdout4`, and the queries in other
-//! languages written apart, `tests/eval/russian`, `tests/eval/ukrainian` and `tests/eval/english`.
+//! languages written apart, `tests/eval/russian`, `tests/eval/ukrainian`, `tests/eval/english`,
+//! `tests/eval/ukrainian2` and `tests/eval/english2`.
 //! A ranking change is kept only if it does not lose on the sets it was not chosen on, so all are
 //! printed together.
 
@@ -16,7 +17,7 @@ use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary
 use crate::search::perturb::Perturbation;
 
 /// The judged sets `lawka eval` runs when given none.
-const DEFAULT_SETS: [&str; 8] = [
+const DEFAULT_SETS: [&str; 10] = [
     "tests/eval",
     "tests/eval/holdout",
     "tests/eval/holdout2",
@@ -25,6 +26,8 @@ const DEFAULT_SETS: [&str; 8] = [
     "tests/eval/russian",
     "tests/eval/ukrainian",
     "tests/eval/english",
+    "tests/eval/ukrainian2",
+    "tests/eval/english2",
 ];
 
 /// Arguments of `lawka eval`.
@@ -32,7 +35,8 @@ const DEFAULT_SETS: [&str; 8] = [
 pub struct Args {
     /// A judged set: a directory with `queries-*.json` and optionally `related.json` (the format
     /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout to holdout4,
-    /// tests/eval/russian, tests/eval/ukrainian and tests/eval/english, where present.
+    /// tests/eval/russian, tests/eval/ukrainian, tests/eval/english, tests/eval/ukrainian2 and
+    /// tests/eval/english2, where present.
     #[arg(long, conflicts_with_all = ["queries", "related"])]
     set: Vec<PathBuf>,
     /// Judged queries (JSON, the format of shared/eval/queries-*.json) as one set; repeatable.
