@@ -17,7 +17,7 @@ use crate::analysis::{self, english::EnglishPolish};
 
 /// `ast` with the words of a query in another language widened by Polish ones, and its
 /// [`Language`] decided once for the ranking: a Cyrillic query is transliterated and, where its
-/// language's table is installed, translated (and ranks as [`cyrillic_ranking`] says); a
+/// language's table is installed, translated (and ranks as `cyrillic_ranking` says); a
 /// Latin-script query that reads as not Polish is translated where the dictionary is installed
 /// and knows some of its words.
 pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
