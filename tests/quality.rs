@@ -51,6 +51,13 @@ fn judged<T: serde::de::DeserializeOwned>(set: &str, name: &str) -> T {
     serde_json::from_str(&std::fs::read_to_string(path).expect("eval file")).expect("eval JSON")
 }
 
+/// A judged set's queries, residents' and journalists'.
+fn judged_queries(set: &str) -> Vec<JudgedQuery> {
+    let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
+    queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
+    queries
+}
+
 #[test]
 fn relevance_does_not_regress_on_either_judged_set() {
     let handle = IndexHandle::open(&shared().index_dir).unwrap();
@@ -66,8 +73,7 @@ fn relevance_does_not_regress_on_either_judged_set() {
         (false, false) => BM25_FLOORS,
     };
     for &(set, n, ndcg_floor, related_floor, max_zero, other_language_floor) in floors {
-        let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
-        queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
+        let queries = judged_queries(set);
         let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
         let mut by_type = eval::summarize(&results);
         let other = by_type.iter().find(|(t, _)| t == "other_language").map(|(_, s)| s.ndcg).unwrap();
@@ -115,8 +121,7 @@ fn russian_queries_find_polish_answers() {
         (false, false, true) => 0.379,
         (false, false, false) => 0.360,
     } - 0.05;
-    let mut queries: Vec<JudgedQuery> = judged("russian", "queries-residents.json");
-    queries.extend(judged::<Vec<JudgedQuery>>("russian", "queries-journalists.json"));
+    let queries = judged_queries("russian");
     let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
     let (_, all) = eval::summarize(&results).pop().unwrap();
     assert_eq!(all.n, 20);
@@ -152,8 +157,7 @@ fn ukrainian_and_english_queries_written_apart_find_polish_answers() {
             continue;
         }
         let floor = if dense { hybrid } else { words } - 0.05;
-        let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
-        queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
+        let queries = judged_queries(set);
         let results = eval::run_queries(&generation, &glossary, &queries).unwrap();
         let (_, all) = eval::summarize(&results).pop().unwrap();
         assert_eq!(all.n, n);
@@ -253,8 +257,7 @@ fn relevance_holds_with_a_slip_in_every_query() {
         ("holdout3", 0.764 - 0.02, 0.748 - 0.02),
         ("holdout4", 0.831 - 0.02, 0.823 - 0.02),
     ] {
-        let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
-        queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
+        let queries = judged_queries(set);
         let slipped = eval::perturbed(&queries, Perturbation::Typo, 3, 1);
         let results = eval::run_queries(&generation, &glossary, &slipped).unwrap();
         let (_, all) = eval::summarize(&results).pop().unwrap();
@@ -600,8 +603,7 @@ fn english_words_find_polish_questions_through_the_dictionary() {
 #[test]
 fn the_already_asked_box_ranks_a_text_as_well_as_a_search_does() {
     for set in ["", "holdout", "holdout2", "holdout3", "holdout4"] {
-        let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
-        queries.extend(judged::<Vec<JudgedQuery>>(set, "queries-journalists.json"));
+        let queries = judged_queries(set);
         let (mut searched, mut boxed, mut n) = (0.0, 0.0, 0);
         for q in queries.iter().filter(|q| q.kind != "filtered") {
             let text = enc(&q.query);

@@ -238,6 +238,12 @@ impl CyrillicPolish {
         self.function_words.contains(normalise(word).as_str())
     }
 
+    /// Whether the table lists its analyser's function words (`-form` lines; a table written by an
+    /// older `tools/cyrillic-polish.py` does not).
+    pub fn has_function_words(&self) -> bool {
+        !self.function_words.is_empty()
+    }
+
     /// Whether the table has no entries.
     pub fn is_empty(&self) -> bool {
         self.by_form.is_empty() && self.guessed.is_empty()
@@ -380,6 +386,7 @@ mod tests {
         assert!(!t.is_function_word("будинку"), "a content word");
         assert!(!t.is_function_word("без") && !t.is_function_word("навколо"), "words a need hangs on");
         assert!(t.translate("біля").is_empty() && t.translate("будинку") == ["dom"]);
+        assert!(t.has_function_words() && !CyrillicPolish::from_tsv("будинку\tdom\n").has_function_words());
     }
 
     #[test]
