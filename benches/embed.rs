@@ -42,7 +42,9 @@ fn bench(c: &mut Criterion) {
     let q = embedder.embed_query(QUERIES[2]).expect("embed");
     g.bench_function("nearest_10_of_320", |b| {
         b.iter(|| {
-            let hits = vectors.nearest(black_box(&q), 10, |_| true);
+            // The questions' own vectors, as related questions scan them (the file also holds
+            // their answers' paragraphs).
+            let hits = vectors.nearest(black_box(&q), 10, |id| !lawka::embed::passage_owner(id).1);
             assert_eq!(hits.len(), 10);
             black_box(hits.len())
         })

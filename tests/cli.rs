@@ -115,19 +115,21 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
         "tests/eval/holdout2",
         "tests/eval/holdout3",
         "tests/eval/holdout4",
+        "tests/eval/holdout5",
         "related questions",
         "other_language",
     ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
-    // The "all" row has one figure per set: 32 dev queries, 71, 48, 44 and 42 holdout queries.
+    // The "all" row has one figure per set: 32 dev queries, 71, 48, 44, 42 and 55 holdout queries.
     let all = text.lines().find(|l| l.starts_with("all")).expect("an all row");
     assert!(
         all.contains(" 32 ")
             && all.contains(" 71 ")
             && all.contains(" 48 ")
             && all.contains(" 44 ")
-            && all.contains(" 42 "),
+            && all.contains(" 42 ")
+            && all.contains(" 55 "),
         "{all}"
     );
     // --related belongs to --queries.
@@ -136,34 +138,49 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--related goes with --queries"));
 }
 
+/// The texts `lawka embed` and `lawka index` embed for these questions: each question and each
+/// paragraph of its answers.
+fn passages<'a>(questions: impl IntoIterator<Item = &'a lawka::corpus::Question>) -> usize {
+    questions
+        .into_iter()
+        .map(|q| {
+            lawka::embed::passages_of(&q.id.to_string(), &q.title, &q.text, q.answers.iter().map(|a| a.text.as_str()))
+                .len()
+        })
+        .sum()
+}
+
 #[test]
 fn embed_reuses_the_shipped_vectors_and_embeds_only_a_changed_question() {
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus");
     copy_dir(&corpus_dir(), &corpus);
     let n = crate::common::corpus().question_count();
+    let texts = passages(crate::common::corpus().questions().map(|(_, q)| q));
+    assert!(texts > 2 * n, "every question and its answers' paragraphs: {texts} texts for {n} questions");
 
     // The shipped file is current: nothing to embed, so no model is needed.
     let out = lawka(tmp.path(), &["embed", "--corpus", "corpus"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(
-        stdout.contains(&format!("{n} vectors in corpus/vectors.e5: 0 embedded, {n} reused, 0 dropped")),
+        stdout.contains(&format!("{texts} vectors in corpus/vectors.e5: 0 embedded, {texts} reused, 0 dropped")),
         "{stdout}"
     );
     let vectors = lawka::embed::Vectors::read(&corpus.join("vectors.e5")).unwrap();
-    assert_eq!(vectors.len(), n);
+    assert_eq!(vectors.len(), texts);
+    assert_eq!(vectors.ids().filter(|id| !lawka::embed::passage_owner(id).1).count(), n, "one per question");
     assert_eq!(vectors.model(), lawka::embed::MODEL_ID);
     assert!(std::fs::metadata(corpus.join("vectors.e5")).unwrap().len() < 1 << 20, "the committed file stays small");
 
-    // One question retitled, one meeting gone.
+    // One question retitled (its answers unchanged), one meeting gone.
     let file = corpus.join("meetings/2024-06-24-bronowice-wielkie.md");
     let text = std::fs::read_to_string(&file).unwrap();
     std::fs::write(&file, text.replacen("## 1. Korki na ulicy Balickiej", "## 1. Zatory na ulicy Balickiej", 1))
         .unwrap();
     let gone = crate::common::corpus().meetings.iter().find(|m| m.id.to_string() == "2024-06-27-opatkowice").unwrap();
     std::fs::remove_file(corpus.join("meetings/2024-06-27-opatkowice.md")).unwrap();
-    let left = n - gone.questions.len();
+    let left = texts - passages(&gone.questions);
     let out = lawka(tmp.path(), &["embed", "--corpus", "corpus", "--out", "corpus/vectors.e5"]);
     let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
     if lawka::embed::available() {
@@ -171,12 +188,13 @@ fn embed_reuses_the_shipped_vectors_and_embeds_only_a_changed_question() {
         let expected = format!(
             "{left} vectors in corpus/vectors.e5: 1 embedded, {} reused, {} dropped",
             left - 1,
-            gone.questions.len()
+            passages(&gone.questions)
         );
         assert!(stdout.contains(&expected), "{stdout}");
         let after = lawka::embed::Vectors::read(&corpus.join("vectors.e5")).unwrap();
         let id = "2024-06-24-bronowice-wielkie/1";
         assert_ne!(after.get(id), vectors.get(id));
+        assert_eq!(after.get("2024-06-24-bronowice-wielkie/1#1"), vectors.get("2024-06-24-bronowice-wielkie/1#1"));
         assert_eq!(after.get("2024-06-24-bronowice-wielkie/2"), vectors.get("2024-06-24-bronowice-wielkie/2"));
     } else {
         assert_eq!(out.status.code(), Some(2), "{stdout}{stderr}");
@@ -187,20 +205,64 @@ fn embed_reuses_the_shipped_vectors_and_embeds_only_a_changed_question() {
 #[test]
 fn index_reuses_vectors_by_content_even_under_new_ids() {
     // A meeting copied under another id: its questions have new ids and the same texts, so the
-    // build takes their vectors from the corpus's cache instead of embedding them (or, without
-    // the model, leaving them out).
+    // build takes their vectors (and their answers') from the corpus's cache instead of
+    // embedding them (or, without the model, leaving them out).
     let tmp = tempfile::tempdir().unwrap();
     let corpus = tmp.path().join("corpus");
     copy_dir(&corpus_dir(), &corpus);
-    let n = crate::common::corpus().question_count();
+    let texts = passages(crate::common::corpus().questions().map(|(_, q)| q));
+    let copied_meeting =
+        crate::common::corpus().meetings.iter().find(|m| m.id.to_string() == "2024-06-24-bronowice-wielkie").unwrap();
     let copied = std::fs::read_to_string(corpus.join("meetings/2024-06-24-bronowice-wielkie.md")).unwrap();
-    let copies = copied.matches("\n## ").count();
     std::fs::write(corpus.join("meetings/2027-06-24-bronowice-wielkie.md"), copied.replace("2024-06-24", "2027-06-24"))
         .unwrap();
     let out = lawka(tmp.path(), &["index"]);
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(stdout.contains(&format!("vectors: {} reused, 0 embedded, 0 missing", n + copies)), "{stdout}");
+    let reused = texts + passages(&copied_meeting.questions);
+    assert!(stdout.contains(&format!("vectors: {reused} reused, 0 embedded, 0 missing")), "{stdout}");
+}
+
+#[test]
+fn a_question_whose_answer_says_what_the_query_means_comes_closer_by_meaning() {
+    // A built generation whose vectors are set by hand (no model needed): the query's direction
+    // is `e1`. `kliny/9`'s own text is farther from it (0.5) than `bulwar-sztuki/7`'s (0.6), but
+    // a paragraph of its answers says exactly that (1.0).
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(&corpus_dir(), &corpus);
+    let out = lawka(tmp.path(), &["index"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let index = tmp.path().join("index");
+    let name = std::fs::read_to_string(index.join("CURRENT")).unwrap().trim().to_string();
+    let dim = lawka::embed::DIM;
+    let axis = |pairs: &[(usize, f32)]| {
+        let mut v = vec![0.0f32; dim];
+        for &(i, x) in pairs {
+            v[i] = x;
+        }
+        v
+    };
+    let mut vectors = lawka::embed::Vectors::new(lawka::embed::MODEL_ID, dim);
+    let hash = lawka::embed::ContentHash::of;
+    vectors.insert("2025-04-10-kliny/9", hash("a"), &axis(&[(1, 0.5), (3, 0.866)]));
+    vectors.insert("2025-04-10-kliny/9#1", hash("b"), &axis(&[(1, 1.0)]));
+    vectors.insert("2025-07-18-bulwar-sztuki/7", hash("c"), &axis(&[(1, 0.6), (2, 0.8)]));
+    // A paragraph of a question the index does not have is never read as a question.
+    vectors.insert("2030-01-01-nowhere/1#1", hash("d"), &axis(&[(1, 1.0)]));
+    vectors.write(&index.join(&name).join("vectors.e5")).unwrap();
+
+    let generation = lawka::index::Generation::open(&index, &name).unwrap();
+    let dense = generation.dense.as_ref().expect("the generation's vectors");
+    assert_eq!((dense.len(), dense.answer_paragraphs()), (2, 1));
+    let query = axis(&[(1, 1.0)]);
+    let ids =
+        |near: Vec<(tantivy::DocAddress, &str, f32)>| near.into_iter().map(|n| n.1.to_string()).collect::<Vec<_>>();
+    assert_eq!(ids(dense.nearest(&query, 10)), ["2025-07-18-bulwar-sztuki/7", "2025-04-10-kliny/9"], "own texts alone");
+    let with_answers = dense.nearest_with_answers(&query, 10, 1.0);
+    assert_eq!(with_answers[0].1, "2025-04-10-kliny/9", "its answer brings it first: {with_answers:?}");
+    // 0.5 + 1.0 against 0.6 + 0.6 (a question without answer vectors counts its own text twice).
+    assert!((with_answers[0].2 - 1.5).abs() < 1e-2 && (with_answers[1].2 - 1.2).abs() < 1e-2, "{with_answers:?}");
 }
 
 #[test]

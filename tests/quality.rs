@@ -19,19 +19,22 @@ use crate::common::{corpus_dir, enc, hit_ids, shared};
 /// others do not lose. Words alone serve other languages little (issue 14 asks 0.50 of the hybrid).
 /// The third and fourth holdouts (tests/eval/holdout3 and holdout4, twenty-third and
 /// twenty-fourth sessions) were measured with the dictionaries only, so the configurations
-/// without them do not floor them.
+/// without them do not floor them. The fifth (tests/eval/holdout5, twenty-eighth session) was
+/// written before the answers' meaning was measured on it, and is floored in every configuration.
 type Floors = &'static [(&'static str, usize, f64, f64, usize, f64)];
 const HYBRID_TRANSLATED_FLOORS: Floors = &[
-    ("", 32, 0.937 - 0.02, 0.849 - 0.02, 0, 0.943 - 0.05),
-    ("holdout", 71, 0.915 - 0.02, 0.820 - 0.02, 0, 0.918 - 0.05),
-    ("holdout2", 48, 0.839 - 0.02, 0.869 - 0.02, 0, 0.824 - 0.05),
-    ("holdout3", 44, 0.781 - 0.02, 0.903 - 0.02, 0, 0.703 - 0.05),
-    ("holdout4", 42, 0.838 - 0.02, 0.861 - 0.02, 0, 0.838 - 0.05),
+    ("", 32, 0.940 - 0.02, 0.849 - 0.02, 0, 0.943 - 0.05),
+    ("holdout", 71, 0.920 - 0.02, 0.820 - 0.02, 0, 0.953 - 0.05),
+    ("holdout2", 48, 0.843 - 0.02, 0.869 - 0.02, 0, 0.825 - 0.05),
+    ("holdout3", 44, 0.795 - 0.02, 0.903 - 0.02, 0, 0.744 - 0.05),
+    ("holdout4", 42, 0.858 - 0.02, 0.861 - 0.02, 0, 0.873 - 0.05),
+    ("holdout5", 55, 0.796 - 0.02, 0.871 - 0.02, 0, 0.756 - 0.05),
 ];
 const HYBRID_FLOORS: Floors = &[
-    ("", 32, 0.904 - 0.02, 0.832 - 0.02, 0, 0.741 - 0.05),
-    ("holdout", 71, 0.847 - 0.02, 0.800 - 0.02, 0, 0.567 - 0.05),
-    ("holdout2", 48, 0.765 - 0.02, 0.854 - 0.02, 0, 0.549 - 0.05),
+    ("", 32, 0.922 - 0.02, 0.849 - 0.02, 0, 0.659 - 0.05),
+    ("holdout", 71, 0.870 - 0.02, 0.820 - 0.02, 0, 0.558 - 0.05),
+    ("holdout2", 48, 0.805 - 0.02, 0.869 - 0.02, 0, 0.599 - 0.05),
+    ("holdout5", 55, 0.773 - 0.02, 0.871 - 0.02, 0, 0.544 - 0.05),
 ];
 const BM25_TRANSLATED_FLOORS: Floors = &[
     ("", 32, 0.878 - 0.02, 0.836 - 0.02, 0, 0.0),
@@ -39,11 +42,13 @@ const BM25_TRANSLATED_FLOORS: Floors = &[
     ("holdout2", 48, 0.811 - 0.02, 0.863 - 0.02, 0, 0.0),
     ("holdout3", 44, 0.772 - 0.02, 0.893 - 0.02, 0, 0.0),
     ("holdout4", 42, 0.816 - 0.02, 0.814 - 0.02, 0, 0.0),
+    ("holdout5", 55, 0.782 - 0.02, 0.856 - 0.02, 0, 0.0),
 ];
 const BM25_FLOORS: Floors = &[
     ("", 32, 0.843 - 0.02, 0.834 - 0.02, 0, 0.0),
     ("holdout", 71, 0.756 - 0.02, 0.790 - 0.02, 1, 0.0),
     ("holdout2", 48, 0.727 - 0.02, 0.863 - 0.02, 0, 0.0),
+    ("holdout5", 55, 0.729 - 0.02, 0.856 - 0.02, 0, 0.0),
 ];
 
 fn judged<T: serde::de::DeserializeOwned>(set: &str, name: &str) -> T {
@@ -251,11 +256,12 @@ fn relevance_holds_with_a_slip_in_every_query() {
     let dense = lawka::search::dense::enabled(&generation);
     // (set, floor with the model, floor without it): `lawka eval --perturb typo --variants 3`.
     for (set, hybrid_floor, bm25_floor) in [
-        ("", 0.918 - 0.02, 0.860 - 0.02),
-        ("holdout", 0.876 - 0.02, 0.828 - 0.02),
-        ("holdout2", 0.819 - 0.02, 0.805 - 0.02),
-        ("holdout3", 0.764 - 0.02, 0.748 - 0.02),
-        ("holdout4", 0.831 - 0.02, 0.823 - 0.02),
+        ("", 0.905 - 0.02, 0.860 - 0.02),
+        ("holdout", 0.878 - 0.02, 0.828 - 0.02),
+        ("holdout2", 0.834 - 0.02, 0.805 - 0.02),
+        ("holdout3", 0.775 - 0.02, 0.748 - 0.02),
+        ("holdout4", 0.848 - 0.02, 0.823 - 0.02),
+        ("holdout5", 0.801 - 0.02, 0.789 - 0.02),
     ] {
         let queries = judged_queries(set);
         let slipped = eval::perturbed(&queries, Perturbation::Typo, 3, 1);
@@ -351,6 +357,12 @@ fn queries_in_other_languages_find_polish_answers_by_meaning() {
     }
     assert_eq!(health["retrieval"], "hybrid", "{health}");
     assert_eq!(health["vectors"].as_u64(), health["documents"].as_u64(), "every question has a vector");
+    let paragraphs: usize = crate::common::corpus()
+        .questions()
+        .flat_map(|(_, q)| q.answers.iter())
+        .map(|a| a.text.split("\n\n").filter(|p| !p.trim().is_empty()).count())
+        .sum();
+    assert_eq!(health["answer_vectors"].as_u64(), Some(paragraphs as u64), "every paragraph of every answer: {health}");
     for (query, wanted) in [
         ("дикі кабани біля житлових будинків", &["dzik"][..]),
         ("wild boars between apartment blocks", &["dzik"]),
@@ -602,7 +614,7 @@ fn english_words_find_polish_questions_through_the_dictionary() {
 /// 0.865).
 #[test]
 fn the_already_asked_box_ranks_a_text_as_well_as_a_search_does() {
-    for set in ["", "holdout", "holdout2", "holdout3", "holdout4"] {
+    for set in ["", "holdout", "holdout2", "holdout3", "holdout4", "holdout5"] {
         let queries = judged_queries(set);
         let (mut searched, mut boxed, mut n) = (0.0, 0.0, 0);
         for q in queries.iter().filter(|q| q.kind != "filtered") {

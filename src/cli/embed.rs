@@ -1,5 +1,5 @@
-//! `lawka embed`: the vector file of a corpus (one e5 vector per question), reusing every vector
-//! whose question text did not change.
+//! `lawka embed`: the vector file of a corpus (one e5 vector per question and one per paragraph of
+//! its answers), reusing every vector whose text did not change.
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
@@ -34,7 +34,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Corpus::load(&args.corpus.dir).with_context(|| format!("reading corpus {}", args.corpus.dir.display()))?;
     let passages: Vec<Passage> = corpus
         .questions()
-        .map(|(_, q)| Passage { id: q.id.to_string(), text: embed::passage_text(&q.title, &q.text) })
+        .flat_map(|(_, q)| {
+            embed::passages_of(&q.id.to_string(), &q.title, &q.text, q.answers.iter().map(|a| a.text.as_str()))
+        })
         .collect();
     let old = match Vectors::read(&out) {
         Ok(v) => Some(v),
@@ -65,7 +67,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         v
     })
-    .with_context(|| format!("embedding the questions of {}", args.corpus.dir.display()))?;
+    .with_context(|| format!("embedding the questions and answers of {}", args.corpus.dir.display()))?;
     if let Some(b) = &bar {
         b.finish_and_clear();
     }
@@ -82,7 +84,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A bar on a terminal; it counts only the questions that are embedded (the rest are instant).
+/// A bar on a terminal; it counts only the texts that are embedded (the rest are instant).
 fn progress(total: usize) -> Option<ProgressBar> {
     if !std::io::stderr().is_terminal() {
         return None;

@@ -42,7 +42,7 @@ pub enum Command {
     Analyze(analyze::Args),
     /// Import the city's Ławka dialogu articles (krakow.pl) into a corpus, keeping revised answers.
     Import(import::Args),
-    /// Compute the corpus's question vectors for dense retrieval, reusing those whose text is unchanged.
+    /// Compute the corpus's vectors (questions and their answers' paragraphs) for dense retrieval, reusing those whose text is unchanged.
     Embed(embed::Args),
     /// Write a synthetic corpus of any size (sentences sampled from a real one), for benchmarks.
     Synth(synth::Args),

@@ -8,8 +8,9 @@
 //! [`EmbedError::NotCompiledIn`], so callers keep serving BM25.
 //!
 //! - [`Embedder`]: text → L2-normalised vector (one thread per call, ~35–40 ms per query).
-//! - [`Vectors`]: the per-question vector file (`corpus/vectors.e5`), cached by content hash so a
-//!   rebuild embeds only the questions that changed, and brute-force nearest neighbours.
+//! - [`Vectors`]: the vector file (`corpus/vectors.e5`: each question and each paragraph of its
+//!   answers, [`passages_of`]), cached by content hash so a rebuild embeds only what changed, and
+//!   brute-force nearest neighbours.
 //!
 //! ```no_run
 //! use lawka::embed::{Embedder, Vectors};
@@ -17,7 +18,8 @@
 //! let embedder = Embedder::open(&Embedder::locate()?)?;
 //! let vectors = Vectors::read(std::path::Path::new("corpus/vectors.e5"))?;
 //! let q = embedder.embed_query("ремонт трамвайних колій")?;
-//! for (id, cosine) in vectors.nearest(&q, 10, |_| true) {
+//! // The questions alone, without their answers' paragraphs.
+//! for (id, cosine) in vectors.nearest(&q, 10, |id| !lawka::embed::passage_owner(id).1) {
 //!     println!("{id} {cosine:.3}");
 //! }
 //! # Ok(()) }
@@ -29,7 +31,10 @@ mod vectors;
 
 use std::path::{Path, PathBuf};
 
-pub use vectors::{passage_text, update, ContentHash, Passage, UpdateStats, Vectors, PASSAGE_WORDS};
+pub use vectors::{
+    dot, passage_owner, passage_text, passages_of, update, ContentHash, Passage, UpdateStats, Vectors,
+    ANSWER_PASSAGE_WORDS, PASSAGE_WORDS,
+};
 
 /// The model file inside the model directory.
 pub const MODEL_FILE: &str = "e5-small-q4.bin";

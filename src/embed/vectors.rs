@@ -1,5 +1,6 @@
-//! The vector file: one embedding per question, keyed by question id and by the hash of the text
-//! that was embedded, so a rebuild embeds only what changed.
+//! The vector file: one embedding per question and one per paragraph of its answers, keyed by id
+//! (`<meeting>/<n>`, and `<meeting>/<n>#<k>` for the k-th paragraph of its answers) and by the hash
+//! of the text that was embedded, so a rebuild embeds only what changed.
 //!
 //! Layout (little-endian), version 1:
 //!
@@ -9,8 +10,8 @@
 //! 32-byte blake3 of everything above
 //! ```
 //!
-//! Half floats halve the file (~270 KB for the 320 demo questions) and move cosines by ~1e-3,
-//! far below the gaps that order a ranking. The trailing hash turns a damaged file into an error
+//! Half floats halve the file (~850 KB for the 320 demo questions and their 727 answer
+//! paragraphs) and move cosines by ~1e-3, far below the gaps that order a ranking. The trailing hash turns a damaged file into an error
 //! rather than wrong neighbours.
 
 use std::collections::HashMap;
@@ -31,6 +32,13 @@ const VERSION: u32 = 1;
 /// tokens, max 147) say what the question asks, which is what a query matches.
 pub const PASSAGE_WORDS: usize = 90;
 
+/// How many words of one paragraph of an answer are embedded: the demo corpus's paragraphs have 61
+/// words at the median, and a paragraph says one thing, which is what a query about it matches.
+pub const ANSWER_PASSAGE_WORDS: usize = 120;
+
+/// Between a question's id and the number of one of its answers' paragraphs in a vector id.
+const ANSWER_MARK: char = '#';
+
 /// The blake3 hash of an embedded text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct ContentHash([u8; 32]);
@@ -49,16 +57,42 @@ pub fn passage_text(title: &str, text: &str) -> String {
     words.join(" ")
 }
 
-/// A question to embed.
+/// A text to embed: a question, or one paragraph of its answers.
 #[derive(Clone, Debug)]
 pub struct Passage {
-    /// The question id (`<meeting>/<n>`).
+    /// The question id (`<meeting>/<n>`), or that of one of its answers' paragraphs
+    /// (`<meeting>/<n>#<k>`, see [`passage_owner`]).
     pub id: String,
-    /// The text to embed ([`passage_text`]).
+    /// The text to embed ([`passage_text`], or a paragraph cut to [`ANSWER_PASSAGE_WORDS`]).
     pub text: String,
 }
 
-/// The vectors of one model, in question order.
+/// What is embedded for one question: its title and text ([`passage_text`]), then every
+/// paragraph of its answers, in order (blank ones skipped), each cut to [`ANSWER_PASSAGE_WORDS`].
+/// The answers are embedded apart from the question: a query may ask what only an answer says
+/// (the fee, the programme, the unit), and one vector for a question with its long answers would
+/// blur what the question asks.
+pub fn passages_of<'a>(id: &str, title: &str, text: &str, answers: impl IntoIterator<Item = &'a str>) -> Vec<Passage> {
+    let question = Passage { id: id.to_string(), text: passage_text(title, text) };
+    let paragraphs = answers
+        .into_iter()
+        .flat_map(|a| a.split("\n\n"))
+        .map(|p| p.split_whitespace().take(ANSWER_PASSAGE_WORDS).collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty());
+    let answers = paragraphs.enumerate().map(|(k, text)| Passage { id: format!("{id}{ANSWER_MARK}{}", k + 1), text });
+    std::iter::once(question).chain(answers).collect()
+}
+
+/// The question a vector id belongs to, and whether the vector is one of its answers' paragraphs
+/// (`2025-04-10-kliny/9#2` → (`2025-04-10-kliny/9`, true)).
+pub fn passage_owner(id: &str) -> (&str, bool) {
+    match id.split_once(ANSWER_MARK) {
+        Some((question, _)) => (question, true),
+        None => (id, false),
+    }
+}
+
+/// The vectors of one model (of questions and their answers' paragraphs), in the order inserted.
 #[derive(Clone, Debug)]
 pub struct Vectors {
     model: String,
@@ -103,12 +137,17 @@ impl Vectors {
         self.ids.is_empty()
     }
 
-    /// The question ids, in order.
+    /// The ids (of questions and of their answers' paragraphs), in order.
     pub fn ids(&self) -> impl Iterator<Item = &str> {
         self.ids.iter().map(String::as_str)
     }
 
-    /// The vector of question `id`.
+    /// The row of `id`, if it has a vector (see [`Vectors::row_at`]).
+    pub fn row_of(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
+
+    /// The vector of `id` (a question, or one of its answers' paragraphs).
     pub fn get(&self, id: &str) -> Option<&[f32]> {
         self.by_id.get(id).map(|&i| self.row(i))
     }
@@ -169,29 +208,19 @@ impl Vectors {
         scored
     }
 
-    /// The `k` rows closest to `query` as (row, id, cosine), highest first.
-    pub fn nearest_rows(&self, query: &[f32], k: usize) -> Vec<(usize, &str, f32)> {
-        if query.len() != self.dim || k == 0 {
-            return Vec::new();
-        }
-        let mut scored: Vec<(usize, f32)> = (0..self.ids.len()).map(|i| (i, dot(self.row(i), query))).collect();
-        let by_score = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0));
-        if scored.len() > k {
-            scored.select_nth_unstable_by(k - 1, by_score);
-            scored.truncate(k);
-        }
-        scored.sort_unstable_by(by_score);
-        scored.into_iter().map(|(i, s)| (i, self.ids[i].as_str(), s)).collect()
-    }
-
     /// Every vector with the hash of the text it was computed from.
     pub fn by_content(&self) -> impl Iterator<Item = (ContentHash, &[f32])> {
         self.hashes.iter().enumerate().map(|(i, h)| (*h, self.row(i)))
     }
 
-    /// The vector at `row` (see [`Vectors::nearest_rows`]).
+    /// The vector at `row` (see [`Vectors::row_of`]).
     pub fn row_at(&self, row: usize) -> &[f32] {
         self.row(row)
+    }
+
+    /// The id at `row`.
+    pub fn id_at(&self, row: usize) -> &str {
+        &self.ids[row]
     }
 
     fn row(&self, i: usize) -> &[f32] {
@@ -288,8 +317,19 @@ impl Vectors {
     }
 }
 
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+/// The dot product of two vectors (their cosine, both being normalised). Eight running sums, so
+/// the compiler can keep them in one SIMD register: a single sum must add in order and is not
+/// vectorised, and a search scans every question's and answer paragraph's vector twice.
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = a8.remainder().iter().zip(b8.remainder()).map(|(x, y)| x * y).sum();
+    let mut sums = [0.0f32; 8];
+    for (x, y) in a8.zip(b8) {
+        for i in 0..8 {
+            sums[i] += x[i] * y[i];
+        }
+    }
+    sums.iter().sum::<f32>() + tail
 }
 
 fn put_str(out: &mut Vec<u8>, s: &str) {
@@ -381,6 +421,39 @@ mod tests {
 
     fn passages(texts: &[(&str, &str)]) -> Vec<Passage> {
         texts.iter().map(|(id, t)| Passage { id: id.to_string(), text: t.to_string() }).collect()
+    }
+
+    #[test]
+    fn the_dot_product_adds_every_pair_whatever_the_length() {
+        for n in [0, 3, 8, 13, 384] {
+            let a: Vec<f32> = (0..n).map(|i| i as f32 * 0.5).collect();
+            let b: Vec<f32> = (0..n).map(|i| 1.0 - i as f32 * 0.01).collect();
+            let plain: f32 = a.iter().zip(&b).map(|(x, y)| x * y).sum();
+            assert!((dot(&a, &b) - plain).abs() <= 1e-3 * plain.abs().max(1.0), "{n}: {} vs {plain}", dot(&a, &b));
+        }
+    }
+
+    #[test]
+    fn a_question_is_embedded_with_each_paragraph_of_its_answers_apart() {
+        let long = "słowo ".repeat(300);
+        let answers = [
+            "Zarząd Zieleni Miejskiej informuje, że wybieg powstanie wiosną.\n\nKoszt: 120 tys. zł.",
+            "\n\n",
+            long.as_str(),
+        ];
+        let passages = passages_of("2025-02-04-czyzyny/7", "Wybieg dla psów", "Gdzie wyprowadzać psa?", answers);
+        let ids: Vec<&str> = passages.iter().map(|p| p.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            ["2025-02-04-czyzyny/7", "2025-02-04-czyzyny/7#1", "2025-02-04-czyzyny/7#2", "2025-02-04-czyzyny/7#3"],
+            "blank paragraphs are skipped, the rest numbered across the answers"
+        );
+        assert_eq!(passages[0].text, "Wybieg dla psów Gdzie wyprowadzać psa?");
+        assert_eq!(passages[2].text, "Koszt: 120 tys. zł.");
+        assert_eq!(passages[3].text.split(' ').count(), ANSWER_PASSAGE_WORDS);
+        assert_eq!(passage_owner("2025-02-04-czyzyny/7#2"), ("2025-02-04-czyzyny/7", true));
+        assert_eq!(passage_owner("2025-02-04-czyzyny/7"), ("2025-02-04-czyzyny/7", false));
+        assert_eq!(passages_of("x/1", "T", "Q", []).len(), 1, "a question without answers: its own text");
     }
 
     #[test]

@@ -21,6 +21,8 @@ pub struct Retrieval {
     pub hybrid: bool,
     /// Questions with a vector: dense retrieval covers these.
     pub vectors: usize,
+    /// Paragraphs of their answers with a vector: a query's meaning meets these too.
+    pub answer_vectors: usize,
 }
 
 /// One index as the server uses it (see the module's text). Every method runs on a blocking
@@ -127,6 +129,10 @@ impl Backend for Generation {
     }
 
     fn retrieval(&self) -> Retrieval {
-        Retrieval { hybrid: super::dense::enabled(self), vectors: self.dense.as_ref().map_or(0, |d| d.len()) }
+        Retrieval {
+            hybrid: super::dense::enabled(self),
+            vectors: self.dense.as_ref().map_or(0, |d| d.len()),
+            answer_vectors: self.dense.as_ref().map_or(0, |d| d.answer_paragraphs()),
+        }
     }
 }

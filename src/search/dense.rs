@@ -76,7 +76,8 @@ pub fn enabled(generation: &Generation) -> bool {
 
 /// A query's dense side: its nearest questions, best first, and whether it is in another language.
 pub(crate) struct QueryDense {
-    /// (address, id, cosine) of the nearest [`rank::DENSE_CANDIDATES`].
+    /// (address, id, closeness: `index::dense::with_answers`) of the nearest
+    /// [`rank::DENSE_CANDIDATES`].
     pub near: Vec<(DocAddress, String, f32)>,
     /// Dense rank (0-based) of each of `near`.
     pub rank: HashMap<DocAddress, usize>,
@@ -110,7 +111,7 @@ impl QueryDense {
     /// The questions nearest to `vector` and their ranks.
     fn nearest_to(dense: &DenseIndex, vector: Arc<[f32]>, language: Language, sentence: bool) -> QueryDense {
         let near: Vec<(DocAddress, String, f32)> = dense
-            .nearest(&vector, rank::DENSE_CANDIDATES)
+            .nearest_with_answers(&vector, rank::DENSE_CANDIDATES, rank::ANSWER_MEANING_WEIGHT)
             .into_iter()
             .map(|(addr, id, cos)| (addr, id.to_string(), cos))
             .collect();

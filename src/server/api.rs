@@ -181,6 +181,9 @@ pub struct Health {
     retrieval: &'static str,
     /// Questions of the live index with a vector (dense retrieval covers these).
     vectors: usize,
+    /// Paragraphs of their answers with a vector: a query's meaning is also compared with these
+    /// (0 where the generation's vectors predate them; `lawka embed` adds them).
+    answer_vectors: usize,
     /// Whether English queries are also searched with the Polish translations of their words
     /// (FreeDict's English–Polish dictionary is installed, `tools/setup-dictionary.sh`).
     english_dictionary: bool,
@@ -208,6 +211,7 @@ pub async fn health(State(state): State<AppState>) -> Json<Health> {
         backend: backend.name(),
         retrieval: if retrieval.hybrid { "hybrid" } else { "bm25" },
         vectors: retrieval.vectors,
+        answer_vectors: retrieval.answer_vectors,
         english_dictionary: crate::analysis::english::english_polish().is_some(),
         ukrainian_dictionary: crate::analysis::cyrillic::ukrainian_polish().is_some(),
         russian_dictionary: crate::analysis::cyrillic::russian_polish().is_some(),

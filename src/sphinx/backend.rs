@@ -991,9 +991,8 @@ impl Backend for SphinxBackend {
     }
 
     fn related_to_text(&self, glossary: &Glossary, text: &str, limit: usize) -> Result<Vec<RelatedHit>> {
-        // As embedded (`search::related_to_text`): a text short enough for a query is searched,
-        // a Cyrillic one also read as a question's text, the two fused; a longer one, or one the
-        // search finds nothing for, is read as a question's text.
+        // As embedded (`search::related_to_text`): a text short enough for a query is searched;
+        // a longer one, or one the search finds nothing for, is read as a question's text.
         let limit = limit.clamp(1, MAX_RELATED);
         let searched = match related::text_as_search(&self.generation.meta, text, limit) {
             Some(req) => related::hits_as_related(self.search(glossary, &req)?.hits),
@@ -1002,10 +1001,7 @@ impl Backend for SphinxBackend {
         if searched.is_empty() {
             return self.more_like_text(glossary, text, limit);
         }
-        if !analysis::transliterate::is_cyrillic(text) {
-            return Ok(searched);
-        }
-        Ok(related::fused(searched, self.more_like_text(glossary, text, limit)?, limit))
+        Ok(searched)
     }
 
     fn suggest(&self, glossary: &Glossary, prefix: &str, limit: usize) -> Result<SuggestResponse> {
