@@ -7,8 +7,8 @@
 //! - [`corpus`]: the Markdown corpus → typed meetings, questions and answers (strict parser).
 //! - [`import`]: the city's published articles (HTTP or saved pages) → meetings in the corpus.
 //! - [`analysis`]: Polish text → index terms (tokenizer chains registered by name).
-//! - [`embed`]: text → multilingual sentence vectors (optional e5 model) and the per-question
-//!   vector file with its content-hash cache.
+//! - [`embed`]: text → multilingual sentence vectors (optional e5 model) and the vector file of
+//!   the questions and their answers' paragraphs, with its content-hash cache.
 //! - [`index`]: corpus + analysis → tantivy index generations, built beside the live one and
 //!   switched atomically.
 //! - [`search`]: requests → ranked hits, facet counts and snippets over an [`index::IndexHandle`].

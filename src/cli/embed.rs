@@ -48,7 +48,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
 
-    // The model is loaded only when some question needs embedding, so refreshing an up-to-date
+    // The model is loaded only when some text needs embedding, so refreshing an up-to-date
     // file works without it (and without the runtime compiled in).
     let mut embedder: Option<Embedder> = None;
     let bar = progress(passages.len());

@@ -182,10 +182,11 @@ impl Vectors {
         }
     }
 
-    /// The `k` questions closest to `query` (cosine, highest first; ties by id) among those
-    /// `filter` accepts. A query of another length than [`Vectors::dim`] matches nothing.
+    /// The `k` ids (of questions or their answers' paragraphs) closest to `query` (cosine,
+    /// highest first; ties by id) among those `filter` accepts. A query of another length than
+    /// [`Vectors::dim`] matches nothing.
     ///
-    /// Brute force: one dot product per question is ~0.1 ms for the demo corpus and a few ms at
+    /// Brute force: one dot product per vector is ~0.1 ms for the demo corpus and a few ms at
     /// 10^4 questions. At 10^7 (the distributed engine) this becomes an ANN index (HNSW or IVF-PQ)
     /// per shard.
     pub fn nearest(&self, query: &[f32], k: usize, filter: impl Fn(&str) -> bool) -> Vec<(&str, f32)> {
@@ -367,17 +368,19 @@ impl<'a> Reader<'a> {
 /// What [`update`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct UpdateStats {
-    /// Vectors taken over from the old file (same id, same text, same model).
+    /// Vectors taken over from the old file (same text, same model).
     pub reused: usize,
     /// Vectors computed now.
     pub embedded: usize,
-    /// Old vectors dropped because their question is gone.
+    /// Old ids no longer among the texts (their question or paragraph is gone, or moved).
     pub dropped: usize,
 }
 
-/// The vectors of `passages`, in their order: each one reused from `old` when its id, text hash
-/// and model match, else computed by `embed` (called only for those). Questions of `old` that are
-/// no longer among `passages` are dropped.
+/// The vectors of `passages`, in their order: each one reused from `old` when its model matches
+/// and a vector of `old` was computed from the same text (under its id first, else under any:
+/// a paragraph moved by one inserted before it, or a question renumbered, keeps its vector),
+/// else computed by `embed` (called only for those). Texts of `old` that are no longer among
+/// `passages` are dropped.
 pub fn update<E>(
     old: Option<&Vectors>,
     model: &str,
@@ -386,11 +389,14 @@ pub fn update<E>(
     mut embed: impl FnMut(&Passage) -> std::result::Result<Vec<f32>, E>,
 ) -> std::result::Result<(Vectors, UpdateStats), E> {
     let old = old.filter(|o| o.model == model && o.dim == dim);
+    let by_content: HashMap<ContentHash, usize> =
+        old.map(|o| o.hashes.iter().enumerate().map(|(i, h)| (*h, i)).collect()).unwrap_or_default();
     let mut out = Vectors::new(model, dim);
     let mut stats = UpdateStats::default();
     for p in passages {
         let hash = ContentHash::of(&p.text);
-        match old.and_then(|o| o.get_fresh(&p.id, hash)) {
+        let reused = old.and_then(|o| o.get_fresh(&p.id, hash).or_else(|| by_content.get(&hash).map(|&i| o.row(i))));
+        match reused {
             Some(v) => {
                 out.insert(&p.id, hash, v);
                 stats.reused += 1;
@@ -542,6 +548,23 @@ mod tests {
         assert_eq!(v2.ids().collect::<Vec<_>>(), ["m/1", "m/2", "m/4"]);
         assert_eq!(v2.get("m/1"), v1.get("m/1"));
         assert_ne!(v2.get("m/2"), v1.get("m/2"));
+
+        // A paragraph inserted before m/1's answer moves it to #2: its text keeps its vector.
+        let third = passages(&[
+            ("m/1", "Dziura w jezdni na Krakusa"),
+            ("m/1#1", "Nowy akapit"),
+            ("m/1#2", "Wycinka starych drzew"),
+            ("m/4", "Śmieci"),
+        ]);
+        calls.clear();
+        let (v3, s3) = update::<()>(Some(&v2), "m", 4, &third, |p| {
+            calls.push(p.id.clone());
+            Ok(fake(&p.text))
+        })
+        .unwrap();
+        assert_eq!(calls, ["m/1#1"], "only the new text");
+        assert_eq!(s3, UpdateStats { reused: 3, embedded: 1, dropped: 1 });
+        assert_eq!(v3.get("m/1#2"), v2.get("m/2"));
 
         // Another model's vectors are never reused.
         let (_, s3) = update::<()>(Some(&v2), "other", 4, &second, |p| Ok(fake(&p.text))).unwrap();

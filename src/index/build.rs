@@ -50,7 +50,8 @@ pub struct BuildSummary {
     pub seconds: f64,
     /// Old generations and crashed builds removed afterwards.
     pub removed: Vec<String>,
-    /// Question vectors reused, embedded and missing (dense retrieval).
+    /// Vectors of questions and their answers' paragraphs reused, embedded and missing (dense
+    /// retrieval).
     pub vectors: super::dense::VectorStats,
     /// Words of the Polish thesaurus the generation keeps (0 without `mythes-pl`).
     pub thesaurus_words: usize,

@@ -20,11 +20,15 @@ use crate::embed::{self, ContentHash, Embedder, Vectors};
 /// The vectors file inside a generation (and, as a cache, in the corpus directory).
 pub const FILE: &str = "vectors.e5";
 
-/// At most this many questions have their texts embedded by one build (~0.3–0.8 s for a question's
-/// own text on one core, ~0.17 s for each paragraph of its answers): a larger corpus without
-/// cached vectors (a synthetic benchmark corpus) is indexed without the missing ones, and
-/// `lawka embed` fills the cache beforehand.
+/// At most this many questions' own texts are embedded by one build (~0.3–0.8 s each on one
+/// core): a larger corpus without cached vectors (a synthetic benchmark corpus) is indexed without
+/// the missing ones, and `lawka embed` fills the cache beforehand.
 pub const MAX_EMBEDDED_PER_BUILD: usize = 200;
+
+/// The same for the paragraphs of the answers (~0.17 s each), counted apart: a corpus indexed
+/// before the answers were embedded misses them all, and a nightly rebuild must still embed its
+/// new questions while `lawka embed` has not filled the cache with those paragraphs.
+pub const MAX_PARAGRAPHS_EMBEDDED_PER_BUILD: usize = 600;
 
 /// What a build did with the vectors (of questions and of their answers' paragraphs).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -33,8 +37,35 @@ pub struct VectorStats {
     pub reused: usize,
     /// Computed by this build.
     pub embedded: usize,
-    /// Texts left without a vector (no model, or too many questions to embed).
+    /// Texts left without a vector (no model, or too many to embed).
     pub missing: usize,
+}
+
+/// Texts to embed of one kind (questions' own, or their answers' paragraphs), kept only while
+/// few enough to embed: a large corpus without vectors must not be held in memory for nothing.
+#[derive(Default)]
+struct ToEmbed {
+    todo: Vec<(String, String, ContentHash)>,
+    /// Texts beyond the kind's cap: with any, none of the kind is embedded.
+    overflow: usize,
+}
+
+impl ToEmbed {
+    fn push(&mut self, text: (String, String, ContentHash), cap: usize) {
+        if self.overflow == 0 && self.todo.len() < cap {
+            self.todo.push(text);
+        } else {
+            self.overflow += 1;
+        }
+    }
+
+    /// The texts to embed, or none where there were too many; and how many are left out.
+    fn take(self) -> (Vec<(String, String, ContentHash)>, usize) {
+        match self.overflow {
+            0 => (self.todo, 0),
+            n => (Vec::new(), self.todo.len() + n),
+        }
+    }
 }
 
 /// The vectors of a corpus's questions, gathered question by question (a build reads the corpus
@@ -45,12 +76,8 @@ pub struct VectorsBuilder {
     by_hash: HashMap<ContentHash, Vec<f32>>,
     out: Vectors,
     stats: VectorStats,
-    /// Texts to embed, while their questions are few enough to embed them.
-    todo: Vec<(String, String, ContentHash)>,
-    /// How many questions `todo` holds texts of.
-    todo_questions: usize,
-    /// Texts beyond that: with any, none is embedded.
-    overflow: usize,
+    questions: ToEmbed,
+    paragraphs: ToEmbed,
 }
 
 impl VectorsBuilder {
@@ -67,16 +94,14 @@ impl VectorsBuilder {
             by_hash,
             out: Vectors::new(embed::MODEL_ID, embed::DIM),
             stats: VectorStats::default(),
-            todo: Vec::new(),
-            todo_questions: 0,
-            overflow: 0,
+            questions: ToEmbed::default(),
+            paragraphs: ToEmbed::default(),
         }
     }
 
     /// Takes the vectors of one question and of its answers' paragraphs, or notes them to embed.
     pub fn add(&mut self, q: &Question) {
         let answers = q.answers.iter().map(|a| a.text.as_str());
-        let mut missing = Vec::new();
         for p in embed::passages_of(&q.id.to_string(), &q.title, &q.text, answers) {
             let hash = ContentHash::of(&p.text);
             match self.by_hash.get(&hash) {
@@ -84,26 +109,22 @@ impl VectorsBuilder {
                     self.out.insert(&p.id, hash, v);
                     self.stats.reused += 1;
                 }
-                None => missing.push((p.id, p.text, hash)),
+                None if embed::passage_owner(&p.id).1 => {
+                    self.paragraphs.push((p.id, p.text, hash), MAX_PARAGRAPHS_EMBEDDED_PER_BUILD)
+                }
+                None => self.questions.push((p.id, p.text, hash), MAX_EMBEDDED_PER_BUILD),
             }
-        }
-        if missing.is_empty() {
-            return;
-        }
-        // The texts to embed are kept only while few enough to embed: a large corpus without
-        // vectors must not be held in memory for nothing.
-        if self.overflow == 0 && self.todo_questions < MAX_EMBEDDED_PER_BUILD {
-            self.todo_questions += 1;
-            self.todo.extend(missing);
-        } else {
-            self.overflow += missing.len();
         }
     }
 
     /// Embeds what it can and returns the vectors.
     pub fn finish(self) -> (Vectors, VectorStats) {
-        let VectorsBuilder { mut out, mut stats, todo, overflow, .. } = self;
-        let embedder = if overflow == 0 && !todo.is_empty() { Embedder::open_default().ok() } else { None };
+        let VectorsBuilder { mut out, mut stats, questions, paragraphs, .. } = self;
+        let (mut todo, left_out) = questions.take();
+        let (more, more_left_out) = paragraphs.take();
+        todo.extend(more);
+        stats.missing = left_out + more_left_out;
+        let embedder = if todo.is_empty() { None } else { Embedder::open_default().ok() };
         match &embedder {
             Some(e) => {
                 for (id, text, hash) in &todo {
@@ -116,7 +137,7 @@ impl VectorsBuilder {
                     }
                 }
             }
-            None => stats.missing = todo.len() + overflow,
+            None => stats.missing += todo.len(),
         }
         if stats.missing > 0 {
             tracing::warn!(
@@ -157,6 +178,8 @@ impl DenseIndex {
         let mut addrs = Vec::with_capacity(vectors.len());
         let mut rows = HashMap::with_capacity(vectors.len());
         let mut answers: HashMap<usize, Vec<usize>> = HashMap::new();
+        // A paragraph whose question has no vector (its text changed and was not embedded) is
+        // left out with it: the question is not among the nearest until it has one.
         for (row, id) in vectors.ids().enumerate() {
             let addr = match embed::passage_owner(id) {
                 (_, false) => address_of(searcher, fields, id),
@@ -249,7 +272,9 @@ impl DenseIndex {
 
 /// A question's closeness to a query in meaning: the cosine of its own text plus `answers_weight`
 /// times that of the closest paragraph of its answers (pure). A question whose answers have no
-/// vector counts its own text in their place, so it is not ranked below those that have.
+/// vector (none yet, or not embedded) counts its own text in their place: among the 100 nearest
+/// of the judged queries the closest paragraph's cosine is the question's own plus 0.005 on
+/// average, so that neither lifts nor sinks it.
 pub fn with_answers(question: f32, answers: &mut dyn Iterator<Item = f32>, answers_weight: f32) -> f32 {
     let closest = answers.fold(None, |best: Option<f32>, c| Some(best.map_or(c, |b| b.max(c))));
     question + answers_weight * closest.unwrap_or(question)
@@ -272,6 +297,25 @@ fn address_of(searcher: &Searcher, fields: &Fields, id: &str) -> Option<DocAddre
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_kind_of_text_is_embedded_only_while_few_enough_and_apart_from_the_other() {
+        let text = |i: usize| (format!("m/{i}"), format!("tekst {i}"), ContentHash::of(&i.to_string()));
+        let mut questions = ToEmbed::default();
+        let mut paragraphs = ToEmbed::default();
+        for i in 0..3 {
+            questions.push(text(i), 3);
+        }
+        for i in 0..5 {
+            paragraphs.push(text(i), 3);
+        }
+        // Three questions fit their cap and are embedded; five paragraphs do not, so none is
+        // (and all five are counted missing), whatever the questions did.
+        let (todo, left_out) = questions.take();
+        assert_eq!((todo.len(), left_out), (3, 0));
+        let (todo, left_out) = paragraphs.take();
+        assert_eq!((todo.len(), left_out), (0, 5));
+    }
 
     #[test]
     fn an_answer_close_to_the_query_brings_its_question_closer() {

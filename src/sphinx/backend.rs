@@ -13,7 +13,8 @@
 //! histograms are Sphinx's counts of those matches; the page's records are read from the cluster
 //! after; snippets mark the words whose terms the query asked for (Sphinx holds terms, not
 //! text); the query's meaning is fused in front with the first hundred so scored, from the
-//! generation's question vectors, as the embedded backend fuses it with its own. Related
+//! generation's vectors of questions and their answers, as the embedded backend fuses it with
+//! its own. Related
 //! questions are the embedded backend's two stages over candidates Sphinx finds.
 //!
 //! Where the answers differ from the embedded backend's, and why (docs/SCALE.md, "Served by

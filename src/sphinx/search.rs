@@ -172,8 +172,8 @@ pub fn candidates(
     client.query(&statement(&terms, &req.filters, n))
 }
 
-/// The questions Ławka itself would join to the query by meaning (its question vectors stay with
-/// Ławka; no lexical engine returns them): empty where dense retrieval is off.
+/// The questions Ławka itself would join to the query by meaning (its vectors of questions and
+/// answers stay with Ławka; no lexical engine returns them): empty where dense retrieval is off.
 pub fn nearest_by_meaning(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Vec<String> {
     let glossary = crate::search::with_learned(generation, glossary);
     let glossary: &Glossary = &glossary;
