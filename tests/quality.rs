@@ -611,6 +611,17 @@ fn english_words_find_polish_questions_through_the_dictionary() {
     assert!(found.iter().any(|t| flood.iter().any(|w| t.contains(w))), "{q}: {found:?}");
 }
 
+/// The first five questions the "already asked?" box (`/api/related?q=`) lists for `text`.
+fn already_asked(text: &str) -> Vec<String> {
+    let asked = shared().get_ok(&format!("/api/related?q={}&limit=5", enc(text)));
+    asked["related"]
+        .as_array()
+        .expect("related")
+        .iter()
+        .map(|h| h["id"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
 /// The "already asked?" box (`/api/related?q=`) ranks a resident's text at least as well as a
 /// search for it: on every judged set, over the queries without filters, its nDCG@5 is not below
 /// the search's. It once used more-like-this alone (holdout 0.812 against the search's 0.865),
@@ -623,15 +634,8 @@ fn the_already_asked_box_ranks_a_text_as_well_as_a_search_does() {
         let queries = judged_queries(set);
         let (mut searched, mut boxed, mut n) = (0.0, 0.0, 0);
         for q in queries.iter().filter(|q| q.kind != "filtered") {
-            let text = enc(&q.query);
-            let search = hit_ids(&shared().get_ok(&format!("/api/search?q={text}&limit=5")));
-            let asked = shared().get_ok(&format!("/api/related?q={text}&limit=5"));
-            let asked: Vec<String> = asked["related"]
-                .as_array()
-                .expect("related")
-                .iter()
-                .map(|h| h["id"].as_str().unwrap_or_default().to_string())
-                .collect();
+            let search = hit_ids(&shared().get_ok(&format!("/api/search?q={}&limit=5", enc(&q.query))));
+            let asked = already_asked(&q.query);
             searched += eval::ndcg(&search, &q.relevant, 5);
             boxed += eval::ndcg(&asked, &q.relevant, 5);
             n += 1;
@@ -661,14 +665,7 @@ fn the_already_asked_box_finds_polish_questions_for_cyrillic_text() {
         let queries = judged_queries(set);
         let (mut boxed, mut n) = (0.0, 0);
         for q in queries.iter().filter(|q| q.kind != "filtered") {
-            let asked = shared().get_ok(&format!("/api/related?q={}&limit=5", enc(&q.query)));
-            let asked: Vec<String> = asked["related"]
-                .as_array()
-                .expect("related")
-                .iter()
-                .map(|h| h["id"].as_str().unwrap_or_default().to_string())
-                .collect();
-            boxed += eval::ndcg(&asked, &q.relevant, 5);
+            boxed += eval::ndcg(&already_asked(&q.query), &q.relevant, 5);
             n += 1;
         }
         assert!(n >= 15, "tests/eval/{set}: {n} queries");
