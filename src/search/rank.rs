@@ -91,8 +91,10 @@ pub const CLEAR_FIRST_MARGIN: f32 = 2.0;
 /// Dense retrieval (see `search::dense`): how many nearest questions are ranked by meaning.
 pub const DENSE_CANDIDATES: usize = 100;
 
-/// How many of the nearest questions join the matches when the words cannot fill a page or the
-/// query is in another language.
+/// How many of the nearest questions join the matches when the words find nothing or the query
+/// is in another language. (Joining them also where the words cannot fill a page gained a few
+/// hundredths on three judged queries and lost none, but put unrelated questions beside a rare
+/// word's few matches and into the totals and facet counts: not kept, docs/RELEVANCE.md.)
 pub const DENSE_ADDED: usize = 10;
 
 /// Weight of a question's answers in its closeness by meaning to a query, beside its own text
