@@ -92,9 +92,9 @@ pub const CLEAR_FIRST_MARGIN: f32 = 2.0;
 pub const DENSE_CANDIDATES: usize = 100;
 
 /// How many of the nearest questions join the matches when the words find nothing or the query
-/// is in another language. (Joining them also where the words cannot fill a page gained a few
-/// hundredths on three judged queries and lost none, but put unrelated questions beside a rare
-/// word's few matches and into the totals and facet counts: not kept, docs/RELEVANCE.md.)
+/// is in another language. (Joining them also where the words cannot fill a page lifted three
+/// judged queries by 0.09 to 0.14 and lost none, but put unrelated questions beside a rare word's
+/// few matches and into the totals and facet counts: not kept, docs/RELEVANCE.md.)
 pub const DENSE_ADDED: usize = 10;
 
 /// Weight of a question's answers in its closeness by meaning to a query, beside its own text
