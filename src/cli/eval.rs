@@ -70,6 +70,10 @@ pub struct Args {
     /// docs/SCALE.md; queries only).
     #[arg(long, requires = "backend")]
     sphinx_candidates: bool,
+    /// Instead of Ławka's ranking, issue 14's baseline for sentences: OR BM25 over the same
+    /// analysis (any word enough; no glossary, bonus or meaning; queries only).
+    #[arg(long, conflicts_with_all = ["backend", "sphinx_candidates"])]
+    or_bm25: bool,
     #[command(flatten)]
     typesense: TypesenseArgs,
     #[command(flatten)]
@@ -254,6 +258,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 .with_context(|| format!("running the queries of {} with Sphinx's candidates", set.name))?;
                 (results, Vec::new())
             }
+            (None, None) if args.or_bm25 => (
+                eval::run_queries_with(&generation, &set.queries, |req| eval::or_bm25(&generation, req))
+                    .with_context(|| format!("running the queries of {} as OR BM25", set.name))?,
+                Vec::new(),
+            ),
             (None, None) => (
                 eval::run_queries(&generation, &glossary, &set.queries)
                     .with_context(|| format!("running the queries of {}", set.name))?,
@@ -278,7 +287,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     print_table("queries (nDCG@10, recall@10)", &names, &query_summaries);
     // Related questions are measured where the backend answers them: Ławka's own, or Sphinx's
     // as `lawka serve --backend sphinx` answers them.
-    let related_measured = typesense.is_none() && (sphinx.is_none() || !args.sphinx_candidates);
+    let related_measured = typesense.is_none() && (sphinx.is_none() || !args.sphinx_candidates) && !args.or_bm25;
     if related_measured && sets.iter().any(|s| !s.related.is_empty()) {
         println!();
         print_table("related questions (nDCG@5, recall@5)", &names, &related_summaries);

@@ -169,6 +169,28 @@ pub fn run_queries_with<E: From<super::SearchError>>(
     Ok(out)
 }
 
+/// Issue 14's baseline for a question typed as a sentence: OR BM25 over the same analysis. Any one
+/// of the query's words is enough, and a question scores the BM25 sum of those it has (as the
+/// relaxed query does: each word the best of its terms, lemmas and folded forms; common words
+/// counted like the others); no glossary, no proximity, no bonus for most of the words, no meaning.
+/// The request's filters apply. A page of 10 ids and the number of matches, for
+/// [`run_queries_with`].
+pub fn or_bm25(generation: &Generation, req: &SearchRequest) -> Result<(Vec<String>, u64)> {
+    use tantivy::collector::{Count, TopDocs};
+    let searcher = generation.searcher();
+    let f = &generation.fields;
+    let glossary = super::Glossary::default();
+    let ast = super::query::parse(&req.q, &glossary);
+    let mut builder = super::query::QueryBuilder::new(f, &glossary, Some(&searcher));
+    builder.keep_common_words();
+    let text = builder.build(&ast, true);
+    let query = super::FilterQueries::new(f, &req.filters).apply(text.as_ref(), &[]);
+    let (top, total) = searcher.search(query.as_ref(), &(TopDocs::with_limit(10).order_by_score(), Count))?;
+    let ids =
+        top.into_iter().map(|(_, addr)| super::load_record(&searcher, f, addr).map(|r| r.id)).collect::<Result<_>>()?;
+    Ok((ids, total as u64))
+}
+
 /// Runs judged related-question seeds; each scored with nDCG@5.
 pub fn run_related(
     generation: &Generation,

@@ -771,6 +771,26 @@ mod tests {
         (tmp, handle, glossary)
     }
 
+    /// Issue 14's baseline (`eval::or_bm25`) takes any one of the words: no question has both
+    /// `skatepark` and `tramwaj`, and it finds every question with either, where the engine's
+    /// own search of the same two words finds none with both and has to relax.
+    #[test]
+    fn the_or_baseline_takes_any_word() {
+        let (_tmp, handle, glossary) = bundled();
+        let generation = handle.current();
+        let req = |q: &str| {
+            let raw = RawSearchParams { q: Some(q.into()), ..RawSearchParams::default() };
+            SearchRequest::parse(&raw, &generation.meta).expect("a request")
+        };
+        let or = |q: &str| eval::or_bm25(&generation, &req(q)).expect("OR BM25");
+        let ((_, a), (_, b), (page, both)) = (or("skatepark"), or("tramwaj"), or("skatepark tramwaj"));
+        assert!(a > 0 && b > 0, "{a} {b}");
+        assert_eq!(both, a + b);
+        assert_eq!(page.len(), 10);
+        let engine = search(&generation, &glossary, &req("skatepark tramwaj")).expect("search");
+        assert!(engine.partial_match);
+    }
+
     /// A resident's words of several words that the glossary relates to other wording stay
     /// words: a question with both words apart is found as without the glossary, and an
     /// alternative adds to each word it stands for. As one phrase (before), the words found only
