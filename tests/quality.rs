@@ -412,15 +412,21 @@ fn each_finds_by_words(cases: &[(&str, &str)]) {
     }
 }
 
-/// The lowercased titles of the first three questions the "already asked?" box shows for `text`.
-fn already_asked_titles(text: &str) -> Vec<String> {
-    let body = shared().get_ok(&format!("/api/related?q={}&limit=3", enc(text)));
+/// One field of each of the first `limit` questions the "already asked?" box
+/// (`/api/related?q=`) lists for `text`.
+fn already_asked_field(text: &str, limit: usize, field: &str) -> Vec<String> {
+    let body = shared().get_ok(&format!("/api/related?q={}&limit={limit}", enc(text)));
     body["related"]
         .as_array()
         .expect("related")
         .iter()
-        .map(|h| h["title"].as_str().unwrap_or_default().to_lowercase())
+        .map(|h| h[field].as_str().unwrap_or_default().to_string())
         .collect()
+}
+
+/// The lowercased titles of the first three questions the "already asked?" box shows for `text`.
+fn already_asked_titles(text: &str) -> Vec<String> {
+    already_asked_field(text, 3, "title").into_iter().map(|t| t.to_lowercase()).collect()
 }
 
 /// A Ukrainian query's words are also searched in Polish letters (`психологічна` →
@@ -626,15 +632,9 @@ fn english_words_find_polish_questions_through_the_dictionary() {
     assert!(found.iter().any(|t| flood.iter().any(|w| t.contains(w))), "{q}: {found:?}");
 }
 
-/// The first five questions the "already asked?" box (`/api/related?q=`) lists for `text`.
+/// The ids of the first five questions the "already asked?" box lists for `text`.
 fn already_asked(text: &str) -> Vec<String> {
-    let asked = shared().get_ok(&format!("/api/related?q={}&limit=5", enc(text)));
-    asked["related"]
-        .as_array()
-        .expect("related")
-        .iter()
-        .map(|h| h["id"].as_str().unwrap_or_default().to_string())
-        .collect()
+    already_asked_field(text, 5, "id")
 }
 
 /// The "already asked?" box (`/api/related?q=`) ranks a resident's text at least as well as a

@@ -181,9 +181,8 @@ pub fn or_bm25(generation: &Generation, req: &SearchRequest) -> Result<(Vec<Stri
     let f = &generation.fields;
     let glossary = super::Glossary::default();
     let ast = super::query::parse(&req.q, &glossary);
-    let mut builder = super::query::QueryBuilder::new(f, &glossary, Some(&searcher));
-    builder.keep_common_words();
-    let text = builder.build(&ast, true);
+    // Relaxed, the builder sets no common word apart: every word counts alike.
+    let text = super::query::QueryBuilder::new(f, &glossary, Some(&searcher)).build(&ast, true);
     let query = super::FilterQueries::new(f, &req.filters).apply(text.as_ref(), &[]);
     let (top, total) = searcher.search(query.as_ref(), &(TopDocs::with_limit(10).order_by_score(), Count))?;
     let ids =

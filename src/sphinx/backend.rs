@@ -14,8 +14,7 @@
 //! after; snippets mark the words whose terms the query asked for (Sphinx holds terms, not
 //! text); the query's meaning is fused in front with the first hundred so scored, from the
 //! generation's vectors of questions and their answers, as the embedded backend fuses it with
-//! its own. Related
-//! questions are the embedded backend's two stages over candidates Sphinx finds.
+//! its own. Related questions are the embedded backend's two stages over candidates Sphinx finds.
 //!
 //! Where the answers differ from the embedded backend's, and why (docs/SCALE.md, "Served by
 //! Sphinx"): a query of seven words or more matches every question with any of its words
