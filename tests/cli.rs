@@ -118,12 +118,13 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
         "tests/eval/holdout5",
         "tests/eval/holdout6",
         "tests/eval/holdout7",
+        "tests/eval/holdout8",
         "related questions",
         "other_language",
     ] {
         assert!(text.contains(needle), "{needle} missing from:\n{text}");
     }
-    // The "all" row has one figure per set: 32 dev queries, 71, 48, 44, 42, 55, 60 and 60 holdout queries.
+    // The "all" row has one figure per set: 32 dev queries, 71, 48, 44, 42, 55, 60, 60 and 60 holdout queries.
     let all = text.lines().find(|l| l.starts_with("all")).expect("an all row");
     assert!(
         all.contains(" 32 ")
