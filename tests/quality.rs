@@ -70,6 +70,11 @@ fn judged<T: serde::de::DeserializeOwned>(set: &str, name: &str) -> T {
     serde_json::from_str(&std::fs::read_to_string(path).expect("eval file")).expect("eval JSON")
 }
 
+/// The judged sets written in Polish, under tests/eval: the development set and every holdout. A
+/// test that holds over all of them reads this list, so a new holdout joins each such test.
+const POLISH_SETS: [&str; 9] =
+    ["", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8"];
+
 /// A judged set's queries, residents' and journalists'.
 fn judged_queries(set: &str) -> Vec<JudgedQuery> {
     let mut queries: Vec<JudgedQuery> = judged(set, "queries-residents.json");
@@ -650,7 +655,7 @@ fn already_asked(text: &str) -> Vec<String> {
 /// other reading of the text comes back worse.
 #[test]
 fn the_already_asked_box_ranks_a_text_as_well_as_a_search_does() {
-    for set in ["", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8"] {
+    for set in POLISH_SETS {
         let queries = judged_queries(set);
         let (mut searched, mut boxed, mut n) = (0.0, 0.0, 0);
         for q in queries.iter().filter(|q| q.kind != "filtered") {
@@ -746,7 +751,7 @@ fn sentences_rank_at_least_as_well_as_or_bm25_over_the_same_analysis() {
     let glossary = Glossary::read(&corpus_dir().join("glossary.txt")).unwrap();
     let mean = |r: &[eval::QueryResult]| r.iter().map(|q| q.ndcg).sum::<f64>() / r.len() as f64;
     let (mut questions, mut questions_or) = (Vec::new(), Vec::new());
-    for set in ["", "holdout", "holdout2", "holdout3", "holdout4", "holdout5", "holdout6", "holdout7", "holdout8"] {
+    for set in POLISH_SETS {
         let sentences: Vec<JudgedQuery> = judged_queries(set)
             .into_iter()
             .filter(|q| q.kind != "other_language" && q.query.split_whitespace().count() >= rank::SENTENCE_WORDS)
