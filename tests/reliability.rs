@@ -295,6 +295,11 @@ fn two_thousand_malformed_requests_get_no_server_error() {
         "year",
         "%E4%B8%AD%E6%96%87%20%D0%BA%D0%B8%D1%80",
         "tramwaj%20OR%20%22%20-",
+        // Spaces of more than one byte: a non-breaking one, NEL, the ideographic one, a line separator.
+        "dziury%C2%A0na%C2%A0bal",
+        "a%C2%85b",
+        "tramwaj%E3%80%80x",
+        "x%E2%80%A8",
         "",
     ]
     .iter()

@@ -32,16 +32,25 @@ pub struct SuggestResponse {
     pub questions: Vec<SuggestedQuestion>,
 }
 
+/// The text before the word being typed, and that word: the last one, unless the text ends with
+/// a space (it is complete). Any Unicode space separates words, the non-breaking one (two bytes in
+/// UTF-8) and the ideographic one (three) as well as ASCII's.
+fn split_last_word(text: &str) -> (&str, &str) {
+    if text.ends_with(char::is_whitespace) {
+        return (text.trim_end(), "");
+    }
+    match text.char_indices().rfind(|(_, c)| c.is_whitespace()) {
+        Some((i, c)) => (text[..i].trim_end(), &text[i + c.len_utf8()..]),
+        None => ("", text),
+    }
+}
+
 /// Suggestions for `q` as typed so far.
 pub fn suggest(generation: &Generation, glossary: &Glossary, q: &str, limit: usize) -> Result<SuggestResponse> {
     let limit = limit.clamp(1, MAX_SUGGESTIONS);
     let trimmed = q.trim_start();
     // The word being typed is the last one, unless the text ends with a space (it is complete).
-    let (head, prefix) = match trimmed.rfind(char::is_whitespace) {
-        _ if trimmed.ends_with(char::is_whitespace) => (trimmed.trim_end(), ""),
-        Some(i) => (trimmed[..i].trim_end(), &trimmed[i + 1..]),
-        None => ("", trimmed),
-    };
+    let (head, prefix) = split_last_word(trimmed);
     let prefix_word: String = prefix.chars().filter(|c| c.is_alphanumeric()).collect();
     let completions: Vec<String> = if prefix_word.chars().count() >= 2 {
         let start = &prefix[..prefix.find(|c: char| c.is_alphanumeric()).unwrap_or(0)];
@@ -81,4 +90,23 @@ pub fn suggest(generation: &Generation, glossary: &Glossary, q: &str, limit: usi
         out
     };
     Ok(SuggestResponse { completions, questions })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_last_word;
+
+    #[test]
+    fn the_word_being_typed_follows_any_kind_of_space() {
+        assert_eq!(split_last_word("dziury na Bal"), ("dziury na", "Bal"));
+        assert_eq!(split_last_word("dziury na "), ("dziury na", ""));
+        assert_eq!(split_last_word("dziury"), ("", "dziury"));
+        assert_eq!(split_last_word(""), ("", ""));
+        // A non-breaking space (U+00A0), NEL (U+0085) and the ideographic space (U+3000) are
+        // more than one byte: the word after them starts past all of it.
+        assert_eq!(split_last_word("dziury\u{a0}w"), ("dziury", "w"));
+        assert_eq!(split_last_word("a\u{85}b"), ("a", "b"));
+        assert_eq!(split_last_word("tramwaj\u{3000}Mistrz"), ("tramwaj", "Mistrz"));
+        assert_eq!(split_last_word("tramwaj\u{2028}"), ("tramwaj", ""));
+    }
 }
