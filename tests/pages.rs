@@ -301,3 +301,38 @@ fn already_asked_page_lists_questions_on_the_same_problem() {
     assert_eq!(status, 400);
     assert!(page.contains("dłuższy niż"), "{page}");
 }
+
+#[test]
+fn text_typed_with_unusual_spaces_or_control_characters_gets_an_answer_or_a_400_never_a_500() {
+    // A non-breaking space (pasted text, Option+Space on a Mac) before the word being typed: it is
+    // completed like after an ordinary space.
+    let body = shared().get_ok("/api/suggest?q=dziury%C2%A0na%C2%A0bal");
+    let first = body["completions"][0].as_str().unwrap_or_default();
+    assert!(first.starts_with("dziury\u{a0}na bal"), "{body}");
+    for spaced in ["a%C2%85b", "tramwaj%E3%80%80Mistrz", "tramwaj%E2%80%A8"] {
+        assert_eq!(shared().get(&format!("/api/suggest?q={spaced}")).0, 200, "{spaced}");
+    }
+    // Control characters are refused as the search refuses them, with the parameter named.
+    for path in ["/api/related?q=dziury%00", "/api/related?q=dziury%1F", "/api/suggest?q=tram%00"] {
+        let (status, body) = shared().get(path);
+        assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_q")), "{path}: {body}");
+    }
+    let (status, _, page) = get_text("/zapytaj?tresc=dym%00z%20komina");
+    assert_eq!(status, 400);
+    assert!(page.contains("znaki sterujące") && page.contains("dymz komina"), "{page}");
+    // One interval, as every single-valued parameter.
+    let (status, body) = shared().get("/api/histogram?interval=month&interval=year");
+    assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_interval")), "{body}");
+}
+
+#[test]
+fn a_path_that_is_not_utf8_is_a_json_400_for_programs_and_a_404_page_for_people() {
+    for path in ["/api/questions/%FF/1", "/api/questions/%C3%28/1/related", "/static/%FF"] {
+        let (status, body) = shared().get(path);
+        assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_encoding")), "{path}: {body}");
+        assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("UTF-8")), "{body}");
+    }
+    let (status, ctype, page) = get_text("/q/%FF/1");
+    assert_eq!(status, 404);
+    assert!(ctype.starts_with("text/html") && page.contains("Nie znaleziono"), "{page}");
+}

@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::Json;
 use serde::Serialize;
 
 use super::error::ApiError;
-use super::params::{number, value, Pairs};
+use super::params::{check_text, number, value, Pairs, Segments};
 use super::AppState;
 use crate::corpus::QuestionId;
 use crate::index::MeetingSummary;
@@ -77,7 +77,7 @@ fn question_id(meeting: &str, n: &str) -> Result<QuestionId, ApiError> {
 /// `GET /api/questions/{meeting}/{n}`.
 pub async fn question(
     State(state): State<AppState>,
-    Path((meeting, n)): Path<(String, String)>,
+    Segments((meeting, n)): Segments<(String, String)>,
 ) -> Result<Json<QuestionResponse>, ApiError> {
     let id = question_id(&meeting, &n)?;
     let resp = blocking(&state, move |b, _| Ok(b.question(&id)?)).await?;
@@ -100,7 +100,7 @@ pub struct RelatedResponse {
 /// `GET /api/questions/{meeting}/{n}/related?limit=5`.
 pub async fn related_to_question(
     State(state): State<AppState>,
-    Path((meeting, n)): Path<(String, String)>,
+    Segments((meeting, n)): Segments<(String, String)>,
     pairs: Pairs,
 ) -> Result<Json<RelatedResponse>, ApiError> {
     let id = question_id(&meeting, &n)?;
@@ -119,6 +119,7 @@ pub async fn related_to_text(State(state): State<AppState>, pairs: Pairs) -> Res
     if sent.chars().count() > MAX_RELATED_TEXT_CHARS {
         return Err(ApiError::bad_parameter("q", &format!("tekst jest dłuższy niż {MAX_RELATED_TEXT_CHARS} znaków")));
     }
+    check_text("q", sent)?;
     let text = sent.trim().to_string();
     if text.is_empty() {
         return Err(ApiError::bad_parameter("q", "podaj treść pytania"));
@@ -136,6 +137,7 @@ pub async fn suggest(State(state): State<AppState>, pairs: Pairs) -> Result<Json
     if q.chars().count() > search::request::MAX_QUERY_CHARS {
         return Err(ApiError::bad_parameter("q", "tekst jest za długi"));
     }
+    check_text("q", &q)?;
     let resp = blocking(&state, move |b, glossary| Ok(b.suggest(glossary, &q, limit)?)).await?;
     Ok(Json(resp))
 }
@@ -144,6 +146,9 @@ pub async fn suggest(State(state): State<AppState>, pairs: Pairs) -> Result<Json
 pub async fn histogram(State(state): State<AppState>, pairs: Pairs) -> Result<Json<Histogram>, ApiError> {
     let resp = blocking(&state, move |b, glossary| {
         let (req, rest) = search_request(b, pairs, &["interval"])?;
+        if rest.iter().filter(|(k, _)| k == "interval").count() > 1 {
+            return Err(ApiError::bad_parameter("interval", "podano ten parametr więcej niż raz"));
+        }
         // Empty, like every other single-valued parameter, means the default.
         let interval = match value(&rest, "interval") {
             None | Some("") => Interval::Month,

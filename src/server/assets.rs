@@ -1,10 +1,10 @@
 //! Static files embedded in the binary (the service needs no files beside it and no CDN).
 
-use axum::extract::Path;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 
 use super::error::ApiError;
+use super::params::Segments;
 
 const ASSETS: [(&str, &str, &str); 2] = [
     ("style.css", "text/css; charset=utf-8", include_str!("static/style.css")),
@@ -12,7 +12,7 @@ const ASSETS: [(&str, &str, &str); 2] = [
 ];
 
 /// `GET /static/{name}`: only the embedded files, never anything from disk.
-pub async fn asset(Path(name): Path<String>) -> Response {
+pub async fn asset(Segments(name): Segments<String>) -> Response {
     match ASSETS.iter().find(|(n, _, _)| *n == name) {
         Some((_, content_type, body)) => {
             let mut resp = (*body).into_response();

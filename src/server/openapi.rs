@@ -163,10 +163,14 @@ fn query_pattern() -> &'static str {
     P.get_or_init(|| format!("^[^{}]*$", class_of(forbidden_in_query)))
 }
 
-/// The text of `/api/related`: at least one character that is not whitespace (it is trimmed).
+/// The text of `/api/related`: at least one character that is not whitespace (it is trimmed), and
+/// none [`forbidden_in_query`].
 fn not_blank_pattern() -> &'static str {
     static P: OnceLock<String> = OnceLock::new();
-    P.get_or_init(|| format!("[^{}]", class_of(char::is_whitespace)))
+    P.get_or_init(|| {
+        let (control, space) = (class_of(forbidden_in_query), class_of(char::is_whitespace));
+        format!("^[^{control}]*[^{control}{space}][^{control}]*$")
+    })
 }
 
 /// The empty value, which every single-valued query parameter takes to mean its default.
@@ -388,18 +392,21 @@ fn parameters(path: &str, meta: &GenerationMeta) -> Vec<Parameter> {
                 .name("q")
                 .parameter_in(ParameterIn::Query)
                 .required(Required::True)
-                .description(Some(format!("The text a resident is about to ask, at most {MAX_RELATED_TEXT_CHARS} characters as sent, not only whitespace.")))
+                .description(Some(format!("The text a resident is about to ask, at most {MAX_RELATED_TEXT_CHARS} characters as sent, not only whitespace, without control characters other than whitespace.")))
                 .schema(Some(Schema::from(text)))
                 .example(Some(json!("wycięte drzewa przy szkole")))
                 .build();
             vec![q, limit_param(MAX_RELATED, DEFAULT_RELATED)]
         }
         "/api/suggest" => {
-            let q = ObjectBuilder::new().schema_type(Type::String).max_length(Some(MAX_QUERY_CHARS));
+            let q = ObjectBuilder::new()
+                .schema_type(Type::String)
+                .max_length(Some(MAX_QUERY_CHARS))
+                .pattern(Some(query_pattern()));
             vec![
                 query(
                     "q",
-                    &format!("What has been typed so far, at most {MAX_QUERY_CHARS} characters."),
+                    &format!("What has been typed so far, at most {MAX_QUERY_CHARS} characters, without control characters other than whitespace."),
                     q.into(),
                     Some(json!("tramw")),
                 ),

@@ -3,6 +3,7 @@
 //! functions as the JSON API; only the last step, rendering, differs.
 
 use askama::Template;
+use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Response};
@@ -14,6 +15,7 @@ use super::AppState;
 use crate::corpus::QuestionId;
 use crate::index::MeetingSummary;
 use crate::search::export::Interval;
+use crate::search::request::forbidden_in_query;
 use crate::search::{self, FacetCount, QuestionResponse, RelatedHit, SearchRequest, SearchResponse, Sort};
 
 /// Links of the page numbers shown around the current one.
@@ -341,7 +343,11 @@ fn paragraphs(text: &str) -> Vec<String> {
 }
 
 /// `GET /q/{meeting}/{n}`: the whole question, its answers and related questions.
-pub async fn question(State(state): State<AppState>, Path((meeting, n)): Path<(String, String)>) -> Response {
+pub async fn question(State(state): State<AppState>, path: Result<Path<(String, String)>, PathRejection>) -> Response {
+    // A path that is not UTF-8 once decoded names no question either.
+    let Ok(Path((meeting, n))) = path else {
+        return not_found_page("?");
+    };
     let raw = format!("{meeting}/{n}");
     let Ok(id) = raw.parse::<QuestionId>() else {
         return not_found_page(&raw);
@@ -398,6 +404,11 @@ pub async fn ask(State(state): State<AppState>, pairs: Pairs) -> Response {
     let mut page = AskPage { text, asked: Vec::new(), error: None, max_chars: MAX_RELATED_TEXT_CHARS };
     if page.text.chars().count() > MAX_RELATED_TEXT_CHARS {
         page.error = Some(format!("Opis jest dłuższy niż {MAX_RELATED_TEXT_CHARS} znaków – skróć go."));
+        return render(StatusCode::BAD_REQUEST, &page);
+    }
+    if page.text.chars().any(forbidden_in_query) {
+        page.text = page.text.chars().filter(|c| !forbidden_in_query(*c)).collect();
+        page.error = Some("Opis zawiera znaki sterujące – usuń je.".to_string());
         return render(StatusCode::BAD_REQUEST, &page);
     }
     if !page.text.is_empty() {

@@ -1,10 +1,11 @@
 //! Query-string parsing shared by the endpoints: checked encoding, decoded pairs, our errors.
 
-use axum::extract::FromRequestParts;
+use axum::extract::{FromRequestParts, Path};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 
 use super::error::ApiError;
+use crate::search::request::forbidden_in_query;
 use crate::search::{RawSearchParams, SearchError};
 
 /// The decoded `key=value` pairs of a request's query string, in order.
@@ -47,6 +48,34 @@ impl Pairs {
         }
         Ok(self.0)
     }
+}
+
+/// A route's path segments, percent-decoded. A segment that is not UTF-8 once decoded is our JSON
+/// 400, as in a query string (axum's own rejection is English plain text).
+pub struct Segments<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> FromRequestParts<S> for Segments<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(t)) => Ok(Segments(t)),
+            Err(_) => Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_encoding",
+                "Ścieżka nie jest poprawnie zakodowanym tekstem UTF-8.",
+            )),
+        }
+    }
+}
+
+/// Rejects a free text (`q` of the "already asked?" and completion endpoints) with control
+/// characters other than whitespace, as the search does (see [`forbidden_in_query`]).
+pub fn check_text(key: &str, text: &str) -> Result<(), ApiError> {
+    if text.chars().any(forbidden_in_query) {
+        return Err(ApiError::bad_parameter(key, "tekst zawiera znaki sterujące"));
+    }
+    Ok(())
 }
 
 /// The value of `key` among `pairs`.
