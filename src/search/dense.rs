@@ -55,8 +55,25 @@ pub fn embedder() -> Option<&'static Embedder> {
 /// repeats the same text, and embedding it costs tens of milliseconds of a core.
 const CACHED_QUERIES: usize = 1024;
 
+/// Most characters of a text the model reads, as many as a search's query may have: a resident's
+/// whole description on `/api/related?q=` (up to 5,000) would cost the model seconds of a core,
+/// most of it on words after the problem is told.
+pub const MAX_EMBEDDED_CHARS: usize = 1_000;
+
+/// The part of `text` the model reads: all of it up to [`MAX_EMBEDDED_CHARS`] characters, else
+/// its beginning, cut before the word that would pass the limit.
+pub fn embedded_part(text: &str) -> &str {
+    let Some((end, _)) = text.char_indices().nth(MAX_EMBEDDED_CHARS) else { return text };
+    let head = &text[..end];
+    match head.rfind(char::is_whitespace) {
+        Some(space) if !text[end..].starts_with(char::is_whitespace) => head[..space].trim_end(),
+        _ => head.trim_end(),
+    }
+}
+
 /// The vector of a query text (e5's query side), from the cache when it was asked recently.
 pub fn query_vector(text: &str) -> Option<Arc<[f32]>> {
+    let text = embedded_part(text);
     static CACHE: LazyLock<Mutex<LruCache<String, Arc<[f32]>>>> =
         LazyLock::new(|| Mutex::new(LruCache::new(NonZeroUsize::new(CACHED_QUERIES).unwrap_or(NonZeroUsize::MIN))));
     if let Some(v) = CACHE.lock().ok().and_then(|mut c| c.get(text).cloned()) {
@@ -346,6 +363,20 @@ pub fn is_foreign(text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_model_reads_a_long_text_up_to_the_word_that_would_pass_the_limit() {
+        assert_eq!(embedded_part("dziury na Balickiej"), "dziury na Balickiej");
+        let words = "dziura ".repeat(700);
+        let part = embedded_part(&words);
+        assert!(part.chars().count() <= MAX_EMBEDDED_CHARS, "{}", part.chars().count());
+        assert!(part.ends_with("dziura") && part.len() > 990, "cut between words: {:?}", &part[part.len() - 10..]);
+        // A word that ends exactly at the limit is kept whole; Polish letters count as one.
+        let exact = format!("{} żółw", "a".repeat(MAX_EMBEDDED_CHARS - 5));
+        assert_eq!(embedded_part(&format!("{exact} i dalej")), exact);
+        let one_word = "ż".repeat(MAX_EMBEDDED_CHARS + 10);
+        assert_eq!(embedded_part(&one_word).chars().count(), MAX_EMBEDDED_CHARS);
+    }
 
     #[test]
     fn foreign_queries_are_told_from_polish_ones() {
