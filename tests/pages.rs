@@ -326,6 +326,25 @@ fn text_typed_with_unusual_spaces_or_control_characters_gets_an_answer_or_a_400_
 }
 
 #[test]
+fn a_description_as_long_as_related_takes_reaches_it_in_polish() {
+    // Half the corpus's questions take 1.64 bytes a character or more, percent-encoded; this one 1.73.
+    let sentence = "Sąsiad zza płotu pali w piecu śmieciami, plastikiem i starymi meblami; gęsty, żółty dym \
+                    wchodzi przez okna, dzieci kaszlą, a straż miejska nie przyjeżdża. ";
+    let mut text = String::new();
+    while text.chars().count() + sentence.chars().count() <= 5_000 {
+        text.push_str(sentence);
+    }
+    let encoded = enc(text.trim_end());
+    assert!(encoded.len() > 8 * 1024, "percent-encoded Polish takes more bytes than characters: {}", encoded.len());
+    let body = shared().get_ok(&format!("/api/related?q={encoded}"));
+    let ids: Vec<&str> = body["related"].as_array().unwrap().iter().filter_map(|r| r["id"].as_str()).collect();
+    assert!(
+        ids.contains(&"2025-02-18-podgorze-duchackie/9") || ids.contains(&"2025-06-25-lagiewniki-borek-falecki/13"),
+        "{ids:?}"
+    );
+}
+
+#[test]
 fn a_path_that_is_not_utf8_is_a_json_400_for_programs_and_a_404_page_for_people() {
     for path in ["/api/questions/%FF/1", "/api/questions/%C3%28/1/related", "/static/%FF"] {
         let (status, body) = shared().get(path);

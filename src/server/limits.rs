@@ -27,9 +27,11 @@ use tower_governor::{GovernorError, GovernorLayer};
 use super::error::ApiError;
 use super::metrics::Metrics;
 
-/// Longest request URI (path and query string), in bytes: a 1,000-character query in Polish
-/// letters, percent-encoded, with every filter, fits in well under this.
-pub const MAX_URI_BYTES: usize = 8 * 1024;
+/// Longest request URI (path and query string), in bytes: every text a parameter may hold fits,
+/// percent-encoded, with every filter: a 1,000-character query of four-byte characters (12 bytes
+/// each encoded), a resident's 5,000-character description in Polish (~8–9 KiB: its spaces and
+/// Polish letters take 3 and 6 bytes).
+pub const MAX_URI_BYTES: usize = 16 * 1024;
 /// Largest total size of the request headers, in bytes.
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// The service takes no request bodies (it is read-only); anything larger than this is refused.
@@ -218,7 +220,7 @@ fn check_size(request: &Request) -> Option<Response> {
         return Some(reject(
             StatusCode::URI_TOO_LONG,
             "uri_too_long",
-            "Adres zapytania jest za długi (najwyżej 8 KiB).",
+            "Adres zapytania jest za długi (najwyżej 16 KiB).",
         ));
     }
     let header_bytes: usize = request.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();
