@@ -50,10 +50,25 @@ impl ContentHash {
     }
 }
 
+/// Longest word given to the model, in characters; a longer one is cut. The corpus's longest has
+/// 29 (`psychologiczno-pedagogicznych`), but a blob pasted without spaces would go to the model's
+/// tokenizer whole, whose cost grows with the square of a word's length: one word of 20,000
+/// letters held `lawka index` for 47 s.
+pub const MAX_PASSAGE_WORD_CHARS: usize = 64;
+
+/// `word` cut to [`MAX_PASSAGE_WORD_CHARS`] characters.
+fn clipped(word: &str) -> &str {
+    match word.char_indices().nth(MAX_PASSAGE_WORD_CHARS) {
+        Some((end, _)) => &word[..end],
+        None => word,
+    }
+}
+
 /// The text embedded for a question: its title, then the first words of its text, up to
-/// [`PASSAGE_WORDS`] words in all.
+/// [`PASSAGE_WORDS`] words in all, each at most [`MAX_PASSAGE_WORD_CHARS`] long.
 pub fn passage_text(title: &str, text: &str) -> String {
-    let words: Vec<&str> = title.split_whitespace().chain(text.split_whitespace()).take(PASSAGE_WORDS).collect();
+    let words: Vec<&str> =
+        title.split_whitespace().chain(text.split_whitespace()).take(PASSAGE_WORDS).map(clipped).collect();
     words.join(" ")
 }
 
@@ -77,7 +92,7 @@ pub fn passages_of<'a>(id: &str, title: &str, text: &str, answers: impl IntoIter
     let paragraphs = answers
         .into_iter()
         .flat_map(|a| a.split("\n\n"))
-        .map(|p| p.split_whitespace().take(ANSWER_PASSAGE_WORDS).collect::<Vec<_>>().join(" "))
+        .map(|p| p.split_whitespace().take(ANSWER_PASSAGE_WORDS).map(clipped).collect::<Vec<_>>().join(" "))
         .filter(|p| !p.is_empty());
     let answers = paragraphs.enumerate().map(|(k, text)| Passage { id: format!("{id}{ANSWER_MARK}{}", k + 1), text });
     std::iter::once(question).chain(answers).collect()
@@ -470,6 +485,13 @@ mod tests {
         );
         let long = "słowo ".repeat(500);
         assert_eq!(passage_text("Tytuł", &long).split(' ').count(), PASSAGE_WORDS);
+        // A blob without spaces reaches the model cut, in the question and in an answer.
+        let blob = "ż".repeat(20_000);
+        let text = format!("Dziura {blob} w jezdni");
+        let cut = format!("Dziura {} w jezdni", "ż".repeat(MAX_PASSAGE_WORD_CHARS));
+        assert_eq!(passage_text("T", &text), format!("T {cut}"));
+        assert_eq!(passages_of("x/1", "T", "Q", [text.as_str()])[1].text, cut);
+        assert_eq!(passage_text("psychologiczno-pedagogicznych", ""), "psychologiczno-pedagogicznych");
     }
 
     #[test]
