@@ -29,6 +29,30 @@ fn check_passes_on_the_bundled_corpus_and_lists_every_problem_of_a_bad_one() {
 }
 
 #[test]
+fn a_glossary_the_server_would_refuse_fails_check_and_index_naming_its_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let corpus = tmp.path().join("corpus");
+    copy_dir(&corpus_dir(), &corpus);
+    let glossary = corpus.join("glossary.txt");
+    let lines = std::fs::read_to_string(&glossary).unwrap().lines().count();
+    let mut text = std::fs::read_to_string(&glossary).unwrap();
+    text.push_str("dziura w jezdni = ubytek ~ wyrwa\n");
+    std::fs::write(&glossary, text).unwrap();
+    let line = format!("glossary.txt:{}: mixes `=` and `~`", lines + 1);
+
+    let out = lawka(tmp.path(), &["check", "--corpus", "corpus"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains(&line) && stdout.contains("1 problem(s)"), "{stdout}");
+
+    let out = lawka(tmp.path(), &["index", "--corpus", "corpus", "--index", "index"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&line), "{stderr}");
+    assert!(!tmp.path().join("index").join("CURRENT").exists(), "nothing was built");
+}
+
+#[test]
 fn search_json_is_the_api_response_body() {
     let q = "dziury w jezdni";
     let out = lawka(

@@ -39,6 +39,9 @@ pub struct Args {
 /// Builds, switches, prints a one-line summary.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = BuildOptions { memory_bytes: (args.memory_mb as usize) << 20 };
+    // The server refuses to start with a glossary it cannot read: a build that took one would
+    // succeed tonight and leave the next restart failing.
+    super::load_glossary(&args.corpus.dir)?;
     // Checked before the build, so a missing address fails at once.
     let client = match args.backend {
         Backend::Typesense => Some(args.typesense.client()?),
