@@ -40,7 +40,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let old = match Vectors::read(&out) {
         Ok(v) => Some(v),
-        Err(embed::EmbedError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => None,
+        Err(embed::EmbedError::Io { error, .. }) if error.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => {
             // A damaged or older file is only a cache: say so and start over.
             tracing::warn!(error = %e, "ignoring the existing vector file");

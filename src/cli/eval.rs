@@ -57,8 +57,8 @@ pub struct Args {
     /// Print each query's figures too.
     #[arg(long, short)]
     verbose: bool,
-    /// Exit 1 when the mean nDCG@10 over all queries of any set is below this.
-    #[arg(long)]
+    /// Exit 1 when the mean nDCG@10 over all queries of any set is below this (0..1).
+    #[arg(long, value_parser = ndcg_bound)]
     min_ndcg: Option<f64>,
     /// Whose ranking to measure: `embedded` (Ławka's), `typesense` (the collection published
     /// by `lawka index --backend typesense`, ranked by Typesense; queries only) or `sphinx`
@@ -198,11 +198,26 @@ fn perturbed(set: JudgedSet, kind: Perturbation, n: usize, seed: u64) -> JudgedS
     JudgedSet { name: format!("{} ({kind} x{n})", set.name), queries, related: Vec::new() }
 }
 
+/// A value of `--min-ndcg`: an nDCG, 0..1 (`NaN` would pass every set).
+fn ndcg_bound(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(v) if (0.0..=1.0).contains(&v) => Ok(v),
+        _ => Err(format!("{text:?} is not a number from 0 to 1")),
+    }
+}
+
 /// Runs and prints; exit 1 below `--min-ndcg`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut sets = sets(&args)?;
     if let Some(kind) = args.perturb {
         sets = sets.into_iter().map(|s| perturbed(s, kind, usize::from(args.variants), args.seed)).collect();
+    }
+    // A figure measured without the corpus's glossary is no figure of Ławka's.
+    if !args.corpus.dir.is_dir() {
+        anyhow::bail!(
+            "--corpus {}: no such directory (its glossary ranks the judged queries)",
+            args.corpus.dir.display()
+        );
     }
     let handle = super::open_or_build(&args.index.dir, &args.corpus.dir)?;
     let generation = handle.current();

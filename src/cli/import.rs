@@ -16,22 +16,27 @@ pub struct Args {
     from: Vec<String>,
     #[command(flatten)]
     corpus: CorpusArg,
-    /// Pause between two requests, in milliseconds.
-    #[arg(long, default_value_t = 1000, value_name = "MS")]
+    /// Pause between two requests, in milliseconds (at most 600000: ten minutes).
+    #[arg(long, default_value_t = 1000, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=MAX_MS))]
     delay_ms: u64,
-    /// Time limit of one request, in milliseconds.
-    #[arg(long, default_value_t = 30_000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..))]
+    /// Time limit of one request, in milliseconds (1..600000).
+    #[arg(long, default_value_t = 30_000, value_name = "MS", value_parser = clap::value_parser!(u64).range(1..=MAX_MS))]
     timeout_ms: u64,
     /// Further attempts after a timeout, a connection error or a 5xx answer.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(0..=10))]
     retries: u32,
-    /// First pause before a retry, in milliseconds; doubled for each further one.
-    #[arg(long, default_value_t = 2000, value_name = "MS")]
+    /// First pause before a retry, in milliseconds (at most 600000); doubled for each further
+    /// one, up to ten minutes.
+    #[arg(long, default_value_t = 2000, value_name = "MS", value_parser = clap::value_parser!(u64).range(0..=MAX_MS))]
     backoff_ms: u64,
     /// Largest page read, in MiB.
     #[arg(long, default_value_t = 5, value_name = "MIB", value_parser = clap::value_parser!(u64).range(1..=100))]
     max_page_mb: u64,
 }
+
+/// Longest pause, request time or first backoff an operator may set, in milliseconds: a typo of a
+/// few digits must not make a nightly import sleep for days.
+const MAX_MS: u64 = 600_000;
 
 /// Imports, swaps, prints the summary.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {

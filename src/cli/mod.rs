@@ -36,7 +36,8 @@ pub enum Command {
     Serve(serve::Args),
     /// Validate a corpus and print every problem (exit 1 if any).
     Check(check::Args),
-    /// Run judged queries and print nDCG@10, recall@10 and zero-result counts per query type.
+    /// Run judged queries and print nDCG@10, recall@10 and zero-result counts per query type
+    /// (the index is first built from --corpus where --index has none).
     Eval(eval::Args),
     /// Print the terms the Polish analysis makes of a text, word by word.
     Analyze(analyze::Args),
@@ -133,8 +134,13 @@ pub struct IndexArg {
     pub dir: PathBuf,
 }
 
-/// The glossary of the corpus at `corpus_dir` (`glossary.txt`; empty when absent).
+/// The glossary of the corpus at `corpus_dir` (`glossary.txt`; empty when absent). Where the
+/// directory itself is missing (a mistyped `--corpus`, or a command run from another directory),
+/// the searches go on without its names, and the log says so.
 pub fn load_glossary(corpus_dir: &std::path::Path) -> anyhow::Result<crate::search::Glossary> {
+    if !corpus_dir.is_dir() {
+        tracing::warn!(corpus = %corpus_dir.display(), "no corpus directory here: searching without its glossary");
+    }
     crate::search::Glossary::read(&glossary_path(corpus_dir)).map_err(|e| anyhow::anyhow!("bad glossary:\n{e}"))
 }
 

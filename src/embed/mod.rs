@@ -74,12 +74,13 @@ pub enum EmbedError {
     #[error("the embedding runtime failed on a text")]
     Embed,
     /// A vector file could not be read or written.
-    #[error("{}: {source}", .path.display())]
+    // The OS error is in the message, not the error's source: `lawka`'s chain would print it twice.
+    #[error("{}: {error}", .path.display())]
     Io {
         /// The file.
         path: PathBuf,
         /// Why.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A vector file is not one this version writes, or is damaged.
     #[error("{}: bad vector file: {reason}", .path.display())]
@@ -140,7 +141,7 @@ impl Embedder {
             // file's hash; here, at every start, a cheap check that it is still that file: a
             // regular file of the pinned model's exact size.
             let meta = std::fs::metadata(model_path)
-                .map_err(|source| EmbedError::Io { path: model_path.to_path_buf(), source })?;
+                .map_err(|error| EmbedError::Io { path: model_path.to_path_buf(), error })?;
             if !meta.is_file() || meta.len() != MODEL_BYTES {
                 return Err(EmbedError::Load { path: model_path.to_path_buf() });
             }

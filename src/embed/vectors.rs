@@ -304,7 +304,7 @@ impl Vectors {
 
     /// Reads the vector file at `path`.
     pub fn read(path: &Path) -> Result<Vectors> {
-        let bytes = std::fs::read(path).map_err(|source| EmbedError::Io { path: path.to_path_buf(), source })?;
+        let bytes = std::fs::read(path).map_err(|error| EmbedError::Io { path: path.to_path_buf(), error })?;
         Vectors::from_bytes(&bytes, path)
     }
 
@@ -312,7 +312,7 @@ impl Vectors {
     /// `path`, so a reader sees the old file or the new one, never half of one.
     pub fn write(&self, path: &Path) -> Result<()> {
         use std::io::Write;
-        let io = |source| EmbedError::Io { path: path.to_path_buf(), source };
+        let io = |error| EmbedError::Io { path: path.to_path_buf(), error };
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),

@@ -106,12 +106,13 @@ pub enum ImportError {
         slug: String,
     },
     /// Reading or writing a file.
-    #[error("{}: {source}", path.display())]
+    // The OS error is in the message, not the error's source: `lawka`'s chain would print it twice.
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or directory.
         path: PathBuf,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The live corpus or the imported one does not validate.
     #[error(transparent)]
@@ -120,7 +121,7 @@ pub enum ImportError {
 
 impl ImportError {
     pub(crate) fn io(path: &std::path::Path, source: std::io::Error) -> ImportError {
-        ImportError::Io { path: path.to_path_buf(), source }
+        ImportError::Io { path: path.to_path_buf(), error: source }
     }
 }
 

@@ -164,6 +164,8 @@ impl Fetcher {
         Err(ImportError::Redirect { url: asked, host: host.to_string(), reason: "too many redirects".into() })
     }
 
+    /// Retries a request that timed out, failed to connect or got a 5xx, with the pause doubled
+    /// each time up to [`MAX_BACKOFF`].
     fn with_retries(&mut self, url: &Url) -> Result<Attempt> {
         let mut pause = self.options.backoff;
         let mut attempt = 0;
@@ -175,7 +177,7 @@ impl Fetcher {
                 Attempt::Retry(reason) => {
                     tracing::warn!(%url, %reason, attempt, "retrying");
                     std::thread::sleep(pause);
-                    pause = pause.saturating_mul(2);
+                    pause = pause.saturating_mul(2).min(MAX_BACKOFF);
                     attempt += 1;
                 }
                 done => return Ok(done),
@@ -253,6 +255,9 @@ impl Fetcher {
 }
 
 const MAX_REDIRECTS: usize = 5;
+
+/// Longest pause before a retry: doubling from a long first pause must not sleep for days.
+const MAX_BACKOFF: Duration = Duration::from_secs(600);
 
 /// Only http(s) on the configured host.
 pub fn check_url(url: &Url, host: &str) -> Result<()> {

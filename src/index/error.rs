@@ -11,12 +11,13 @@ pub enum IndexError {
     #[error(transparent)]
     Corpus(#[from] CorpusError),
     /// A file operation failed.
-    #[error("{context}: {source}")]
+    // The OS error is in the message, not the error's source: `lawka`'s chain would print it twice.
+    #[error("{context}: {error}")]
     Io {
         /// What was being done.
         context: String,
         /// The OS error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// tantivy failed.
     #[error("index: {0}")]
@@ -44,7 +45,7 @@ pub enum IndexError {
 
 impl IndexError {
     pub(crate) fn io(context: impl Into<String>, source: std::io::Error) -> IndexError {
-        IndexError::Io { context: context.into(), source }
+        IndexError::Io { context: context.into(), error: source }
     }
 }
 
