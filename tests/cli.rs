@@ -451,3 +451,35 @@ fn the_bundled_corpus_is_the_shared_one_byte_for_byte() {
         eprintln!("{} is not here: checked against the manifest only", shared_dir.display());
     }
 }
+
+#[test]
+fn bad_arguments_exit_2_with_one_clear_message() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let stderr_of = |args: &[&str]| {
+        let out = lawka(dir, args);
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    // A gate that NaN, a negative or an nDCG above 1 would turn off or make unpassable.
+    for bad in ["NaN", "2", "0.8x"] {
+        let (code, err) = stderr_of(&["eval", "--min-ndcg", bad]);
+        assert_eq!(code, Some(2), "{bad}: {err}");
+        assert!(err.contains("not a number from 0 to 1"), "{bad}: {err}");
+    }
+    // A pause of 584 million years is a typo, not a politeness.
+    let (code, err) =
+        stderr_of(&["import", "--corpus", "c", "--from", "http://127.0.0.1:9/", "--delay-ms", "18446744073709551615"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("--delay-ms") && err.contains("600000"), "{err}");
+    // Figures measured without the corpus's glossary would be wrong figures.
+    let dev = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/eval");
+    let (code, err) = stderr_of(&["eval", "--set", dev, "--corpus", "no-such-corpus", "--index", "idx"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("no-such-corpus: no such directory"), "{err}");
+    assert!(!dir.join("idx").exists(), "nothing built");
+    // An OS error is said once.
+    std::fs::write(dir.join("a-file"), "").unwrap();
+    let (code, err) = stderr_of(&["search", "--index", "a-file", "tramwaj"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert_eq!(err.matches("Not a directory").count(), 1, "{err}");
+}
