@@ -477,6 +477,16 @@ fn bad_arguments_exit_2_with_one_clear_message() {
     assert_eq!(code, Some(2), "{err}");
     assert!(err.contains("no-such-corpus: no such directory"), "{err}");
     assert!(!dir.join("idx").exists(), "nothing built");
+    // A mistyped option before the query is no query (`-word` still excludes a word).
+    let index = shared().index_dir.to_str().unwrap().to_string();
+    let (code, err) = stderr_of(&["search", "--index", &index, "--lmit"]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("\"--lmit\" is no option"), "{err}");
+    let excluded = lawka(dir, &["search", "--index", &index, "-tramwaj autobus", "--limit", "1"]);
+    assert_eq!(excluded.status.code(), Some(0), "{}", String::from_utf8_lossy(&excluded.stderr));
+    let (code, err) = stderr_of(&["search", "--index", &index, &"a".repeat(1001)]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("invalid query:"), "{err}");
     // An OS error is said once.
     std::fs::write(dir.join("a-file"), "").unwrap();
     let (code, err) = stderr_of(&["search", "--index", "a-file", "tramwaj"]);

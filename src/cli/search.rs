@@ -54,6 +54,15 @@ pub struct Args {
 
 /// Searches; exit 1 when nothing matched.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // The query may start with `-` (an excluded word), so clap takes a mistyped option before it
+    // (`--lmit 5`) for the query; nobody searches for a word written with two dashes.
+    if args.query.starts_with("--") && !std::env::args_os().any(|a| a == "--") {
+        anyhow::bail!(
+            "{:?} is no option of `lawka search` (see --help); to search for text starting with two dashes, write `lawka search -- {:?}`",
+            args.query,
+            args.query
+        );
+    }
     let handle = IndexHandle::open(&args.index.dir)?;
     let generation = handle.current();
     let raw = RawSearchParams {
@@ -72,6 +81,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let req = match SearchRequest::parse(&raw, &generation.meta) {
         Ok(r) => r,
+        Err(SearchError::BadParameter { param: "q", reason }) => anyhow::bail!("invalid query: {reason}"),
         Err(SearchError::BadParameter { param, reason }) => anyhow::bail!("invalid --{param}: {reason}"),
         Err(e) => return Err(e.into()),
     };
