@@ -104,6 +104,13 @@ impl Parser<'_> {
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let lines: Vec<&str> = text.lines().map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+        // Control characters are no text anyone wrote (a damaged file, a bad copy): they would
+        // reach pages, snippets and terminals as they are.
+        for (i, line) in lines.iter().enumerate() {
+            if let Some(c) = line.chars().find(|c| c.is_control() && *c != '\t') {
+                self.problem(i + 1, format!("control character U+{:04X} (not text; remove it)", u32::from(c)));
+            }
+        }
 
         let (fm, body_start) = self.front_matter(&lines)?;
         if let (Some(id), Some(date)) = (&id, fm.date) {
@@ -534,6 +541,15 @@ district: Dzielnica VI Bronowice\nkind: dzielnica\nsource: synthetic\n---\n\nLea
         assert!(p.iter().any(|m| m.starts_with("meetings/2024-06-24-bronowice.md:3: bad date")), "{p:?}");
         assert!(p.iter().any(|m| m.contains(":22: unit \"Zarząd Tramwajów\" is not in departments.txt")), "{p:?}");
         assert!(p.iter().any(|m| m.contains(":25: topic \"komunikacja\" is not in topics.txt")), "{p:?}");
+    }
+
+    #[test]
+    fn control_characters_are_problems_on_their_line_but_tabs_are_text() {
+        let damaged = GOOD.replacen("date: 2024-06-24", "date: 2024-06-24\u{0}\u{1b}[31m", 1);
+        let p = problems(&damaged);
+        assert!(p.iter().any(|m| m.contains(":3: control character U+0000")), "{p:?}");
+        assert_eq!(p.iter().filter(|m| m.contains("control character")).count(), 1, "one per line: {p:?}");
+        assert!(parse(&GOOD.replacen("Czy będzie buspas?", "Czy będzie\tbuspas?", 1)).is_ok());
     }
 
     #[test]

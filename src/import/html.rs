@@ -100,12 +100,13 @@ fn selector(s: &str) -> Selector {
     Selector::parse(s).expect("a constant selector parses")
 }
 
-/// Whitespace-collapsed text of an element, with `<br>` read as a space.
+/// Whitespace-collapsed text of an element, with `<br>` read as a space and control characters
+/// (`&#1;`, a stray NUL: never text, and `lawka check` refuses them in a corpus) left out.
 fn text_of(el: ElementRef<'_>) -> String {
     let mut out = String::new();
     for node in el.descendants() {
         match node.value() {
-            Node::Text(t) => out.push_str(t),
+            Node::Text(t) => out.extend(t.chars().filter(|c| !c.is_control() || c.is_whitespace())),
             Node::Element(e) if e.name() == "br" => out.push(' '),
             _ => {}
         }
@@ -318,6 +319,13 @@ pub fn dok_id(url: &Url) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_the_corpus_text() {
+        let doc = Html::parse_fragment("<p>Dziura&#1; na\tBalickiej&#27;[31m<br>i&#127; obok</p>");
+        let p = doc.select(&selector("p")).next().unwrap();
+        assert_eq!(text_of(p), "Dziura na Balickiej[31m i obok");
+    }
 
     #[test]
     fn dates_in_polish() {
