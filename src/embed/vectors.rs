@@ -65,7 +65,7 @@ fn clipped(word: &str) -> &str {
 }
 
 /// The text embedded for a question: its title, then the first words of its text, up to
-/// [`PASSAGE_WORDS`] words in all, each at most [`MAX_PASSAGE_WORD_CHARS`] long.
+/// [`PASSAGE_WORDS`] words in all, each cut to `MAX_PASSAGE_WORD_CHARS` characters.
 pub fn passage_text(title: &str, text: &str) -> String {
     let words: Vec<&str> =
         title.split_whitespace().chain(text.split_whitespace()).take(PASSAGE_WORDS).map(clipped).collect();
