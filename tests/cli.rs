@@ -492,4 +492,9 @@ fn bad_arguments_exit_2_with_one_clear_message() {
     let (code, err) = stderr_of(&["search", "--index", "a-file", "tramwaj"]);
     assert_eq!(code, Some(2), "{err}");
     assert_eq!(err.matches("Not a directory").count(), 1, "{err}");
+    let corpus = corpus_dir();
+    let (code, err) = stderr_of(&["index", "--index", "a-file", "--corpus", corpus.to_str().unwrap()]);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("a-file: a file, not a directory"), "{err}");
+    assert_eq!(std::fs::read_to_string(dir.join("a-file")).unwrap(), "", "the file is left alone");
 }

@@ -136,6 +136,11 @@ fn build_inner(
     // Read (and so validate) the corpus before touching the index directory at all.
     let survey = survey(&reader, &caches)?;
     tracing::debug!(seconds = started.elapsed().as_secs_f64(), "corpus read: languages, names, counts");
+    // `create_dir_all` says only "File exists" of a file in the way.
+    if index_dir.exists() && !index_dir.is_dir() {
+        let e = std::io::Error::new(std::io::ErrorKind::AlreadyExists, "a file, not a directory");
+        return Err(IndexError::io(format!("the index directory {}", index_dir.display()), e));
+    }
     std::fs::create_dir_all(index_dir).map_err(|e| IndexError::io(format!("creating {}", index_dir.display()), e))?;
     let _lock = BuildLock::acquire(index_dir).map_err(|e| IndexError::io("locking the index directory", e))?;
 
