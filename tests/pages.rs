@@ -345,11 +345,16 @@ fn a_description_as_long_as_related_takes_reaches_it_in_polish() {
 }
 
 #[test]
-fn a_path_that_is_not_utf8_is_a_json_400_for_programs_and_a_404_page_for_people() {
+fn a_path_that_is_not_utf8_or_a_parameter_no_route_takes_is_a_json_400_and_a_404_page_for_people() {
     for path in ["/api/questions/%FF/1", "/api/questions/%C3%28/1/related", "/static/%FF"] {
         let (status, body) = shared().get(path);
         assert_eq!((status, body["error"]["code"].as_str()), (400, Some("invalid_encoding")), "{path}: {body}");
         assert!(body["error"]["message"].as_str().is_some_and(|m| m.contains("UTF-8")), "{body}");
+    }
+    // Routes without parameters refuse one as every other route refuses an unknown one.
+    for path in ["/api/questions/2024-06-24-bronowice-wielkie/1?limit=5", "/api/meetings?limit=abc"] {
+        let (status, body) = shared().get(path);
+        assert_eq!((status, body["error"]["code"].as_str()), (400, Some("unknown_parameter")), "{path}: {body}");
     }
     let (status, ctype, page) = get_text("/q/%FF/1");
     assert_eq!(status, 404);

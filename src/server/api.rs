@@ -78,7 +78,10 @@ fn question_id(meeting: &str, n: &str) -> Result<QuestionId, ApiError> {
 pub async fn question(
     State(state): State<AppState>,
     Segments((meeting, n)): Segments<(String, String)>,
+    pairs: Pairs,
 ) -> Result<Json<QuestionResponse>, ApiError> {
+    // It takes no parameter; one sent is a mistake (`?limit=5` meant for `…/related`), as anywhere.
+    pairs.only(&[])?;
     let id = question_id(&meeting, &n)?;
     let resp = blocking(&state, move |b, _| Ok(b.question(&id)?)).await?;
     Ok(Json(resp))
@@ -164,8 +167,9 @@ pub async fn histogram(State(state): State<AppState>, pairs: Pairs) -> Result<Js
 }
 
 /// `GET /api/meetings`: newest first.
-pub async fn meetings(State(state): State<AppState>) -> Json<Vec<MeetingSummary>> {
-    Json(state.backend().meta().meetings.clone())
+pub async fn meetings(State(state): State<AppState>, pairs: Pairs) -> Result<Json<Vec<MeetingSummary>>, ApiError> {
+    pairs.only(&[])?;
+    Ok(Json(state.backend().meta().meetings.clone()))
 }
 
 /// The body of `/healthz`.

@@ -48,7 +48,7 @@ pub struct ErrorDetail {
 #[allow(dead_code)]
 fn search() {}
 
-#[utoipa::path(get, path = "/api/questions/{meeting}/{n}", responses((status = 200, body = QuestionResponse), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/questions/{meeting}/{n}", responses((status = 200, body = QuestionResponse), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
 #[allow(dead_code)]
 fn question() {}
 
@@ -64,7 +64,7 @@ fn related_to_text() {}
 #[allow(dead_code)]
 fn suggest() {}
 
-#[utoipa::path(get, path = "/api/meetings", responses((status = 200, body = Vec<MeetingSummary>)))]
+#[utoipa::path(get, path = "/api/meetings", responses((status = 200, body = Vec<MeetingSummary>), (status = 400, body = ErrorBody)))]
 #[allow(dead_code)]
 fn meetings() {}
 
