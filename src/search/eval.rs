@@ -155,7 +155,13 @@ pub fn run_queries_with<E: From<super::SearchError>>(
             limit: Some("10".into()),
             ..RawSearchParams::default()
         };
-        let req = SearchRequest::parse(&raw, &generation.meta)?;
+        // A bad filter in a judged file names the query it is on.
+        let req = SearchRequest::parse(&raw, &generation.meta).map_err(|e| match e {
+            super::SearchError::BadParameter { param, reason } => {
+                super::SearchError::BadParameter { param, reason: format!("{reason} (judged query {})", q.qid) }
+            }
+            e => e,
+        })?;
         let (ranked, total) = rank(&req)?;
         out.push(QueryResult {
             qid: q.qid.clone(),
