@@ -25,8 +25,8 @@ pub enum IndexError {
     /// The directory has no built index.
     #[error("no index in {0} (build one with `lawka index`)")]
     Missing(PathBuf),
-    /// A built index failed its own checks (count or metadata mismatch).
-    #[error("the new index failed verification: {0}")]
+    /// An index being built or opened failed its own checks (count or metadata mismatch).
+    #[error("the index failed its checks: {0}")]
     Verification(String),
     /// The new generation was built, but what had to take it before the switch did not; it was
     /// removed and the previous generation stays live.
