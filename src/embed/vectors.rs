@@ -51,9 +51,9 @@ impl ContentHash {
 }
 
 /// Longest word given to the model, in characters; a longer one is cut. The corpus's longest has
-/// 29 (`psychologiczno-pedagogicznych`), but a blob pasted without spaces would go to the model's
-/// tokenizer whole, whose cost grows with the square of a word's length: one word of 20,000
-/// letters held `lawka index` for 47 s.
+/// 29 (`psychologiczno-pedagogicznych`), but a blob pasted without spaces went to the model's
+/// tokenizer whole: one word of 10,000 letters took 23 s of `lawka embed`, one of 20,000 held
+/// `lawka index` for 47 s.
 pub const MAX_PASSAGE_WORD_CHARS: usize = 64;
 
 /// `word` cut to [`MAX_PASSAGE_WORD_CHARS`] characters.
