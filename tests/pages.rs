@@ -360,3 +360,80 @@ fn a_path_that_is_not_utf8_or_a_parameter_no_route_takes_is_a_json_400_and_a_404
     assert_eq!(status, 404);
     assert!(ctype.starts_with("text/html") && page.contains("Nie znaleziono"), "{page}");
 }
+
+/// The value the page's `<select name="…">` sends: its selected option, else its first.
+fn selected_option(html: &str, name: &str) -> String {
+    let start = html.find(&format!("<select name=\"{name}\"")).expect("the select");
+    let select = &html[start..start + html[start..].find("</select>").expect("closed")];
+    let options: Vec<&str> = select.split("<option ").skip(1).collect();
+    let chosen = options.iter().find(|o| o.contains(" selected")).or(options.first()).expect("options");
+    chosen.split('"').nth(1).expect("a value").to_string()
+}
+
+/// The questions a results page links to, in order.
+fn page_hits(html: &str) -> Vec<String> {
+    let results = &html[html.find("class=\"hits\"").expect("a result list")..];
+    results.split("<h3><a href=\"/q/").skip(1).map(|s| s[..s.find('"').unwrap()].to_string()).collect()
+}
+
+#[test]
+fn a_query_typed_into_the_home_page_is_ranked_by_relevance() {
+    // The home page lists the newest questions; its form must still send a query to be ranked.
+    let (_, _, home) = get_text("/");
+    let sort = selected_option(&home, "sort");
+    assert_eq!(sort, "relevance", "the home page's form sends sort={sort}");
+    for q in ["kiedy beda latarnie na zawilej", "dziury na balickiej"] {
+        let (status, _, page) = get_text(&format!("/?q={}&from=&to=&sort={sort}", enc(q)));
+        assert_eq!(status, 200);
+        let ranked = hit_ids(&shared().get_ok(&format!("/api/search?q={}", enc(q))));
+        assert_eq!(page_hits(&page), ranked, "{q}");
+    }
+    // A chosen order is shown as chosen.
+    let (_, _, oldest) = get_text(&format!("/?q={}&sort=date_asc", enc("tramwaj")));
+    assert_eq!(selected_option(&oldest, "sort"), "date_asc");
+}
+
+#[test]
+fn shared_links_with_tracking_parameters_still_show_the_results() {
+    let (_, _, plain) = get_text(&format!("/?q={}", enc("tramwaj")));
+    for extra in ["fbclid=IwAR0abc", "utm_source=facebook&utm_medium=social", "gclid=x"] {
+        let (status, _, page) = get_text(&format!("/?q={}&{extra}", enc("tramwaj")));
+        assert_eq!(status, 200, "{extra}");
+        assert_eq!(page_hits(&page), page_hits(&plain), "{extra}");
+        assert_eq!(get_text(&format!("/stats?q=tramwaj&{extra}")).0, 200, "{extra}");
+    }
+    // The API, which programs call, still names an unknown parameter.
+    assert_eq!(shared().get("/api/search?q=tramwaj&fbclid=x").0, 400);
+}
+
+#[test]
+fn a_page_with_a_bad_filter_names_the_field_and_offers_its_removal() {
+    let (status, _, page) = get_text(&format!("/?q={}&district=Bronowice", enc("drogi")));
+    assert_eq!(status, 400);
+    assert!(page.contains("pola „Dzielnica”"), "the field as the form names it");
+    let remove = page.split("class=\"active\" href=\"").nth(1).expect("a link removing the filter");
+    let remove = remove[..remove.find('"').unwrap()].replace("&#38;", "&").replace("&amp;", "&");
+    assert_eq!(remove, format!("/?q={}", enc("drogi")).replace("%20", "+"));
+    let (status, _, fixed) = get_text(&remove);
+    assert_eq!(status, 200);
+    assert!(!page_hits(&fixed).is_empty());
+    let (_, _, swapped) = get_text("/?q=tramwaj&from=2025-05-01&to=2025-01-01");
+    assert!(swapped.contains("pola „Do”"));
+    // A control character typed into the address is refused, and not written into the page.
+    let resp = client().get(shared().url("/?q=ulica%00x")).send().unwrap();
+    assert_eq!(resp.status().as_u16(), 400);
+    assert!(!resp.bytes().unwrap().contains(&0u8));
+}
+
+#[test]
+fn a_page_past_the_last_result_links_to_the_last_page() {
+    let total = shared().get_ok(&format!("/api/search?q={}&limit=1", enc("latarnie")))["total"].as_u64().unwrap();
+    assert!(total > 10 && total < 100, "{total}");
+    let (status, _, page) = get_text(&format!("/?q={}&offset=100", enc("latarnie")));
+    assert_eq!(status, 200);
+    let last = page.split("nie ma już wyników. <a href=\"").nth(1).expect("a link to the last page");
+    let last = last[..last.find('"').unwrap()].replace("&#38;", "&").replace("&amp;", "&");
+    let (_, _, last_page) = get_text(&last);
+    let shown = page_hits(&last_page).len() as u64;
+    assert_eq!(shown, total - (total - 1) / 10 * 10, "the last page shows the last results");
+}

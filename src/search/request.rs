@@ -73,6 +73,25 @@ pub struct RawSearchParams {
 }
 
 impl RawSearchParams {
+    /// Every key [`RawSearchParams::from_pairs`] reads.
+    pub const KEYS: [&'static str; 15] = [
+        "q",
+        "from",
+        "to",
+        "limit",
+        "offset",
+        "sort",
+        "facets",
+        "snippets",
+        "dense",
+        "track_total_hits",
+        "district",
+        "department",
+        "topic",
+        "lang",
+        "meeting",
+    ];
+
     /// Reads `key=value` pairs (a decoded query string): repeated filter keys add values; a key in
     /// `extra` is left for the caller and returned; any other key is an error naming it.
     pub fn from_pairs(
@@ -371,6 +390,16 @@ fn number_param(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_listed_key_is_read_and_no_other() {
+        for key in RawSearchParams::KEYS {
+            let pairs = vec![(key.to_string(), "1".to_string())];
+            assert!(RawSearchParams::from_pairs(pairs, &[]).is_ok(), "{key}");
+        }
+        let unknown = vec![("fbclid".to_string(), "x".to_string())];
+        assert!(matches!(RawSearchParams::from_pairs(unknown, &[]), Err(SearchError::UnknownParameter(_))));
+    }
 
     fn meta() -> GenerationMeta {
         GenerationMeta {

@@ -56,6 +56,11 @@ impl ApiError {
         self.status
     }
 
+    /// The machine code (`invalid_to`, `not_found`).
+    pub fn code(&self) -> &str {
+        &self.code
+    }
+
     /// The Polish message for the user.
     pub fn message(&self) -> &str {
         &self.message

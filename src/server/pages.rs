@@ -16,6 +16,7 @@ use crate::corpus::QuestionId;
 use crate::index::MeetingSummary;
 use crate::search::export::Interval;
 use crate::search::request::forbidden_in_query;
+use crate::search::request::RawSearchParams;
 use crate::search::{self, FacetCount, QuestionResponse, RelatedHit, SearchRequest, SearchResponse, Sort};
 
 /// Links of the page numbers shown around the current one.
@@ -55,9 +56,43 @@ fn with(pairs: &[(String, String)], key: &str, value: &str) -> Vec<(String, Stri
     out
 }
 
-/// Pairs with empty values dropped (an empty date field of the form), so links stay clean.
+/// The parameters a page reads: the search's own, with empty values dropped (an empty date field
+/// of the form), so links stay clean. Any other is left out rather than refused, as the API
+/// refuses it: links shared on social sites come back with `fbclid`, `utm_source` and the like,
+/// and a resident following one should see the results, not an error.
 fn meaningful(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
-    pairs.into_iter().filter(|(_, v)| !v.trim().is_empty()).collect()
+    pairs.into_iter().filter(|(k, v)| RawSearchParams::KEYS.contains(&k.as_str()) && !v.trim().is_empty()).collect()
+}
+
+/// A parameter as the page's form names it, for messages in the form's words.
+fn field_label(param: &str) -> Option<&'static str> {
+    Some(match param {
+        "q" => "Czego szukasz?",
+        "from" => "Od",
+        "to" => "Do",
+        "sort" => "Kolejność",
+        "district" => "Dzielnica",
+        "department" => "Jednostka",
+        "topic" => "Temat",
+        "lang" => "Język",
+        "meeting" => "Spotkanie",
+        "offset" => "strona wyników",
+        "limit" => "liczba wyników",
+        _ => return None,
+    })
+}
+
+/// The message of an error for a page: a bad parameter named as the form's field, not as the
+/// API's parameter (`Do`, not `to`).
+fn page_message(e: &ApiError) -> String {
+    let message = e.message();
+    let Some(param) = e.code().strip_prefix("invalid_") else {
+        return message.to_string();
+    };
+    match (field_label(param), message.strip_prefix(&format!("Niepoprawny parametr „{param}”"))) {
+        (Some(label), Some(rest)) => format!("Niepoprawna wartość pola „{label}”{rest}"),
+        _ => message.to_string(),
+    }
 }
 
 /// "pytanie", "pytania" or "pytań" for a count.
@@ -116,6 +151,8 @@ struct SearchPage {
     pages: Vec<(usize, String, bool)>,
     prev_href: Option<String>,
     next_href: Option<String>,
+    /// Paged past the last result: the last page's number and link.
+    past_end: Option<(usize, String)>,
     stats_href: String,
     csv_href: String,
     json_href: String,
@@ -196,8 +233,14 @@ fn search_page(
     resp: Result<SearchResponse, String>,
 ) -> SearchPage {
     let get = |k: &str| pairs.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
-    let q = get("q");
-    let sort = req.map(|r| r.sort).unwrap_or(if q.is_empty() { Sort::DateDesc } else { Sort::Relevance });
+    // Shown without the control characters a hand-made address may carry (the search refuses
+    // them; the page says why, and must not echo them into its HTML).
+    let q: String = get("q").chars().filter(|c| !forbidden_in_query(*c)).collect();
+    // The form shows (and sends) the order asked for, else relevance: the home page lists the
+    // newest questions, but a query typed into its box must be ranked, not sent as `date_desc`.
+    // Without a query every question scores the same, so relevance lists the newest first too.
+    let asked = get("sort");
+    let sort = Sort::ALL.into_iter().find(|s| s.as_str() == asked).unwrap_or(Sort::Relevance);
     let sorts = vec![
         ("relevance", "najtrafniejsze", sort == Sort::Relevance),
         ("date_desc", "najnowsze", sort == Sort::DateDesc),
@@ -227,6 +270,7 @@ fn search_page(
         pages: Vec::new(),
         prev_href: None,
         next_href: None,
+        past_end: None,
         stats_href: href("/stats", &export_pairs),
         csv_href: href("/api/export.csv", &export_pairs),
         json_href: href("/api/export.json", &export_pairs),
@@ -279,7 +323,10 @@ fn search_page(
         }
         href("/", &p)
     };
-    if pages_total > 1 {
+    if page.hits.is_empty() && offset > 0 && pages_total > 0 {
+        // An address paged past the end (a shorter result since, or a hand-edited offset).
+        page.past_end = Some((pages_total, page_href(pages_total)));
+    } else if pages_total > 1 {
         let lo = current.saturating_sub(PAGE_WINDOW).max(1);
         let hi = (current + PAGE_WINDOW).min(pages_total);
         page.pages = (lo..=hi).map(|n| (n, page_href(n), n == current)).collect();
@@ -305,7 +352,7 @@ pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Response {
     match result {
         Ok((req, resp)) => render(StatusCode::OK, &search_page(raw_pairs, Some(&req), Ok(resp))),
         Err(e) if e.status().is_client_error() => {
-            render(e.status(), &search_page(raw_pairs, None, Err(e.message().to_string())))
+            render(e.status(), &search_page(raw_pairs, None, Err(page_message(&e))))
         }
         Err(e) => e.into_response(),
     }
@@ -574,7 +621,7 @@ pub async fn stats(State(state): State<AppState>, pairs: Pairs) -> Response {
             render(StatusCode::OK, &page)
         }
         Err(e) if e.status().is_client_error() => {
-            page.error = Some(e.message().to_string());
+            page.error = Some(page_message(&e));
             render(e.status(), &page)
         }
         Err(e) => e.into_response(),
