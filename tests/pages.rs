@@ -437,3 +437,17 @@ fn a_page_past_the_last_result_links_to_the_last_page() {
     let shown = page_hits(&last_page).len() as u64;
     assert_eq!(shown, total - (total - 1) / 10 * 10, "the last page shows the last results");
 }
+
+#[test]
+fn text_in_another_language_is_marked_as_such_and_named_in_polish() {
+    let uk = hit_ids(&shared().get_ok("/api/search?lang=uk&limit=1"))[0].clone();
+    let (_, _, page) = get_text(&format!("/q/{uk}"));
+    assert!(page.contains("<h1 lang=\"uk\">"), "a screen reader reads the Ukrainian title as Ukrainian");
+    assert!(page.contains("język: ukraiński") && !page.contains("język: uk<"));
+    let (_, _, list) = get_text("/?lang=uk");
+    assert!(list.contains("<h3 lang=\"uk\">") && list.contains("Język: ukraiński ✕"));
+    // Every page has one first-level heading.
+    for path in ["/", "/zapytaj?tresc=latarnie", "/meetings", "/stats", &format!("/q/{uk}")] {
+        assert_eq!(get_text(path).2.matches("<h1").count(), 1, "{path}");
+    }
+}

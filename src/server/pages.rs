@@ -64,6 +64,18 @@ fn meaningful(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
     pairs.into_iter().filter(|(k, v)| RawSearchParams::KEYS.contains(&k.as_str()) && !v.trim().is_empty()).collect()
 }
 
+/// A language's name as the pages write it (`język: ukraiński`); a code they do not know as itself.
+fn language_name(code: &str) -> &str {
+    match code {
+        "pl" => "polski",
+        "uk" => "ukraiński",
+        "en" => "angielski",
+        "ru" => "rosyjski",
+        "de" => "niemiecki",
+        other => other,
+    }
+}
+
 /// A parameter as the page's form names it, for messages in the form's words.
 fn field_label(param: &str) -> Option<&'static str> {
     Some(match param {
@@ -95,16 +107,21 @@ fn page_message(e: &ApiError) -> String {
     }
 }
 
-/// "pytanie", "pytania" or "pytań" for a count.
-fn questions_word(n: u64) -> &'static str {
+/// The Polish form of a noun for a count: `[one, few, many]` (`pytanie`, `pytania`, `pytań`).
+fn plural(n: u64, [one, few, many]: [&'static str; 3]) -> &'static str {
     let (tens, ones) = (n % 100, n % 10);
     if n == 1 {
-        "pytanie"
+        one
     } else if (2..=4).contains(&ones) && !(12..=14).contains(&tens) {
-        "pytania"
+        few
     } else {
-        "pytań"
+        many
     }
+}
+
+/// "pytanie", "pytania" or "pytań" for a count.
+fn questions_word(n: u64) -> &'static str {
+    plural(n, ["pytanie", "pytania", "pytań"])
 }
 
 struct FacetLink {
@@ -126,7 +143,9 @@ struct HitView {
     district: String,
     meeting: String,
     departments: String,
+    /// The question's language code (the `lang` of its title and text on the page) and name.
     lang: String,
+    lang_name: String,
     question_snippet: String,
     answer_snippet: String,
 }
@@ -222,7 +241,8 @@ fn active_filters(pairs: &[(String, String)]) -> Vec<(String, String)> {
         .iter()
         .filter_map(|(k, v)| {
             let label = FILTER_LABELS.iter().find(|(key, _)| key == k)?.1;
-            Some((format!("{label}: {v}"), href("/", &without(pairs, k, Some(v)))))
+            let shown = if k == "lang" { language_name(v) } else { v.as_str() };
+            Some((format!("{label}: {shown}"), href("/", &without(pairs, k, Some(v)))))
         })
         .collect()
 }
@@ -309,6 +329,7 @@ fn search_page(
             district: h.district,
             meeting: h.meeting.title,
             departments: h.departments.join(", "),
+            lang_name: language_name(&h.lang).to_string(),
             lang: h.lang,
             question_snippet: h.question_snippet,
             answer_snippet: h.answer_snippet,
@@ -372,6 +393,7 @@ struct QuestionPage {
     /// Earlier versions, newest first: a reader wants to see what just changed.
     revisions: Vec<RevisionView>,
     related: Vec<RelatedHit>,
+    lang_name: String,
 }
 
 /// An earlier version of the answers, as shown.
@@ -420,6 +442,7 @@ pub async fn question(State(state): State<AppState>, path: Result<Path<(String, 
                         answers: answer_views(&r.answers),
                     })
                     .collect(),
+                lang_name: language_name(&q.lang).to_string(),
                 q,
                 related,
             };
@@ -490,14 +513,22 @@ pub fn not_found(path: &str) -> Response {
 #[template(path = "meetings.html")]
 struct MeetingsPage {
     meetings: Vec<MeetingSummary>,
+    meetings_word: &'static str,
     questions: usize,
+    questions_word: &'static str,
 }
 
 /// `GET /meetings`: every meeting with its date, place and number of questions.
 pub async fn meetings(State(state): State<AppState>) -> Response {
     let meetings = state.backend().meta().meetings.clone();
     let questions = meetings.iter().map(|m| m.questions).sum();
-    render(StatusCode::OK, &MeetingsPage { meetings, questions })
+    let page = MeetingsPage {
+        meetings_word: plural(meetings.len() as u64, ["spotkanie", "spotkania", "spotkań"]),
+        meetings,
+        questions_word: questions_word(questions as u64),
+        questions,
+    };
+    render(StatusCode::OK, &page)
 }
 
 struct BarRow {
@@ -642,6 +673,21 @@ mod tests {
                 "pytań"
             ]
         );
+    }
+
+    #[test]
+    fn polish_plural_of_meetings() {
+        let forms = ["spotkanie", "spotkania", "spotkań"];
+        let got: Vec<&str> = [1, 3, 5, 22, 26].into_iter().map(|n| plural(n, forms)).collect();
+        assert_eq!(got, ["spotkanie", "spotkania", "spotkań", "spotkania", "spotkań"]);
+    }
+
+    #[test]
+    fn a_bad_parameter_is_named_as_the_form_names_it() {
+        let e = ApiError::bad_parameter("to", "data końcowa jest wcześniejsza niż początkowa");
+        assert_eq!(page_message(&e), "Niepoprawna wartość pola „Do”: data końcowa jest wcześniejsza niż początkowa.");
+        let other = ApiError::not_found();
+        assert_eq!(page_message(&other), other.message());
     }
 
     #[test]
