@@ -167,9 +167,10 @@ fn csv_export_has_every_match_and_parses_back() {
     let body = text.strip_prefix('\u{feff}').expect("UTF-8 BOM for spreadsheets");
     let mut reader = csv::Reader::from_reader(body.as_bytes());
     let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    // The contract's ten columns in its order, then where each row comes from.
     assert_eq!(
         headers,
-        ["id", "date", "meeting", "district", "departments", "topics", "title", "url", "question", "answers"]
+        ["id", "date", "meeting", "district", "departments", "topics", "title", "url", "question", "answers", "source"]
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len() as u64, total);
@@ -180,7 +181,12 @@ fn csv_export_has_every_match_and_parses_back() {
         assert_eq!(&row[8], q["question"].as_str().unwrap(), "quotes, commas and newlines survive");
         assert!(["Dzielnica VI Bronowice", "Dzielnica XVIII Nowa Huta"].contains(&&row[3]));
         assert_eq!(&row[7], format!("/q/{}", &row[0]));
+        assert_eq!(&row[10], q["source"].as_str().unwrap(), "demo rows say they are demo text");
     }
+    // The page's export links keep its order.
+    let (_, _, page) = get_text(&format!("/?{filter}&sort=date_asc"));
+    let csv_link = page.split("href=\"/api/export.csv?").nth(1).expect("the CSV link");
+    assert!(csv_link[..csv_link.find('"').unwrap()].contains("sort=date_asc"));
     // All matches, not one page.
     let (_, _, all) = get_text("/api/export.csv");
     assert_eq!(

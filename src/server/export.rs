@@ -23,9 +23,11 @@ use crate::search::{response, SYNTHETIC_NOTICE};
 const CHUNK: usize = 64 * 1024;
 /// Entries in a feed.
 const FEED_ENTRIES: usize = 50;
-/// The CSV columns (the contract's order).
-const COLUMNS: [&str; 10] =
-    ["id", "date", "meeting", "district", "departments", "topics", "title", "url", "question", "answers"];
+/// The CSV columns: the contract's ten, then `source` (`synthetic` for the bundled demo corpus,
+/// `krakow.pl` for the city's articles), so that a spreadsheet a journalist keeps still says
+/// which rows are the city's answers and which are demo text.
+const COLUMNS: [&str; 11] =
+    ["id", "date", "meeting", "district", "departments", "topics", "title", "url", "question", "answers", "source"];
 
 #[derive(Clone, Copy)]
 enum Format {
@@ -65,7 +67,7 @@ fn row(rec: &Record) -> ExportRow<'_> {
     }
 }
 
-fn csv_record(rec: &Record) -> [String; 10] {
+fn csv_record(rec: &Record) -> [String; 11] {
     let answers: Vec<String> = rec.answers.iter().map(|a| format!("{}: {}", a.department, a.text)).collect();
     [
         rec.id.clone(),
@@ -78,6 +80,7 @@ fn csv_record(rec: &Record) -> [String; 10] {
         response::question_url(&rec.id),
         rec.question.clone(),
         answers.join("; "),
+        rec.source.clone(),
     ]
 }
 

@@ -72,7 +72,7 @@ fn meetings() {}
 #[allow(dead_code)]
 fn histogram() {}
 
-#[utoipa::path(get, path = "/api/export.csv", responses((status = 200, description = "Every match: UTF-8 CSV with a BOM, RFC 4180, a header row; columns id, date, meeting, district, departments, topics, title, url, question, answers", content_type = "text/csv"),
+#[utoipa::path(get, path = "/api/export.csv", responses((status = 200, description = "Every match: UTF-8 CSV with a BOM, RFC 4180, a header row; columns id, date, meeting, district, departments, topics, title, url, question, answers, source (`synthetic` for demo text, `krakow.pl` for the city's articles)", content_type = "text/csv"),
         (status = 400, body = ErrorBody)))]
 #[allow(dead_code)]
 fn export_csv() {}

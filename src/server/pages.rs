@@ -272,7 +272,8 @@ fn search_page(
         .filter(|(k, _)| ["district", "department", "topic", "lang", "meeting"].contains(&k.as_str()))
         .cloned()
         .collect();
-    let export_pairs = without(&without(&pairs, "limit", None), "sort", None);
+    // Exports keep the page's order; the statistics and the feed (newest first) have their own.
+    let export_pairs = without(&pairs, "limit", None);
     let mut page = SearchPage {
         error: None,
         hidden,
@@ -291,7 +292,7 @@ fn search_page(
         prev_href: None,
         next_href: None,
         past_end: None,
-        stats_href: href("/stats", &export_pairs),
+        stats_href: href("/stats", &without(&export_pairs, "sort", None)),
         csv_href: href("/api/export.csv", &export_pairs),
         json_href: href("/api/export.json", &export_pairs),
         feed_href: href("/feed.atom", &without(&export_pairs, "sort", None)),
