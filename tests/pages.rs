@@ -221,6 +221,9 @@ fn feed_is_valid_atom_newest_first() {
     for e in feed.entries() {
         assert!(e.id().contains("/q/") && !e.title().value.is_empty());
         assert!(e.links().iter().any(|l| l.href().ends_with(e.id().rsplit("/q/").next().unwrap())));
+        // A reader shows one entry at a time: each says it is demo text.
+        let content = e.content().and_then(|c| c.value()).unwrap_or_default();
+        assert!(content.starts_with("Dane demonstracyjne"), "{content:.80}");
     }
     assert!(feed.subtitle().is_some_and(|s| s.value.contains("Dane demonstracyjne")));
 }

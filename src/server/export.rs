@@ -193,6 +193,16 @@ fn date_time(date: &str) -> FixedDateTime {
     format!("{date}T00:00:00+00:00").parse().unwrap_or_default()
 }
 
+/// An entry's answers, after the demo notice where the question is demo text: a feed reader
+/// shows entries one by one, never the feed's subtitle beside them.
+fn entry_content(r: &Record, answers: String) -> String {
+    if r.source == "synthetic" {
+        format!("{SYNTHETIC_NOTICE}\n\n{answers}")
+    } else {
+        answers
+    }
+}
+
 fn answers_text(answers: &[StoredAnswer]) -> String {
     answers.iter().map(|a| format!("{}: {}", a.department, a.text)).collect::<Vec<_>>().join("\n\n")
 }
@@ -216,7 +226,7 @@ fn revision_entries(base: &str, r: &Record) -> Vec<Entry> {
             links: vec![Link { href: url.clone(), rel: "alternate".into(), ..Link::default() }],
             summary: Some(Text::plain(format!("{earlier}\n\n{}", answers_text(&rev.answers)))),
             content: Some(Content {
-                value: Some(newer.clone()),
+                value: Some(entry_content(r, newer.clone())),
                 content_type: Some("text".into()),
                 ..Content::default()
             }),
@@ -264,7 +274,7 @@ pub async fn feed(State(state): State<AppState>, headers: HeaderMap, pairs: Pair
                 }],
                 summary: Some(Text::plain(r.question.clone())),
                 content: Some(Content {
-                    value: Some(answers.join("\n\n")),
+                    value: Some(entry_content(r, answers.join("\n\n"))),
                     content_type: Some("text".into()),
                     ..Content::default()
                 }),
