@@ -460,3 +460,39 @@ fn text_in_another_language_is_marked_as_such_and_named_in_polish() {
         assert_eq!(get_text(path).2.matches("<h1").count(), 1, "{path}");
     }
 }
+
+#[test]
+fn statistics_count_every_month_and_a_chart_row_shows_that_value_alone() {
+    let (status, _, page) = get_text(&format!("/stats?q={}", enc("latarnie")));
+    assert_eq!(status, 200);
+    let months: Vec<(String, u64)> = page
+        .split("<tr><td>")
+        .skip(1)
+        .map(|row| {
+            let (month, rest) = row.split_once("</td>").unwrap();
+            let n = rest.split("class=\"num\">").nth(1).unwrap();
+            (month.to_string(), n[..n.find('<').unwrap()].parse().unwrap())
+        })
+        .collect();
+    let next = |m: &str| {
+        let (y, mo): (u32, u32) = (m[..4].parse().unwrap(), m[5..].parse().unwrap());
+        if mo == 12 {
+            format!("{}-01", y + 1)
+        } else {
+            format!("{y}-{:02}", mo + 1)
+        }
+    };
+    assert!(months.len() > 3);
+    assert!(months.windows(2).all(|w| next(&w[0].0) == w[1].0), "every month in turn: {months:?}");
+    assert!(months.iter().any(|(_, n)| *n == 0), "months without questions count 0");
+    let total = shared().get_ok(&format!("/api/search?q={}&limit=1", enc("latarnie")))["total"].as_u64().unwrap();
+    assert_eq!(months.iter().map(|(_, n)| n).sum::<u64>(), total);
+    // Under one district's filter, the districts' chart still lists others; each links to its own.
+    let (_, _, one) = get_text(&format!("/stats?district={}", enc("Dzielnica VI Bronowice")));
+    let links: Vec<&str> =
+        one.split("<th scope=\"row\"><a href=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    let districts: Vec<&&str> = links.iter().filter(|l| l.contains("district=")).collect();
+    assert!(districts.len() > 3);
+    assert!(districts.iter().all(|l| l.matches("district=").count() == 1), "{districts:?}");
+    assert!(one.contains("<tr class=\"selected\">"), "the chosen district is marked");
+}

@@ -537,6 +537,8 @@ struct BarRow {
     count: u64,
     percent: String,
     href: String,
+    /// The value the current filters choose.
+    selected: bool,
 }
 
 struct Chart {
@@ -546,7 +548,8 @@ struct Chart {
 
 struct TimelineBar {
     label: String,
-    short: String,
+    /// The axis label, on every third month (every month's would not fit a phone).
+    short: Option<String>,
     count: u64,
     x: String,
     y: String,
@@ -577,10 +580,34 @@ fn chart(label: &'static str, param: &str, counts: &[FacetCount], pairs: &[(Stri
             value: c.value.clone(),
             count: c.count,
             percent: format!("{:.1}", c.count as f64 * 100.0 / max as f64),
-            href: href("/", &with(pairs, param, &c.value)),
+            // A row shows that value's results (it replaces the filter of its kind: the chart of
+            // districts under one district's filter lists them all, and a click means "this one").
+            href: href("/", &with(&without(pairs, param, None), param, &c.value)),
+            selected: pairs.iter().any(|(k, v)| k == param && *v == c.value),
         })
         .collect();
     Chart { label, rows }
+}
+
+/// Months (`YYYY-MM`) with their counts, from the first to the last, those without questions
+/// as 0: a month left out would put March beside June and read as a steady trend.
+fn every_month<'a>(counted: impl Iterator<Item = (&'a str, u64)>) -> Vec<(String, u64)> {
+    let parse = |key: &str| -> Option<(i32, u32)> {
+        let (y, m) = key.split_once('-')?;
+        Some((y.parse().ok()?, m.parse().ok()?)).filter(|(_, m)| (1..=12).contains(m))
+    };
+    let counted: Vec<((i32, u32), u64)> = counted.filter_map(|(k, n)| Some((parse(k)?, n))).collect();
+    let (Some(first), Some(last)) = (counted.iter().map(|c| c.0).min(), counted.iter().map(|c| c.0).max()) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let (mut y, mut m) = first;
+    while (y, m) <= last {
+        let n = counted.iter().filter(|c| c.0 == (y, m)).map(|c| c.1).sum();
+        out.push((format!("{y:04}-{m:02}"), n));
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+    out
 }
 
 /// Width of one month's bar in the timeline, in SVG units.
@@ -624,24 +651,27 @@ pub async fn stats(State(state): State<AppState>, pairs: Pairs) -> Response {
             // The year rows link to a date range, not a `year` parameter.
             if let Some(years) = page.charts.last_mut() {
                 for row in &mut years.rows {
+                    let (from, to) = (format!("{}-01-01", row.value), format!("{}-12-31", row.value));
+                    row.selected = pairs_clean.contains(&("from".into(), from.clone()))
+                        && pairs_clean.contains(&("to".into(), to.clone()));
                     let mut p = without(&without(&pairs_clean, "from", None), "to", None);
-                    p.push(("from".into(), format!("{}-01-01", row.value)));
-                    p.push(("to".into(), format!("{}-12-31", row.value)));
+                    p.push(("from".into(), from));
+                    p.push(("to".into(), to));
                     row.href = href("/", &p);
                 }
             }
-            let max = months.buckets.iter().map(|b| b.count).max().unwrap_or(1).max(1);
-            page.timeline_width = (months.buckets.len() * MONTH_WIDTH).max(MONTH_WIDTH);
+            let months = every_month(months.buckets.iter().map(|b| (b.key.as_str(), b.count)));
+            let max = months.iter().map(|(_, n)| *n).max().unwrap_or(1).max(1);
+            page.timeline_width = (months.len() * MONTH_WIDTH).max(MONTH_WIDTH);
             page.timeline = months
-                .buckets
                 .iter()
                 .enumerate()
-                .map(|(i, b)| {
-                    let h = b.count as f64 * 100.0 / max as f64;
+                .map(|(i, (key, count))| {
+                    let h = *count as f64 * 100.0 / max as f64;
                     TimelineBar {
-                        label: b.key.clone(),
-                        short: b.key.get(2..).unwrap_or(&b.key).to_string(),
-                        count: b.count,
+                        label: key.clone(),
+                        short: (i % 3 == 0).then(|| key.get(2..).unwrap_or(key).to_string()),
+                        count: *count,
                         x: (i * MONTH_WIDTH + 2).to_string(),
                         y: format!("{:.1}", 104.0 - h),
                         width: (MONTH_WIDTH - 4).to_string(),
@@ -674,6 +704,14 @@ mod tests {
                 "pytań"
             ]
         );
+    }
+
+    #[test]
+    fn the_timeline_has_every_month_between_the_first_and_the_last() {
+        let got = every_month([("2024-11", 3), ("2025-02", 1), ("2024-12", 2)].into_iter());
+        let want = [("2024-11", 3), ("2024-12", 2), ("2025-01", 0), ("2025-02", 1)];
+        assert_eq!(got, want.map(|(k, n)| (k.to_string(), n)));
+        assert!(every_month(std::iter::empty()).is_empty());
     }
 
     #[test]
