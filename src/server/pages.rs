@@ -64,6 +64,12 @@ fn meaningful(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
     pairs.into_iter().filter(|(k, v)| RawSearchParams::KEYS.contains(&k.as_str()) && !v.trim().is_empty()).collect()
 }
 
+/// The API answers a date range that ends before it starts with no hits; on a page a person more
+/// likely swapped the dates, and is told so.
+fn swapped_dates() -> ApiError {
+    ApiError::bad_parameter("to", "data końcowa jest wcześniejsza niż początkowa")
+}
+
 /// A language's name as the pages write it (`język: ukraiński`); a code they do not know as itself.
 fn language_name(code: &str) -> &str {
     match code {
@@ -364,8 +370,7 @@ pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Response {
     let result = blocking(&state, move |b, glossary| {
         let (req, _) = search_request(b, Pairs(meaningful(pairs.0)), &[])?;
         if req.empty_date_range() {
-            // The API answers an empty range with no hits; a person more likely swapped the dates.
-            return Err(ApiError::bad_parameter("to", "data końcowa jest wcześniejsza niż początkowa"));
+            return Err(swapped_dates());
         }
         let resp = b.search(glossary, &req)?;
         Ok((req, resp))
@@ -619,6 +624,9 @@ pub async fn stats(State(state): State<AppState>, pairs: Pairs) -> Response {
     let q = pairs_clean.iter().find(|(k, _)| k == "q").map(|(_, v)| v.clone()).unwrap_or_default();
     let result = blocking(&state, move |b, glossary| {
         let (mut req, _) = search_request(b, Pairs(meaningful(pairs.0)), &[])?;
+        if req.empty_date_range() {
+            return Err(swapped_dates());
+        }
         req.limit = 1;
         req.offset = 0;
         let resp = b.search(glossary, &req)?;
