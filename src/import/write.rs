@@ -23,7 +23,10 @@ impl ImportLock {
             .open(&path)
             .map_err(|e| ImportError::io(&path, e))?;
         match file.try_lock() {
-            Ok(()) => Ok(ImportLock { _file: file }),
+            Ok(()) => {
+                recover_interrupted_swap(live)?;
+                Ok(ImportLock { _file: file })
+            }
             Err(std::fs::TryLockError::WouldBlock) => Err(ImportError::io(
                 &path,
                 std::io::Error::new(
@@ -52,20 +55,54 @@ pub fn replace_corpus(live: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Re
         let _ = std::fs::remove_dir_all(&staging);
         return Err(e);
     }
-    // Two renames: the corpus is only read by `lawka index` and `lawka serve` (its glossary), which
-    // retry a missing file; a rename failing halfway puts the live corpus back.
+    // One atomic exchange where the system has it: at every instant the live path holds a whole
+    // corpus, the old or the new, even if the import is killed. Elsewhere two renames, with a
+    // window in which the live path is missing: a rename failing halfway puts the live corpus
+    // back, and a crash between the two is repaired by the next import
+    // ([`recover_interrupted_swap`]).
     let old = sibling(live, "old");
     if old.try_exists().map_err(|e| ImportError::io(&old, e))? {
         std::fs::remove_dir_all(&old).map_err(|e| ImportError::io(&old, e))?;
     }
-    std::fs::rename(live, &old).map_err(|e| ImportError::io(live, e))?;
-    if let Err(e) = std::fs::rename(&staging, live) {
-        let _ = std::fs::rename(&old, live);
-        let _ = std::fs::remove_dir_all(&staging);
-        return Err(ImportError::io(live, e));
+    match exchange(&staging, live) {
+        Ok(()) => std::fs::rename(&staging, &old).map_err(|e| ImportError::io(&staging, e))?,
+        Err(_) => {
+            std::fs::rename(live, &old).map_err(|e| ImportError::io(live, e))?;
+            if let Err(e) = std::fs::rename(&staging, live) {
+                let _ = std::fs::rename(&old, live);
+                let _ = std::fs::remove_dir_all(&staging);
+                return Err(ImportError::io(live, e));
+            }
+        }
     }
     if let Err(e) = std::fs::remove_dir_all(&old) {
         tracing::warn!(path = %old.display(), error = %e, "cannot remove the previous corpus");
+    }
+    Ok(())
+}
+
+/// Swaps two directories in one step (Linux's `renameat2` with `RENAME_EXCHANGE`); an error where
+/// the system or the file system has no such call.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_: &Path, _: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Puts the previous corpus back where an import was killed between its two renames (the live
+/// path missing, the previous corpus beside it): without this, every later import, build and
+/// check would fail on the missing corpus until someone moved it back by hand.
+fn recover_interrupted_swap(live: &Path) -> Result<()> {
+    let old = sibling(live, "old");
+    let missing = !live.try_exists().map_err(|e| ImportError::io(live, e))?;
+    if missing && old.is_dir() {
+        tracing::warn!(from = %old.display(), to = %live.display(), "an earlier import was interrupted; restoring the corpus");
+        std::fs::rename(&old, live).map_err(|e| ImportError::io(live, e))?;
     }
     Ok(())
 }
@@ -173,6 +210,32 @@ mod tests {
         assert!(second.contains("another `lawka import` into this corpus is running"), "{second}");
         drop(first);
         assert!(ImportLock::acquire(&live).is_ok());
+    }
+
+    #[test]
+    fn a_swap_leaves_the_new_corpus_and_nothing_beside_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let live = tmp.path().join("corpus");
+        copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus"), &live).unwrap();
+        replace_corpus(&live, |dir| std::fs::write(dir.join("marker"), "nowy\n").map_err(|e| ImportError::io(dir, e)))
+            .unwrap();
+        assert_eq!(std::fs::read_to_string(live.join("marker")).unwrap(), "nowy\n");
+        assert!(Corpus::load(&live).is_ok());
+        assert!(!tmp.path().join(".corpus.import").exists() && !tmp.path().join(".corpus.old").exists());
+    }
+
+    #[test]
+    fn an_import_killed_between_two_renames_is_repaired_by_the_next() {
+        // Where the system has no atomic exchange, the old corpus is renamed aside before the new
+        // one takes its place; a crash in between left no corpus at the live path.
+        let tmp = tempfile::tempdir().unwrap();
+        let live = tmp.path().join("corpus");
+        let old = tmp.path().join(".corpus.old");
+        std::fs::create_dir_all(old.join("meetings")).unwrap();
+        std::fs::write(old.join("departments.txt"), "Zarząd Dróg Miasta Krakowa\n").unwrap();
+        let _lock = ImportLock::acquire(&live).unwrap();
+        assert_eq!(std::fs::read_to_string(live.join("departments.txt")).unwrap(), "Zarząd Dróg Miasta Krakowa\n");
+        assert!(!old.exists());
     }
 
     #[test]
