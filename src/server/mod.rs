@@ -128,7 +128,8 @@ impl LiveGlossary {
         self.current.load_full()
     }
 
-    /// Re-reads the file if it changed; a file with errors is not used (the old glossary stays).
+    /// Re-reads the file if it changed; a file with errors, or a file gone, is not used (the old
+    /// glossary stays).
     fn reload(&self) {
         let Some(path) = &self.path else { return };
         let modified = std::fs::metadata(path).and_then(|m| m.modified()).ok();
@@ -137,6 +138,13 @@ impl LiveGlossary {
             return;
         }
         *last = modified;
+        if modified.is_none() && !path.exists() {
+            // A glossary that disappears is more likely being replaced (an import swaps the whole
+            // corpus directory) than withdrawn: searching without it would drop every resident's
+            // word until the next restart. A restart without the file starts without it.
+            tracing::warn!(path = %path.display(), "glossary file missing: the glossary in use stays");
+            return;
+        }
         match Glossary::read(path) {
             Ok(g) => {
                 tracing::info!(groups = g.len(), path = %path.display(), "glossary reloaded");
@@ -314,4 +322,24 @@ async fn shutdown_signal() {
 /// A `SocketAddr` for the default local address.
 pub fn default_addr() -> SocketAddr {
     SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_glossary_file_that_disappears_leaves_the_glossary_in_use() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("glossary.txt");
+        std::fs::write(&path, "dziura ~ ubytek w nawierzchni\nkopciuch ~ piec węglowy\n").unwrap();
+        let live = LiveGlossary::open(&path).unwrap();
+        assert_eq!(live.load_full().len(), 2);
+        std::fs::remove_file(&path).unwrap();
+        live.reload();
+        assert_eq!(live.load_full().len(), 2, "kept while the file is away");
+        std::fs::write(&path, "śmieci ~ odpady\n").unwrap();
+        live.reload();
+        assert_eq!(live.load_full().len(), 1, "a file put back is read");
+    }
 }
