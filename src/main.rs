@@ -14,7 +14,7 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("lawka: error: {e:#}");
+            eprintln!("lawka: error: {}", cli::error_line(&e));
             ExitCode::from(2)
         }
     }

@@ -171,6 +171,24 @@ pub fn open_or_build(
     IndexHandle::open(index_dir).with_context(|| format!("opening the index in {}", index_dir.display()))
 }
 
+/// An error and its causes on one line, each cause said once: some libraries' messages already
+/// hold their cause's (tantivy's "An IO error occurred: 'No space left on device'"), which
+/// `{:#}` would print a second time.
+pub fn error_line(e: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in e.chain() {
+        let text = cause.to_string();
+        if line.contains(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
+}
+
 /// Runs a parsed command: exit 0 on success, 1 when a check or search found problems or nothing.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
@@ -191,6 +209,16 @@ mod tests {
     use clap::CommandFactory;
 
     use super::*;
+
+    #[test]
+    fn an_error_line_says_each_cause_once() {
+        let io = std::io::Error::new(std::io::ErrorKind::StorageFull, "No space left on device");
+        let tantivy = tantivy::TantivyError::from(io);
+        let e = anyhow::Error::from(crate::index::IndexError::from(tantivy)).context("building the index");
+        let line = error_line(&e);
+        assert_eq!(line.matches("No space left on device").count(), 1, "{line}");
+        assert!(line.starts_with("building the index: "), "{line}");
+    }
 
     #[test]
     fn cli_is_well_formed() {

@@ -143,11 +143,17 @@ fn build_inner(
     }
     std::fs::create_dir_all(index_dir).map_err(|e| IndexError::io(format!("creating {}", index_dir.display()), e))?;
     let _lock = BuildLock::acquire(index_dir).map_err(|e| IndexError::io("locking the index directory", e))?;
+    // What earlier builds left (a crashed or failed build's partial generation, generations no
+    // one reads) goes first: on a nearly full disk it is the room this build needs.
+    if let Err(e) = generation::collect_garbage(index_dir) {
+        tracing::warn!(error = %e, "could not remove old index generations");
+    }
 
     let n = generation::next_generation(index_dir)
         .map_err(|e| IndexError::io(format!("reading {}", index_dir.display()), e))?;
     let work = generation::partial_dir(index_dir, n);
     std::fs::create_dir(&work).map_err(|e| IndexError::io(format!("creating {}", work.display()), e))?;
+    let _work = WorkDir(&work);
 
     let (meta, vectors, vector_stats) =
         write_generation(&reader, survey, &work, &generation::generation_name(n), options, progress)?;
@@ -167,12 +173,7 @@ fn build_inner(
             .and_then(|g| before_switch(&g));
         match handed {
             Ok(()) => {}
-            Err(NotTaken::Refused(why)) => {
-                if let Err(e) = std::fs::remove_dir_all(&work) {
-                    tracing::warn!(error = %e, dir = %work.display(), "could not remove the generation not switched to");
-                }
-                return Err(IndexError::NotSwitched(why));
-            }
+            Err(NotTaken::Refused(why)) => return Err(IndexError::NotSwitched(why)),
             Err(NotTaken::Partly(why)) => {
                 let name = switch(index_dir, n)?;
                 return Err(IndexError::SwitchedAnyway { generation: name, why });
@@ -194,6 +195,21 @@ fn build_inner(
         removed,
         thesaurus_words: meta.thesaurus_words,
     })
+}
+
+/// A new generation's work directory, removed when the build ends without switching to it (an
+/// error, a refusal, a panic): a failed build leaves nothing behind. Once switched to, it has
+/// been renamed, and there is nothing at its path to remove.
+struct WorkDir<'a>(&'a Path);
+
+impl Drop for WorkDir<'_> {
+    fn drop(&mut self) {
+        match std::fs::remove_dir_all(self.0) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => tracing::warn!(error = %e, dir = %self.0.display(), "could not remove the unfinished generation"),
+        }
+    }
 }
 
 /// Makes finished generation `n` the live one of `index_dir`.
@@ -594,6 +610,31 @@ mod tests {
         // Each was handed the generation it would become, whole.
         let q = first.questions;
         assert_eq!(seen, [("gen-00000002".to_string(), q, q), (second.generation.clone(), q, q), (third, q, q)]);
+    }
+
+    /// A full disk or a crash leaves a partial generation; the next build removes it first, and a
+    /// build that stops after writing its own leaves nothing.
+    #[test]
+    fn a_build_removes_what_failed_builds_left_and_leaves_nothing_when_it_stops() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("index");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        build(&corpus, &dir, &BuildOptions::default(), &NoProgress).expect("index builds");
+        let stale = dir.join("gen-00000007.partial");
+        std::fs::create_dir_all(&stale).expect("a stale partial");
+        std::fs::write(stale.join("x.idx"), vec![0u8; 1 << 20]).expect("its bytes");
+        build(&corpus, &dir, &BuildOptions::default(), &NoProgress).expect("index builds");
+        assert!(!stale.exists());
+        let stopped = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            build_then_switch(&corpus, &dir, &BuildOptions::default(), &NoProgress, &mut |_| panic!("stopped"))
+        }));
+        assert!(stopped.is_err());
+        let partials: Vec<String> = std::fs::read_dir(&dir)
+            .expect("index dir")
+            .filter_map(|e| e.ok()?.file_name().into_string().ok())
+            .filter(|n| n.ends_with(".partial"))
+            .collect();
+        assert!(partials.is_empty(), "{partials:?}");
     }
 
     #[test]
