@@ -9,6 +9,7 @@ use tantivy::{Index, IndexReader, ReloadPolicy, Searcher};
 use super::dense::DenseIndex;
 use super::error::{IndexError, Result};
 use super::generation::{self, GenerationMeta};
+use super::read_directory::ReadDirectory;
 use super::schema::{self, Fields};
 use super::suggestions::{self, Suggestions};
 use crate::analysis;
@@ -88,6 +89,7 @@ impl Generation {
                 generation::ANALYSIS_VERSION
             )));
         }
+        verify_checksums(&path, name)?;
         let index = Index::open_in_dir(&path)?;
         analysis::register(index.tokenizers(), &analysis::Gazetteer::new(&meta.gazetteer));
         let fields = schema::resolve(&index.schema())?;
@@ -128,6 +130,23 @@ impl Generation {
     pub fn searcher(&self) -> Searcher {
         self.reader.searcher()
     }
+}
+
+/// Checks every file of a generation against the checksum in its footer. Damage inside a file (a
+/// flipped byte, a bad sector) keeps its size and footer, so opening it succeeds and the first
+/// searches that touch it fail or panic (a helper's test: 13 of 18 requests answered 500 with a
+/// damaged `.store`). Read through `pread` ([`ReadDirectory`]), not the serving maps, so that the
+/// check does not leave the whole index resident; it costs one read of the files (2 MB for the
+/// bundled corpus; 1.6 GB at a million questions).
+fn verify_checksums(path: &Path, name: &str) -> Result<()> {
+    let directory = ReadDirectory::open(path).map_err(tantivy::TantivyError::from)?;
+    let damaged = Index::open(directory)?.validate_checksum()?;
+    if damaged.is_empty() {
+        return Ok(());
+    }
+    let mut files: Vec<String> = damaged.iter().map(|p| p.display().to_string()).collect();
+    files.sort();
+    Err(IndexError::Verification(format!("{name}: files damaged (their checksums do not match): {}", files.join(", "))))
 }
 
 /// The live generation of an index directory, swapped whole on reload; searches in flight keep
@@ -194,4 +213,33 @@ fn open_current(dir: &Path) -> Result<Generation> {
 /// Whether `dir` has a live generation.
 pub fn exists(dir: &Path) -> bool {
     matches!(generation::read_current(dir), Ok(Some(_)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::{build, BuildOptions, NoProgress};
+
+    #[test]
+    fn a_generation_damaged_inside_a_file_is_refused_not_served() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path().join("index");
+        let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus");
+        let built = build(&corpus, &dir, &BuildOptions::default(), &NoProgress).expect("index builds");
+        assert!(Generation::open(&dir, &built.generation).is_ok());
+        let store = std::fs::read_dir(dir.join(&built.generation))
+            .expect("generation")
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .find(|p| p.extension().is_some_and(|x| x == "store"))
+            .expect("a store file");
+        // Flip bytes in the middle: the size and the footer stay as they were.
+        let mut bytes = std::fs::read(&store).expect("store");
+        let (from, to) = (bytes.len() / 4, bytes.len() * 3 / 4);
+        for b in bytes[from..to].iter_mut().step_by(997) {
+            *b ^= 0x5a;
+        }
+        std::fs::write(&store, &bytes).expect("damaged");
+        let err = Generation::open(&dir, &built.generation).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("damaged") && err.contains(".store"), "{err}");
+    }
 }
