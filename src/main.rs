@@ -9,6 +9,9 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if !matches!(cli.command, cli::Command::Serve(_)) {
+        end_quietly_on_a_closed_pipe();
+    }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(cli.command.default_log_level()));
     tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
     match cli::run(cli) {
@@ -17,5 +20,18 @@ fn main() -> ExitCode {
             eprintln!("lawka: error: {}", cli::error_line(&e));
             ExitCode::from(2)
         }
+    }
+}
+
+/// Rust ignores SIGPIPE, so writing to a pipe whose reader has gone (`lawka search … | head`)
+/// is an error, and `println!` panics on it with a backtrace. A command-line tool should simply
+/// stop, as C tools do: the signal's default action. Not for `serve`, whose clients may close
+/// their connections at any time.
+fn end_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: called at the start of `main`, before any thread is started; SIG_DFL is a valid
+    // disposition for SIGPIPE.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

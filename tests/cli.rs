@@ -104,6 +104,22 @@ fn search_text_output_and_exit_codes() {
 }
 
 #[test]
+fn output_cut_short_by_a_closed_pipe_ends_quietly() {
+    // `lawka search … | head`: the reader goes away before the results are written.
+    let index = shared().index_dir.to_str().unwrap().to_string();
+    let mut child = crate::common::lawka_command()
+        .args(["search", "tramwaj", "--index", &index, "--limit", "100"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked") && !stderr.contains("Broken pipe"), "{stderr}");
+}
+
+#[test]
 fn an_index_from_another_analysis_version_is_rebuilt_not_misread() {
     let tmp = crate::common::workspace(true);
     let work = tmp.path();
