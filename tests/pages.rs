@@ -354,6 +354,29 @@ fn a_description_as_long_as_related_takes_reaches_it_in_polish() {
 }
 
 #[test]
+fn a_long_description_in_ukrainian_reaches_the_already_asked_page() {
+    // Every Cyrillic letter takes 6 bytes percent-encoded: at 16 KiB of address a Ukrainian
+    // description stopped at about 2,700 of the 5,000 characters the form allows.
+    let sentence = "Сусід за парканом палить у печі сміття і пластик, густий жовтий дим заходить у вікна, \
+                    діти кашляють, а міська варта не приїжджає. ";
+    let mut text = String::new();
+    while text.chars().count() + sentence.chars().count() <= 5_000 {
+        text.push_str(sentence);
+    }
+    let encoded = enc(text.trim_end());
+    assert!(encoded.len() > 16 * 1024, "{}", encoded.len());
+    let (status, ctype, page) = get_text(&format!("/zapytaj?tresc={encoded}"));
+    assert_eq!(status, 200, "{}", &page[..page.len().min(300)]);
+    assert!(ctype.starts_with("text/html") && page.contains("Najbardziej podobne pytania"));
+    // Past the bound a page answers with a page, in Polish; the API with its JSON.
+    let (status, ctype, page) = get_text(&format!("/zapytaj?tresc={}", "a".repeat(40_000)));
+    assert_eq!(status, 414);
+    assert!(ctype.starts_with("text/html") && page.contains("Za długi tekst"), "{ctype}");
+    let (status, body) = shared().get(&format!("/api/related?q={}", "a".repeat(40_000)));
+    assert_eq!((status, body["error"]["code"].as_str()), (414, Some("uri_too_long")));
+}
+
+#[test]
 fn a_path_that_is_not_utf8_or_a_parameter_no_route_takes_is_a_json_400_and_a_404_page_for_people() {
     for path in ["/api/questions/%FF/1", "/api/questions/%C3%28/1/related", "/static/%FF"] {
         let (status, body) = shared().get(path);

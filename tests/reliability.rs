@@ -344,7 +344,7 @@ fn two_thousand_malformed_requests_get_no_server_error() {
 
 #[test]
 fn limits_headers_and_metrics_for_operators() {
-    let (status, body) = shared().get(&format!("/api/search?q={}", "a".repeat(17_000)));
+    let (status, body) = shared().get(&format!("/api/search?q={}", "a".repeat(33_000)));
     assert_eq!((status, body["error"]["code"].as_str()), (414, Some("uri_too_long")));
     let r = client().post(shared().url("/api/search")).body("x".repeat(100)).send().unwrap();
     assert_eq!(r.status().as_u16(), 413);

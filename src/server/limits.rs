@@ -30,8 +30,9 @@ use super::metrics::Metrics;
 /// Longest request URI (path and query string), in bytes: every text a parameter may hold fits,
 /// percent-encoded, with every filter: a 1,000-character query of four-byte characters (12 bytes
 /// each encoded), a resident's 5,000-character description in Polish (~8–9 KiB: its spaces and
-/// Polish letters take 3 and 6 bytes).
-pub const MAX_URI_BYTES: usize = 16 * 1024;
+/// Polish letters take 3 and 6 bytes) or in Ukrainian (~28 KiB: every Cyrillic letter takes 6;
+/// at 16 KiB a Ukrainian description stopped at about 2,700 characters).
+pub const MAX_URI_BYTES: usize = 32 * 1024;
 /// Largest total size of the request headers, in bytes.
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 /// The service takes no request bodies (it is read-only); anything larger than this is refused.
@@ -217,10 +218,13 @@ pub async fn guard(State(metrics): State<Arc<Metrics>>, request: Request, next: 
 fn check_size(request: &Request) -> Option<Response> {
     let uri_len = request.uri().path().len() + request.uri().query().map_or(0, |q| q.len() + 1);
     if uri_len > MAX_URI_BYTES {
+        if super::pages::is_page(request.uri().path()) {
+            return Some(super::pages::too_long());
+        }
         return Some(reject(
             StatusCode::URI_TOO_LONG,
             "uri_too_long",
-            "Adres zapytania jest za długi (najwyżej 16 KiB).",
+            "Adres zapytania jest za długi (najwyżej 32 KiB).",
         ));
     }
     let header_bytes: usize = request.headers().iter().map(|(k, v)| k.as_str().len() + v.len() + 4).sum();

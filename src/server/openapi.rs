@@ -433,7 +433,7 @@ fn limit_responses() -> Vec<(&'static str, RefOr<utoipa::openapi::Response>)> {
         .build();
     vec![
         ("413", error_response("`payload_too_large`: the request has a body (the service is read-only).").build().into()),
-        ("414", error_response("`uri_too_long`: path and query string over 16 KiB.").build().into()),
+        ("414", error_response("`uri_too_long`: path and query string over 32 KiB.").build().into()),
         (
             "429",
             error_response("`rate_limited`: this client (its address, or the address a trusted proxy names) sent more requests than its rate allows.")

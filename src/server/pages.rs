@@ -510,6 +510,23 @@ fn not_found_page(what: &str) -> Response {
     render(StatusCode::NOT_FOUND, &NotFoundPage { message: format!("Nie ma pytania ani strony „{what}”.") })
 }
 
+/// Whether `path` is one of the pages for people, which answer errors with a page, not JSON.
+pub fn is_page(path: &str) -> bool {
+    matches!(path, "/" | "/zapytaj" | "/meetings" | "/stats") || path.starts_with("/q/")
+}
+
+#[derive(Template)]
+#[template(
+    source = r#"{% extends "base.html" %}{% block title %}Za długi tekst{% endblock %}{% block content %}<h1>Za długi tekst</h1><p>Opis lub zapytanie jest za długie, by je wysłać. Skróć je i spróbuj ponownie.</p><p><a href="/">Wróć do wyszukiwarki</a> · <a href="/zapytaj">Czy ktoś już o to pytał?</a></p>{% endblock %}"#,
+    ext = "html"
+)]
+struct TooLongPage;
+
+/// The 414 page for people: the address of a page grew past [`super::limits::MAX_URI_BYTES`].
+pub fn too_long() -> Response {
+    render(StatusCode::URI_TOO_LONG, &TooLongPage)
+}
+
 /// A 404 page for people (paths outside `/api/`).
 pub fn not_found(path: &str) -> Response {
     not_found_page(path)
