@@ -522,3 +522,18 @@ fn statistics_count_every_month_and_a_chart_row_shows_that_value_alone() {
     assert!(districts.iter().all(|l| l.matches("district=").count() == 1), "{districts:?}");
     assert!(one.contains("<tr class=\"selected\">"), "the chosen district is marked");
 }
+
+#[test]
+fn an_address_cut_after_the_meeting_lists_that_meeting_and_a_trailing_slash_is_forgiven() {
+    let meeting = &corpus().meetings[0];
+    let (status, _, page) = get_text(&format!("/q/{}", meeting.id.as_str()));
+    assert_eq!(status, 200);
+    let hits = page_hits(&page);
+    assert!(!hits.is_empty() && hits.iter().all(|h| h.starts_with(&format!("{}/", meeting.id.as_str()))), "{hits:?}");
+    assert!(page.contains(&format!("Spotkanie: {} ✕", meeting.title)), "the filter named by the meeting's title");
+    let first = &hits[0];
+    let (status, _, question) = get_text(&format!("/q/{first}/"));
+    assert_eq!(status, 200);
+    assert!(question.contains("Podobne pytania"));
+    assert_eq!(get_text("/q/nie-ma-takiego-spotkania").0, 404);
+}

@@ -161,7 +161,10 @@ pub fn app(state: AppState) -> Router {
     let rate_limiter = state.rate_limiter.clone();
     let router = Router::new()
         .route("/", get(pages::search))
+        .route("/q/{meeting}", get(pages::meeting))
+        .route("/q/{meeting}/", get(pages::meeting))
         .route("/q/{meeting}/{n}", get(pages::question))
+        .route("/q/{meeting}/{n}/", get(pages::question_with_slash))
         .route("/zapytaj", get(pages::ask))
         .route("/meetings", get(pages::meetings))
         .route("/stats", get(pages::stats))

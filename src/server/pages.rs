@@ -242,12 +242,18 @@ const FILTER_LABELS: [(&str, &str); 7] = [
     ("to", "Do"),
 ];
 
-fn active_filters(pairs: &[(String, String)]) -> Vec<(String, String)> {
+/// The chosen filters, each with the link that removes it; a language by its name and a meeting
+/// by its title (`meetings`), not by their codes.
+fn active_filters(pairs: &[(String, String)], meetings: &[MeetingSummary]) -> Vec<(String, String)> {
     pairs
         .iter()
         .filter_map(|(k, v)| {
             let label = FILTER_LABELS.iter().find(|(key, _)| key == k)?.1;
-            let shown = if k == "lang" { language_name(v) } else { v.as_str() };
+            let shown = match k.as_str() {
+                "lang" => language_name(v),
+                "meeting" => meetings.iter().find(|m| m.id == *v).map_or(v.as_str(), |m| m.title.as_str()),
+                _ => v.as_str(),
+            };
             Some((format!("{label}: {shown}"), href("/", &without(pairs, k, Some(v)))))
         })
         .collect()
@@ -255,6 +261,7 @@ fn active_filters(pairs: &[(String, String)]) -> Vec<(String, String)> {
 
 fn search_page(
     pairs: Vec<(String, String)>,
+    meetings: &[MeetingSummary],
     req: Option<&SearchRequest>,
     resp: Result<SearchResponse, String>,
 ) -> SearchPage {
@@ -287,7 +294,7 @@ fn search_page(
         to: get("to"),
         has_dates: !get("from").is_empty() || !get("to").is_empty(),
         sorts,
-        active: active_filters(&pairs),
+        active: active_filters(&pairs, meetings),
         facets: Vec::new(),
         total: 0,
         total_word: "pytań",
@@ -377,9 +384,11 @@ pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Response {
     })
     .await;
     match result {
-        Ok((req, resp)) => render(StatusCode::OK, &search_page(raw_pairs, Some(&req), Ok(resp))),
+        Ok((req, resp)) => {
+            render(StatusCode::OK, &search_page(raw_pairs, &state.backend().meta().meetings, Some(&req), Ok(resp)))
+        }
         Err(e) if e.status().is_client_error() => {
-            render(e.status(), &search_page(raw_pairs, None, Err(page_message(&e))))
+            render(e.status(), &search_page(raw_pairs, &state.backend().meta().meetings, None, Err(page_message(&e))))
         }
         Err(e) => e.into_response(),
     }
@@ -457,6 +466,36 @@ pub async fn question(State(state): State<AppState>, path: Result<Path<(String, 
         Err(e) if e.status() == StatusCode::NOT_FOUND => not_found_page(&raw),
         Err(e) => e.into_response(),
     }
+}
+
+/// `GET /q/{meeting}`: an address cut after the meeting (from a question's permanent link) shows
+/// that meeting's questions, in their order.
+pub async fn meeting(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> Response {
+    let Ok(Path(meeting)) = path else {
+        return not_found_page("?");
+    };
+    let id = meeting.trim_end_matches('/');
+    if !state.backend().meta().meetings.iter().any(|m| m.id == id) {
+        return not_found_page(id);
+    }
+    let target = href("/", &[("meeting".into(), id.to_string()), ("sort".into(), "date_asc".into())]);
+    axum::response::Redirect::to(&target).into_response()
+}
+
+/// `GET /q/{meeting}/{n}/`: the question's address without the slash.
+pub async fn question_with_slash(path: Result<Path<(String, String)>, PathRejection>) -> Response {
+    match path {
+        Ok(Path((meeting, n))) => {
+            let target = format!("/q/{}/{}", urlencode(&meeting), urlencode(&n));
+            axum::response::Redirect::permanent(&target).into_response()
+        }
+        Err(_) => not_found_page("?"),
+    }
+}
+
+/// One path segment, percent-encoded.
+fn urlencode(segment: &str) -> String {
+    url::form_urlencoded::byte_serialize(segment.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
 /// Questions shown for a text on the "already asked?" page.
@@ -651,7 +690,8 @@ pub async fn stats(State(state): State<AppState>, pairs: Pairs) -> Response {
         Ok((resp, months))
     })
     .await;
-    let filters: Vec<String> = active_filters(&pairs_clean).into_iter().map(|(label, _)| label).collect();
+    let filters: Vec<String> =
+        active_filters(&pairs_clean, &state.backend().meta().meetings).into_iter().map(|(label, _)| label).collect();
     let mut page = StatsPage {
         q,
         error: None,
