@@ -359,9 +359,14 @@ fn best_passage(spans: &[Span], weighted: &[(usize, Score)], max_bytes: usize) -
     best.map(|(_, start, stop, marks)| (start, stop, marks))
 }
 
-/// `text[from..to]` escaped, with the `marks` (byte ranges, in order) in `<mark>`.
+/// `text[from..to]` escaped, with the `marks` (byte ranges, in order) in `<mark>`, and an
+/// ellipsis on each side where the passage cuts the text, as [`leading_html`] ends one: a reader
+/// should see that the sentence goes on.
 fn marked_html(text: &str, from: usize, to: usize, marks: impl Iterator<Item = Span>) -> String {
     let mut out = String::with_capacity(to - from + 64);
+    if text[..from].chars().any(char::is_alphanumeric) {
+        out.push('…');
+    }
     let mut at = from;
     for (a, b) in marks {
         out.push_str(&escape_html(&text[at..a]));
@@ -371,6 +376,9 @@ fn marked_html(text: &str, from: usize, to: usize, marks: impl Iterator<Item = S
         at = b;
     }
     out.push_str(&escape_html(&text[at..to]));
+    if text[to..].chars().any(char::is_alphanumeric) {
+        out.push('…');
+    }
     out
 }
 
@@ -462,6 +470,10 @@ mod tests {
             "Kiedy naprawią dziury w <mark>chodniku</mark> na &lt;Balickiej&gt;? <mark>Chodniki</mark> są w złym stanie"
         );
         assert_eq!(by_terms(text, &mut analyzer, |_| false), leading_html(text));
+        // A passage inside a longer text says so on the side it cuts.
+        let long = format!("{} {text} {}", "Wstęp bez znaczenia. ".repeat(20), "Dalszy ciąg. ".repeat(20));
+        let html = by_terms(&long, &mut analyzer, |t| t == "chodnik");
+        assert!(html.starts_with('…') && html.ends_with('…') && html.contains("<mark>chodniku</mark>"), "{html}");
     }
 
     #[test]
