@@ -9,7 +9,7 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    if !matches!(cli.command, cli::Command::Serve(_)) {
+    if matches!(cli.command, cli::Command::Search(_) | cli::Command::Analyze(_) | cli::Command::Check(_)) {
         end_quietly_on_a_closed_pipe();
     }
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(cli.command.default_log_level()));
@@ -25,8 +25,10 @@ fn main() -> ExitCode {
 
 /// Rust ignores SIGPIPE, so writing to a pipe whose reader has gone (`lawka search … | head`)
 /// is an error, and `println!` panics on it with a backtrace. A command-line tool should simply
-/// stop, as C tools do: the signal's default action. Not for `serve`, whose clients may close
-/// their connections at any time.
+/// stop, as C tools do: the signal's default action. Only for the commands that print and touch
+/// no network: a socket written with `writev` (hyper's requests in `import`, a cluster's in
+/// `index --backend`, the clients of `serve`) would raise the signal too, and the process would
+/// end without its retries or its message.
 fn end_quietly_on_a_closed_pipe() {
     #[cfg(unix)]
     // SAFETY: called at the start of `main`, before any thread is started; SIG_DFL is a valid
