@@ -64,8 +64,9 @@ pub fn replace_corpus(live: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Re
     if old.try_exists().map_err(|e| ImportError::io(&old, e))? {
         std::fs::remove_dir_all(&old).map_err(|e| ImportError::io(&old, e))?;
     }
-    match exchange(&staging, live) {
-        Ok(()) => std::fs::rename(&staging, &old).map_err(|e| ImportError::io(&staging, e))?,
+    // After an exchange the previous corpus is at the staging path; after two renames, aside.
+    let previous = match exchange(&staging, live) {
+        Ok(()) => staging,
         Err(_) => {
             std::fs::rename(live, &old).map_err(|e| ImportError::io(live, e))?;
             if let Err(e) = std::fs::rename(&staging, live) {
@@ -73,10 +74,11 @@ pub fn replace_corpus(live: &Path, fill: impl FnOnce(&Path) -> Result<()>) -> Re
                 let _ = std::fs::remove_dir_all(&staging);
                 return Err(ImportError::io(live, e));
             }
+            old
         }
-    }
-    if let Err(e) = std::fs::remove_dir_all(&old) {
-        tracing::warn!(path = %old.display(), error = %e, "cannot remove the previous corpus");
+    };
+    if let Err(e) = std::fs::remove_dir_all(&previous) {
+        tracing::warn!(path = %previous.display(), error = %e, "cannot remove the previous corpus");
     }
     Ok(())
 }

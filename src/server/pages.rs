@@ -474,28 +474,23 @@ pub async fn meeting(State(state): State<AppState>, path: Result<Path<String>, P
     let Ok(Path(meeting)) = path else {
         return not_found_page("?");
     };
-    let id = meeting.trim_end_matches('/');
-    if !state.backend().meta().meetings.iter().any(|m| m.id == id) {
-        return not_found_page(id);
+    if !state.backend().meta().meetings.iter().any(|m| m.id == meeting) {
+        return not_found_page(&meeting);
     }
-    let target = href("/", &[("meeting".into(), id.to_string()), ("sort".into(), "date_asc".into())]);
+    let target = href("/", &[("meeting".into(), meeting), ("sort".into(), "date_asc".into())]);
     axum::response::Redirect::to(&target).into_response()
 }
 
 /// `GET /q/{meeting}/{n}/`: the question's address without the slash.
 pub async fn question_with_slash(path: Result<Path<(String, String)>, PathRejection>) -> Response {
-    match path {
-        Ok(Path((meeting, n))) => {
-            let target = format!("/q/{}/{}", urlencode(&meeting), urlencode(&n));
-            axum::response::Redirect::permanent(&target).into_response()
-        }
-        Err(_) => not_found_page("?"),
+    let Ok(Path((meeting, n))) = path else {
+        return not_found_page("?");
+    };
+    let raw = format!("{meeting}/{n}");
+    match raw.parse::<QuestionId>() {
+        Ok(id) => axum::response::Redirect::permanent(&search::response::question_url(&id.to_string())).into_response(),
+        Err(_) => not_found_page(&raw),
     }
-}
-
-/// One path segment, percent-encoded.
-fn urlencode(segment: &str) -> String {
-    url::form_urlencoded::byte_serialize(segment.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
 /// Questions shown for a text on the "already asked?" page.
