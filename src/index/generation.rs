@@ -227,15 +227,29 @@ fn in_use(path: &Path) -> io::Result<bool> {
 /// A shared lock a reader holds on the generation it has open; released when dropped.
 #[derive(Debug)]
 pub struct ReaderLock {
-    _file: File,
+    _file: Option<File>,
 }
 
 impl ReaderLock {
     /// Marks the generation at `path` as in use (creating its lock file if a build did not).
+    ///
+    /// The file is opened for reading when it exists (a shared `flock` needs no more), so that a
+    /// generation on a read-only file system can be served; there, where no build can remove it
+    /// and no lock file can be created, no lock is needed and none is taken.
     pub fn acquire(path: &Path) -> io::Result<ReaderLock> {
-        let file = fs::OpenOptions::new().create(true).truncate(false).write(true).open(path.join(READERS))?;
+        let file = match File::open(path.join(READERS)) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                match fs::OpenOptions::new().create(true).truncate(false).write(true).open(path.join(READERS)) {
+                    Ok(file) => file,
+                    Err(e) if e.kind() == io::ErrorKind::ReadOnlyFilesystem => return Ok(ReaderLock { _file: None }),
+                    Err(e) => return Err(e),
+                }
+            }
+            Err(e) => return Err(e),
+        };
         file.lock_shared()?;
-        Ok(ReaderLock { _file: file })
+        Ok(ReaderLock { _file: Some(file) })
     }
 }
 

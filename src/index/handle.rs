@@ -11,6 +11,7 @@ use super::error::{IndexError, Result};
 use super::generation::{self, GenerationMeta};
 use super::read_directory::ReadDirectory;
 use super::schema::{self, Fields};
+use super::serving_directory::ServingDirectory;
 use super::suggestions::{self, Suggestions};
 use crate::analysis;
 
@@ -90,7 +91,7 @@ impl Generation {
             )));
         }
         verify_checksums(&path, name)?;
-        let index = Index::open_in_dir(&path)?;
+        let index = Index::open(ServingDirectory::open(&path).map_err(tantivy::TantivyError::from)?)?;
         analysis::register(index.tokenizers(), &analysis::Gazetteer::new(&meta.gazetteer));
         let fields = schema::resolve(&index.schema())?;
         // Generations never change once published, so the reader never needs reloading.

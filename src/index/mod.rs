@@ -13,6 +13,7 @@ mod handle;
 pub mod published;
 mod read_directory;
 pub mod schema;
+mod serving_directory;
 pub mod suggestions;
 
 pub use build::{build, build_then_switch, BeforeSwitch, BuildOptions, BuildSummary, NoProgress, NotTaken, Progress};
