@@ -4,8 +4,9 @@
 use lawka::index::IndexHandle;
 use lawka::search::eval::{self, JudgedQuery, JudgedRelated};
 use lawka::search::{rank, Glossary};
+use serde_json::json;
 
-use crate::common::{corpus_dir, enc, hit_ids, shared};
+use crate::common::{client, corpus_dir, enc, hit_ids, shared};
 
 /// Floors of every judged set: (directory under tests/eval, queries, nDCG@10 floor, related
 /// nDCG@5 floor, most queries allowed to find nothing, nDCG@10 floor of the queries in other
@@ -404,8 +405,15 @@ fn queries_in_other_languages_find_polish_answers_by_meaning() {
         assert!(polish > 0, "{query}: a Polish answer among the first three: {titles:?}");
     }
     // "hulajnogowcy" is in no question (nor the glossary or the thesaurus): the questions near
-    // in meaning are shown, flagged as partial.
-    assert_eq!(search("hulajnogowcy")["partial_match"], true);
+    // in meaning are shown, flagged as partial and as found by meaning alone, which the page
+    // says in place of "some of the words"; a query whose words questions have is not so flagged.
+    let body = search("hulajnogowcy");
+    assert_eq!((&body["partial_match"], &body["meaning_only"]), (&json!(true), &json!(true)), "{body}");
+    assert!(search("wild boars between apartment blocks").get("meaning_only").is_none());
+    assert!(search("hulajnogi na chodnikach").get("meaning_only").is_none());
+    let page = client().get(shared().url("/?q=hulajnogowcy")).send().unwrap().text().unwrap();
+    assert!(page.contains("Żadne pytanie nie zawiera tych słów"), "{page}");
+    assert!(!page.contains("Niewiele pytań zawiera wszystkie słowa"));
 }
 
 /// The titles of the first three questions a search finds by its words alone (`dense=false`: no

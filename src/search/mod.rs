@@ -326,6 +326,8 @@ pub(crate) struct Ranked {
     page: Vec<(f32, DocAddress)>,
     facets: Facets,
     partial_match: bool,
+    /// The words found nothing: every match joined by meaning.
+    meaning_only: bool,
 }
 
 /// Ranks `req`: the total, the page and the facets of the strict query are gathered in one pass;
@@ -404,12 +406,14 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
     }
     drop(builder);
     let mut joined: Vec<DocAddress> = Vec::new();
+    let mut meaning_only = false;
     if let Some(d) = &dense {
         if let Some((wider_text, j)) = join_by_meaning(&searcher, f, &filters, text.as_ref(), d, collected.total)? {
             text = wider_text;
             joined = j;
             let wider = collect(&searcher, &pass, text.as_ref(), req, window, ords.as_ref())?;
             partial_match |= wider.total > collected.total;
+            meaning_only = collected.total == 0 && wider.total > 0;
             collected = wider;
         }
     }
@@ -440,14 +444,14 @@ pub(crate) fn ranked(generation: &Generation, glossary: &Glossary, req: &SearchR
         }
         None => {}
     }
-    Ok(Ranked { searcher, text, total, total_is_exact, page, facets, partial_match })
+    Ok(Ranked { searcher, text, total, total_is_exact, page, facets, partial_match, meaning_only })
 }
 
 /// Runs a search on a generation, with the glossary's alternatives.
 pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest) -> Result<SearchResponse> {
     let started = Instant::now();
     let f = &generation.fields;
-    let Ranked { searcher, text, total, total_is_exact, page, facets, partial_match } =
+    let Ranked { searcher, text, total, total_is_exact, page, facets, partial_match, meaning_only } =
         ranked(generation, glossary, req)?;
     // The generators look up every query term's statistics: only for a page that shows snippets.
     let mut snippets = if req.snippets && !page.is_empty() {
@@ -469,7 +473,17 @@ pub fn search(generation: &Generation, glossary: &Glossary, req: &SearchRequest)
     }
     let notice = hits.iter().any(|h| h.source == "synthetic").then(|| SYNTHETIC_NOTICE.to_string());
     let took_ms = (started.elapsed().as_secs_f64() * 1000.0 * 100.0).round() / 100.0;
-    Ok(SearchResponse { query: req.q.clone(), total, total_is_exact, took_ms, hits, facets, partial_match, notice })
+    Ok(SearchResponse {
+        query: req.q.clone(),
+        total,
+        total_is_exact,
+        took_ms,
+        hits,
+        facets,
+        partial_match,
+        meaning_only,
+        notice,
+    })
 }
 
 /// What one pass over the matches gathers.

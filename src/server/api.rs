@@ -61,10 +61,15 @@ pub async fn search(State(state): State<AppState>, pairs: Pairs) -> Result<Json<
     })
     .await?;
     tracing::info!(q = %resp.query, total = resp.total, took_ms = resp.took_ms, "search");
+    // What residents look for and do not find: the query text only, never who asked. A search
+    // whose words no question has is answered by meaning where the model is installed, so it is
+    // never empty; it is what the city's answers do not say in residents' words all the same.
     if resp.total == 0 {
-        // What residents look for and do not find: the query text only, never who asked.
         state.metrics.zero_result();
         tracing::info!(target: "lawka::zero_results", q = %resp.query, "zero-result search");
+    } else if resp.meaning_only {
+        state.metrics.meaning_only();
+        tracing::info!(target: "lawka::zero_results", q = %resp.query, by_meaning = true, "no question has these words");
     }
     Ok(Json(resp))
 }

@@ -19,6 +19,7 @@ pub struct Metrics {
     requests: IntCounterVec,
     latency: HistogramVec,
     zero_results: IntCounter,
+    meaning_only: IntCounter,
     generation: IntGauge,
     documents: IntGauge,
 }
@@ -40,6 +41,11 @@ impl Metrics {
         .expect("valid metric");
         let zero_results =
             IntCounter::new("lawka_search_zero_results_total", "Searches that found nothing.").expect("valid metric");
+        let meaning_only = IntCounter::new(
+            "lawka_search_meaning_only_total",
+            "Searches whose words no question has, answered by meaning alone.",
+        )
+        .expect("valid metric");
         let generation =
             IntGauge::new("lawka_index_generation", "Number of the live index generation.").expect("valid metric");
         let documents = IntGauge::new("lawka_index_documents", "Questions in the live index.").expect("valid metric");
@@ -47,12 +53,13 @@ impl Metrics {
             Box::new(requests.clone()) as Box<dyn prometheus::core::Collector>,
             Box::new(latency.clone()),
             Box::new(zero_results.clone()),
+            Box::new(meaning_only.clone()),
             Box::new(generation.clone()),
             Box::new(documents.clone()),
         ] {
             registry.register(m).expect("metric names are unique");
         }
-        Metrics { registry, requests, latency, zero_results, generation, documents }
+        Metrics { registry, requests, latency, zero_results, meaning_only, generation, documents }
     }
 
     /// Counts one answered request.
@@ -64,6 +71,11 @@ impl Metrics {
     /// Counts a search that found nothing.
     pub fn zero_result(&self) {
         self.zero_results.inc();
+    }
+
+    /// Counts a search whose words found nothing, answered by meaning alone.
+    pub fn meaning_only(&self) {
+        self.meaning_only.inc();
     }
 
     fn render(&self, state: &AppState) -> String {

@@ -171,6 +171,8 @@ struct SearchPage {
     total: u64,
     total_word: &'static str,
     partial_match: bool,
+    /// No question has the words: every hit is near in meaning.
+    meaning_only: bool,
     hits: Vec<HitView>,
     first_number: usize,
     pages: Vec<(usize, String, bool)>,
@@ -299,6 +301,7 @@ fn search_page(
         total: 0,
         total_word: "pytań",
         partial_match: false,
+        meaning_only: false,
         hits: Vec::new(),
         first_number: 1,
         pages: Vec::new(),
@@ -332,6 +335,7 @@ fn search_page(
     page.total = resp.total;
     page.total_word = questions_word(resp.total);
     page.partial_match = resp.partial_match;
+    page.meaning_only = resp.meaning_only;
     page.first_number = offset + 1;
     page.hits = resp
         .hits

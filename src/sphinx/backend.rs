@@ -1232,6 +1232,7 @@ impl SphinxBackend {
             facets,
             // Questions joined by meaning lack the words, as embedded says.
             partial_match: total > matched,
+            meaning_only: matched == 0 && total > 0,
             notice,
         };
         Ok((response, matched))
