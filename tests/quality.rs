@@ -414,6 +414,12 @@ fn queries_in_other_languages_find_polish_answers_by_meaning() {
     let page = client().get(shared().url("/?q=hulajnogowcy")).send().unwrap().text().unwrap();
     assert!(page.contains("Żadne pytanie nie zawiera tych słów"), "{page}");
     assert!(!page.contains("Niewiele pytań zawiera wszystkie słowa"));
+    // With a filter, what is said is of the questions that pass it (the district of the first
+    // question found by meaning, so that one passes).
+    let district = body["hits"][0]["district"].as_str().unwrap();
+    let url = shared().url(&format!("/?q=hulajnogowcy&district={}", enc(district)));
+    let page = client().get(url).send().unwrap().text().unwrap();
+    assert!(page.contains("Żadne pytanie spełniające wybrane filtry nie zawiera tych słów"), "{page}");
 }
 
 /// The titles of the first three questions a search finds by its words alone (`dense=false`: no

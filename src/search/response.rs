@@ -24,9 +24,9 @@ pub struct SearchResponse {
     /// are included (after the others). Absent otherwise.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub partial_match: bool,
-    /// True when no question has the query's words (spelling corrected and translated as
-    /// searched), so every hit is a question near in meaning; `partial_match` is then true too.
-    /// Absent otherwise.
+    /// True when no question that passes the filters has the query's words (spelling corrected
+    /// and translated as searched), so every hit is a question near in meaning; `partial_match`
+    /// is then true too. Absent otherwise.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub meaning_only: bool,
     /// Present when some hits come from the demo corpus: says that they are not the city's
