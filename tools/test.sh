@@ -4,6 +4,7 @@
 # gates and the suite.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+SECONDS=0
 export CARGO_TERM_COLOR=never
 
 # The browser test drives Debian's Chromium over WebDriver.
@@ -31,9 +32,19 @@ bash tools/setup-model.sh || echo "CI: the embedding model could not be installe
 bash tools/typesense-cluster.sh install
 # Debian's sphinxsearch for the 3-node cluster tests/sphinx.rs starts.
 bash tools/sphinx-cluster.sh install
+echo "CI: the set-up took $SECONDS s" >&2
 
-cargo fmt --all -- --check
-cargo clippy --all-targets --locked -- -D warnings
-cargo bench --locked --no-run --quiet   # the benchmarks keep compiling
-cargo test --locked
-tests/schemathesis.sh                   # the served OpenAPI description, fuzzed with --checks all
+# Every build below is of the `ci` profile (Cargo.toml says why): clippy, the benchmarks and the
+# suite share one set of compiled dependencies.
+step() {
+  local start=$SECONDS
+  "$@"
+  echo "CI: $* took $((SECONDS - start)) s" >&2
+}
+step cargo fmt --all -- --check
+step cargo clippy --profile ci --all-targets --locked -- -D warnings
+step cargo bench --profile ci --locked --no-run --quiet   # the benchmarks keep compiling
+step cargo test --profile ci --locked
+# The served OpenAPI description, fuzzed with --checks all, against the binary the suite tested.
+LAWKA_BIN="${CARGO_TARGET_DIR:-target}/ci/lawka" step tests/schemathesis.sh
+echo "CI: all steps passed in $SECONDS s" >&2
