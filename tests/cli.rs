@@ -148,17 +148,10 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
     let index = shared().index_dir.display().to_string();
     // What the command prints, not the figures (tests/quality.rs floors those, with the model): by
     // the words alone, it spares the suite ~500 query embeddings (~35 s of CPU).
-    let by_words = |dir: &std::path::Path, args: &[&str]| {
-        crate::common::lawka_command()
-            .args(args)
-            .current_dir(dir)
-            .env_remove("LAWKA_INDEX_DIR")
-            .env_remove("LAWKA_CORPUS_DIR")
-            .env(lawka::search::dense::ENV_SWITCH, "off")
-            .output()
-            .expect("lawka runs")
+    let by_words = |args: &[&str]| {
+        crate::common::lawka_in(root, args).env(lawka::search::dense::ENV_SWITCH, "off").output().expect("lawka runs")
     };
-    let out = by_words(root, &["eval", "--index", &index]);
+    let out = by_words(&["eval", "--index", &index]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     for needle in [
@@ -191,7 +184,7 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
     // Issue 14's baseline, OR BM25 over the same analysis: queries only, behind the engine on
     // the dev set (0.803 against 0.878 by the words alone, 0.943 with the model, when written),
     // and not of another backend.
-    let or = by_words(root, &["eval", "--index", &index, "--or-bm25", "--set", "tests/eval"]);
+    let or = by_words(&["eval", "--index", &index, "--or-bm25", "--set", "tests/eval"]);
     assert!(or.status.success(), "{}", String::from_utf8_lossy(&or.stderr));
     let or_text = String::from_utf8_lossy(&or.stdout);
     assert!(!or_text.contains("related questions"), "{or_text}");
@@ -199,13 +192,13 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
         let all = text.lines().find(|l| l.starts_with("all")).expect("an all row");
         all.split_whitespace().nth(3).and_then(|x| x.parse().ok()).expect("nDCG in the all row")
     };
-    let own = by_words(root, &["eval", "--index", &index, "--set", "tests/eval"]);
+    let own = by_words(&["eval", "--index", &index, "--set", "tests/eval"]);
     let (or_ndcg, own_ndcg) = (figure(&or_text), figure(&String::from_utf8_lossy(&own.stdout)));
     assert!(or_ndcg > 0.5 && or_ndcg < own_ndcg, "OR BM25 {or_ndcg}, Ławka {own_ndcg}");
-    let bad = by_words(root, &["eval", "--index", &index, "--or-bm25", "--backend", "sphinx"]);
+    let bad = lawka(root, &["eval", "--index", &index, "--or-bm25", "--backend", "sphinx"]);
     assert_eq!(bad.status.code(), Some(2));
     // --related belongs to --queries.
-    let bad = by_words(root, &["eval", "--index", &index, "--related", "tests/eval/related.json"]);
+    let bad = lawka(root, &["eval", "--index", &index, "--related", "tests/eval/related.json"]);
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("--related goes with --queries"));
 }

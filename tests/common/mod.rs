@@ -160,13 +160,14 @@ pub fn lawka_command() -> Command {
 
 /// Runs the `lawka` binary in `dir`.
 pub fn lawka(dir: &Path, args: &[&str]) -> Output {
-    lawka_command()
-        .args(args)
-        .current_dir(dir)
-        .env_remove("LAWKA_INDEX_DIR")
-        .env_remove("LAWKA_CORPUS_DIR")
-        .output()
-        .expect("lawka runs")
+    lawka_in(dir, args).output().expect("lawka runs")
+}
+
+/// The `lawka` command of [`lawka`], for a caller to set more of its environment.
+pub fn lawka_in(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = lawka_command();
+    cmd.args(args).current_dir(dir).env_remove("LAWKA_INDEX_DIR").env_remove("LAWKA_CORPUS_DIR");
+    cmd
 }
 
 /// Copies a directory tree.
