@@ -164,6 +164,7 @@ fn eval_prints_the_dev_and_holdout_sets_side_by_side() {
         "tests/eval/holdout6",
         "tests/eval/holdout7",
         "tests/eval/holdout8",
+        "tests/eval/holdout9",
         "related questions",
         "other_language",
     ] {

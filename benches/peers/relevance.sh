@@ -9,13 +9,13 @@
 # gets it: `tools/setup-model.sh` first for its hybrid retrieval (without the model it is BM25
 # only, and /healthz, printed below, says so).
 #
-# Usage: benches/peers/relevance.sh [EVAL_DIR...]   (default: tests/eval and tests/eval/holdout to holdout8)
+# Usage: benches/peers/relevance.sh [EVAL_DIR...]   (default: tests/eval and tests/eval/holdout to holdout9)
 #   LAWKA_BIN=path/to/lawka   use that binary instead of `cargo build --release`
 set -euo pipefail
 [ -z "${LAWKA_BIN:-}" ] || LAWKA_BIN=$(realpath "$LAWKA_BIN")
 cd "$(dirname "$0")/../.."
 EVALS=("$@")
-[ ${#EVALS[@]} -gt 0 ] || EVALS=(tests/eval tests/eval/holdout tests/eval/holdout2 tests/eval/holdout3 tests/eval/holdout4 tests/eval/holdout5 tests/eval/holdout6 tests/eval/holdout7 tests/eval/holdout8)
+[ ${#EVALS[@]} -gt 0 ] || EVALS=(tests/eval tests/eval/holdout tests/eval/holdout2 tests/eval/holdout3 tests/eval/holdout4 tests/eval/holdout5 tests/eval/holdout6 tests/eval/holdout7 tests/eval/holdout8 tests/eval/holdout9)
 WORK=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$WORK"' EXIT
 

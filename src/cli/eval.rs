@@ -1,7 +1,7 @@
 //! `lawka eval`: relevance on judged queries, through the same search code as the API.
 //!
 //! By default every judged set of the repository side by side: the development set `tests/eval`,
-//! the eight holdouts `tests/eval/holdout` to `tests/eval/holdout8`, and the queries in other
+//! the nine holdouts `tests/eval/holdout` to `tests/eval/holdout9`, and the queries in other
 //! languages written apart, `tests/eval/russian`, `tests/eval/ukrainian`, `tests/eval/english`,
 //! `tests/eval/ukrainian2` and `tests/eval/english2`.
 //! A ranking change is kept only if it does not lose on the sets it was not chosen on, so all are
@@ -17,7 +17,7 @@ use crate::search::eval::{self, JudgedQuery, JudgedRelated, QueryResult, Summary
 use crate::search::perturb::Perturbation;
 
 /// The judged sets `lawka eval` runs when given none.
-const DEFAULT_SETS: [&str; 14] = [
+const DEFAULT_SETS: [&str; 15] = [
     "tests/eval",
     "tests/eval/holdout",
     "tests/eval/holdout2",
@@ -27,6 +27,7 @@ const DEFAULT_SETS: [&str; 14] = [
     "tests/eval/holdout6",
     "tests/eval/holdout7",
     "tests/eval/holdout8",
+    "tests/eval/holdout9",
     "tests/eval/russian",
     "tests/eval/ukrainian",
     "tests/eval/english",
@@ -38,7 +39,7 @@ const DEFAULT_SETS: [&str; 14] = [
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// A judged set: a directory with `queries-*.json` and optionally `related.json` (the format
-    /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout to holdout8,
+    /// of shared/eval/); repeatable. Default: tests/eval, tests/eval/holdout to holdout9,
     /// tests/eval/russian, tests/eval/ukrainian, tests/eval/english, tests/eval/ukrainian2 and
     /// tests/eval/english2, where present.
     #[arg(long, conflicts_with_all = ["queries", "related"])]
