@@ -340,6 +340,38 @@ pub fn choose<T>(language: CyrillicLanguage, ukrainian: Option<T>, russian: Opti
     uk.into_iter().chain(ru).collect()
 }
 
+/// The Polish words of a `text` in Cyrillic letters, as the tables read them: each word's best
+/// translation where the analyser read its form (one, so that a document does not swell with
+/// alternatives), and the names two words make together; its function words give none. Empty
+/// where `text` is not Cyrillic or no table is installed. A question a resident wrote in
+/// Ukrainian, and the city's answer where it is in Ukrainian too, are indexed with them, so that
+/// a Polish query's words meet them as they meet a Polish question's (pure but for the tables).
+pub fn polish_words_of(text: &str) -> String {
+    if !super::transliterate::is_cyrillic(text) {
+        return String::new();
+    }
+    polish_words_with(text, &tables_for(cyrillic_language(text)))
+}
+
+/// [`polish_words_of`] with the tables given (pure).
+pub fn polish_words_with(text: &str, tables: &[&CyrillicPolish]) -> String {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ')))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut polish: Vec<&str> = Vec::new();
+    for (i, word) in words.iter().enumerate() {
+        for t in tables {
+            if t.is_function_word(word) {
+                continue;
+            }
+            let named = words.get(i + 1).map_or(&[][..], |next| t.translate_name(word, next));
+            polish.extend(t.translate_analysed(word).first().into_iter().chain(named).map(String::as_str));
+        }
+    }
+    polish.join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -357,6 +389,18 @@ mod tests {
         assert!(t.translate("коли").is_empty(), "only stop words: no entry");
         assert_eq!(t.translate("там"), ["tędy"]);
         assert!(!t.is_empty());
+    }
+
+    #[test]
+    fn a_cyrillic_text_gives_each_read_words_best_polish_word_and_its_names() {
+        let t = CyrillicPolish::from_tsv(
+            "уроки\tlekcja|zajęcia\tурок\nпольської\tpolski\tпольський\nдля\tdla\n-для\n\
+             дитячому\tdziecięcy\tдитячий\nсадку\tsad\tсадок\n+дитячий садок\tprzedszkole\n=курси\tkurs\n",
+        );
+        assert_eq!(polish_words_with("Уроки польської для дітей", &[&t]), "lekcja polski");
+        assert_eq!(polish_words_with("місця в дитячому садку", &[&t]), "dziecięcy przedszkole sad");
+        assert_eq!(polish_words_with("курси", &[&t]), "", "a guessed form gives a text no words");
+        assert_eq!(polish_words_of("Lekcje polskiego"), "", "Latin letters are no Cyrillic text");
     }
 
     #[test]

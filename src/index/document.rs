@@ -214,7 +214,7 @@ pub fn to_document(
         [(Some(f.title), vec![q.title.as_str()]), (Some(f.question), vec![q.text.as_str()]), (None, answers)];
     for ((part, values), repeats) in texts.into_iter().zip(BODY_REPEATS) {
         for v in values {
-            // Answers are the city's Polish whatever the question's language; only a question's
+            // Answers are searched as Polish whatever the question's language; only a question's
             // own title and text in another language skip the Polish stemmer.
             if lang == "pl" || part.is_none() {
                 if let Some(field) = part {
@@ -233,6 +233,19 @@ pub fn to_document(
                 }
                 if let Some(field) = part {
                     doc.add_pre_tokenized_text(field, plain);
+                }
+            }
+            // A text in Cyrillic letters (a resident's question in Ukrainian, and the city's answer
+            // to it in the same language) has its words in Polish too, so that a Polish query
+            // meets its title, text and answer as it meets a Polish question's.
+            let polish = analysis::cyrillic::polish_words_of(v);
+            if !polish.is_empty() {
+                if let Some(field) = part {
+                    doc.add_text(field, &polish);
+                }
+                for _ in 0..repeats {
+                    doc.add_text(f.body, &polish);
+                    doc.add_text(f.body_ascii, &polish);
                 }
             }
         }

@@ -26,8 +26,9 @@ pub const META: &str = "lawka.json";
 /// The version of the text analysis (tokenizers, stop words, dictionary, stemming). Terms from
 /// another version do not match this version's query terms, so a generation built by another
 /// version is not served: it is rebuilt. Raise it whenever the analysis or the index layout
-/// changes what a query's terms meet (2: one weighted field per analysis, BM25F).
-pub const ANALYSIS_VERSION: u32 = 2;
+/// changes what a query's terms meet (2: one weighted field per analysis, BM25F; 3: a text in
+/// Cyrillic letters has its words' Polish translations too).
+pub const ANALYSIS_VERSION: u32 = 3;
 
 /// The lock file an indexer holds.
 pub const LOCK: &str = ".lock";

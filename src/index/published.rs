@@ -32,13 +32,19 @@ impl Terms {
     }
 
     /// The text's terms, space-separated: Polish analysis for Polish text, as the index does;
-    /// `fold`: without Polish letters, as the folded field holds them.
+    /// `fold`: without Polish letters, as the folded field holds them. A text in Cyrillic letters
+    /// has its words' Polish translations' terms after its own, as the index has them
+    /// (`index::document::to_document`).
     pub fn of(&mut self, text: &str, lang: &str, fold: bool) -> String {
-        let terms = match (lang, fold) {
-            ("pl", false) => analysis::analyze(&mut self.pl, text),
-            ("pl", true) => analysis::analyze(&mut self.pl_ascii, text),
-            (lang, fold) => self.other.pre_tokenize(text, lang, fold).tokens.into_iter().map(|t| t.text).collect(),
+        let polish = if fold { &mut self.pl_ascii } else { &mut self.pl };
+        let mut terms = match lang {
+            "pl" => analysis::analyze(polish, text),
+            lang => self.other.pre_tokenize(text, lang, fold).tokens.into_iter().map(|t| t.text).collect(),
         };
+        let translated = analysis::cyrillic::polish_words_of(text);
+        if !translated.is_empty() {
+            terms.extend(analysis::analyze(polish, &translated));
+        }
         terms.join(" ")
     }
 }
