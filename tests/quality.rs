@@ -256,6 +256,14 @@ fn typos_find_the_intended_word() {
     assert!(titles(&park).iter().take(3).all(|t| t.contains("park")), "{:?}", titles(&park));
 }
 
+/// A Polish word typed without its Polish letters is not read as English: `halas` (for `hałas`)
+/// stems, as an English plural, to `hala`, and the market hall came first by words.
+#[test]
+fn a_polish_word_typed_without_its_letters_is_not_read_as_english() {
+    let titles = first_titles_by_words("halas");
+    assert!(titles.len() == 3 && titles.iter().all(|t| t.contains("hałas")), "{titles:?}");
+}
+
 /// A slip anywhere in an inflected form, the first letter too (`ukrsy`), in a query of two words
 /// (which the language check must not take for another language), whether meaning (the model,
 /// which is given the word meant) or words alone rank.

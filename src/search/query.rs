@@ -228,6 +228,8 @@ pub struct QueryBuilder<'a> {
     /// The words of the query being built that are typed as names ([`QueryAst::names`]).
     names: Vec<String>,
     common_taken_apart: bool,
+    /// The language of the query being built (see [`Self::terms_of`]).
+    language: Language,
     /// Tests compare the flat form of a foreign word's translations with the nested one.
     #[cfg(test)]
     nested_translations: bool,
@@ -256,6 +258,7 @@ impl<'a> QueryBuilder<'a> {
             common_apart: true,
             names: Vec::new(),
             common_taken_apart: false,
+            language: Language::Polish,
             #[cfg(test)]
             nested_translations: false,
         }
@@ -265,6 +268,13 @@ impl<'a> QueryBuilder<'a> {
     /// [`Self::alternatives`] (a built query takes them from its `QueryAst`).
     pub fn with_names(mut self, names: &[String]) -> Self {
         self.names = names.to_vec();
+        self
+    }
+
+    /// The language of the queries to come ([`QueryAst::language`]), for [`Self::alternatives`]
+    /// (a built query takes it from its `QueryAst`).
+    pub fn with_language(mut self, language: Language) -> Self {
+        self.language = language;
         self
     }
 
@@ -352,6 +362,7 @@ impl<'a> QueryBuilder<'a> {
     /// matches, so it need not be computed for every match.
     pub fn build(&mut self, ast: &QueryAst, relaxed: bool) -> Box<dyn Query> {
         self.names.clone_from(&ast.names);
+        self.language = ast.language;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut should = self.concepts(&ast.should);
         // The words too common to select a question only add to the score (see
@@ -685,8 +696,16 @@ impl<'a> QueryBuilder<'a> {
     fn terms_of(&mut self, word: &str, slips: bool) -> Vec<WeightedTermQuery> {
         let word = word.to_lowercase();
         let stem = analysis::analyze(&mut self.pl, &word);
-        // Questions in English are indexed with English stems: a query is searched in every analysis.
-        let english = analysis::analyze(&mut self.en, &word);
+        // Questions in English are indexed with English stems: a query is searched in every
+        // analysis, but a Polish query's Polish word has no English stem: it would be another
+        // Polish word (`halas`, typed for `hałas`, stems to `hala`, a market hall) matched above
+        // the word meant. An English query keeps them for its Polish translations too, whose
+        // English stems happen to reach their families (`projektant` → `projekt`).
+        let english = if self.language == Language::Polish && is_polish_word(&word) {
+            Vec::new()
+        } else {
+            analysis::analyze(&mut self.en, &word)
+        };
         let folded_stem = analysis::analyze(&mut self.pl_ascii, &word);
         let folded_raw = analysis::fold_polish(&word);
         let fuzzy = if slips { self.fuzzy_terms(&word, &stem, &folded_stem, &folded_raw) } else { Vec::new() };
@@ -911,6 +930,13 @@ type Weighted = (Box<dyn Query>, f32);
 
 /// `terms` with each term once, at the highest of its weights (the best of a term at two weights is
 /// the term at the higher: scores are not negative).
+/// Whether `word` (lowercase) is a form of a Polish word, with its Polish letters or without them.
+fn is_polish_word(word: &str) -> bool {
+    let mut lemmas = Vec::new();
+    analysis::sgjp(false).lemmas(word, &mut lemmas)
+        || analysis::sgjp(true).lemmas(&analysis::fold_polish(word), &mut lemmas)
+}
+
 fn best_weight_each(terms: Vec<WeightedTermQuery>) -> Vec<WeightedTermQuery> {
     let mut out: Vec<WeightedTermQuery> = Vec::with_capacity(terms.len());
     for t in terms {

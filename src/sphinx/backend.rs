@@ -287,8 +287,14 @@ impl SphinxBackend {
         let mut wanted = BTreeSet::new();
         let mut concepts = Vec::new();
         let mut unknown = false;
-        let groups =
-            self.alternatives(&glossary, &ast.should, &ast.names, &mut wanted, Some(&mut concepts), &mut unknown);
+        let groups = self.alternatives(
+            &glossary,
+            &ast.should,
+            (&ast.names, ast.language),
+            &mut wanted,
+            Some(&mut concepts),
+            &mut unknown,
+        );
         let apart = self.set_common_apart(&mut concepts);
         let mut should: Vec<&String> = groups.iter().flatten().collect();
         should.sort();
@@ -301,7 +307,7 @@ impl SphinxBackend {
                 .alternatives(
                     &glossary,
                     std::slice::from_ref(clause),
-                    &[],
+                    (&[], ast.language),
                     &mut wanted,
                     Some(&mut required),
                     &mut unknown,
@@ -320,7 +326,14 @@ impl SphinxBackend {
         }
         for clause in &ast.must_not {
             let alternatives: Vec<String> = self
-                .alternatives(&glossary, std::slice::from_ref(clause), &[], &mut BTreeSet::new(), None, &mut false)
+                .alternatives(
+                    &glossary,
+                    std::slice::from_ref(clause),
+                    (&[], ast.language),
+                    &mut BTreeSet::new(),
+                    None,
+                    &mut false,
+                )
                 .concat();
             if !alternatives.is_empty() {
                 tail.push(format!("-({})", alternatives.join(" | ")));
@@ -415,13 +428,13 @@ impl SphinxBackend {
     /// other): as its words one by one, a name matched every question with any of them. Each
     /// word's alternatives apart, in the order of the words; the terms go into `wanted`.
     /// With `plan`, each word's alternatives as the front scores them (see [`rescore`]). `names`
-    /// are the words typed as names ([`query::QueryAst::names`]); `unknown` is set where the
-    /// index lacks a word typed.
+    /// are the words typed as names ([`query::QueryAst::names`]), `language` the query's; `unknown` is
+    /// set where the index lacks a word typed.
     fn alternatives(
         &self,
         glossary: &Glossary,
         clauses: &[Clause],
-        names: &[String],
+        (names, language): (&[String], Language),
         wanted: &mut BTreeSet<String>,
         mut plan: Option<&mut Vec<Concept>>,
         unknown: &mut bool,
@@ -431,7 +444,7 @@ impl SphinxBackend {
         }
         let searcher = self.generation.searcher();
         let f = &self.generation.fields;
-        let mut builder = QueryBuilder::new(f, glossary, Some(&searcher)).with_names(names);
+        let mut builder = QueryBuilder::new(f, glossary, Some(&searcher)).with_names(names).with_language(language);
         let mut groups = Vec::new();
         for concept in builder.alternatives(clauses) {
             let mut out = BTreeSet::new();
