@@ -119,3 +119,25 @@ fn phrases_and_exclusions_narrow_results() {
     let only_stop_words = shared().get_ok(&format!("/api/search?q={}", enc("czy to się")));
     assert_eq!(only_stop_words["total"].as_u64(), Some(0));
 }
+
+/// Text with no word to search (punctuation, stop words, a run of letters longer than any word)
+/// finds nothing: not every question, as an empty query lists, nor, in the "already asked?" box,
+/// the newest questions or those the stop words happen to fill.
+#[test]
+fn text_without_a_word_to_search_finds_nothing() {
+    let everything = shared().get_ok("/api/search?q=")["total"].as_u64().unwrap();
+    assert!(everything > 100, "{everything}");
+    let long = "q".repeat(61);
+    for text in ["?", "!!! ...", "-- ??", long.as_str(), "czy to się"] {
+        let search = shared().get_ok(&format!("/api/search?q={}", enc(text)));
+        assert_eq!(search["total"].as_u64(), Some(0), "{text}: {search}");
+        assert!(search["hits"].as_array().unwrap().is_empty(), "{text}");
+        let related = shared().get_ok(&format!("/api/related?q={}", enc(text)));
+        assert!(related["related"].as_array().unwrap().is_empty(), "{text}: {related}");
+    }
+    // Exclusions alone still ask for every other question.
+    let others = shared().get_ok(&format!("/api/search?q={}", enc("-smog")))["total"].as_u64().unwrap();
+    assert!(others > 0 && others < everything, "{others} of {everything}");
+    // A word among the punctuation is searched.
+    assert!(shared().get_ok(&format!("/api/related?q={}", enc("?? smog ??")))["related"].as_array().unwrap().len() > 0);
+}

@@ -47,9 +47,10 @@ pub struct QueryAst {
     pub must: Vec<Clause>,
     /// Words and phrases prefixed with `-`.
     pub must_not: Vec<Clause>,
-    /// The text had words, but only stop words: it asks for nothing searchable, which is not the
-    /// same as an empty query (that lists everything).
-    pub only_stop_words: bool,
+    /// Something was typed, but no word to search: only stop words, punctuation, or a "word"
+    /// longer than any word. It asks for nothing, which is not the same as an empty query (that
+    /// lists everything).
+    pub nothing_searchable: bool,
     /// The query's language, as far as ranking cares (set by `translate::into_polish`).
     pub language: Language,
     /// The optional words typed as proper names, as typed: a capital then small letters, not the
@@ -153,7 +154,8 @@ pub fn parse(text: &str, glossary: &Glossary) -> QueryAst {
             }
         }
     }
-    ast.only_stop_words = dropped_stop_words && !ast.has_positive();
+    let nothing_parsed = ast.should.is_empty() && ast.must.is_empty() && ast.must_not.is_empty();
+    ast.nothing_searchable = (dropped_stop_words && !ast.has_positive()) || (nothing_parsed && !text.trim().is_empty());
     // Every word capitalised, the small ones too, is a way of typing a title, not a text of names.
     if small_letters || later_words < 2 {
         ast.names = names;
@@ -414,7 +416,7 @@ impl<'a> QueryBuilder<'a> {
             clauses.push((Occur::Must, q));
         }
         if clauses.is_empty() {
-            if ast.only_stop_words {
+            if ast.nothing_searchable {
                 return Box::new(EmptyQuery);
             }
             // Every question, scored 0 as a filter is: with no words, nothing is more relevant,
@@ -1091,9 +1093,15 @@ mod tests {
         assert_eq!(parse("kiedy tramwaj do Mistrzejowic?").should, words(&["tramwaj", "Mistrzejowic"]));
         assert_eq!(parse("P+R").should, words(&["P", "R"]));
         assert_eq!(parse("czy się da").should, words(&["da"]));
-        assert!(parse("czy to się").only_stop_words);
+        assert!(parse("czy to się").nothing_searchable);
+        // Punctuation, or a run of letters longer than any word, is something typed that asks
+        // for nothing: not the empty query, which lists everything.
         assert!(!parse("-- ??").has_positive());
-        assert!(!parse("-- ??").only_stop_words);
+        assert!(parse("-- ??").nothing_searchable);
+        assert!(parse(&"q".repeat(100)).nothing_searchable);
+        assert!(!parse("").nothing_searchable && !parse("  ").nothing_searchable);
+        // Exclusions alone ask for everything else.
+        assert!(!parse("-smog").nothing_searchable);
     }
 
     #[test]

@@ -171,11 +171,20 @@ pub fn related_to_text(
     limit: usize,
 ) -> Result<Vec<RelatedHit>> {
     let limit = limit.clamp(1, MAX_RELATED);
+    if !asks_for_something(glossary, text) {
+        return Ok(Vec::new());
+    }
     let searched = searched_as_query(generation, glossary, text, limit)?;
     if searched.is_empty() {
         return more_like_text(generation, glossary, text, limit);
     }
     Ok(searched)
+}
+
+/// Whether `text` has a word to search: punctuation or stop words alone (`?`, `czy to się`) are
+/// like nothing typed yet, not a question to read, and the more-like-this found questions for them.
+pub(crate) fn asks_for_something(glossary: &Glossary, text: &str) -> bool {
+    !super::query::parse(text, glossary).nothing_searchable
 }
 
 /// The first `limit` questions a search for `text` finds (none where `text` is too long for a

@@ -288,12 +288,12 @@ pub fn translate(ast: QueryAst, dictionary: &EnglishPolish) -> QueryAst {
         }
         other => other,
     };
-    let only_stop_words = ast.only_stop_words || (should.is_empty() && ast.must.is_empty());
+    let nothing_searchable = ast.nothing_searchable || (should.is_empty() && ast.must.is_empty());
     QueryAst {
         should: should.into_iter().map(&mut word).collect(),
         must: ast.must.into_iter().map(&mut word).collect(),
         must_not: ast.must_not,
-        only_stop_words,
+        nothing_searchable,
         language: ast.language,
         names: ast.names,
     }
@@ -540,6 +540,6 @@ mod tests {
     #[test]
     fn a_query_of_function_words_only_asks_for_nothing() {
         let out = translate(query::parse("how are the", &Glossary::default()), &dictionary());
-        assert!(out.should.is_empty() && out.only_stop_words);
+        assert!(out.should.is_empty() && out.nothing_searchable);
     }
 }

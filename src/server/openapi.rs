@@ -240,7 +240,7 @@ fn search_params(meta: &GenerationMeta) -> Vec<Parameter> {
     vec![
         query(
             "q",
-            &format!("Query text, at most {MAX_QUERY_CHARS} characters as sent (spaces included), without control characters other than whitespace: words in any form, with or without Polish letters; \"a phrase\"; -excluded; +required. Empty or absent: everything matching the filters, newest first."),
+            &format!("Query text, at most {MAX_QUERY_CHARS} characters as sent (spaces included), without control characters other than whitespace: words in any form, with or without Polish letters; \"a phrase\"; -excluded; +required. Empty or absent: everything matching the filters, newest first. Text with no word to search (punctuation or stop words alone): nothing."),
             q.into(),
             Some(json!("dziury w jezdni")),
         ),
@@ -392,7 +392,7 @@ fn parameters(path: &str, meta: &GenerationMeta) -> Vec<Parameter> {
                 .name("q")
                 .parameter_in(ParameterIn::Query)
                 .required(Required::True)
-                .description(Some(format!("The text a resident is about to ask, at most {MAX_RELATED_TEXT_CHARS} characters as sent, not only whitespace, without control characters other than whitespace.")))
+                .description(Some(format!("The text a resident is about to ask, at most {MAX_RELATED_TEXT_CHARS} characters as sent, not only whitespace, without control characters other than whitespace. A text with no word to search (punctuation or stop words alone) has no related questions.")))
                 .schema(Some(Schema::from(text)))
                 .example(Some(json!("wycięte drzewa przy szkole")))
                 .build();

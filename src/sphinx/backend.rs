@@ -280,7 +280,7 @@ impl SphinxBackend {
     fn full_text(&self, glossary: &Glossary, q: &str) -> Text {
         let glossary = with_learned(&self.generation, glossary);
         let ast = translate::into_polish(query::parse(q, &glossary), q);
-        if ast.only_stop_words {
+        if ast.nothing_searchable {
             // Stop words alone ask for nothing searchable: no question matches, as embedded.
             return Text::Nothing;
         }
@@ -1007,6 +1007,9 @@ impl Backend for SphinxBackend {
         // As embedded (`search::related_to_text`): a text short enough for a query is searched;
         // a longer one, or one the search finds nothing for, is read as a question's text.
         let limit = limit.clamp(1, MAX_RELATED);
+        if !related::asks_for_something(glossary, text) {
+            return Ok(Vec::new());
+        }
         let searched = match related::text_as_search(&self.generation.meta, text, limit) {
             Some(req) => related::hits_as_related(self.search(glossary, &req)?.hits),
             None => Vec::new(),
