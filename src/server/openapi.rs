@@ -91,6 +91,14 @@ fn feed() {}
 #[allow(dead_code)]
 fn health() {}
 
+#[utoipa::path(get, path = "/api/openapi.json", responses((status = 200, description = "This description (OpenAPI 3.1)", content_type = "application/json")))]
+#[allow(dead_code)]
+fn description() {}
+
+#[utoipa::path(get, path = "/metrics", responses((status = 200, description = "Prometheus text format: requests by route and status, a latency histogram, zero-result searches, the index generation and its document count", content_type = "text/plain")))]
+#[allow(dead_code)]
+fn metrics() {}
+
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
@@ -109,7 +117,9 @@ fn health() {}
         export_csv,
         export_json,
         feed,
-        health
+        health,
+        description,
+        metrics
     ),
     components(schemas(
         SearchResponse,
