@@ -473,6 +473,25 @@ fn a_page_past_the_last_result_links_to_the_last_page() {
     assert_eq!(shown, total - (total - 1) / 10 * 10, "the last page shows the last results");
 }
 
+/// A search that finds nothing says what to try, and hands the words to the "already asked?"
+/// page, where a resident's own description is read as a question.
+#[test]
+fn a_search_that_finds_nothing_says_what_to_try() {
+    // Punctuation alone asks for nothing (meaning would find something near any words).
+    let (status, _, page) = get_text(&format!("/?q={}", enc("?? !!")));
+    assert_eq!(status, 200);
+    assert!(page.contains("Nic nie znaleziono."), "{page}");
+    assert!(page.contains("Spróbuj mniej słów albo innych."), "{page}");
+    assert!(page.contains("href=\"/zapytaj?tresc=%3F%3F%20%21%21\""), "{page}");
+    // With a filter chosen (here a year before the meetings), removing one is the first thing to try.
+    let (_, _, filtered) = get_text(&format!("/?q={}&from=2001-01-01&to=2001-12-31", enc("latarnie przy szkole")));
+    assert!(filtered.contains("Nic nie znaleziono."), "{filtered}");
+    assert!(filtered.contains("lub usuń któryś z wybranych filtrów"), "{filtered}");
+    // A page with results gives no such advice.
+    let (_, _, found) = get_text(&format!("/?q={}", enc("latarnie")));
+    assert!(!found.contains("Spróbuj mniej słów"));
+}
+
 #[test]
 fn text_in_another_language_is_marked_as_such_and_named_in_polish() {
     let uk = hit_ids(&shared().get_ok("/api/search?lang=uk&limit=1"))[0].clone();
