@@ -930,8 +930,6 @@ enum Keep {
 /// A query with the weight it is boosted by (see [`QueryBuilder::alternatives`]).
 type Weighted = (Box<dyn Query>, f32);
 
-/// `terms` with each term once, at the highest of its weights (the best of a term at two weights is
-/// the term at the higher: scores are not negative).
 /// Whether `word` (lowercase) is a form of a Polish word, with its Polish letters or without them.
 fn is_polish_word(word: &str) -> bool {
     let mut lemmas = Vec::new();
@@ -939,6 +937,8 @@ fn is_polish_word(word: &str) -> bool {
         || analysis::sgjp(true).lemmas(&analysis::fold_polish(word), &mut lemmas)
 }
 
+/// `terms` with each term once, at the highest of its weights (the best of a term at two weights is
+/// the term at the higher: scores are not negative).
 fn best_weight_each(terms: Vec<WeightedTermQuery>) -> Vec<WeightedTermQuery> {
     let mut out: Vec<WeightedTermQuery> = Vec::with_capacity(terms.len());
     for t in terms {

@@ -281,7 +281,7 @@ impl SphinxBackend {
         let glossary = with_learned(&self.generation, glossary);
         let ast = translate::into_polish(query::parse(q, &glossary), q);
         if ast.nothing_searchable {
-            // Stop words alone ask for nothing searchable: no question matches, as embedded.
+            // No word to search (stop words or punctuation alone): no question matches, as embedded.
             return Text::Nothing;
         }
         let mut wanted = BTreeSet::new();
