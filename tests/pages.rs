@@ -540,6 +540,11 @@ fn statistics_count_every_month_and_a_chart_row_shows_that_value_alone() {
     assert!(districts.len() > 3);
     assert!(districts.iter().all(|l| l.matches("district=").count() == 1), "{districts:?}");
     assert!(one.contains("<tr class=\"selected\">"), "the chosen district is marked");
+    // And the page says what such a row counts, where a filter is chosen: the header's total
+    // counts the chosen districts alone.
+    let says = "każdy wiersz mówi, ile pytań dałby wybór tej wartości";
+    assert!(one.contains(says), "{one}");
+    assert!(!page.contains(says));
 }
 
 #[test]
