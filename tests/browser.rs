@@ -106,6 +106,18 @@ fn a_resident_searches_filters_opens_and_follows_a_related_question() {
         for m in metas {
             assert!(m.text().await.unwrap().contains(&district), "every result is in {district}");
         }
+        // The chosen filter heads the filters beside the results; on a phone's width it stays
+        // above them, while the other filters go below.
+        let tops = "return ['.chosen', '.results', 'aside.facets']\
+                    .map(s => document.querySelector(s).getBoundingClientRect().top);";
+        let top =
+            |v: serde_json::Value| -> Vec<f64> { v.as_array().unwrap().iter().map(|t| t.as_f64().unwrap()).collect() };
+        let wide = top(c.execute(tops, vec![]).await.unwrap());
+        assert!(wide[0] < wide[2] && (wide[0] - wide[1]).abs() < 40.0, "chosen, results, facets: {wide:?}");
+        c.set_window_size(390, 1000).await.unwrap();
+        let narrow = top(c.execute(tops, vec![]).await.unwrap());
+        assert!(narrow[0] < narrow[1] && narrow[1] < narrow[2], "chosen, results, facets: {narrow:?}");
+        c.set_window_size(1280, 1000).await.unwrap();
 
         // Open the first result, then follow its first related question.
         let first = c.find(Locator::Css("ol.hits li.hit h3 a")).await.unwrap();
