@@ -340,6 +340,11 @@ pub fn choose<T>(language: CyrillicLanguage, ukrainian: Option<T>, russian: Opti
     uk.into_iter().chain(ru).collect()
 }
 
+/// A letter, a digit or an apostrophe, which Ukrainian writes inside words.
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ')
+}
+
 /// The Polish words of a `text` in Cyrillic letters, as the tables read them: each word's best
 /// translation where the analyser read its form (one, so that a document does not swell with
 /// alternatives), and the names two words make together; its function words give none. Empty
@@ -355,10 +360,7 @@ pub fn polish_words_of(text: &str) -> String {
 
 /// [`polish_words_of`] with the tables given (pure).
 pub fn polish_words_with(text: &str, tables: &[&CyrillicPolish]) -> String {
-    let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ')))
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> = text.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()).collect();
     let mut polish: Vec<&str> = Vec::new();
     for (i, word) in words.iter().enumerate() {
         for t in tables {

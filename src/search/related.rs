@@ -163,7 +163,7 @@ pub fn related_to_question(
 /// search compared a query with the answers' meaning as well; since then the search alone ranks
 /// the 79 judged Cyrillic queries better (nDCG@5 0.751 against the fusion's 0.735; holdout4's
 /// three 0.870 against 0.573). A longer text, or one the search finds nothing for, is read as a
-/// question's text by the more-like-this.
+/// question's text by the more-like-this, unless it has no word to search.
 pub fn related_to_text(
     generation: &Generation,
     glossary: &Glossary,
@@ -171,11 +171,8 @@ pub fn related_to_text(
     limit: usize,
 ) -> Result<Vec<RelatedHit>> {
     let limit = limit.clamp(1, MAX_RELATED);
-    if !asks_for_something(glossary, text) {
-        return Ok(Vec::new());
-    }
     let searched = searched_as_query(generation, glossary, text, limit)?;
-    if searched.is_empty() {
+    if searched.is_empty() && asks_for_something(glossary, text) {
         return more_like_text(generation, glossary, text, limit);
     }
     Ok(searched)

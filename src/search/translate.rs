@@ -52,7 +52,7 @@ pub fn into_polish(ast: QueryAst, text: &str) -> QueryAst {
 /// (see [`widen_cyrillic`]).
 pub fn without_function_words(ast: QueryAst, text: &str, table: Option<&CyrillicPolish>) -> QueryAst {
     let split: Vec<String> = text
-        .split(|c: char| !is_word_char(c))
+        .split(|c: char| !cyrillic::is_word_char(c))
         .filter_map(|w| w.find(['\'', '’']).map(|at| w[..at].to_lowercase()))
         .collect();
     let content = |c: &Clause| {
@@ -167,12 +167,7 @@ fn searched_words(text: &str) -> impl Iterator<Item = &str> {
         }
         rest = &rest[end..];
     }
-    kept.into_iter().flat_map(|chunk| chunk.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()))
-}
-
-/// A letter, a digit or an apostrophe, which Ukrainian writes inside words.
-fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || matches!(c, '\'' | '’' | 'ʼ')
+    kept.into_iter().flat_map(|chunk| chunk.split(|c: char| !cyrillic::is_word_char(c)).filter(|w| !w.is_empty()))
 }
 
 /// [`transliterate`] with the tables given (pure), in the order their words are added. A word is
@@ -183,7 +178,7 @@ fn is_word_char(c: char) -> bool {
 pub fn widen_cyrillic(ast: QueryAst, tables: &[&CyrillicPolish], language: CyrillicLanguage, text: &str) -> QueryAst {
     let mut whole: Vec<(String, &str)> = Vec::new();
     let mut inner: Vec<String> = Vec::new();
-    for word in text.split(|c: char| !is_word_char(c)) {
+    for word in text.split(|c: char| !cyrillic::is_word_char(c)) {
         let mut pieces = word.split(['\'', '’']).filter(|p| !p.is_empty());
         if let (Some(first), Some(_)) = (pieces.next(), word.find(['\'', '’'])) {
             whole.push((first.to_lowercase(), word));

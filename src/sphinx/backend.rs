@@ -1007,14 +1007,11 @@ impl Backend for SphinxBackend {
         // As embedded (`search::related_to_text`): a text short enough for a query is searched;
         // a longer one, or one the search finds nothing for, is read as a question's text.
         let limit = limit.clamp(1, MAX_RELATED);
-        if !related::asks_for_something(glossary, text) {
-            return Ok(Vec::new());
-        }
         let searched = match related::text_as_search(&self.generation.meta, text, limit) {
             Some(req) => related::hits_as_related(self.search(glossary, &req)?.hits),
             None => Vec::new(),
         };
-        if searched.is_empty() {
+        if searched.is_empty() && related::asks_for_something(glossary, text) {
             return self.more_like_text(glossary, text, limit);
         }
         Ok(searched)
